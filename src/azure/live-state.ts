@@ -1,0 +1,23 @@
+import type { ResourceKind, ResourceRef } from '../resources/types';
+
+/**
+ * What the live instance holds, as plain objects: the same ARM `properties` shape as DesiredResource,
+ * so the plan compares like with like. Policies are read as `{ format: 'rawxml', value }`; secret named
+ * values come without `value`.
+ */
+export interface LiveResource {
+  ref: ResourceRef;
+  properties: Record<string, unknown>;
+  etag?: string;
+}
+
+export interface LiveState {
+  resources: LiveResource[];
+}
+
+/** Which part of the instance to read: only these kinds, and (when given) only these APIs / products. */
+export interface ReadSelection {
+  kinds: ResourceKind[];
+  apis?: string[];
+  products?: string[];
+}

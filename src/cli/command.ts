@@ -1,0 +1,29 @@
+import type { Argv } from 'yargs';
+
+/** Where a command writes; injected so tests run commands in-process. */
+export interface CommandIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Whether stdout is an interactive terminal (colour, progress). */
+  isTTY: boolean;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface GlobalArgs {
+  debug: boolean;
+  /** Repository root (default: the current directory). */
+  repo?: string;
+}
+
+/**
+ * One CLI command. `run` returns the process exit code; a thrown UserError is reported as
+ * `file:line:column: message` and exits with `errorExitCode` (the contract's code for "could not run").
+ */
+export interface ApiopsCommand<A = Record<string, unknown>> {
+  name: string;
+  describe: string;
+  errorExitCode: number;
+  builder: (yargs: Argv) => Argv;
+  run: (args: A & GlobalArgs, io: CommandIO) => Promise<number>;
+}

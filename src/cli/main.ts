@@ -1,0 +1,89 @@
+import yargs from 'yargs';
+import { formatPos, UserError } from '../diagnostics';
+import type { ApiopsCommand, CommandIO } from './command';
+import { validateCommand } from './commands/validate';
+import { renderCommand } from './commands/render';
+import { diffCommand } from './commands/diff';
+import { publishCommand } from './commands/publish';
+import { extractCommand } from './commands/extract';
+import { emulatorCommand } from './commands/emulator';
+
+const COMMANDS: ApiopsCommand<any>[] = [
+  validateCommand,
+  renderCommand,
+  diffCommand,
+  publishCommand,
+  extractCommand,
+  emulatorCommand,
+];
+
+function reportError(error: unknown, debug: boolean, io: CommandIO): void {
+  if (error instanceof UserError) {
+    io.stderr(`${error.pos ? `${formatPos(error.pos)}: ` : ''}error: ${error.message}\n`);
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`apiops: ${message}\n`);
+  }
+  if (debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+  else if (!(error instanceof UserError)) io.stderr('(run with --debug for details)\n');
+}
+
+/** Runs the CLI in-process and resolves to the exit code. */
+export async function main(argv: string[], io: CommandIO): Promise<number> {
+  let exitCode = 0;
+  let parser = yargs(argv)
+    .scriptName('apiops')
+    .usage('$0 <command> [options]\n\nPolicy-as-code for Azure API Management.')
+    .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces and internal details' })
+    .option('repo', { type: 'string', describe: 'Repository root (default: current directory)' })
+    .demandCommand(1, 'Name a command.')
+    .strict()
+    .recommendCommands()
+    .help()
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new UserError(message);
+    });
+  for (const command of COMMANDS) {
+    parser = parser.command(command.name, command.describe, command.builder, async (args) => {
+      try {
+        exitCode = await command.run(args as never, io);
+      } catch (error) {
+        reportError(error, Boolean(args.debug), io);
+        exitCode = command.errorExitCode;
+      }
+    });
+  }
+  try {
+    let helpText = '';
+    await parser.parseAsync(argv, {}, (_err, _argv, output) => {
+      helpText = output;
+    });
+    if (helpText) io.stdout(`${helpText}\n`);
+  } catch (error) {
+    reportError(error, argv.includes('--debug'), io);
+    return 2;
+  }
+  return exitCode;
+}
+
+export function runFromProcess(): void {
+  const io: CommandIO = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    isTTY: Boolean(process.stdout.isTTY),
+    cwd: process.cwd(),
+    env: process.env,
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      reportError(error, process.argv.includes('--debug'), io);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,146 @@
+import type { SourcePos } from '../diagnostics';
+
+/**
+ * The repository loaded into typed objects (stage 1: files → model). Nothing here is rendered yet:
+ * policy files are kept as template sources; YAML documents keep a locator for positions.
+ */
+
+export type YamlPath = ReadonlyArray<string | number>;
+
+export interface YamlDocument<T> {
+  /** Path relative to the repository root. */
+  file: string;
+  data: T;
+  /** Position of the value at `path` (or of the nearest existing ancestor); the document start for []. */
+  locate(path: YamlPath): SourcePos;
+}
+
+/** A policy XML file as written: a Handlebars template. */
+export interface TemplateSource {
+  file: string;
+  text: string;
+}
+
+export type LintLevel = 'off' | 'warn' | 'error';
+
+export type Target =
+  | { emulator: string }
+  | { subscriptionId: string; resourceGroup: string; serviceName: string; endpoint?: string };
+
+export interface EnvironmentConfig {
+  name: string;
+  target: Target;
+  values: Record<string, unknown>;
+  lint?: { rules?: Record<string, LintLevel> };
+}
+
+export interface RepoConfig {
+  environments: Record<string, EnvironmentConfig>;
+  lint: { rules: Record<string, LintLevel> };
+}
+
+export interface ApiDefinition {
+  displayName: string;
+  path: string;
+  protocols?: Array<'http' | 'https' | 'ws' | 'wss'>;
+  serviceUrl?: string;
+  backend?: string;
+  subscriptionRequired?: boolean;
+  specification?: string;
+  description?: string;
+  apiVersion?: string;
+  tags?: string[];
+}
+
+export interface OperationDefinition {
+  /** operationId from the spec; the APIM operation id. */
+  id: string;
+  displayName: string;
+  method: string;
+  urlTemplate: string;
+  description?: string;
+  templateParameters: Array<{ name: string; type: string; required: boolean; description?: string }>;
+  pos: SourcePos;
+}
+
+export interface ApiSpecification {
+  file: string;
+  /** APIM import format for this document. */
+  format: 'openapi' | 'openapi+json' | 'swagger-json';
+  /** The document text as written (sent to APIM on import). */
+  text: string;
+  operations: OperationDefinition[];
+}
+
+export interface ApiModel {
+  id: string;
+  definition: YamlDocument<ApiDefinition>;
+  specification?: ApiSpecification;
+  policy?: TemplateSource;
+  /** Operation-scope policies by operation id. */
+  operationPolicies: Record<string, TemplateSource>;
+}
+
+export interface ProductDefinition {
+  displayName: string;
+  description?: string;
+  subscriptionRequired?: boolean;
+  approvalRequired?: boolean;
+  subscriptionsLimit?: number;
+  state?: 'published' | 'notPublished';
+  apis?: string[];
+  groups?: string[];
+  /** Repository metadata for lint, never sent to Azure. */
+  tier?: 'developer' | 'production';
+}
+
+export interface ProductModel {
+  id: string;
+  definition: YamlDocument<ProductDefinition>;
+  policy?: TemplateSource;
+}
+
+export interface NamedValueDefinition {
+  displayName: string;
+  value?: string;
+  secret?: boolean;
+  valueFromEnv?: string;
+  keyVault?: { secretIdentifier: string; identityClientId?: string };
+  tags?: string[];
+}
+
+export interface NamedValueModel {
+  id: string;
+  definition: YamlDocument<NamedValueDefinition>;
+}
+
+export interface BackendDefinition {
+  url: string;
+  protocol: 'http' | 'soap';
+  description?: string;
+  title?: string;
+  tls?: { validateCertificateChain?: boolean; validateCertificateName?: boolean };
+  credentials?: {
+    header?: Record<string, string[]>;
+    query?: Record<string, string[]>;
+    authorization?: { scheme: string; parameter: string };
+  };
+}
+
+export interface BackendModel {
+  id: string;
+  definition: YamlDocument<BackendDefinition>;
+}
+
+export interface RepoModel {
+  /** Absolute path of the repository root. */
+  root: string;
+  config: YamlDocument<RepoConfig>;
+  apis: ApiModel[];
+  products: ProductModel[];
+  namedValues: NamedValueModel[];
+  backends: BackendModel[];
+  /** Policy fragments by id. */
+  fragments: Record<string, TemplateSource>;
+  globalPolicy?: TemplateSource;
+}

@@ -1,0 +1,121 @@
+/**
+ * The resource types apiops knows, as data. One table drives the emulator's routes, the plan's ordering
+ * (parents and references first on create, reverse on delete), live-state reading and extract.
+ *
+ * `armPath` is relative to the service (`/subscriptions/{s}/resourceGroups/{rg}/providers/
+ * Microsoft.ApiManagement/service/{svc}/`); `{name}` segments are the resource's keys, in order.
+ */
+
+export type ResourceKind =
+  | 'namedValue'
+  | 'backend'
+  | 'policyFragment'
+  | 'globalPolicy'
+  | 'apiVersionSet'
+  | 'api'
+  | 'apiOperation'
+  | 'apiPolicy'
+  | 'operationPolicy'
+  | 'group'
+  | 'product'
+  | 'productApi'
+  | 'productGroup'
+  | 'productPolicy'
+  | 'subscription'
+  | 'tag';
+
+export interface ResourceType {
+  kind: ResourceKind;
+  /** Service-relative ARM path template, e.g. `apis/{apiId}/operations/{operationId}`. */
+  armPath: string;
+  /** Names of the `{…}` segments of armPath, outermost first. */
+  keys: string[];
+  /** The resource this one lives under (deleted with it). */
+  parent?: ResourceKind;
+  /** Kinds whose resources this one may name, so they must exist before it is written. */
+  references: ResourceKind[];
+  /** Where the repository keeps it (same placeholders); absent when the repository does not manage it. */
+  repoPath?: string;
+  /** Managed by publish/diff/extract. */
+  managed: boolean;
+  /** A policy document: singleton child named `policy`, body `{ format, value }`. */
+  policy?: boolean;
+  /** Link resources carry no properties of their own beyond the ids they join. */
+  link?: boolean;
+}
+
+export const RESOURCE_TYPES: readonly ResourceType[] = [
+  { kind: 'namedValue', armPath: 'namedValues/{namedValueId}', keys: ['namedValueId'], references: [], repoPath: 'named-values/{namedValueId}.yaml', managed: true },
+  { kind: 'backend', armPath: 'backends/{backendId}', keys: ['backendId'], references: ['namedValue'], repoPath: 'backends/{backendId}.yaml', managed: true },
+  { kind: 'policyFragment', armPath: 'policyFragments/{policyFragmentId}', keys: ['policyFragmentId'], references: ['namedValue', 'backend'], repoPath: 'policies/fragments/{policyFragmentId}.xml', managed: true, policy: true },
+  { kind: 'globalPolicy', armPath: 'policies/policy', keys: [], references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'policies/global.xml', managed: true, policy: true },
+  { kind: 'apiVersionSet', armPath: 'apiVersionSets/{versionSetId}', keys: ['versionSetId'], references: [], managed: false },
+  { kind: 'api', armPath: 'apis/{apiId}', keys: ['apiId'], references: ['apiVersionSet', 'backend'], repoPath: 'apis/{apiId}/api.yaml', managed: true },
+  { kind: 'apiOperation', armPath: 'apis/{apiId}/operations/{operationId}', keys: ['apiId', 'operationId'], parent: 'api', references: [], repoPath: 'apis/{apiId}/openapi.yaml', managed: true },
+  { kind: 'apiPolicy', armPath: 'apis/{apiId}/policies/policy', keys: ['apiId'], parent: 'api', references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'apis/{apiId}/policy.xml', managed: true, policy: true },
+  { kind: 'operationPolicy', armPath: 'apis/{apiId}/operations/{operationId}/policies/policy', keys: ['apiId', 'operationId'], parent: 'apiOperation', references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'apis/{apiId}/operations/{operationId}.xml', managed: true, policy: true },
+  { kind: 'group', armPath: 'groups/{groupId}', keys: ['groupId'], references: [], managed: false },
+  { kind: 'product', armPath: 'products/{productId}', keys: ['productId'], references: [], repoPath: 'products/{productId}/product.yaml', managed: true },
+  { kind: 'productApi', armPath: 'products/{productId}/apis/{apiId}', keys: ['productId', 'apiId'], parent: 'product', references: ['api'], repoPath: 'products/{productId}/product.yaml', managed: true, link: true },
+  { kind: 'productGroup', armPath: 'products/{productId}/groups/{groupId}', keys: ['productId', 'groupId'], parent: 'product', references: ['group'], repoPath: 'products/{productId}/product.yaml', managed: true, link: true },
+  { kind: 'productPolicy', armPath: 'products/{productId}/policies/policy', keys: ['productId'], parent: 'product', references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'products/{productId}/policy.xml', managed: true, policy: true },
+  { kind: 'subscription', armPath: 'subscriptions/{sid}', keys: ['sid'], references: ['product', 'api'], managed: false },
+  { kind: 'tag', armPath: 'tags/{tagId}', keys: ['tagId'], references: [], managed: false },
+];
+
+const BY_KIND = new Map(RESOURCE_TYPES.map((t) => [t.kind, t]));
+
+export function resourceType(kind: ResourceKind): ResourceType {
+  const type = BY_KIND.get(kind);
+  if (!type) throw new Error(`unknown resource kind ${kind}`);
+  return type;
+}
+
+/** A resource's identity: its kind and its key values (as many as the type has keys). */
+export interface ResourceRef {
+  kind: ResourceKind;
+  ids: string[];
+}
+
+/** Human/JSON id of a resource: its keys joined by `/` (`media-orders/get-order`); `global` for the service policy. */
+export function displayId(ref: ResourceRef): string {
+  return ref.ids.length ? ref.ids.join('/') : 'global';
+}
+
+function fillTemplate(template: string, keys: string[], ids: string[]): string {
+  if (ids.length !== keys.length) throw new Error(`expected ${keys.length} ids for ${template}, got ${ids.length}`);
+  return keys.reduce((path, key, i) => path.replace(`{${key}}`, encodeURIComponent(ids[i])), template);
+}
+
+/** Service-relative ARM path of a resource. */
+export function armPathOf(ref: ResourceRef): string {
+  const type = resourceType(ref.kind);
+  return fillTemplate(type.armPath, type.keys, ref.ids);
+}
+
+/** Repository path of a resource, when the repository manages it. */
+export function repoPathOf(ref: ResourceRef): string | undefined {
+  const type = resourceType(ref.kind);
+  if (!type.repoPath) return undefined;
+  return type.keys.reduce((path, key, i) => path.replace(`{${key}}`, ref.ids[i]), type.repoPath);
+}
+
+/**
+ * Kinds in dependency order: a kind comes after its parent and after every kind it references.
+ * Creates and updates follow this order; deletes follow its reverse.
+ */
+export function kindsInDependencyOrder(): ResourceKind[] {
+  const ordered: ResourceKind[] = [];
+  const visiting = new Set<ResourceKind>();
+  const visit = (kind: ResourceKind): void => {
+    if (ordered.includes(kind)) return;
+    if (visiting.has(kind)) throw new Error(`resource type cycle at ${kind}`);
+    visiting.add(kind);
+    const type = resourceType(kind);
+    for (const dep of [...(type.parent ? [type.parent] : []), ...type.references]) visit(dep);
+    visiting.delete(kind);
+    ordered.push(kind);
+  };
+  RESOURCE_TYPES.forEach((t) => visit(t.kind));
+  return ordered;
+}

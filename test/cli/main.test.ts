@@ -1,0 +1,36 @@
+import { main } from '../../src/cli/main';
+import type { CommandIO } from '../../src/cli/command';
+
+function captureIO(): CommandIO & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    isTTY: false,
+    cwd: process.cwd(),
+    env: {},
+    stdout: (text: string) => {
+      io.out += text;
+    },
+    stderr: (text: string) => {
+      io.err += text;
+    },
+  };
+  return io;
+}
+
+describe('apiops CLI', () => {
+  it('lists the six contract commands in --help', async () => {
+    const io = captureIO();
+    expect(await main(['--help'], io)).toBe(0);
+    for (const name of ['validate', 'render', 'diff', 'publish', 'extract', 'emulator']) {
+      expect(io.out).toContain(`apiops ${name}`);
+    }
+  });
+
+  it('rejects an unknown command with exit 2 and no stack trace', async () => {
+    const io = captureIO();
+    expect(await main(['bogus'], io)).toBe(2);
+    expect(io.err).toMatch(/Unknown argument: bogus/);
+    expect(io.err).not.toMatch(/\n\s+at /);
+  });
+});
