@@ -1,12 +1,17 @@
 import { ApiManagementClient } from '@azure/arm-apimanagement';
-import { bearerTokenAuthenticationPolicyName, type PipelinePolicy } from '@azure/core-rest-pipeline';
+import { bearerTokenAuthenticationPolicyName, retryPolicy, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
+import { createLimiter, type Limiter } from './concurrency';
+import { apiopsRetryStrategy } from './retry';
 
 /**
  * The one place that builds an @azure/arm-apimanagement client. Loopback endpoints are emulators: they get
  * a static token (the SDK refuses bearer tokens over plain http, so its bearer policy is replaced by one that
  * signs the request itself); every other endpoint uses DefaultAzureCredential.
+ *
+ * Every connection bounds the HTTP requests in flight (per attempt, so a retry waiting out its backoff holds no
+ * slot): callers may start any number of operations and the pipeline keeps the service's load at `concurrency`.
  */
 
 export interface ServiceScope {
@@ -33,13 +38,23 @@ export interface ClientOptions {
   maxRetries?: number;
   retryDelayInMs?: number;
   maxRetryDelayInMs?: number;
+  /** Most HTTP requests in flight at once (default 8). */
+  concurrency?: number;
+  /** Polling interval of long-running operations when the server gives no Retry-After. */
+  pollIntervalInMs?: number;
 }
+
+export const DEFAULT_CONCURRENCY = 8;
 
 export interface ApimConnection {
   client: ApiManagementClient;
   scope: ServiceScope;
   endpoint: string;
   requests: RequestCounts;
+  /** Bounds the requests in flight; exposed so callers can size their own batches to it. */
+  limiter: Limiter;
+  /** Polling interval for long-running operations (short for loopback emulators). */
+  pollIntervalInMs: number;
 }
 
 export function isLoopbackEndpoint(endpoint: string): boolean {
@@ -73,6 +88,13 @@ function staticBearerPolicy(token: string): PipelinePolicy {
   };
 }
 
+function concurrencyPolicy(limiter: Limiter): PipelinePolicy {
+  return {
+    name: 'apiopsConcurrencyLimit',
+    sendRequest: (request, next) => limiter.run(() => next(request)),
+  };
+}
+
 export function connect(scope: ServiceScope, options: ClientOptions = {}): ApimConnection {
   const endpoint = (options.endpoint ?? 'https://management.azure.com').replace(/\/+$/, '');
   const loopback = isLoopbackEndpoint(endpoint);
@@ -81,16 +103,22 @@ export function connect(scope: ServiceScope, options: ClientOptions = {}): ApimC
   const client = new ApiManagementClient(credential, scope.subscriptionId, {
     endpoint,
     allowInsecureConnection: loopback,
-    retryOptions: {
-      maxRetries: options.maxRetries ?? 6,
-      retryDelayInMs: options.retryDelayInMs ?? 200,
-      maxRetryDelayInMs: options.maxRetryDelayInMs ?? 10_000,
-    },
   });
+  const limiter = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY);
   if (loopback) {
     client.pipeline.removePolicy({ name: bearerTokenAuthenticationPolicyName });
     client.pipeline.addPolicy(staticBearerPolicy(EMULATOR_TOKEN), { phase: 'Sign' });
   }
+  client.pipeline.removePolicy({ phase: 'Retry' });
+  const timing = {
+    retryDelayInMs: options.retryDelayInMs ?? (loopback ? 50 : 800),
+    maxRetryDelayInMs: options.maxRetryDelayInMs ?? (loopback ? 2_000 : 60_000),
+  };
+  client.pipeline.addPolicy(retryPolicy([apiopsRetryStrategy(timing)], { maxRetries: options.maxRetries ?? 8 }), {
+    phase: 'Retry',
+  });
+  client.pipeline.addPolicy(concurrencyPolicy(limiter), { afterPhase: 'Retry' });
   client.pipeline.addPolicy(countingPolicy(requests), { afterPhase: 'Retry' });
-  return { client, scope, endpoint, requests };
+  const pollIntervalInMs = options.pollIntervalInMs ?? (loopback ? 20 : 2_000);
+  return { client, scope, endpoint, requests, limiter, pollIntervalInMs };
 }

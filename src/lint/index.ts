@@ -1,7 +1,62 @@
-import type { Finding } from '../diagnostics';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Finding, Severity } from '../diagnostics';
 import type { RenderedRepository } from '../render/desired';
+import { ruleDocsPath } from './context';
+import { BUILT_IN_RULES, runRules } from './engine';
+import { RULES } from './rules';
 
-/** Runs the lint rules over a rendered repository. (The rule engine arrives with the Lint issue.) */
-export function lintRepository(_rendered: RenderedRepository): Finding[] {
-  return [];
+export { printEffectivePolicies } from './print';
+export { buildEffective } from './engine';
+export type { EffectivePolicies, EffectiveUnit } from './effective';
+
+/**
+ * All findings for a rendered repository: the load/render findings (schema, template, xml-syntax) plus every lint
+ * rule's, with severities from `lint.rules` (overridden per environment by `environments.<e>.lint.rules`) and
+ * `apiops-disable-next-line` suppressions applied; sorted by file, line and column.
+ */
+export function lintRepository(rendered: RenderedRepository): Finding[] {
+  return runRules(rendered, RULES);
+}
+
+/** What reports (SARIF rule metadata, docs links) say about a rule. `helpUri` is relative to the package root. */
+export interface RuleMetadata {
+  id: string;
+  description: string;
+  helpUri: string;
+  defaultSeverity: Severity;
+  /** The rule's documentation page (Markdown), for formats that embed help text (SARIF `help.markdown`). */
+  helpMarkdown?: string;
+}
+
+/** Every rule id apiops can report, for report formats that describe their rules. */
+export function ruleMetadata(): RuleMetadata[] {
+  const suppression: RuleMetadata = {
+    id: 'suppression',
+    description: 'An apiops-disable-next-line comment without a reason, naming an unknown rule, or suppressing nothing.',
+    helpUri: ruleDocsPath('suppression'),
+    defaultSeverity: 'warn',
+  };
+  return [
+    ...BUILT_IN_RULES.map((r) => ({ id: r.id, description: r.description, helpUri: ruleDocsPath(r.id), defaultSeverity: r.defaultSeverity })),
+    ...RULES.map((r) => ({ id: r.id, description: r.description, helpUri: r.docsUrl, defaultSeverity: r.defaultSeverity })),
+    suppression,
+  ].map((rule) => ({ ...rule, helpMarkdown: readDocsPage(rule.helpUri) }));
+}
+
+/** The package root: the nearest directory above this module with a package.json (src/ and dist/ alike). */
+function packageRoot(): string | undefined {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+function readDocsPage(helpUri: string): string | undefined {
+  const root = packageRoot();
+  try {
+    return root ? fs.readFileSync(path.join(root, helpUri), 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
 }

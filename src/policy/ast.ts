@@ -45,4 +45,6 @@ export interface PolicyDocument {
   prolog: PolicyComment[];
   /** `<policies>` for policies, `<fragment>` for policy fragments. */
   root: PolicyElement;
+  /** Comments after the root element, when there are any. */
+  epilog?: PolicyComment[];
 }

@@ -13,6 +13,10 @@ export interface YamlDocument<T> {
   data: T;
   /** Position of the value at `path` (or of the nearest existing ancestor); the document start for []. */
   locate(path: YamlPath): SourcePos;
+  /** Position of the key of the entry at `path` (its value's position for list items); like locate otherwise. */
+  locateKey?(path: YamlPath): SourcePos;
+  /** The file's text as read, for comment directives (`# apiops-disable-next-line …`); absent when not kept. */
+  text?: string;
 }
 
 /** A policy XML file as written: a Handlebars template. */

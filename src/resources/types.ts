@@ -42,25 +42,29 @@ export interface ResourceType {
   policy?: boolean;
   /** Link resources carry no properties of their own beyond the ids they join. */
   link?: boolean;
+  /** Methods that Azure runs as long-running operations (Azure-AsyncOperation polling) for this kind. */
+  longRunning?: Array<'PUT' | 'PATCH' | 'DELETE'>;
+  /** `properties` fields Azure requires on create (400 ValidationError without them). */
+  requiredProperties?: string[];
 }
 
 export const RESOURCE_TYPES: readonly ResourceType[] = [
-  { kind: 'namedValue', armPath: 'namedValues/{namedValueId}', keys: ['namedValueId'], references: [], repoPath: 'named-values/{namedValueId}.yaml', managed: true },
+  { kind: 'namedValue', armPath: 'namedValues/{namedValueId}', keys: ['namedValueId'], references: [], repoPath: 'named-values/{namedValueId}.yaml', managed: true, longRunning: ['PUT', 'PATCH'], requiredProperties: ['displayName'] },
   { kind: 'backend', armPath: 'backends/{backendId}', keys: ['backendId'], references: ['namedValue'], repoPath: 'backends/{backendId}.yaml', managed: true },
-  { kind: 'policyFragment', armPath: 'policyFragments/{policyFragmentId}', keys: ['policyFragmentId'], references: ['namedValue', 'backend'], repoPath: 'policies/fragments/{policyFragmentId}.xml', managed: true, policy: true },
-  { kind: 'globalPolicy', armPath: 'policies/policy', keys: [], references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'policies/global.xml', managed: true, policy: true },
-  { kind: 'apiVersionSet', armPath: 'apiVersionSets/{versionSetId}', keys: ['versionSetId'], references: [], managed: false },
-  { kind: 'api', armPath: 'apis/{apiId}', keys: ['apiId'], references: ['apiVersionSet', 'backend'], repoPath: 'apis/{apiId}/api.yaml', managed: true },
-  { kind: 'apiOperation', armPath: 'apis/{apiId}/operations/{operationId}', keys: ['apiId', 'operationId'], parent: 'api', references: [], repoPath: 'apis/{apiId}/openapi.yaml', managed: true },
-  { kind: 'apiPolicy', armPath: 'apis/{apiId}/policies/policy', keys: ['apiId'], parent: 'api', references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'apis/{apiId}/policy.xml', managed: true, policy: true },
-  { kind: 'operationPolicy', armPath: 'apis/{apiId}/operations/{operationId}/policies/policy', keys: ['apiId', 'operationId'], parent: 'apiOperation', references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'apis/{apiId}/operations/{operationId}.xml', managed: true, policy: true },
-  { kind: 'group', armPath: 'groups/{groupId}', keys: ['groupId'], references: [], managed: false },
-  { kind: 'product', armPath: 'products/{productId}', keys: ['productId'], references: [], repoPath: 'products/{productId}/product.yaml', managed: true },
+  { kind: 'policyFragment', armPath: 'policyFragments/{policyFragmentId}', keys: ['policyFragmentId'], references: ['namedValue', 'backend'], repoPath: 'policies/fragments/{policyFragmentId}.xml', managed: true, policy: true, longRunning: ['PUT'], requiredProperties: ['value'] },
+  { kind: 'globalPolicy', armPath: 'policies/policy', keys: [], references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'policies/global.xml', managed: true, policy: true, requiredProperties: ['value'] },
+  { kind: 'apiVersionSet', armPath: 'apiVersionSets/{versionSetId}', keys: ['versionSetId'], references: [], managed: false, requiredProperties: ['displayName', 'versioningScheme'] },
+  { kind: 'api', armPath: 'apis/{apiId}', keys: ['apiId'], references: ['apiVersionSet', 'backend'], repoPath: 'apis/{apiId}/api.yaml', managed: true, longRunning: ['PUT', 'DELETE'], requiredProperties: ['path'] },
+  { kind: 'apiOperation', armPath: 'apis/{apiId}/operations/{operationId}', keys: ['apiId', 'operationId'], parent: 'api', references: [], repoPath: 'apis/{apiId}/openapi.yaml', managed: true, requiredProperties: ['displayName', 'method', 'urlTemplate'] },
+  { kind: 'apiPolicy', armPath: 'apis/{apiId}/policies/policy', keys: ['apiId'], parent: 'api', references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'apis/{apiId}/policy.xml', managed: true, policy: true, requiredProperties: ['value'] },
+  { kind: 'operationPolicy', armPath: 'apis/{apiId}/operations/{operationId}/policies/policy', keys: ['apiId', 'operationId'], parent: 'apiOperation', references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'apis/{apiId}/operations/{operationId}.xml', managed: true, policy: true, requiredProperties: ['value'] },
+  { kind: 'group', armPath: 'groups/{groupId}', keys: ['groupId'], references: [], managed: false, requiredProperties: ['displayName'] },
+  { kind: 'product', armPath: 'products/{productId}', keys: ['productId'], references: [], repoPath: 'products/{productId}/product.yaml', managed: true, requiredProperties: ['displayName'] },
   { kind: 'productApi', armPath: 'products/{productId}/apis/{apiId}', keys: ['productId', 'apiId'], parent: 'product', references: ['api'], repoPath: 'products/{productId}/product.yaml', managed: true, link: true },
   { kind: 'productGroup', armPath: 'products/{productId}/groups/{groupId}', keys: ['productId', 'groupId'], parent: 'product', references: ['group'], repoPath: 'products/{productId}/product.yaml', managed: true, link: true },
-  { kind: 'productPolicy', armPath: 'products/{productId}/policies/policy', keys: ['productId'], parent: 'product', references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'products/{productId}/policy.xml', managed: true, policy: true },
-  { kind: 'subscription', armPath: 'subscriptions/{sid}', keys: ['sid'], references: ['product', 'api'], managed: false },
-  { kind: 'tag', armPath: 'tags/{tagId}', keys: ['tagId'], references: [], managed: false },
+  { kind: 'productPolicy', armPath: 'products/{productId}/policies/policy', keys: ['productId'], parent: 'product', references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'products/{productId}/policy.xml', managed: true, policy: true, requiredProperties: ['value'] },
+  { kind: 'subscription', armPath: 'subscriptions/{sid}', keys: ['sid'], references: ['product', 'api'], managed: false, requiredProperties: ['scope', 'displayName'] },
+  { kind: 'tag', armPath: 'tags/{tagId}', keys: ['tagId'], references: [], managed: false, requiredProperties: ['displayName'] },
 ];
 
 const BY_KIND = new Map(RESOURCE_TYPES.map((t) => [t.kind, t]));

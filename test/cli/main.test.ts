@@ -1,22 +1,7 @@
 import { main } from '../../src/cli/main';
-import type { CommandIO } from '../../src/cli/command';
+import { captureIO as captureIn } from '../fixtures/repo';
 
-function captureIO(): CommandIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    cwd: process.cwd(),
-    env: {},
-    stdout: (text: string) => {
-      io.out += text;
-    },
-    stderr: (text: string) => {
-      io.err += text;
-    },
-  };
-  return io;
-}
+const captureIO = () => captureIn(process.cwd());
 
 describe('apiops CLI', () => {
   it('lists the six contract commands in --help', async () => {

@@ -1,4 +1,70 @@
-import type { ApiopsCommand } from '../command';
-import { notAvailableYet } from './not-available';
+import type { Finding } from '../../diagnostics';
+import { openTarget, type OpenTarget } from '../../azure/target';
+import { planAgainstLive } from '../../plan/live';
+import { diffJson, printPlan, styleFor } from '../../plan/print';
+import type { Plan } from '../../plan/plan';
+import { loadAndRender } from '../../render';
+import type { RenderedRepository } from '../../render/desired';
+import type { ApiopsCommand, CommandIO, GlobalArgs } from '../command';
+import { formatFindings } from '../output';
+import { repositoryRoot } from './validate';
 
-export const diffCommand: ApiopsCommand = notAvailableYet('diff', 'Show what would change on the live instance');
+interface DiffArgs {
+  env?: string;
+  json: boolean;
+  exitCode: boolean;
+}
+
+/** Prints error findings (stylish, to stderr) and says whether there were any: a repository with errors is not compared or published. */
+export function reportBlockingFindings(findings: Finding[], io: CommandIO, what: string): boolean {
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (!errors.length) return false;
+  io.stderr(formatFindings('stylish', errors, { color: io.isTTY, failOn: 'error' }));
+  io.stderr(`apiops ${what}: stopped, the repository has ${errors.length} error${errors.length === 1 ? '' : 's'} (see \`apiops validate\`).\n`);
+  return true;
+}
+
+/** Loads and renders the repository for `--env`, opens the environment's target, and runs `work` with both. */
+export async function withTarget<T>(
+  args: GlobalArgs & { env?: string },
+  io: CommandIO,
+  connectOptions: { concurrency?: number },
+  work: (rendered: RenderedRepository, target: OpenTarget) => Promise<T>,
+  check: (rendered: RenderedRepository) => boolean,
+): Promise<T | undefined> {
+  const root = repositoryRoot(args, io.cwd);
+  const rendered = loadAndRender(root, args.env, io.env);
+  if (!check(rendered)) return undefined;
+  const target = await openTarget(rendered.environment, root, connectOptions);
+  try {
+    return await work(rendered, target);
+  } finally {
+    await target.close();
+  }
+}
+
+export const diffCommand: ApiopsCommand<DiffArgs> = {
+  name: 'diff',
+  describe: 'Show what would change on the live instance',
+  errorExitCode: 1,
+  builder: (y) =>
+    y
+      .option('env', { type: 'string', describe: 'Environment to compare (default: the first in apiops.config.yaml)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the changes as JSON (formatVersion 1)' })
+      .option('exit-code', { type: 'boolean', default: false, describe: 'Exit 2 when there are changes (0 when none)' })
+      .example('$0 diff --env dev', 'What publish would change on the dev instance')
+      .example('$0 diff --env prod --json --exit-code', 'Machine-readable drift check for a pipeline'),
+  run: async (args, io) => {
+    const plan = await withTarget<Plan>(
+      args,
+      io,
+      {},
+      (rendered, target) => planAgainstLive(target.connection, rendered.desired),
+      (rendered) => !reportBlockingFindings(rendered.findings, io, 'diff'),
+    );
+    if (!plan) return 1;
+    if (args.json) io.stdout(`${JSON.stringify(diffJson(plan), null, 2)}\n`);
+    else io.stdout(printPlan(plan, { style: styleFor(io.isTTY), deleteNote: 'publish deletes it only with --prune' }));
+    return args.exitCode && plan.changes.length ? 2 : 0;
+  },
+};

@@ -1,4 +1,81 @@
-import type { ApiopsCommand } from '../command';
-import { notAvailableYet } from './not-available';
+import { DEFAULT_CONCURRENCY } from '../../azure/client';
+import { applyPlan, type ApplyResult, type ChangeOutcome } from '../../apply/apply';
+import { outcomeLine, publishJson, resultSummary } from '../../apply/report';
+import { lintRepository } from '../../lint';
+import { planAgainstLive } from '../../plan/live';
+import { printPlan, styleFor } from '../../plan/print';
+import { UserError } from '../../diagnostics';
+import type { ApiopsCommand, CommandIO } from '../command';
+import { reportBlockingFindings, withTarget } from './diff';
 
-export const publishCommand: ApiopsCommand = notAvailableYet('publish', 'Apply the repository to the live instance');
+interface PublishArgs {
+  env?: string;
+  dryRun: boolean;
+  prune: boolean;
+  concurrency: number;
+  json: boolean;
+}
+
+/**
+ * Progress while applying: on a terminal one line rewritten in place; elsewhere (CI logs) one plain line per
+ * settled change. With --json stdout carries only the JSON, so progress goes to stderr.
+ */
+function progressReporter(io: CommandIO, json: boolean): (outcome: ChangeOutcome, settled: number, total: number) => void {
+  const write = json ? io.stderr : io.stdout;
+  const style = styleFor(io.isTTY && !json);
+  if (io.isTTY && !json) {
+    return (outcome, settled, total) => {
+      const line = `[${settled}/${total}] ${outcomeLine(outcome, style)}`;
+      write(outcome.outcome === 'failed' ? `\r\u001b[K${line}\n` : `\r\u001b[K${line}${settled === total ? '\n' : ''}`);
+    };
+  }
+  return (outcome) => write(`${outcomeLine(outcome, style)}\n`);
+}
+
+export const publishCommand: ApiopsCommand<PublishArgs> = {
+  name: 'publish',
+  describe: 'Apply the repository to the live instance',
+  errorExitCode: 1,
+  builder: (y) =>
+    y
+      .option('env', { type: 'string', describe: 'Environment to publish (default: the first in apiops.config.yaml)' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and write nothing' })
+      .option('prune', { type: 'boolean', default: false, describe: 'Also delete what the repository no longer has' })
+      .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Most requests in flight at once' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the outcome as JSON (changes, summary, requests)' })
+      .example('$0 publish --env local', 'Publish the repository into the embedded emulator')
+      .example('$0 publish --env prod --dry-run', 'Show what would be written to prod'),
+  run: async (args, io) => {
+    if (!Number.isInteger(args.concurrency) || args.concurrency < 1) {
+      throw new UserError(`--concurrency must be a positive whole number, got ${args.concurrency}`);
+    }
+    const style = styleFor(io.isTTY && !args.json);
+    const exitCode = await withTarget(
+      args,
+      io,
+      { concurrency: args.concurrency },
+      async (rendered, target) => {
+        const plan = await planAgainstLive(target.connection, rendered.desired);
+        const deleteNote = args.prune ? undefined : 'not deleted without --prune';
+        if (!args.json) io.stdout(printPlan(plan, { style, deleteNote }));
+        let result: ApplyResult | undefined;
+        if (args.dryRun) {
+          if (!args.json) io.stdout('Dry run: nothing was written.\n');
+        } else if (plan.changes.length) {
+          result = await applyPlan(target.connection, plan, rendered.desired, {
+            prune: args.prune,
+            onSettled: progressReporter(io, args.json),
+          });
+          if (!args.json) io.stdout(resultSummary(result, style));
+        }
+        if (args.json) {
+          const report = publishJson(plan, result, target.connection.requests, args.dryRun);
+          io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+        }
+        return result && !result.ok ? 1 : 0;
+      },
+      (rendered) => !reportBlockingFindings(lintRepository(rendered), io, 'publish'),
+    );
+    return exitCode ?? 1;
+  },
+};

@@ -1,4 +1,50 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Severity } from '../../diagnostics';
+import { UserError } from '../../diagnostics';
+import { lintRepository } from '../../lint';
+import { loadAndRender } from '../../render';
 import type { ApiopsCommand } from '../command';
-import { notAvailableYet } from './not-available';
+import { formatFindings, meetsLevel, OUTPUT_FORMATS, type OutputFormat } from '../output';
 
-export const validateCommand: ApiopsCommand = notAvailableYet('validate', 'Check schemas, templates, policy XML and lint rules');
+interface ValidateArgs {
+  env?: string;
+  format: OutputFormat;
+  output?: string;
+  failOn: Severity;
+}
+
+export function repositoryRoot(args: { repo?: string }, cwd: string): string {
+  return path.resolve(cwd, args.repo ?? '.');
+}
+
+export const validateCommand: ApiopsCommand<ValidateArgs> = {
+  name: 'validate',
+  describe: 'Check schemas, templates, policy XML and lint rules',
+  errorExitCode: 2,
+  builder: (y) =>
+    y
+      .option('env', { type: 'string', describe: 'Environment whose template values are used (default: the first)' })
+      .option('format', { choices: OUTPUT_FORMATS, default: 'stylish' as OutputFormat, describe: 'Report format' })
+      .option('output', { type: 'string', describe: 'Write the report to this file instead of stdout' })
+      .option('fail-on', { choices: ['error', 'warn'] as const, default: 'error' as Severity, describe: 'Lowest severity that fails the run (exit 1)' })
+      .example('$0 validate', 'Validate the repository in the current directory')
+      .example('$0 validate --env prod --format sarif --output apiops.sarif', 'SARIF for GitHub code scanning'),
+  run: async (args, io) => {
+    const rendered = loadAndRender(repositoryRoot(args, io.cwd), args.env, io.env);
+    const findings = lintRepository(rendered);
+    const report = formatFindings(args.format, findings, { color: io.isTTY && !args.output, failOn: args.failOn });
+    if (args.output) {
+      const target = path.resolve(io.cwd, args.output);
+      try {
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, report);
+      } catch (error) {
+        throw new UserError(`cannot write ${target}: ${(error as Error).message}`);
+      }
+    } else {
+      io.stdout(report);
+    }
+    return findings.some((f) => meetsLevel(f.severity, args.failOn)) ? 1 : 0;
+  },
+};

@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { isLoopbackEndpoint, type ApimConnection } from '../azure/client';
+import { deleteResource, failureStatus, patchResource, putResource } from '../azure/write';
+import type { DesiredResource, DesiredState } from '../render/desired';
+import { displayId, resourceType } from '../resources/types';
+import { refKey, type Plan, type PlannedChange } from '../plan/plan';
+import { changeDependencies } from './dependencies';
+
+/**
+ * Applying a plan. Every change starts as soon as what it waits for is done (the connection bounds the requests
+ * in flight), so independent work proceeds while a failure only stops what depends on it. Updates and deletes
+ * carry If-Match with the ETag the plan saw: a resource someone changed since planning fails with 412 and is
+ * reported as such — the remedy is to re-run, which re-plans.
+ */
+
+export type Outcome = 'applied' | 'failed' | 'skipped' | 'not-pruned';
+
+export interface ChangeOutcome {
+  change: PlannedChange;
+  outcome: Outcome;
+  /** Why it failed or was skipped. */
+  reason?: string;
+  /** It failed because the resource changed since planning (412). */
+  conflict?: boolean;
+  /** Something the user should know about an applied change. */
+  note?: string;
+}
+
+export interface ApplyOptions {
+  /** Carry out deletions; without it they are reported as not-pruned. */
+  prune: boolean;
+  /** Called as each change settles (progress display). */
+  onSettled?: (outcome: ChangeOutcome, settled: number, total: number) => void;
+}
+
+export interface ApplyResult {
+  outcomes: ChangeOutcome[];
+  ok: boolean;
+}
+
+const IMPORT_FIELDS = ['format', 'value'];
+
+class WriteRefused extends Error {}
+
+function bodyFor(change: PlannedChange, desired: DesiredResource | undefined): Record<string, unknown> {
+  if (resourceType(change.kind).link) return {};
+  if (!desired) throw new Error(`no desired state for ${change.kind} ${change.id}`);
+  if (change.kind === 'api' && !change.importSpecification) {
+    return Object.fromEntries(Object.entries(desired.properties).filter(([key]) => !IMPORT_FIELDS.includes(key)));
+  }
+  return desired.properties;
+}
+
+const PLACEHOLDER_NOTE = 'created with a random placeholder value: set its valueFromEnv variable and re-publish to set the real one';
+
+/**
+ * Carries out one change; resolves to a note for the user, if any. A secret named value whose value is not
+ * available here is patched without its value when it exists; a new one cannot be created on Azure without it,
+ * but on a local emulator it gets a random placeholder so that the policies naming it can be published.
+ */
+async function perform(c: ApimConnection, change: PlannedChange, desired: DesiredResource | undefined): Promise<string | undefined> {
+  if (change.action === 'delete') return deleteResource(c, change.ref, change.etag).then(() => undefined);
+  const body = bodyFor(change, desired);
+  if (desired?.valueUnavailable && change.action === 'update') {
+    const { value: _unavailable, ...rest } = body;
+    await patchResource(c, change.ref, rest, change.etag ?? '*');
+    return undefined;
+  }
+  if (desired?.valueUnavailable) {
+    if (!isLoopbackEndpoint(c.endpoint)) {
+      throw new WriteRefused('its secret value is not available here (set the environment variable named by valueFromEnv)');
+    }
+    await putResource(c, change.ref, { ...body, value: randomBytes(24).toString('base64url') });
+    return PLACEHOLDER_NOTE;
+  }
+  await putResource(c, change.ref, body, change.action === 'update' ? change.etag : undefined);
+  return undefined;
+}
+
+function describeFailure(error: unknown): { reason: string; conflict?: boolean } {
+  const status = failureStatus(error);
+  if (status === 412) {
+    return { reason: 'changed on the instance since it was planned (ETag mismatch); re-run to re-plan', conflict: true };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { reason: status ? `${status}: ${message}` : message };
+}
+
+/** A change that makes no request: carried out by its API's import or by deleting an ancestor. */
+function carrierOf(change: PlannedChange): string | undefined {
+  if (change.deletedWith) return refKey(change.deletedWith);
+  if (change.viaImport) return refKey({ kind: 'api', ids: [change.ref.ids[0]] });
+  return undefined;
+}
+
+export async function applyPlan(c: ApimConnection, plan: Plan, desired: DesiredState, options: ApplyOptions): Promise<ApplyResult> {
+  const desiredByKey = new Map(desired.resources.map((r) => [refKey(r.ref), r]));
+  const dependencies = changeDependencies(plan.changes, desired);
+  const settled = new Map<string, Promise<ChangeOutcome>>();
+  const outcomes: ChangeOutcome[] = [];
+  const total = plan.changes.length;
+  const settle = (outcome: ChangeOutcome): ChangeOutcome => {
+    outcomes.push(outcome);
+    options.onSettled?.(outcome, outcomes.length, total);
+    return outcome;
+  };
+
+  const run = async (change: PlannedChange): Promise<ChangeOutcome> => {
+    const carrier = carrierOf(change);
+    if (carrier) {
+      const carried = await settled.get(carrier);
+      if (!carried) return settle({ change, outcome: change.action === 'delete' && !options.prune ? 'not-pruned' : 'applied' });
+      if (carried.outcome === 'applied') return settle({ change, outcome: 'applied' });
+      return settle({ change, outcome: carried.outcome === 'not-pruned' ? 'not-pruned' : 'skipped', reason: `${carried.change.kind} ${carried.change.id} was not applied` });
+    }
+    if (change.action === 'delete' && !options.prune) return settle({ change, outcome: 'not-pruned' });
+    const { after, requires } = dependencies.get(change)!;
+    const waited = await Promise.all([...after].flatMap((key) => (settled.has(key) ? [settled.get(key)!] : [])));
+    const blocker = waited.find((o) => requires.has(refKey(o.change.ref)) && o.outcome !== 'applied');
+    if (blocker) {
+      return settle({ change, outcome: 'skipped', reason: `${blocker.change.kind} ${displayId(blocker.change.ref)} was not applied` });
+    }
+    try {
+      const note = await perform(c, change, desiredByKey.get(refKey(change.ref)));
+      return settle({ change, outcome: 'applied', ...(note ? { note } : {}) });
+    } catch (error) {
+      return settle({ change, outcome: 'failed', ...describeFailure(error) });
+    }
+  };
+
+  // Register every change before any starts, so each finds the promises of what it waits for.
+  const pending: Array<() => void> = [];
+  for (const change of plan.changes) {
+    settled.set(
+      refKey(change.ref),
+      new Promise<void>((resolve) => pending.push(resolve)).then(() => run(change)),
+    );
+  }
+  pending.forEach((start) => start());
+  await Promise.all(settled.values());
+  const order = new Map(plan.changes.map((change, i) => [change, i]));
+  outcomes.sort((a, b) => order.get(a.change)! - order.get(b.change)!);
+  return { outcomes, ok: outcomes.every((o) => o.outcome === 'applied' || o.outcome === 'not-pruned') };
+}

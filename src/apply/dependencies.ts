@@ -1,0 +1,93 @@
+import { attributeValue, elementsNamed, findNamedValueReferences } from '../policy';
+import type { DesiredResource, DesiredState } from '../render/desired';
+import { kindsInDependencyOrder, resourceType, type ResourceKind, type ResourceRef } from '../resources/types';
+import { ancestors, refKey, type PlannedChange } from '../plan/plan';
+
+/**
+ * What each change waits for, and which failures make it pointless.
+ *
+ * Ordering (`after`): a write waits for the writes of its own ancestors (an API's policy for that API only, so work
+ * pipelines across APIs) and for every write of the kinds it may reference (the resource table's `references`);
+ * all writes precede all deletes; a delete waits for the deletes of kinds that depend on its kind. Skipping (`requires`) is precise: a change is skipped only when something it really needs
+ * failed — its parent, or a fragment / backend / named value its policy names, or the API a product link joins.
+ */
+
+export interface ChangeDependencies {
+  after: Set<string>;
+  requires: Set<string>;
+}
+
+/** Kinds that depend on `kind` through parent or reference links, transitively. */
+function dependentKinds(): Map<ResourceKind, Set<ResourceKind>> {
+  const order = kindsInDependencyOrder();
+  const dependents = new Map<ResourceKind, Set<ResourceKind>>(order.map((k) => [k, new Set()]));
+  for (const kind of [...order].reverse()) {
+    const type = resourceType(kind);
+    for (const dependency of [...(type.parent ? [type.parent] : []), ...type.references]) {
+      const set = dependents.get(dependency)!;
+      set.add(kind);
+      dependents.get(kind)!.forEach((k) => set.add(k));
+    }
+  }
+  return dependents;
+}
+
+function policyReferences(resource: DesiredResource, namedValueIds: Map<string, string>): ResourceRef[] {
+  const doc = resource.policy;
+  if (!doc) return [];
+  const attributeRefs = (element: string, attribute: string, kind: ResourceKind): ResourceRef[] =>
+    elementsNamed(doc.root, element).flatMap((e) => {
+      const id = attributeValue(e, attribute);
+      return id ? [{ kind, ids: [id] }] : [];
+    });
+  const namedValues = findNamedValueReferences(doc).flatMap((r) => {
+    const id = namedValueIds.get(r.name);
+    return id ? [{ kind: 'namedValue' as const, ids: [id] }] : [];
+  });
+  return [
+    ...attributeRefs('include-fragment', 'fragment-id', 'policyFragment'),
+    ...attributeRefs('set-backend-service', 'backend-id', 'backend'),
+    ...namedValues,
+  ];
+}
+
+function requiredRefs(change: PlannedChange, desired: Map<string, DesiredResource>, namedValueIds: Map<string, string>): ResourceRef[] {
+  if (change.action === 'delete') return [];
+  const refs = ancestors(change.ref);
+  if (change.kind === 'productApi') refs.push({ kind: 'api', ids: [change.ref.ids[1]] });
+  const resource = desired.get(refKey(change.ref));
+  return resource ? [...refs, ...policyReferences(resource, namedValueIds)] : refs;
+}
+
+export function changeDependencies(changes: PlannedChange[], desired: DesiredState): Map<PlannedChange, ChangeDependencies> {
+  const desiredByKey = new Map(desired.resources.map((r) => [refKey(r.ref), r]));
+  const namedValueIds = new Map(
+    desired.resources
+      .filter((r) => r.ref.kind === 'namedValue' && typeof r.properties.displayName === 'string')
+      .map((r) => [r.properties.displayName as string, r.ref.ids[0]]),
+  );
+  const dependents = dependentKinds();
+  const writeKeysByKind = new Map<ResourceKind, string[]>();
+  const deleteKeysByKind = new Map<ResourceKind, string[]>();
+  for (const change of changes) {
+    const byKind = change.action === 'delete' ? deleteKeysByKind : writeKeysByKind;
+    byKind.set(change.kind, [...(byKind.get(change.kind) ?? []), refKey(change.ref)]);
+  }
+  const allWrites = [...writeKeysByKind.values()].flat();
+  const result = new Map<PlannedChange, ChangeDependencies>();
+  for (const change of changes) {
+    const after = new Set<string>();
+    if (change.action === 'delete') {
+      allWrites.forEach((k) => after.add(k));
+      for (const kind of dependents.get(change.kind) ?? []) (deleteKeysByKind.get(kind) ?? []).forEach((k) => after.add(k));
+    } else {
+      ancestors(change.ref).forEach((a) => after.add(refKey(a)));
+      for (const kind of resourceType(change.kind).references) (writeKeysByKind.get(kind) ?? []).forEach((k) => after.add(k));
+    }
+    after.delete(refKey(change.ref));
+    const requires = new Set(requiredRefs(change, desiredByKey, namedValueIds).map(refKey));
+    requires.forEach((k) => after.add(k));
+    result.set(change, { after, requires });
+  }
+  return result;
+}

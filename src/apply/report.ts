@@ -1,0 +1,91 @@
+import type { RequestCounts } from '../azure/client';
+import { summarize, type Plan, type PlannedChange, type PlanSummary } from '../plan/plan';
+import type { Style } from '../plan/print';
+import type { ApplyResult, ChangeOutcome, Outcome } from './apply';
+
+/** What publish reports: the outcome of every change, as text and as the contract's `publish --json`. */
+
+interface ChangeJson {
+  action: PlannedChange['action'];
+  kind: string;
+  id: string;
+  fields?: string[];
+}
+
+export interface PublishJson {
+  formatVersion: 1;
+  dryRun: boolean;
+  /** The changes publish carried out. */
+  applied: ChangeJson[];
+  failed: Array<ChangeJson & { reason: string; conflict?: boolean }>;
+  skipped: Array<ChangeJson & { reason: string }>;
+  /** Deletions listed but not done (publish without --prune). */
+  notPruned: ChangeJson[];
+  summary: PlanSummary;
+  requests: RequestCounts;
+}
+
+function changeJson(change: PlannedChange): ChangeJson {
+  return {
+    action: change.action,
+    kind: change.kind,
+    id: change.id,
+    ...(change.fields.length ? { fields: change.fields.map((f) => f.field) } : {}),
+  };
+}
+
+function withOutcome(outcomes: ChangeOutcome[], outcome: Outcome): ChangeOutcome[] {
+  return outcomes.filter((o) => o.outcome === outcome);
+}
+
+export function publishJson(plan: Plan, result: ApplyResult | undefined, requests: RequestCounts, dryRun: boolean): PublishJson {
+  const outcomes = result?.outcomes ?? [];
+  return {
+    formatVersion: 1,
+    dryRun,
+    applied: withOutcome(outcomes, 'applied').map((o) => changeJson(o.change)),
+    failed: withOutcome(outcomes, 'failed').map((o) => ({
+      ...changeJson(o.change),
+      reason: o.reason ?? '',
+      ...(o.conflict ? { conflict: true } : {}),
+    })),
+    skipped: withOutcome(outcomes, 'skipped').map((o) => ({ ...changeJson(o.change), reason: o.reason ?? '' })),
+    notPruned: withOutcome(outcomes, 'not-pruned').map((o) => changeJson(o.change)),
+    summary: summarize(plan),
+    requests: { ...requests },
+  };
+}
+
+const PAST: Record<PlannedChange['action'], string> = { create: 'created', update: 'updated', delete: 'deleted' };
+
+/** One line per settled change, for CI logs (and the last line of a terminal's progress display). */
+export function outcomeLine(outcome: ChangeOutcome, style: Style): string {
+  const { change } = outcome;
+  const what = `${change.kind} ${change.id}`;
+  switch (outcome.outcome) {
+    case 'applied':
+      return `${style.green(PAST[change.action])} ${what}${outcome.note ? ` (${outcome.note})` : ''}`;
+    case 'failed':
+      return `${style.red('failed')} to ${change.action} ${what}: ${outcome.reason}`;
+    case 'skipped':
+      return `${style.yellow('skipped')} ${change.action} ${what}: ${outcome.reason}`;
+    case 'not-pruned':
+      return `${style.dim('kept')} ${what} (deleted only with --prune)`;
+  }
+}
+
+export function resultSummary(result: ApplyResult, style: Style): string {
+  const count = (outcome: Outcome) => withOutcome(result.outcomes, outcome).length;
+  const parts = [`${count('applied')} applied`, `${count('failed')} failed`, `${count('skipped')} skipped`];
+  const kept = count('not-pruned');
+  const lines: string[] = [];
+  for (const failure of withOutcome(result.outcomes, 'failed')) lines.push(outcomeLine(failure, style));
+  lines.push(style.bold(`Publish ${result.ok ? 'complete' : 'incomplete'}: ${parts.join(', ')}.`));
+  if (kept) lines.push(`${kept} deletion${kept === 1 ? '' : 's'} not done: run with --prune to delete what the repository no longer has.`);
+  if (result.outcomes.some((o) => o.conflict)) {
+    lines.push('Some resources changed on the instance after planning; nothing of theirs was overwritten. Re-run publish to re-plan.');
+  } else if (!result.ok) {
+    lines.push('Re-run publish to retry what failed; it plans again and writes only what still differs.');
+  }
+  return `${lines.join('\n')}\n`;
+}

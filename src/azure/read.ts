@@ -1,0 +1,124 @@
+import type { ApimConnection } from './client';
+import type { LiveResource, LiveState, ReadSelection } from './live-state';
+import { kindAccess, type RawEntity } from './resources';
+import type { ResourceKind, ResourceRef } from '../resources/types';
+
+/**
+ * Reading the live instance. Collections are listed (one request per page) rather than fetched item by item;
+ * policies, which ARM does not list across parents, cost one GET per parent (with format=rawxml, so expressions
+ * come back as written). A selection of APIs or products is fetched by id, so its cost does not grow with the
+ * number of other APIs or products on the instance.
+ */
+
+const API_SCOPED: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy'];
+const PRODUCT_SCOPED: ResourceKind[] = ['product', 'productApi', 'productGroup', 'productPolicy'];
+const SERVICE_WIDE: ResourceKind[] = ['namedValue', 'backend', 'policyFragment'];
+
+/** Non-current API revisions (`id;rev=2`) belong to their API, not to the set of APIs apiops manages. */
+function isRevision(name: string): boolean {
+  return name.includes(';rev=');
+}
+
+function fromRaw(kind: ResourceKind, parentIds: string[], entity: RawEntity): LiveResource {
+  return { ref: { kind, ids: [...parentIds, entity.name ?? ''] }, properties: entity.properties ?? {} };
+}
+
+async function listKind(c: ApimConnection, kind: ResourceKind, parentIds: string[] = []): Promise<LiveResource[]> {
+  const entities = await kindAccess(kind).list!(c, parentIds);
+  return entities.filter((e) => e.name && !isRevision(e.name)).map((e) => fromRaw(kind, parentIds, e));
+}
+
+/** One resource by id, with its ETag; undefined when it does not exist. */
+export async function readResource(c: ApimConnection, ref: ResourceRef): Promise<LiveResource | undefined> {
+  const read = await kindAccess(ref.kind).get(c, ref.ids);
+  return read && { ref, properties: read.properties, etag: read.etag };
+}
+
+/** Several resources by id, concurrently (the connection bounds the requests in flight). */
+export async function readResources(c: ApimConnection, refs: ResourceRef[]): Promise<Array<LiveResource | undefined>> {
+  return Promise.all(refs.map((ref) => readResource(c, ref)));
+}
+
+/**
+ * The parents of a scoped family: the selected ids fetched one by one, or the whole collection listed.
+ * Returns the parent resources found (used as resources when their own kind is selected).
+ */
+async function readParents(
+  c: ApimConnection,
+  kind: 'api' | 'product',
+  selected: string[] | undefined,
+): Promise<LiveResource[]> {
+  if (!selected) return listKind(c, kind);
+  const found = await readResources(c, selected.map((id) => ({ kind, ids: [id] })));
+  return found.filter((r): r is LiveResource => r !== undefined);
+}
+
+async function readPolicies(c: ApimConnection, kind: ResourceKind, parents: string[][]): Promise<LiveResource[]> {
+  const found = await readResources(c, parents.map((ids) => ({ kind, ids })));
+  return found.filter((r): r is LiveResource => r !== undefined);
+}
+
+async function readApiFamily(c: ApimConnection, kinds: Set<ResourceKind>, apis?: string[]): Promise<LiveResource[]> {
+  if (!API_SCOPED.some((k) => kinds.has(k))) return [];
+  const apiResources = await readParents(c, 'api', apis);
+  const apiIds = apiResources.map((r) => r.ref.ids);
+  const needOperations = kinds.has('apiOperation') || kinds.has('operationPolicy');
+  const [operations, apiPolicies] = await Promise.all([
+    needOperations ? Promise.all(apiIds.map((ids) => listKind(c, 'apiOperation', ids))).then((l) => l.flat()) : [],
+    kinds.has('apiPolicy') ? readPolicies(c, 'apiPolicy', apiIds) : [],
+  ]);
+  const operationPolicies = kinds.has('operationPolicy')
+    ? await readPolicies(c, 'operationPolicy', operations.map((o) => o.ref.ids))
+    : [];
+  return [
+    ...(kinds.has('api') ? apiResources : []),
+    ...(kinds.has('apiOperation') ? operations : []),
+    ...apiPolicies,
+    ...operationPolicies,
+  ];
+}
+
+async function readProductFamily(c: ApimConnection, kinds: Set<ResourceKind>, products?: string[]): Promise<LiveResource[]> {
+  if (!PRODUCT_SCOPED.some((k) => kinds.has(k))) return [];
+  const productResources = await readParents(c, 'product', products);
+  const productIds = productResources.map((r) => r.ref.ids);
+  const links = (kind: ResourceKind) =>
+    kinds.has(kind) ? Promise.all(productIds.map((ids) => listKind(c, kind, ids))).then((l) => l.flat()) : [];
+  const [apiLinks, groupLinks, policies] = await Promise.all([
+    links('productApi'),
+    links('productGroup'),
+    kinds.has('productPolicy') ? readPolicies(c, 'productPolicy', productIds) : [],
+  ]);
+  return [...(kinds.has('product') ? productResources : []), ...apiLinks, ...groupLinks, ...policies];
+}
+
+/**
+ * The live resources of the selected kinds. `selection.apis` narrows the API family (api, apiOperation, apiPolicy,
+ * operationPolicy) to those APIs and `selection.products` the product family (product, productApi, productGroup,
+ * productPolicy) to those products; service-wide kinds (named values, backends, fragments, global policy) are read
+ * whole when selected. Ids that do not exist are skipped.
+ */
+export async function readLiveState(c: ApimConnection, selection: ReadSelection): Promise<LiveState> {
+  const kinds = new Set(selection.kinds);
+  const parts = await Promise.all([
+    ...SERVICE_WIDE.filter((k) => kinds.has(k)).map((k) => listKind(c, k)),
+    kinds.has('globalPolicy') ? readPolicies(c, 'globalPolicy', [[]]) : [],
+    readApiFamily(c, kinds, selection.apis),
+    readProductFamily(c, kinds, selection.products),
+  ]);
+  return { resources: parts.flat() };
+}
+
+/**
+ * The values of secret named values (hidden on GET), by id, through listValue. Only for secrets whose value the
+ * caller has locally, to compare them; the values stay in memory.
+ */
+export async function readSecretValues(c: ApimConnection, namedValueIds: string[]): Promise<Map<string, string>> {
+  const values = await Promise.all(
+    namedValueIds.map(async (id) => {
+      const result = await c.client.namedValue.listValue(c.scope.resourceGroup, c.scope.serviceName, id);
+      return [id, result.value ?? ''] as const;
+    }),
+  );
+  return new Map(values);
+}

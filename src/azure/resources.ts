@@ -1,0 +1,216 @@
+import type { ApimConnection } from './client';
+import type { ResourceKind } from '../resources/types';
+
+/**
+ * Per-kind access to the SDK: list, get, put, patch, delete for every managed kind, each a one-line call of the
+ * generated client. Reads keep the raw ARM body (through the SDK's `onResponse`): it is the exact `properties`
+ * shape the desired state uses, it carries the ETag header, and it keeps the policy text that the SDK's typed
+ * `apiPolicy.get` result drops. Writes take ARM `properties` and rename the few fields whose SDK model name differs.
+ */
+
+/** An ARM entity as it travels on the wire. */
+export interface RawEntity {
+  name?: string;
+  properties?: Record<string, unknown>;
+}
+
+export interface RawRead {
+  properties: Record<string, unknown>;
+  etag?: string;
+}
+
+interface RawResponse {
+  status: number;
+  headers: { get(name: string): string | undefined };
+  /** The body as received (the SDK replaces parsedBody with its flattened model, so the text is what is kept). */
+  bodyAsText?: string | null;
+}
+
+function rawBody(response: RawResponse | undefined): unknown {
+  return response?.bodyAsText ? JSON.parse(response.bodyAsText) : undefined;
+}
+
+interface ReadOptions {
+  onResponse: (response: RawResponse) => void;
+}
+
+type Ids = string[];
+
+export interface KindAccess {
+  /** Every resource of the kind under the parent whose ids are given (absent for singleton policies). */
+  list?: (c: ApimConnection, parentIds: Ids) => Promise<RawEntity[]>;
+  /** One resource, or undefined when it does not exist. */
+  get: (c: ApimConnection, ids: Ids) => Promise<RawRead | undefined>;
+  put: (c: ApimConnection, ids: Ids, properties: Record<string, unknown>, ifMatch?: string) => Promise<void>;
+  /** Partial update (only where a PUT cannot be formed, e.g. a secret whose value is not available here). */
+  patch?: (c: ApimConnection, ids: Ids, properties: Record<string, unknown>, ifMatch: string) => Promise<void>;
+  remove: (c: ApimConnection, ids: Ids, ifMatch: string) => Promise<void>;
+}
+
+export function isNotFound(error: unknown): boolean {
+  return (error as { statusCode?: number })?.statusCode === 404;
+}
+
+async function listRaw(start: (options: ReadOptions) => { byPage(): AsyncIterable<unknown> }): Promise<RawEntity[]> {
+  const entities: RawEntity[] = [];
+  const pages = start({
+    onResponse: (response) => entities.push(...(((rawBody(response) as { value?: RawEntity[] }) ?? {}).value ?? [])),
+  }).byPage();
+  for await (const _page of pages) {
+    // Pages are consumed for their raw bodies, collected above.
+  }
+  return entities;
+}
+
+async function getRaw(fetch: (options: ReadOptions) => Promise<unknown>): Promise<RawRead | undefined> {
+  let captured: RawResponse | undefined;
+  try {
+    await fetch({ onResponse: (response) => (captured = response) });
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  const body = (rawBody(captured) ?? {}) as RawEntity;
+  return { properties: body.properties ?? {}, etag: captured?.headers.get('etag') ?? undefined };
+}
+
+/** A link has no body: it exists (HEAD 204) or not (404). */
+async function linkRead(check: () => Promise<unknown>): Promise<RawRead | undefined> {
+  try {
+    await check();
+    return { properties: {} };
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** ARM property name → SDK model property name, where they differ (from the SDK's mappers). */
+const SDK_NAMES: Partial<Record<ResourceKind, Record<string, string>>> = {
+  api: { type: 'apiType', apiType: 'soapApiType', translateRequiredQueryParameters: 'translateRequiredQueryParametersConduct' },
+  backend: { type: 'typePropertiesType' },
+};
+
+function toSdk(kind: ResourceKind, properties: Record<string, unknown>): any {
+  const names = SDK_NAMES[kind] ?? {};
+  return Object.fromEntries(Object.entries(properties).map(([key, value]) => [names[key] ?? key, value]));
+}
+
+const POLICY = 'policy';
+const RAW_XML = { format: 'rawxml' as const };
+
+const rg = (c: ApimConnection): string => c.scope.resourceGroup;
+const svc = (c: ApimConnection): string => c.scope.serviceName;
+const lro = (c: ApimConnection) => ({ updateIntervalInMs: c.pollIntervalInMs });
+
+export const KIND_ACCESS: Partial<Record<ResourceKind, KindAccess>> = {
+  namedValue: {
+    list: (c) => listRaw((o) => c.client.namedValue.listByService(rg(c), svc(c), o)),
+    get: (c, [id]) => getRaw((o) => c.client.namedValue.get(rg(c), svc(c), id, o)),
+    put: async (c, [id], p, ifMatch) => {
+      await c.client.namedValue.beginCreateOrUpdateAndWait(rg(c), svc(c), id, toSdk('namedValue', p), { ifMatch, ...lro(c) });
+    },
+    patch: async (c, [id], p, ifMatch) => {
+      await c.client.namedValue.beginUpdateAndWait(rg(c), svc(c), id, ifMatch, toSdk('namedValue', p), lro(c));
+    },
+    remove: (c, [id], ifMatch) => c.client.namedValue.delete(rg(c), svc(c), id, ifMatch),
+  },
+  backend: {
+    list: (c) => listRaw((o) => c.client.backend.listByService(rg(c), svc(c), o)),
+    get: (c, [id]) => getRaw((o) => c.client.backend.get(rg(c), svc(c), id, o)),
+    put: async (c, [id], p, ifMatch) => {
+      await c.client.backend.createOrUpdate(rg(c), svc(c), id, toSdk('backend', p), { ifMatch });
+    },
+    remove: (c, [id], ifMatch) => c.client.backend.delete(rg(c), svc(c), id, ifMatch),
+  },
+  policyFragment: {
+    list: (c) => listRaw((o) => c.client.policyFragment.listByService(rg(c), svc(c), o)),
+    get: (c, [id]) => getRaw((o) => c.client.policyFragment.get(rg(c), svc(c), id, { ...RAW_XML, ...o })),
+    put: async (c, [id], p, ifMatch) => {
+      await c.client.policyFragment.beginCreateOrUpdateAndWait(rg(c), svc(c), id, toSdk('policyFragment', p), { ifMatch, ...lro(c) });
+    },
+    remove: (c, [id], ifMatch) => c.client.policyFragment.delete(rg(c), svc(c), id, ifMatch),
+  },
+  globalPolicy: {
+    get: (c) => getRaw((o) => c.client.policy.get(rg(c), svc(c), POLICY, { ...RAW_XML, ...o })),
+    put: async (c, _ids, p, ifMatch) => {
+      await c.client.policy.createOrUpdate(rg(c), svc(c), POLICY, toSdk('globalPolicy', p), { ifMatch });
+    },
+    remove: (c, _ids, ifMatch) => c.client.policy.delete(rg(c), svc(c), POLICY, ifMatch),
+  },
+  api: {
+    list: (c) => listRaw((o) => c.client.api.listByService(rg(c), svc(c), o)),
+    get: (c, [apiId]) => getRaw((o) => c.client.api.get(rg(c), svc(c), apiId, o)),
+    put: async (c, [apiId], p, ifMatch) => {
+      await c.client.api.beginCreateOrUpdateAndWait(rg(c), svc(c), apiId, toSdk('api', p), { ifMatch, ...lro(c) });
+    },
+    remove: async (c, [apiId], ifMatch) => {
+      await c.client.api.beginDeleteAndWait(rg(c), svc(c), apiId, ifMatch, { deleteRevisions: true, ...lro(c) });
+    },
+  },
+  apiOperation: {
+    list: (c, [apiId]) => listRaw((o) => c.client.apiOperation.listByApi(rg(c), svc(c), apiId, o)),
+    get: (c, [apiId, opId]) => getRaw((o) => c.client.apiOperation.get(rg(c), svc(c), apiId, opId, o)),
+    put: async (c, [apiId, opId], p, ifMatch) => {
+      await c.client.apiOperation.createOrUpdate(rg(c), svc(c), apiId, opId, toSdk('apiOperation', p), { ifMatch });
+    },
+    remove: (c, [apiId, opId], ifMatch) => c.client.apiOperation.delete(rg(c), svc(c), apiId, opId, ifMatch),
+  },
+  apiPolicy: {
+    get: (c, [apiId]) => getRaw((o) => c.client.apiPolicy.get(rg(c), svc(c), apiId, POLICY, { ...RAW_XML, ...o })),
+    put: async (c, [apiId], p, ifMatch) => {
+      await c.client.apiPolicy.createOrUpdate(rg(c), svc(c), apiId, POLICY, toSdk('apiPolicy', p), { ifMatch });
+    },
+    remove: (c, [apiId], ifMatch) => c.client.apiPolicy.delete(rg(c), svc(c), apiId, POLICY, ifMatch),
+  },
+  operationPolicy: {
+    get: (c, [apiId, opId]) =>
+      getRaw((o) => c.client.apiOperationPolicy.get(rg(c), svc(c), apiId, opId, POLICY, { ...RAW_XML, ...o })),
+    put: async (c, [apiId, opId], p, ifMatch) => {
+      await c.client.apiOperationPolicy.createOrUpdate(rg(c), svc(c), apiId, opId, POLICY, toSdk('operationPolicy', p), {
+        ifMatch,
+      });
+    },
+    remove: (c, [apiId, opId], ifMatch) =>
+      c.client.apiOperationPolicy.delete(rg(c), svc(c), apiId, opId, POLICY, ifMatch),
+  },
+  product: {
+    list: (c) => listRaw((o) => c.client.product.listByService(rg(c), svc(c), o)),
+    get: (c, [productId]) => getRaw((o) => c.client.product.get(rg(c), svc(c), productId, o)),
+    put: async (c, [productId], p, ifMatch) => {
+      await c.client.product.createOrUpdate(rg(c), svc(c), productId, toSdk('product', p), { ifMatch });
+    },
+    remove: (c, [productId], ifMatch) => c.client.product.delete(rg(c), svc(c), productId, ifMatch),
+  },
+  productApi: {
+    list: (c, [productId]) => listRaw((o) => c.client.productApi.listByProduct(rg(c), svc(c), productId, o)),
+    get: (c, [productId, apiId]) => linkRead(() => c.client.productApi.checkEntityExists(rg(c), svc(c), productId, apiId)),
+    put: async (c, [productId, apiId]) => {
+      await c.client.productApi.createOrUpdate(rg(c), svc(c), productId, apiId);
+    },
+    remove: (c, [productId, apiId]) => c.client.productApi.delete(rg(c), svc(c), productId, apiId),
+  },
+  productGroup: {
+    list: (c, [productId]) => listRaw((o) => c.client.productGroup.listByProduct(rg(c), svc(c), productId, o)),
+    get: (c, [productId, groupId]) =>
+      linkRead(() => c.client.productGroup.checkEntityExists(rg(c), svc(c), productId, groupId)),
+    put: async (c, [productId, groupId]) => {
+      await c.client.productGroup.createOrUpdate(rg(c), svc(c), productId, groupId);
+    },
+    remove: (c, [productId, groupId]) => c.client.productGroup.delete(rg(c), svc(c), productId, groupId),
+  },
+  productPolicy: {
+    get: (c, [productId]) =>
+      getRaw((o) => c.client.productPolicy.get(rg(c), svc(c), productId, POLICY, { ...RAW_XML, ...o })),
+    put: async (c, [productId], p, ifMatch) => {
+      await c.client.productPolicy.createOrUpdate(rg(c), svc(c), productId, POLICY, toSdk('productPolicy', p), { ifMatch });
+    },
+    remove: (c, [productId], ifMatch) => c.client.productPolicy.delete(rg(c), svc(c), productId, POLICY, ifMatch),
+  },
+};
+
+export function kindAccess(kind: ResourceKind): KindAccess {
+  const access = KIND_ACCESS[kind];
+  if (!access) throw new Error(`apiops does not read or write ${kind} resources`);
+  return access;
+}

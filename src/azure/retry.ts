@@ -1,0 +1,69 @@
+import type { PipelineResponse, RestError, RetryStrategy } from '@azure/core-rest-pipeline';
+
+/**
+ * The retry rule for every ARM request. The SDK's default strategies honour Retry-After only on 429/503 and do not
+ * retry a 429 that lacks the header; Azure sends Retry-After on other 5xx answers too (and the emulator injects
+ * all of these), so one strategy covers them: 408, 429 and 5xx (but 501/505) and dropped connections are retried,
+ * after the server's Retry-After when it gives one, else after an exponential backoff with jitter.
+ */
+
+export interface RetryTiming {
+  retryDelayInMs: number;
+  maxRetryDelayInMs: number;
+}
+
+const RETRYABLE_SYSTEM_ERRORS = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+]);
+
+function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
+}
+
+function isDroppedConnection(error: RestError | undefined): boolean {
+  if (!error || error.statusCode !== undefined) return false;
+  return RETRYABLE_SYSTEM_ERRORS.has(String(error.code)) || /socket hang up/i.test(error.message);
+}
+
+/** Milliseconds the server asked us to wait, from retry-after-ms, x-ms-retry-after-ms or Retry-After (seconds or date). */
+export function retryAfterMs(response: PipelineResponse): number | undefined {
+  for (const header of ['retry-after-ms', 'x-ms-retry-after-ms']) {
+    const value = Number(response.headers.get(header));
+    if (response.headers.has(header) && Number.isFinite(value) && value >= 0) return value;
+  }
+  const retryAfter = response.headers.get('retry-after');
+  if (!retryAfter) return undefined;
+  const seconds = Number(retryAfter);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(retryAfter);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+/** Exponential backoff with "equal jitter": half the clamped delay fixed, half random, so retries spread out. */
+export function backoffDelayMs(retryCount: number, timing: RetryTiming, random: () => number = Math.random): number {
+  const clamped = Math.min(timing.maxRetryDelayInMs, timing.retryDelayInMs * 2 ** retryCount);
+  return clamped / 2 + random() * (clamped / 2);
+}
+
+export function apiopsRetryStrategy(timing: RetryTiming): RetryStrategy {
+  return {
+    name: 'apiopsRetryStrategy',
+    retry({ retryCount, response, responseError }) {
+      if (response && isRetryableStatus(response.status)) {
+        const asked = retryAfterMs(response);
+        return { retryAfterInMs: asked ?? backoffDelayMs(retryCount, timing) };
+      }
+      if (!response && isDroppedConnection(responseError)) {
+        return { retryAfterInMs: backoffDelayMs(retryCount, timing) };
+      }
+      return { skipStrategy: true };
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { ApimConnection } from './client';
+import { isNotFound, kindAccess } from './resources';
+import type { ResourceRef } from '../resources/types';
+
+/**
+ * Writes, as plain functions over a resource reference and ARM `properties`. `ifMatch` is the ETag the caller
+ * planned against: the service answers 412 when the resource changed since, and the caller must re-plan.
+ */
+
+/** PUT (create or replace). Without ifMatch the write is unconditional (creates, links). */
+export async function putResource(
+  c: ApimConnection,
+  ref: ResourceRef,
+  properties: Record<string, unknown>,
+  ifMatch?: string,
+): Promise<void> {
+  await kindAccess(ref.kind).put(c, ref.ids, properties, ifMatch);
+}
+
+/** PATCH only the given properties (kinds that support it; see supportsPatch). */
+export async function patchResource(
+  c: ApimConnection,
+  ref: ResourceRef,
+  properties: Record<string, unknown>,
+  ifMatch: string,
+): Promise<void> {
+  const patch = kindAccess(ref.kind).patch;
+  if (!patch) throw new Error(`${ref.kind} resources cannot be patched`);
+  await patch(c, ref.ids, properties, ifMatch);
+}
+
+export function supportsPatch(ref: ResourceRef): boolean {
+  return Boolean(kindAccess(ref.kind).patch);
+}
+
+/** DELETE; a resource that is already gone counts as deleted. `ifMatch` defaults to `*` (any version). */
+export async function deleteResource(c: ApimConnection, ref: ResourceRef, ifMatch = '*'): Promise<void> {
+  try {
+    await kindAccess(ref.kind).remove(c, ref.ids, ifMatch);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
+/** The HTTP status of a failed write (412 = changed since planning), when the service answered. */
+export function failureStatus(error: unknown): number | undefined {
+  return (error as { statusCode?: number })?.statusCode;
+}

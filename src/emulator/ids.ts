@@ -1,0 +1,58 @@
+import { invalidField } from './errors';
+import type { ArmRequest } from './engine';
+import { collectionPath, matchRoute, type RouteMatch } from './routes';
+import type { Entity, ServiceState } from './store';
+
+/** Resource ids inside one service: full ARM ids, service-relative ids (`/apis/x`), and their comparison. */
+
+const SERVICE_MARKER = '/providers/microsoft.apimanagement/service/';
+
+/** `/apis/echo-api` from a full ARM id or a service-relative one; undefined when it names another service. */
+export function relativeId(request: ArmRequest, id: string): string | undefined {
+  if (!id.startsWith('/subscriptions/')) return id.startsWith('/') ? id : `/${id}`;
+  if (!id.toLowerCase().startsWith(request.servicePath.toLowerCase())) return undefined;
+  const rest = id.slice(request.servicePath.length);
+  return rest === '' || rest.startsWith('/') ? rest : undefined;
+}
+
+export function sameId(request: ArmRequest, a: unknown, b: string): boolean {
+  if (typeof a !== 'string') return false;
+  return relativeId(request, a)?.toLowerCase() === relativeId(request, b)?.toLowerCase();
+}
+
+export function isServiceRelative(id: string): boolean {
+  return id.toLowerCase().includes(SERVICE_MARKER);
+}
+
+export interface ResolvedId {
+  match: RouteMatch;
+  entity: Entity;
+  fullId: string;
+}
+
+/** Resolves an id property (`apiId`, `scope`…) to an existing entity of the expected route, or 400. */
+export function resolveReference(request: ArmRequest, property: string, id: unknown, template: string): ResolvedId {
+  const relative = typeof id === 'string' ? relativeId(request, id) : undefined;
+  const match = relative ? matchRoute(relative.split('/').slice(1).map(decodeURIComponent)) : undefined;
+  if (!relative || !match || match.mode !== 'entity' || match.route.template !== template) {
+    throw invalidField(property, `'${String(id)}' is not a valid ${property}.`);
+  }
+  const entity = request.service.get(collectionPath(match.route, match.names), match.names[match.names.length - 1]);
+  if (!entity) throw invalidField(property, `${match.route.label} '${relative}' could not be found.`);
+  return { match, entity, fullId: `${request.servicePath}${relative}` };
+}
+
+/** Service-relative path of an entity in a stored (lowercased) collection, with each name in its stored case. */
+export function displayPath(service: ServiceState, collection: string, entity: Entity): string {
+  const segments = collection.split('/');
+  const cased: string[] = [];
+  for (let i = 0; i < segments.length; i += 1) {
+    if (i % 2 === 0) {
+      cased.push(segments[i]);
+      continue;
+    }
+    const parent = service.get(cased.slice(0, i).join('/'), segments[i]);
+    cased.push(parent?.name ?? segments[i]);
+  }
+  return `/${[...cased, entity.name].join('/')}`;
+}

@@ -1,0 +1,296 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleArm, OperationRegistry, type ArmRequest, type BehaviourTable, type EmulatorEnv, type Reply } from './engine';
+import { ArmError, badRequest } from './errors';
+import { seededRandom, type Random } from './random';
+import { matchRoute } from './routes';
+import type { EmulatorStore } from './store';
+
+/**
+ * The HTTP side: ARM URL parsing, bearer-token check, injected latency and faults, request statistics,
+ * long-running-operation status, and the loopback documents that API export links point at.
+ */
+
+export interface ServerOptions {
+  latencyMs: number;
+  faultRate: number;
+  seed: number;
+  retryAfterSeconds: number;
+  log?: (line: string) => void;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  /** Route template (`PUT apis/{apiId}`), or the raw path for emulator endpoints. */
+  route: string;
+  status: number;
+  durationMs: number;
+  fault?: string;
+}
+
+export interface EmulatorStats {
+  total: number;
+  byMethod: Record<string, number>;
+  byRoute: Record<string, number>;
+  faults: Record<string, number>;
+  log: RequestLogEntry[];
+}
+
+const SERVICE_PATH = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ApiManagement\/service\/([^/]+)(\/.*)?$/i;
+const MAX_LOG = 100_000;
+
+type Fault = '429' | '500' | '503' | 'drop';
+const FAULTS: Fault[] = ['429', '500', '503', 'drop'];
+
+function emptyStats(): EmulatorStats {
+  return { total: 0, byMethod: {}, byRoute: {}, faults: {}, log: [] };
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function routeName(method: string, servicePathRest: string | undefined): string {
+  if (servicePathRest === undefined) return `${method} (service)`;
+  const segments = servicePathRest.split('/').filter(Boolean).map(decodeURIComponent);
+  if (!segments.length) return `${method} (service)`;
+  if (segments[0].toLowerCase() === 'tenant') return `${method} tenant/operationResults/{operationId}`;
+  const match = matchRoute(segments);
+  if (!match) return `${method} (unknown)`;
+  const template = match.route.template.split('/');
+  const shown = match.mode === 'entity' ? template : match.mode === 'collection' ? template.slice(0, -1) : [...template, match.action];
+  return `${method} ${shown.join('/')}`;
+}
+
+export class EmulatorServer {
+  readonly server: http.Server;
+  private statsData = emptyStats();
+  private readonly operations = new OperationRegistry();
+  private readonly documents = new Map<string, { contentType: string; body: string }>();
+  private documentCounter = 0;
+  private readonly faultRandom: Random;
+  private readonly jitterRandom: Random;
+  readonly env: EmulatorEnv;
+
+  constructor(
+    private readonly store: EmulatorStore,
+    private readonly behaviours: BehaviourTable,
+    private readonly options: ServerOptions,
+  ) {
+    this.faultRandom = seededRandom(options.seed);
+    this.jitterRandom = seededRandom(options.seed ^ 0x5bd1e995);
+    this.server = http.createServer((req, res) => {
+      this.serve(req, res).catch((error) => {
+        this.options.log?.(`emulator: internal error: ${(error as Error).stack ?? String(error)}`);
+        if (!res.headersSent) this.send(res, { status: 500, body: new ArmError(500, 'InternalServerError', 'Internal error in the emulator.').body() });
+        else res.destroy();
+      });
+    });
+    this.server.keepAliveTimeout = 30_000;
+    this.env = {
+      store,
+      baseUrl: () => this.baseUrl(),
+      publish: (contentType, body) => {
+        this.documentCounter += 1;
+        const id = `${this.documentCounter.toString(36)}-${Date.now().toString(36)}`;
+        this.documents.set(id, { contentType, body });
+        return `${this.baseUrl()}/_emulator/documents/${id}`;
+      },
+      download: async (url) => {
+        let response: Response;
+        try {
+          response = await fetch(url);
+        } catch (error) {
+          throw badRequest('ValidationError', `Could not download '${url}': ${(error as Error).message}`);
+        }
+        if (!response.ok) throw badRequest('ValidationError', `Could not download '${url}': HTTP ${response.status}.`);
+        return response.text();
+      },
+    };
+  }
+
+  baseUrl(): string {
+    const address = this.server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${host}:${address.port}`;
+  }
+
+  stats(): EmulatorStats {
+    return { ...this.statsData, byMethod: { ...this.statsData.byMethod }, byRoute: { ...this.statsData.byRoute }, faults: { ...this.statsData.faults }, log: [...this.statsData.log] };
+  }
+
+  resetStats(): void {
+    this.statsData = emptyStats();
+  }
+
+  private record(entry: RequestLogEntry): void {
+    const stats = this.statsData;
+    stats.total += 1;
+    stats.byMethod[entry.method] = (stats.byMethod[entry.method] ?? 0) + 1;
+    stats.byRoute[entry.route] = (stats.byRoute[entry.route] ?? 0) + 1;
+    if (entry.fault) stats.faults[entry.fault] = (stats.faults[entry.fault] ?? 0) + 1;
+    if (stats.log.length < MAX_LOG) stats.log.push(entry);
+    this.options.log?.(`${entry.method} ${entry.path} ${entry.status}${entry.fault ? ` (fault ${entry.fault})` : ''} ${entry.durationMs.toFixed(1)}ms`);
+  }
+
+  private send(res: http.ServerResponse, reply: Reply): void {
+    const headers: Record<string, string> = { ...reply.headers };
+    let payload: string | undefined;
+    if (reply.body !== undefined) {
+      payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+      headers['Content-Type'] ??= 'application/json; charset=utf-8';
+      headers['Content-Length'] = String(Buffer.byteLength(payload));
+    } else {
+      headers['Content-Length'] = '0';
+    }
+    res.writeHead(reply.status, headers);
+    res.end(payload);
+  }
+
+  private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = performance.now();
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const match = SERVICE_PATH.exec(url.pathname);
+    const route = url.pathname.startsWith('/_emulator/') ? `${method} ${url.pathname.replace(/\/documents\/.*/, '/documents/{id}')}` : match ? routeName(method, match[4]) : `${method} (unknown)`;
+    const body = await readBody(req);
+    const finish = (reply: Reply, fault?: string) => {
+      if (fault === 'drop') {
+        req.socket.destroy();
+      } else {
+        this.send(res, reply);
+      }
+      this.record({ method, path: url.pathname + url.search, route, status: fault === 'drop' ? 0 : reply.status, durationMs: performance.now() - started, fault });
+    };
+
+    if (url.pathname.startsWith('/_emulator/')) return finish(this.serveInternal(url.pathname));
+
+    if (this.options.latencyMs > 0) {
+      const delay = this.options.latencyMs * (0.5 + this.jitterRandom());
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+    const authorization = req.headers.authorization;
+    if (!authorization || !/^Bearer\s+\S+/i.test(authorization)) {
+      return finish({ status: 401, headers: { 'WWW-Authenticate': 'Bearer' }, body: new ArmError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing or is not a bearer token.").body() });
+    }
+    const fault = this.pickFault();
+    if (fault) return finish(this.faultReply(fault), fault);
+
+    try {
+      finish(await this.handle(method, url, match, req, body));
+    } catch (error) {
+      if (!(error instanceof ArmError)) throw error;
+      finish({ status: error.status, headers: error.headers, body: error.body() });
+    }
+  }
+
+  private pickFault(): Fault | undefined {
+    if (this.options.faultRate <= 0) return undefined;
+    if (this.faultRandom() >= this.options.faultRate) return undefined;
+    return FAULTS[Math.floor(this.faultRandom() * FAULTS.length)];
+  }
+
+  private faultReply(fault: Fault): Reply {
+    switch (fault) {
+      case '429':
+        return { status: 429, headers: { 'Retry-After': String(this.options.retryAfterSeconds) }, body: new ArmError(429, 'TooManyRequests', 'Rate limit exceeded (injected fault).').body() };
+      case '500':
+        return { status: 500, body: new ArmError(500, 'InternalServerError', 'Internal server error (injected fault).').body() };
+      default:
+        return { status: 503, headers: { 'Retry-After': String(this.options.retryAfterSeconds) }, body: new ArmError(503, 'ServiceUnavailable', 'Service unavailable (injected fault).').body() };
+    }
+  }
+
+  private serveInternal(pathname: string): Reply {
+    if (pathname === '/_emulator/stats') return { status: 200, body: this.stats() };
+    const document = /^\/_emulator\/documents\/([^/]+)$/.exec(pathname);
+    const found = document ? this.documents.get(document[1]) : undefined;
+    if (found) return { status: 200, headers: { 'Content-Type': found.contentType }, body: found.body };
+    return { status: 404, body: new ArmError(404, 'NotFound', `No emulator endpoint ${pathname}.`).body() };
+  }
+
+  private async handle(method: string, url: URL, match: RegExpExecArray | null, req: http.IncomingMessage, rawBody: string): Promise<Reply> {
+    if (!match) throw new ArmError(404, 'InvalidResourceType', `The resource path '${url.pathname}' is not an API Management resource.`);
+    const apiVersion = url.searchParams.get('api-version');
+    if (!apiVersion) throw badRequest('MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
+    if (!/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(apiVersion)) throw badRequest('InvalidApiVersionParameter', `The api-version '${apiVersion}' is invalid.`);
+    let body: unknown;
+    if (rawBody.trim()) {
+      try {
+        body = JSON.parse(rawBody);
+      } catch (error) {
+        throw badRequest('InvalidRequestContent', `The request content was invalid and could not be deserialized: ${(error as Error).message}`);
+      }
+    }
+    const [, subscriptionId, resourceGroup, serviceName, rest] = match;
+    const scope = { subscriptionId: decodeURIComponent(subscriptionId), resourceGroup: decodeURIComponent(resourceGroup), serviceName: decodeURIComponent(serviceName) };
+    const service = this.store.service(scope);
+    const servicePath = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ApiManagement/service/${serviceName}`;
+    const segments = (rest ?? '').split('/').filter(Boolean).map(decodeURIComponent);
+    const request: ArmRequest = { method, service, servicePath, segments, query: url.searchParams, headers: req.headers, body, apiVersion };
+    if (!segments.length) return this.serviceReply(request);
+    if (segments.length === 3 && segments[0].toLowerCase() === 'tenant' && segments[1].toLowerCase() === 'operationresults' && method === 'GET') {
+      return this.operations.reply(request, segments[2]);
+    }
+    return handleArm(request, this.env, this.behaviours, this.operations);
+  }
+
+  private serviceReply(request: ArmRequest): Reply {
+    if (request.method !== 'GET' && request.method !== 'HEAD') throw new ArmError(405, 'MethodNotAllowed', 'The emulator provisions services itself; only GET is supported.');
+    const name = request.service.scope.serviceName;
+    const host = `${name.toLowerCase()}`;
+    return {
+      status: 200,
+      body: {
+        id: request.servicePath,
+        name,
+        type: 'Microsoft.ApiManagement/service',
+        location: 'West Europe',
+        etag: 'AAAAAAAAAAA=',
+        sku: { name: 'Developer', capacity: 1 },
+        identity: { type: 'SystemAssigned', principalId: '00000000-0000-0000-0000-000000000001', tenantId: '00000000-0000-0000-0000-000000000002' },
+        properties: {
+          publisherEmail: 'admin@contoso.com',
+          publisherName: 'apiops emulator',
+          provisioningState: 'Succeeded',
+          targetProvisioningState: '',
+          gatewayUrl: `https://${host}.azure-api.net`,
+          portalUrl: `https://${host}.portal.azure-api.net`,
+          developerPortalUrl: `https://${host}.developer.azure-api.net`,
+          managementApiUrl: `https://${host}.management.azure-api.net`,
+          scmUrl: `https://${host}.scm.azure-api.net`,
+          hostnameConfigurations: [{ type: 'Proxy', hostName: `${host}.azure-api.net`, negotiateClientCertificate: false, defaultSslBinding: true, certificateSource: 'BuiltIn' }],
+          publicIPAddresses: ['127.0.0.1'],
+          virtualNetworkType: 'None',
+          disableGateway: false,
+          apiVersionConstraint: {},
+          publicNetworkAccess: 'Enabled',
+          platformVersion: 'stv2',
+        },
+      },
+    };
+  }
+
+  listen(port: number, host: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.close((error) => (error ? reject(error) : resolve()));
+      this.server.closeAllConnections();
+    });
+  }
+}

@@ -1,0 +1,210 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ServiceScope } from '../azure/client';
+
+/**
+ * The emulator's state: one ServiceState per subscription/resource group/service, each a set of collections
+ * (`apis`, `apis/echo-api/operations`, …) of entities. Names are case-insensitive as in ARM (keys are
+ * lowercased; the entity keeps the case it was created with). Persistence is write-behind: a mutation marks
+ * its service dirty and a write shortly after saves each dirty service to a temp file (fsynced) and renames it
+ * over the old one, so a crash leaves either the previous or the new state, never a torn file.
+ */
+
+export interface Entity {
+  name: string;
+  properties: Record<string, unknown>;
+  etag: string;
+  /** What the service keeps but never returns as such (secret values, subscription keys, imported specs). */
+  hidden?: Record<string, unknown>;
+}
+
+interface SerializedService {
+  scope: ServiceScope;
+  etagCounter: number;
+  collections: Record<string, Entity[]>;
+}
+
+const lower = (text: string): string => text.toLowerCase();
+
+export class ServiceState {
+  private readonly collections = new Map<string, Map<string, Entity>>();
+  private etagCounter = 0;
+
+  constructor(
+    readonly scope: ServiceScope,
+    private readonly onChange: (service: ServiceState) => void,
+  ) {}
+
+  get(collection: string, name: string): Entity | undefined {
+    return this.collections.get(lower(collection))?.get(lower(name));
+  }
+
+  /** A collection's entities ordered by name, so pages are stable whatever the order of writes. */
+  list(collection: string): Entity[] {
+    const entities = this.collections.get(lower(collection));
+    if (!entities) return [];
+    return [...entities.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entity]) => entity);
+  }
+
+  /** Creates or replaces an entity; its name keeps the case of its first creation. */
+  put(collection: string, name: string, properties: Record<string, unknown>, hidden?: Record<string, unknown>): { entity: Entity; created: boolean } {
+    const key = lower(collection);
+    let entities = this.collections.get(key);
+    if (!entities) {
+      entities = new Map();
+      this.collections.set(key, entities);
+    }
+    const existing = entities.get(lower(name));
+    const entity: Entity = { name: existing?.name ?? name, properties, etag: this.nextEtag() };
+    if (hidden && Object.keys(hidden).length) entity.hidden = hidden;
+    entities.set(lower(name), entity);
+    this.onChange(this);
+    return { entity, created: !existing };
+  }
+
+  /** Deletes an entity and every collection nested under it (an API's operations, policies, links…). */
+  delete(collection: string, name: string): Entity | undefined {
+    const entities = this.collections.get(lower(collection));
+    const existing = entities?.get(lower(name));
+    if (!entities || !existing) return undefined;
+    entities.delete(lower(name));
+    const nested = `${lower(collection)}/${lower(name)}/`;
+    for (const key of [...this.collections.keys()]) if (key.startsWith(nested)) this.collections.delete(key);
+    this.onChange(this);
+    return existing;
+  }
+
+  /** Every collection whose path matches `pattern` (segments, `*` for any one segment), with its entities. */
+  *collectionsMatching(pattern: string): Iterable<{ collection: string; entities: Entity[] }> {
+    const wanted = lower(pattern).split('/');
+    for (const [key, entities] of this.collections) {
+      const segments = key.split('/');
+      if (segments.length === wanted.length && wanted.every((w, i) => w === '*' || w === segments[i])) {
+        yield { collection: key, entities: [...entities.values()] };
+      }
+    }
+  }
+
+  private nextEtag(): string {
+    this.etagCounter += 1;
+    const bytes = Buffer.alloc(8);
+    bytes.writeBigUInt64BE(BigInt(this.etagCounter));
+    return bytes.toString('base64');
+  }
+
+  serialize(): SerializedService {
+    const collections: Record<string, Entity[]> = {};
+    for (const [key, entities] of this.collections) if (entities.size) collections[key] = [...entities.values()];
+    return { scope: this.scope, etagCounter: this.etagCounter, collections };
+  }
+
+  restore(data: SerializedService): void {
+    this.etagCounter = data.etagCounter;
+    for (const [key, entities] of Object.entries(data.collections)) {
+      this.collections.set(key, new Map(entities.map((e) => [lower(e.name), e])));
+    }
+  }
+}
+
+export function serviceKey(scope: ServiceScope): string {
+  return lower(`${scope.subscriptionId}/${scope.resourceGroup}/${scope.serviceName}`);
+}
+
+function serviceFileName(key: string): string {
+  return `${encodeURIComponent(key).replace(/%2F/g, '~')}.json`;
+}
+
+/**
+ * At most one write of the state per this many ms: serialising a large service costs milliseconds, and a
+ * publish of hundreds of resources must not serialise it once per request.
+ */
+const WRITE_INTERVAL_MS = 100;
+
+export class EmulatorStore {
+  private readonly services = new Map<string, ServiceState>();
+  private readonly dirty = new Set<ServiceState>();
+  private timer: NodeJS.Timeout | undefined;
+  private lastWrite = 0;
+  private writing: Promise<void> = Promise.resolve();
+  private writeError: Error | undefined;
+
+  private constructor(
+    private readonly dataDir: string | undefined,
+    private readonly provision: (service: ServiceState) => void,
+  ) {}
+
+  /** Opens a store, loading every service saved in `dataDir` (none when in memory). */
+  static open(dataDir: string | undefined, provision: (service: ServiceState) => void): EmulatorStore {
+    const store = new EmulatorStore(dataDir, provision);
+    if (dataDir) {
+      fs.mkdirSync(dataDir, { recursive: true });
+      for (const file of fs.readdirSync(dataDir)) {
+        if (!file.endsWith('.json')) continue;
+        const data = JSON.parse(fs.readFileSync(path.join(dataDir, file), 'utf8')) as SerializedService;
+        const service = new ServiceState(data.scope, (s) => store.markDirty(s));
+        service.restore(data);
+        store.services.set(serviceKey(data.scope), service);
+      }
+    }
+    return store;
+  }
+
+  /** The service at this scope, provisioned (with Azure's built-in entities) on first use. */
+  service(scope: ServiceScope): ServiceState {
+    const key = serviceKey(scope);
+    let service = this.services.get(key);
+    if (!service) {
+      service = new ServiceState({ ...scope }, (s) => this.markDirty(s));
+      this.services.set(key, service);
+      this.provision(service);
+    }
+    return service;
+  }
+
+  private markDirty(service: ServiceState): void {
+    if (!this.dataDir) return;
+    this.dirty.add(service);
+    if (this.timer) return;
+    const delay = Math.max(0, this.lastWrite + WRITE_INTERVAL_MS - Date.now());
+    this.timer = setTimeout(() => this.startWrite(), delay);
+  }
+
+  private startWrite(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.writing = this.writing.then(() => this.writeDirty());
+  }
+
+  private async writeDirty(): Promise<void> {
+    const services = [...this.dirty];
+    this.dirty.clear();
+    for (const service of services) {
+      const file = path.join(this.dataDir as string, serviceFileName(serviceKey(service.scope)));
+      const temp = `${file}.${process.pid}.tmp`;
+      try {
+        const handle = await fs.promises.open(temp, 'w', 0o600);
+        try {
+          await handle.writeFile(JSON.stringify(service.serialize()));
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        await fs.promises.rename(temp, file);
+      } catch (error) {
+        this.writeError = error as Error;
+      }
+    }
+    this.lastWrite = Date.now();
+  }
+
+  /** Writes every mutation so far to disk now; rejects if a write failed. */
+  async flush(): Promise<void> {
+    if (this.timer || this.dirty.size) this.startWrite();
+    await this.writing;
+    if (this.writeError) {
+      const error = this.writeError;
+      this.writeError = undefined;
+      throw error;
+    }
+  }
+}

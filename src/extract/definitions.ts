@@ -1,0 +1,180 @@
+import type { ApiDefinition, BackendDefinition, NamedValueDefinition, ProductDefinition } from '../repo/model';
+
+/**
+ * Live ARM `properties` → the repository's YAML definitions. Each kind's field order is the order its file is
+ * written in (stable key order); `defaults` are the values a file may leave out, so an existing file that omits
+ * one is not rewritten when the instance holds the default.
+ */
+
+type Properties = Record<string, unknown>;
+
+export interface DefinitionShape {
+  schema: string;
+  fields: readonly string[];
+  defaults: Readonly<Record<string, unknown>>;
+  /** Fields only the repository knows (never on the instance): kept as they are. */
+  repositoryOnly: readonly string[];
+}
+
+export const API_SHAPE: DefinitionShape = {
+  schema: 'api.schema.json',
+  fields: ['displayName', 'description', 'path', 'protocols', 'serviceUrl', 'backend', 'subscriptionRequired', 'apiVersion', 'specification', 'tags'],
+  defaults: { protocols: ['https'], subscriptionRequired: true },
+  repositoryOnly: ['specification', 'tags'],
+};
+
+export const PRODUCT_SHAPE: DefinitionShape = {
+  schema: 'product.schema.json',
+  fields: ['displayName', 'description', 'subscriptionRequired', 'approvalRequired', 'subscriptionsLimit', 'state', 'tier', 'apis', 'groups'],
+  defaults: { apis: [], groups: [] },
+  repositoryOnly: ['tier'],
+};
+
+export const NAMED_VALUE_SHAPE: DefinitionShape = {
+  schema: 'named-value.schema.json',
+  fields: ['displayName', 'value', 'secret', 'valueFromEnv', 'keyVault', 'tags'],
+  defaults: { secret: false, tags: [] },
+  repositoryOnly: [],
+};
+
+export const BACKEND_SHAPE: DefinitionShape = {
+  schema: 'backend.schema.json',
+  fields: ['url', 'protocol', 'title', 'description', 'tls', 'credentials'],
+  defaults: {},
+  repositoryOnly: [],
+};
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function flag(value: unknown): boolean | undefined {
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+/** Lists the instance stores (tags, protocols) keep its order: it is stable, and it is the order diff compares. */
+function strings(value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined;
+}
+
+/** Drops undefined fields so that a definition only holds what is set. */
+function compact<T extends object>(definition: T): T {
+  return Object.fromEntries(Object.entries(definition).filter(([, value]) => value !== undefined)) as T;
+}
+
+/** `specification` is left to the repository: a new API folder uses the default file name. */
+export function apiDefinition(properties: Properties): ApiDefinition {
+  return compact({
+    displayName: text(properties.displayName) ?? '',
+    description: text(properties.description),
+    path: typeof properties.path === 'string' ? properties.path : '',
+    protocols: strings(properties.protocols) as ApiDefinition['protocols'],
+    serviceUrl: text(properties.serviceUrl),
+    subscriptionRequired: flag(properties.subscriptionRequired),
+    apiVersion: text(properties.apiVersion),
+  });
+}
+
+export function productDefinition(properties: Properties, apis: string[], groups: string[]): ProductDefinition {
+  const subscriptionRequired = flag(properties.subscriptionRequired);
+  return compact({
+    displayName: text(properties.displayName) ?? '',
+    description: text(properties.description),
+    subscriptionRequired,
+    // APIM only keeps approval and limits for products that take subscriptions.
+    approvalRequired: subscriptionRequired === false ? undefined : flag(properties.approvalRequired),
+    subscriptionsLimit: subscriptionRequired === false || typeof properties.subscriptionsLimit !== 'number' ? undefined : properties.subscriptionsLimit,
+    state: properties.state === 'published' || properties.state === 'notPublished' ? properties.state : undefined,
+    apis: apis.length ? [...apis].sort() : undefined,
+    groups: groups.length ? [...groups].sort() : undefined,
+  });
+}
+
+/** `partner-api-key` → `PARTNER_API_KEY`: the environment variable extract suggests for a secret. */
+export function suggestedEnvVar(namedValueId: string): string {
+  const snake = namedValueId
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toUpperCase();
+  return /^[0-9]/.test(snake) ? `NV_${snake}` : snake || 'NAMED_VALUE';
+}
+
+/**
+ * A named value never carries a secret's value: secrets become `secret: true` with an environment variable
+ * (the one the repository already names, else a suggestion), Key Vault references keep only the reference.
+ */
+export function namedValueDefinition(id: string, properties: Properties, existingEnvVar?: string): NamedValueDefinition {
+  const keyVault = properties.keyVault as Properties | undefined;
+  const tags = strings(properties.tags);
+  const common = { displayName: text(properties.displayName) ?? id };
+  const tagField = tags && tags.length ? { tags } : {};
+  if (keyVault && text(keyVault.secretIdentifier)) {
+    return compact({
+      ...common,
+      keyVault: compact({ secretIdentifier: keyVault.secretIdentifier as string, identityClientId: text(keyVault.identityClientId) }),
+      ...tagField,
+    });
+  }
+  if (properties.secret === true) {
+    return { ...common, secret: true, valueFromEnv: existingEnvVar ?? suggestedEnvVar(id), ...tagField };
+  }
+  return { ...common, value: typeof properties.value === 'string' ? properties.value : '', ...tagField };
+}
+
+const NAMED_VALUE_REFERENCE = /^\{\{[^{}]+\}\}$/;
+
+export interface BackendExtraction {
+  definition: BackendDefinition;
+  /** Credential entries left out because they hold a literal (secret) value rather than a named-value reference. */
+  withheld: string[];
+}
+
+function referencesOnly(values: unknown, label: string, withheld: string[]): Record<string, string[]> | undefined {
+  if (!values || typeof values !== 'object') return undefined;
+  const kept: Record<string, string[]> = {};
+  for (const name of Object.keys(values).sort()) {
+    const entries = (values as Record<string, unknown>)[name];
+    const list = Array.isArray(entries) ? entries.filter((entry): entry is string => typeof entry === 'string') : [];
+    if (list.length && list.every((entry) => NAMED_VALUE_REFERENCE.test(entry))) kept[name] = list;
+    else withheld.push(`${label} ${name}`);
+  }
+  return Object.keys(kept).length ? kept : undefined;
+}
+
+/**
+ * Backend credentials are secrets unless they reference a named value (`{{name}}`): literal ones are withheld
+ * and reported, so that no secret reaches the repository.
+ */
+export function backendDefinition(properties: Properties): BackendExtraction {
+  const withheld: string[] = [];
+  const tlsIn = properties.tls as Properties | undefined;
+  const tls = tlsIn
+    ? compact({ validateCertificateChain: flag(tlsIn.validateCertificateChain), validateCertificateName: flag(tlsIn.validateCertificateName) })
+    : undefined;
+  const credentialsIn = properties.credentials as Properties | undefined;
+  let credentials: BackendDefinition['credentials'];
+  if (credentialsIn) {
+    const authorizationIn = credentialsIn.authorization as Properties | undefined;
+    let authorization: { scheme: string; parameter: string } | undefined;
+    if (authorizationIn && typeof authorizationIn.scheme === 'string' && typeof authorizationIn.parameter === 'string') {
+      if (NAMED_VALUE_REFERENCE.test(authorizationIn.parameter)) authorization = { scheme: authorizationIn.scheme, parameter: authorizationIn.parameter };
+      else withheld.push('authorization parameter');
+    }
+    credentials = compact({
+      header: referencesOnly(credentialsIn.header, 'header', withheld),
+      query: referencesOnly(credentialsIn.query, 'query parameter', withheld),
+      authorization,
+    });
+    if (!Object.keys(credentials).length) credentials = undefined;
+  }
+  const definition = compact({
+    url: typeof properties.url === 'string' ? properties.url : '',
+    protocol: properties.protocol === 'soap' ? 'soap' : 'http',
+    title: text(properties.title),
+    description: text(properties.description),
+    tls: tls && Object.keys(tls).length ? tls : undefined,
+    credentials,
+  }) as BackendDefinition;
+  return { definition, withheld };
+}

@@ -1,0 +1,87 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseDocument } from 'yaml';
+import { listDir } from '../repo/files';
+import { DEFAULT_SPECIFICATION_FILES } from './specification';
+
+/**
+ * The repository extract writes into, as it is on disk before extracting: files are read once, lazily, and
+ * only those extract would write or remove are ever looked at (unrelated files are never touched).
+ */
+export class ExistingRepository {
+  private readonly texts = new Map<string, string | undefined>();
+  private readonly mappings = new Map<string, Record<string, unknown> | undefined>();
+
+  constructor(readonly root: string) {}
+
+  /** The file's text, or undefined when it does not exist (or is not a readable text file). */
+  read(file: string): string | undefined {
+    if (!this.texts.has(file)) {
+      let text: string | undefined;
+      try {
+        text = fs.readFileSync(path.join(this.root, file), 'utf8');
+      } catch {
+        text = undefined;
+      }
+      this.texts.set(file, text);
+    }
+    return this.texts.get(file);
+  }
+
+  list(dir: string, want: 'file' | 'directory'): string[] {
+    return listDir(path.join(this.root, dir), want);
+  }
+
+  /** A top-level field of an existing YAML mapping file. */
+  yamlField(file: string, field: string): unknown {
+    if (!this.mappings.has(file)) {
+      const text = this.read(file);
+      const document = text === undefined ? undefined : parseDocument(text);
+      const data: unknown = document && !document.errors.length ? document.toJS() : undefined;
+      this.mappings.set(file, data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined);
+    }
+    return this.mappings.get(file)?.[field];
+  }
+
+  /**
+   * The API's specification file (relative to the root) as the repository names it; undefined when it has none.
+   * A name leading out of the API's folder is ignored: extract never writes outside the repository it was given.
+   */
+  specificationFile(apiId: string): string | undefined {
+    const named = this.yamlField(`apis/${apiId}/api.yaml`, 'specification');
+    const joined = typeof named === 'string' && named ? path.posix.join('apis', apiId, named) : undefined;
+    if (joined?.startsWith(`apis/${apiId}/`)) return joined;
+    const found = DEFAULT_SPECIFICATION_FILES.find((name) => this.read(`apis/${apiId}/${name}`) !== undefined);
+    return found && `apis/${apiId}/${found}`;
+  }
+
+  /** The files of an API folder that extract manages. */
+  apiFiles(apiId: string): string[] {
+    const dir = `apis/${apiId}`;
+    const files = [`${dir}/api.yaml`, `${dir}/policy.xml`];
+    const specification = this.specificationFile(apiId);
+    if (specification) files.push(specification);
+    files.push(...this.list(`${dir}/operations`, 'file').filter((name) => name.endsWith('.xml')).map((name) => `${dir}/operations/${name}`));
+    return files.filter((file) => this.read(file) !== undefined);
+  }
+
+  productFiles(productId: string): string[] {
+    return [`products/${productId}/product.yaml`, `products/${productId}/policy.xml`].filter((file) => this.read(file) !== undefined);
+  }
+
+  /** Every file extract manages in the whole repository (for a full extraction's removal of what the instance lost). */
+  allManagedFiles(): string[] {
+    const inDir = (dir: string, extension: string): string[] =>
+      this.list(dir, 'file')
+        .filter((name) => name.endsWith(extension))
+        .map((name) => `${dir}/${name}`);
+    return [
+      ...this.list('apis', 'directory').flatMap((id) => this.apiFiles(id)),
+      ...this.list('products', 'directory').flatMap((id) => this.productFiles(id)),
+      ...inDir('named-values', '.yaml'),
+      ...inDir('backends', '.yaml'),
+      ...inDir('policies/fragments', '.xml'),
+      ...['policies/global.xml'].filter((file) => this.read(file) !== undefined),
+    ];
+  }
+}

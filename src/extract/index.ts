@@ -1,0 +1,134 @@
+import type { ApimConnection } from '../azure/client';
+import { exportOpenApi } from '../azure/export';
+import type { LiveResource } from '../azure/live-state';
+import { readLiveState } from '../azure/read';
+import { UserError } from '../diagnostics';
+import { RESOURCE_TYPES, resourceType, type ResourceKind } from '../resources/types';
+import { ExistingRepository } from './existing';
+import { layoutRepository, LiveIndex, type PendingSpecification } from './layout';
+import { openApiFromOperations } from './openapi';
+import type { TemplateContext } from '../policy';
+import { policyReferences, referencedKinds, selectReferenced } from './references';
+import { scaffoldFiles, type ScaffoldSource } from './scaffold';
+import { repositorySpecification, specificationText } from './specification';
+import { writeRepository, type WriteOutcome } from './write';
+
+/**
+ * `apiops extract`: the live instance → repository files. Reads what was selected (everything by default),
+ * lays it out as repository files (keeping existing files that already say the same), exports the specifications
+ * that changed, writes only what differs and, within what was read, removes files of resources the instance no
+ * longer has.
+ */
+
+export interface ExtractOptions {
+  connection: ApimConnection;
+  /** Absolute path of the repository to write (created when missing). */
+  outDir: string;
+  /** Renders existing policy templates, to tell whether they already say what the instance has. */
+  template: TemplateContext;
+  /** Select APIs and/or products by id; without either, the whole instance is extracted. */
+  apis?: string[];
+  products?: string[];
+  /** When given, an output directory without apiops.config.yaml / schemas gets them. */
+  scaffold?: ScaffoldSource;
+  onProgress?: (progress: ExtractProgress) => void;
+}
+
+/** `read`: `done` counts the requests made so far (the total is not known ahead); others: items done of `total`. */
+export interface ExtractProgress {
+  phase: 'read' | 'export' | 'write';
+  done: number;
+  total: number;
+}
+
+const READ_PROGRESS_INTERVAL_MS = 200;
+
+export interface ExtractResult extends WriteOutcome {
+  warnings: string[];
+  extracted: { apis: number; products: number; namedValues: number; backends: number; fragments: number; globalPolicy: boolean };
+}
+
+const API_KINDS: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy'];
+const PRODUCT_KINDS: ResourceKind[] = ['product', 'productApi', 'productGroup', 'productPolicy'];
+
+function missing(kind: 'api' | 'product', wanted: string[] | undefined, found: LiveResource[]): string[] {
+  const ids = new Set(found.filter((resource) => resource.ref.kind === kind).map((resource) => resource.ref.ids[0]));
+  return (wanted ?? []).filter((id) => !ids.has(id));
+}
+
+async function readInstance(options: ExtractOptions, selective: boolean): Promise<LiveIndex> {
+  const { connection, apis, products } = options;
+  if (!selective) {
+    const kinds = RESOURCE_TYPES.filter((type) => type.managed).map((type) => type.kind);
+    return new LiveIndex(await readLiveState(connection, { kinds }));
+  }
+  const kinds = [...(apis?.length ? API_KINDS : []), ...(products?.length ? PRODUCT_KINDS : [])];
+  const selected = await readLiveState(connection, { kinds, apis: apis?.length ? apis : undefined, products: products?.length ? products : undefined });
+  const absent = [...missing('api', apis, selected.resources).map((id) => `API '${id}'`), ...missing('product', products, selected.resources).map((id) => `product '${id}'`)];
+  if (absent.length) throw new UserError(`not found on the instance: ${absent.join(', ')}`);
+  // Then only the service-level kinds the selected policies lead to (named values, backends, fragments).
+  const references = policyReferences(selected.resources.filter((resource) => resourceType(resource.ref.kind).policy));
+  const serviceKinds = referencedKinds(references);
+  const service = serviceKinds.length ? (await readLiveState(connection, { kinds: serviceKinds })).resources : [];
+  return new LiveIndex({ resources: [...selected.resources, ...selectReferenced(references, service)] });
+}
+
+async function exportSpecifications(options: ExtractOptions, pending: PendingSpecification[], warnings: string[]): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  let done = 0;
+  options.onProgress?.({ phase: 'export', done, total: pending.length });
+  await Promise.all(
+    pending.map(async (specification) => {
+      const exported = await exportOpenApi(options.connection, specification.apiId);
+      if (!exported.ok) warnings.push(`${specification.file}: built from the API's operations (${exported.reason})`);
+      const document = repositorySpecification(exported.ok ? exported.document : openApiFromOperations(specification.api, specification.operations));
+      files.set(specification.file, specificationText(specification.file, document));
+      options.onProgress?.({ phase: 'export', done: ++done, total: pending.length });
+    }),
+  );
+  return files;
+}
+
+/** Files of resources that were read but that the instance no longer has. */
+function staleFiles(existing: ExistingRepository, options: ExtractOptions, selective: boolean, files: Map<string, string>): string[] {
+  const candidates = selective
+    ? [...(options.apis ?? []).flatMap((id) => existing.apiFiles(id)), ...(options.products ?? []).flatMap((id) => existing.productFiles(id))]
+    : existing.allManagedFiles();
+  return [...new Set(candidates)].filter((file) => !files.has(file));
+}
+
+export async function extractInstance(options: ExtractOptions): Promise<ExtractResult> {
+  const selective = Boolean(options.apis?.length || options.products?.length);
+  const reportRead = (): void => options.onProgress?.({ phase: 'read', done: options.connection.requests.total, total: 0 });
+  reportRead();
+  const ticker = options.onProgress ? setInterval(reportRead, READ_PROGRESS_INTERVAL_MS) : undefined;
+  let live: LiveIndex;
+  try {
+    live = await readInstance(options, selective);
+  } finally {
+    clearInterval(ticker);
+  }
+  reportRead();
+
+  const existing = new ExistingRepository(options.outDir);
+  const layout = layoutRepository(live, existing, options.template, selective);
+  const warnings = [...layout.warnings];
+  const specifications = await exportSpecifications(options, layout.pendingSpecifications, warnings);
+  const files = new Map([...layout.files, ...specifications, ...(options.scaffold ? scaffoldFiles(existing, options.scaffold) : [])]);
+
+  options.onProgress?.({ phase: 'write', done: 0, total: files.size });
+  const outcome = writeRepository(options.outDir, files, staleFiles(existing, options, selective, files));
+  options.onProgress?.({ phase: 'write', done: files.size, total: files.size });
+  return {
+    ...outcome,
+    warnings: warnings.sort(),
+    extracted: {
+      apis: live.of('api').length,
+      products: live.of('product').length,
+      namedValues: live.of('namedValue').length,
+      backends: live.of('backend').length,
+      fragments: live.of('policyFragment').length,
+      globalPolicy: live.of('globalPolicy').length > 0,
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import type { LiveResource, LiveState } from '../azure/live-state';
+import type { ResourceKind } from '../resources/types';
+import { repoPathOf } from '../resources/types';
+import {
+  API_SHAPE,
+  apiDefinition,
+  BACKEND_SHAPE,
+  backendDefinition,
+  NAMED_VALUE_SHAPE,
+  namedValueDefinition,
+  PRODUCT_SHAPE,
+  productDefinition,
+  type DefinitionShape,
+} from './definitions';
+import type { ExistingRepository } from './existing';
+import type { LiveOperation } from './openapi';
+import type { TemplateContext } from '../policy';
+import { policyFileText } from './policies';
+import { specificationMatches } from './specification';
+import { freshYaml, mergeYaml } from './yaml-files';
+
+/**
+ * Live state → repository files. Pure apart from reading the existing repository: the result is every file's
+ * new text, plus the APIs whose specification must still be exported (the only part that needs more requests).
+ */
+
+export class LiveIndex {
+  private readonly byKind = new Map<ResourceKind, LiveResource[]>();
+  /** Child resources by kind, then by their parent's id (the first id). */
+  private readonly byParent = new Map<ResourceKind, Map<string, LiveResource[]>>();
+
+  constructor(state: LiveState) {
+    const sorted = [...state.resources].sort((a, b) => a.ref.ids.join('/').localeCompare(b.ref.ids.join('/')));
+    for (const resource of sorted) {
+      const { kind, ids } = resource.ref;
+      if (!this.byKind.has(kind)) this.byKind.set(kind, []);
+      this.byKind.get(kind)!.push(resource);
+      if (ids.length < 2) continue;
+      if (!this.byParent.has(kind)) this.byParent.set(kind, new Map());
+      const siblings = this.byParent.get(kind)!;
+      if (!siblings.has(ids[0])) siblings.set(ids[0], []);
+      siblings.get(ids[0])!.push(resource);
+    }
+  }
+
+  of(kind: ResourceKind): LiveResource[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  /** Resources of `kind` under the parent `parentId` (e.g. the operations of one API). */
+  under(kind: ResourceKind, parentId: string): LiveResource[] {
+    return this.byParent.get(kind)?.get(parentId) ?? [];
+  }
+
+  /** The one resource of a kind whose only id is `id` (a top-level resource or a parent's policy). */
+  find(kind: ResourceKind, id: string): LiveResource | undefined {
+    return this.of(kind).find((resource) => resource.ref.ids.length === 1 && resource.ref.ids[0] === id);
+  }
+}
+
+export interface PendingSpecification {
+  apiId: string;
+  file: string;
+  api: Record<string, unknown>;
+  operations: LiveOperation[];
+}
+
+export interface RepositoryLayout {
+  files: Map<string, string>;
+  pendingSpecifications: PendingSpecification[];
+  warnings: string[];
+}
+
+function policyValue(resource: LiveResource | undefined): string | undefined {
+  const value = resource?.properties.value;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** What an API has that the repository format cannot say (it is left out, so the user should know). */
+function unrepresented(file: string, properties: Record<string, unknown>): string[] {
+  const notes: string[] = [];
+  if (typeof properties.type === 'string' && properties.type !== 'http') notes.push(`${file}: a ${properties.type} API; apiops manages it as an HTTP API`);
+  if (typeof properties.apiVersionSetId === 'string' && properties.apiVersionSetId) notes.push(`${file}: its version set is not managed by apiops (left out)`);
+  return notes;
+}
+
+/**
+ * `partial`: only part of the instance was read (a selection), so a backend that was not read may still exist
+ * and the repository's own definition of it stands.
+ */
+export function layoutRepository(live: LiveIndex, existing: ExistingRepository, context: TemplateContext, partial: boolean): RepositoryLayout {
+  const files = new Map<string, string>();
+  const pendingSpecifications: PendingSpecification[] = [];
+  const warnings: string[] = [];
+
+  const yamlFile = (file: string, definition: object, shape: DefinitionShape): void => {
+    const current = existing.read(file);
+    files.set(file, current === undefined ? freshYaml(file, definition, shape) : mergeYaml(file, current, definition, shape));
+  };
+  const policyFile = (resource: LiveResource | undefined, fragment = false): void => {
+    const value = policyValue(resource);
+    if (!resource || value === undefined) return;
+    const file = repoPathOf(resource.ref) as string;
+    const result = policyFileText(file, value, fragment, existing.read(file), context);
+    files.set(file, result.text);
+    if (result.warning) warnings.push(result.warning);
+  };
+
+  for (const resource of live.of('namedValue')) {
+    const [id] = resource.ref.ids;
+    const file = repoPathOf(resource.ref) as string;
+    const envVar = existing.yamlField(file, 'valueFromEnv');
+    yamlFile(file, namedValueDefinition(id, resource.properties, typeof envVar === 'string' ? envVar : undefined), NAMED_VALUE_SHAPE);
+  }
+
+  const backendUrls = new Map<string, unknown>();
+  for (const resource of live.of('backend')) {
+    const { definition, withheld } = backendDefinition(resource.properties);
+    backendUrls.set(resource.ref.ids[0], definition.url);
+    const file = repoPathOf(resource.ref) as string;
+    if (withheld.length) {
+      warnings.push(`${file}: literal credentials not written (${withheld.join(', ')}): keep them in a secret named value and reference it as {{name}}`);
+    }
+    yamlFile(file, definition, BACKEND_SHAPE);
+  }
+
+  const backendUrl = (id: string): unknown => (backendUrls.has(id) || !partial ? backendUrls.get(id) : existing.yamlField(`backends/${id}.yaml`, 'url'));
+
+  for (const resource of live.of('policyFragment')) policyFile(resource, true);
+  for (const resource of live.of('globalPolicy')) policyFile(resource);
+
+  for (const api of live.of('api')) {
+    const [apiId] = api.ref.ids;
+    const apiFile = `apis/${apiId}/api.yaml`;
+    const operations: LiveOperation[] = live.under('apiOperation', apiId).map((operation) => ({ id: operation.ref.ids[1], properties: operation.properties }));
+    const specificationFile = existing.specificationFile(apiId) ?? `apis/${apiId}/openapi.yaml`;
+    const currentSpecification = existing.read(specificationFile);
+    if (currentSpecification !== undefined && specificationMatches(specificationFile, currentSpecification, operations)) {
+      files.set(specificationFile, currentSpecification);
+    } else {
+      pendingSpecifications.push({ apiId, file: specificationFile, api: api.properties, operations });
+    }
+    warnings.push(...unrepresented(apiFile, api.properties));
+    const definition: Record<string, unknown> = { ...apiDefinition(api.properties) };
+    // An API that names a backend keeps doing so while that backend's url is the API's service url.
+    const backend = existing.yamlField(apiFile, 'backend');
+    if (typeof backend === 'string' && definition.serviceUrl !== undefined && definition.serviceUrl === backendUrl(backend)) {
+      delete definition.serviceUrl;
+      definition.backend = backend;
+    }
+    yamlFile(apiFile, definition, API_SHAPE);
+    policyFile(live.find('apiPolicy', apiId));
+    for (const operationPolicy of live.under('operationPolicy', apiId)) policyFile(operationPolicy);
+  }
+
+  for (const product of live.of('product')) {
+    const [productId] = product.ref.ids;
+    const apis = live.under('productApi', productId).map((link) => link.ref.ids[1]);
+    const groups = live.under('productGroup', productId).map((link) => link.ref.ids[1]);
+    yamlFile(repoPathOf(product.ref) as string, productDefinition(product.properties, apis, groups), PRODUCT_SHAPE);
+    policyFile(live.find('productPolicy', productId));
+  }
+
+  return { files, pendingSpecifications, warnings };
+}

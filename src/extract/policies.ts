@@ -1,0 +1,52 @@
+import type { PolicyDocument } from '../policy/ast';
+import { parsePolicy, policiesEquivalent, renderTemplate, serializePolicy, type TemplateContext } from '../policy';
+
+/**
+ * Policy files. A live policy is written pretty-printed in its APIM-equivalent form. An existing policy file is
+ * a template: it is rendered for the environment and kept byte for byte when it means the same policy as the
+ * instance's, so extracting into a repository never flattens its templates or reformats what did not change.
+ */
+
+export interface PolicyFileResult {
+  text: string;
+  /** Why the live text was written as received rather than pretty-printed. */
+  warning?: string;
+}
+
+function toLf(text: string): string {
+  const lf = text.replace(/\r\n?/g, '\n');
+  return lf.endsWith('\n') ? lf : `${lf}\n`;
+}
+
+/** Policy fragments are read wrapped in `<fragment>`; the repository keeps that root, as authored. */
+function asFragment(value: string): string {
+  return /^\s*(<!--[\s\S]*?-->\s*)*<fragment[\s>/]/.test(value) ? value : `<fragment>${value}</fragment>`;
+}
+
+export function parseLivePolicy(value: string, file: string, fragment: boolean): PolicyDocument | undefined {
+  return parsePolicy(fragment ? asFragment(value) : value, file).document;
+}
+
+/** The file text for a live policy: the existing file when equivalent, else the pretty form. */
+export function policyFileText(file: string, liveValue: string, fragment: boolean, existingText: string | undefined, context: TemplateContext): PolicyFileResult {
+  const live = parseLivePolicy(liveValue, file, fragment);
+  if (!live) {
+    return { text: toLf(liveValue), warning: `${file}: the instance's policy does not parse; written as received` };
+  }
+  if (existingText !== undefined && renderedExisting(file, existingText, context, live)) return { text: existingText };
+  const text = serializePolicy(live, { form: 'rawxml', style: 'pretty' });
+  if (existingText !== undefined && TEMPLATE_SYNTAX.test(existingText)) {
+    return { text, warning: `${file}: was a template; replaced by the instance's policy for environment '${context.env}' (put its {{values…}} back)` };
+  }
+  return { text };
+}
+
+/** Handlebars that is ours (values/env and block helpers), as opposed to named-value references and Liquid. */
+const TEMPLATE_SYNTAX = /\{\{\s*(#|\/|else\b|values\.|env\b)/;
+
+function renderedExisting(file: string, text: string, context: TemplateContext, live: PolicyDocument): boolean {
+  const rendered = renderTemplate({ file, text }, context);
+  if (rendered.text === undefined) return false;
+  const existing = parsePolicy(rendered.text, file).document;
+  return existing !== undefined && policiesEquivalent(existing, live);
+}

@@ -1,0 +1,79 @@
+/** Building blocks shared by rules. */
+import type { SourcePos } from '../diagnostics';
+import type { PolicyElement } from '../policy/ast';
+import { childElements } from '../policy/query';
+import type { ApiModel } from '../repo/model';
+import type { LintContext, PolicyFile } from './context';
+import { describePaths, sectionElement } from './effective';
+import type { Section } from './knowledge/types';
+import { runsOnEveryPath } from './walk';
+
+/** A value APIM computes at run time or fills from a named value: its literal text says nothing final. */
+export function isDynamic(value: string): boolean {
+  return value.includes('@(') || value.includes('@{') || value.includes('{{');
+}
+
+/** True when the file's section holds `<base />` directly, so it runs the enclosing scope's section. */
+export function inheritsEnclosing(file: PolicyFile, section: Section): boolean {
+  const element = sectionElement(file, section);
+  return !!element && childElements(element, 'base').length > 0;
+}
+
+/** Where to point for a whole section of a policy file: the section element, else the document root. */
+export function sectionPos(file: PolicyFile, section: Section): SourcePos {
+  return (sectionElement(file, section) ?? file.document.root).pos;
+}
+
+export function yamlPos(doc: { locate(path: ReadonlyArray<string | number>): SourcePos }, ...path: Array<string | number>): SourcePos {
+  return doc.locate(path);
+}
+
+export interface EveryCallCheck {
+  section: Section;
+  /** Which APIs the requirement covers (default: all). */
+  applies?: (api: ApiModel) => boolean;
+  matches: (element: PolicyElement) => boolean;
+  /** Completes "effective inbound policy of … lacks …". */
+  lacks: string;
+}
+
+/**
+ * Checks that every call to every API runs a matching policy on every path of its effective section. One finding per
+ * API (listing the products it fails through), pointing at the API's policy; one per operation whose own policy is
+ * what loses the requirement, pointing at that operation's policy.
+ */
+export function checkEveryCall(ctx: LintContext, check: EveryCallCheck): void {
+  const { effective } = ctx;
+  for (const api of ctx.rendered.model.apis) {
+    if (check.applies && !check.applies(api)) continue;
+    const paths = effective.paths(api).filter((p) => effective.isKnown({ apiId: api.id, productId: p }));
+    const matches = (e: PolicyElement) => check.matches(e) || effective.isUnparsedInclude(e);
+    const apiFails = paths.filter((p) => !runsOnEveryPath(effective.apiSection(api.id, p, check.section), matches));
+    if (apiFails.length) {
+      const apiPolicy = effective.policyFile('api', api.id);
+      ctx.report({
+        pos: apiPolicy ? sectionPos(apiPolicy, check.section) : yamlPos(api.definition),
+        message: `effective ${check.section} policy of ${api.id} ${describePaths(apiFails)} lacks ${check.lacks}`,
+      });
+    }
+    for (const operationId of Object.keys(api.operationPolicies)) {
+      const operationPolicy = effective.policyFile('operation', api.id, operationId);
+      // An operation section with <base /> runs everything the API level runs, which passed on the remaining paths.
+      if (!operationPolicy || inheritsEnclosing(operationPolicy, check.section)) continue;
+      const operationFails = paths.filter(
+        (p) => !apiFails.includes(p) && !runsOnEveryPath(effective.operationSection(api.id, p, operationId, check.section), matches),
+      );
+      if (operationFails.length) {
+        ctx.report({
+          pos: sectionPos(operationPolicy, check.section),
+          message: `effective ${check.section} policy of ${api.id}/${operationId} ${describePaths(operationFails)} lacks ${check.lacks}`,
+        });
+      }
+    }
+  }
+}
+
+/** Elements named `name` in every parsed policy file, with the file each is in (indexed once per lint run). */
+export function elementsNamed(ctx: LintContext, name: string): ReadonlyArray<{ file: PolicyFile; element: PolicyElement }> {
+  return ctx.elementsNamed(name);
+}

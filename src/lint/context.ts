@@ -1,0 +1,61 @@
+import type { Severity, SourcePos } from '../diagnostics';
+import type { PolicyDocument, PolicyElement } from '../policy/ast';
+import type { RenderedRepository } from '../render/desired';
+import type { TemplateSource } from '../repo/model';
+import type { ResourceKind, ResourceRef } from '../resources/types';
+import type { EffectivePolicies } from './effective';
+
+/** Where a policy document applies: a scope, or `fragment` (it takes the scope of whatever includes it). */
+export type PolicyLevel = 'global' | 'product' | 'api' | 'operation' | 'fragment';
+
+const LEVEL_OF_KIND: Partial<Record<ResourceKind, PolicyLevel>> = {
+  globalPolicy: 'global',
+  productPolicy: 'product',
+  apiPolicy: 'api',
+  operationPolicy: 'operation',
+  policyFragment: 'fragment',
+};
+
+export function policyLevel(kind: ResourceKind): PolicyLevel | undefined {
+  return LEVEL_OF_KIND[kind];
+}
+
+/** A rendered policy file that parsed. */
+export interface PolicyFile {
+  ref: ResourceRef;
+  level: PolicyLevel;
+  source: TemplateSource;
+  document: PolicyDocument;
+}
+
+export interface Report {
+  pos: SourcePos;
+  message: string;
+  /** A severity above the rule's default for this finding (e.g. a wildcard CORS origin with credentials). */
+  severity?: Severity;
+}
+
+/** What a rule sees: the rendered repository, its parsed policies, the effective policies, and a way to report. */
+export interface LintContext {
+  rendered: RenderedRepository;
+  policies: readonly PolicyFile[];
+  /** Parsed fragments by id (fragments that failed to parse are absent: their xml-syntax finding already exists). */
+  fragments: ReadonlyMap<string, PolicyFile>;
+  effective: EffectivePolicies;
+  /** Every element with this name in the parsed policy files (document order, files in repository order). */
+  elementsNamed(name: string): ReadonlyArray<{ file: PolicyFile; element: PolicyElement }>;
+  report(report: Report): void;
+}
+
+export interface Rule {
+  id: string;
+  defaultSeverity: Severity;
+  description: string;
+  /** Repository-relative path of the rule's documentation page. */
+  docsUrl: string;
+  check(ctx: LintContext): void;
+}
+
+export function ruleDocsPath(id: string): string {
+  return `docs/rules/${id}.md`;
+}

@@ -1,0 +1,45 @@
+/** Shapes of the policy knowledge base: what APIM accepts, per policy element. */
+
+export type Section = 'inbound' | 'backend' | 'outbound' | 'on-error';
+export const SECTIONS: readonly Section[] = ['inbound', 'backend', 'outbound', 'on-error'];
+
+/**
+ * Where a policy document lives. `resolver` is a GraphQL resolver document (apiops does not manage resolvers, so a
+ * resolver-only policy in any repository file is misplaced). Fragments take the scope of the policy including them.
+ */
+export type Scope = 'global' | 'workspace' | 'product' | 'api' | 'operation' | 'resolver';
+
+export interface AttributeSpec {
+  name: string;
+  required?: boolean;
+  /** `integer`/`boolean` values are checked when they are literals (policy expressions are checked by APIM at run time). */
+  type?: 'integer' | 'boolean' | 'string';
+  min?: number;
+  max?: number;
+  /** Allowed literal values (case-sensitive, as APIM compares them). */
+  values?: readonly string[];
+}
+
+/** A child element that is not itself a policy (e.g. `<value>` of set-header, `<openid-config>` of validate-jwt). */
+export interface ElementSpec {
+  name: string;
+  attributes: readonly AttributeSpec[];
+  /** Groups of attributes of which exactly one must be present. */
+  oneOf?: ReadonlyArray<readonly string[]>;
+  /** Groups of attributes of which at least one must be present. */
+  anyOf?: ReadonlyArray<readonly string[]>;
+  /** Groups of attributes of which at most one may be present. */
+  exclusive?: ReadonlyArray<readonly string[]>;
+  /**
+   * `policies`: policy statements (choose/when, retry, wait…); `text`: a value or expression; `any`: free-form content
+   * apiops does not check (XSLT stylesheets, cross-domain documents); a list: those child elements only.
+   */
+  children: 'none' | 'text' | 'policies' | 'any' | readonly ElementSpec[];
+}
+
+export interface PolicySpec extends ElementSpec {
+  sections: readonly Section[];
+  scopes: readonly Scope[];
+  /** Reference page (under https://learn.microsoft.com/azure/api-management/). */
+  doc: string;
+}

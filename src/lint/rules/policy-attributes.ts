@@ -1,0 +1,56 @@
+import type { PolicyElement } from '../../policy/ast';
+import { isDynamic } from '../checks';
+import { ruleDocsPath, type LintContext, type Rule } from '../context';
+import type { AttributeSpec, ElementSpec } from '../knowledge/types';
+import { walkStructure } from '../walk';
+
+export const policyAttributes: Rule = {
+  id: 'policy-attributes',
+  defaultSeverity: 'error',
+  description: 'A policy or policy element with a required attribute missing, conflicting attributes, or a literal value APIM rejects (not an integer or boolean, not one of the allowed values, out of range such as rate-limit renewal-period over 300).',
+  docsUrl: ruleDocsPath('policy-attributes'),
+  check(ctx) {
+    for (const file of ctx.policies) {
+      walkStructure(file.document, {
+        statement: ({ element, spec }) => spec && checkAttributes(ctx, element, spec),
+        child: ({ element, spec }) => spec && checkAttributes(ctx, element, spec),
+      });
+    }
+  },
+};
+
+function checkAttributes(ctx: LintContext, element: PolicyElement, spec: ElementSpec): void {
+  const present = new Set(element.attributes.map((a) => a.name));
+  const missing = spec.attributes.filter((a) => a.required && !present.has(a.name)).map((a) => a.name);
+  if (missing.length) ctx.report({ pos: element.pos, message: `<${element.name}> requires ${missing.join(', ')}` });
+  for (const group of spec.oneOf ?? []) {
+    const used = group.filter((name) => present.has(name));
+    if (used.length !== 1) ctx.report({ pos: element.pos, message: `<${element.name}> needs exactly one of ${group.join(', ')}${used.length ? ` (has ${used.join(', ')})` : ''}` });
+  }
+  for (const group of spec.anyOf ?? []) {
+    if (!group.some((name) => present.has(name))) ctx.report({ pos: element.pos, message: `<${element.name}> needs at least one of ${group.join(', ')}` });
+  }
+  for (const group of spec.exclusive ?? []) {
+    const used = group.filter((name) => present.has(name));
+    if (used.length > 1) ctx.report({ pos: element.pos, message: `<${element.name}> takes only one of ${used.join(', ')}` });
+  }
+  for (const attribute of element.attributes) {
+    const attributeSpec = spec.attributes.find((a) => a.name === attribute.name);
+    const problem = attributeSpec && !isDynamic(attribute.value) ? valueProblem(attribute.value, attributeSpec) : undefined;
+    if (problem) ctx.report({ pos: attribute.pos, message: `${element.name} ${attribute.name}="${attribute.value}" ${problem}` });
+  }
+}
+
+/** Why a literal value is not acceptable, if it is not. */
+export function valueProblem(raw: string, spec: AttributeSpec): string | undefined {
+  const value = raw.trim();
+  if (spec.values && !spec.values.includes(value)) return `must be one of ${spec.values.join(', ')}`;
+  if (spec.type === 'boolean' && !/^(true|false)$/i.test(value)) return 'must be true or false';
+  if (spec.type === 'integer') {
+    if (!/^-?\d+$/.test(value)) return 'must be a whole number';
+    const number = Number(value);
+    if (spec.min !== undefined && number < spec.min) return `is below the minimum of ${spec.min}`;
+    if (spec.max !== undefined && number > spec.max) return `is above the maximum of ${spec.max}`;
+  }
+  return undefined;
+}

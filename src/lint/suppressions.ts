@@ -1,0 +1,83 @@
+/**
+ * `apiops-disable-next-line` comments: `<!-- apiops-disable-next-line rule-id: reason -->` in policy XML and
+ * `# apiops-disable-next-line rule-id: reason` in YAML. Several ids may be listed, separated by commas. The comment
+ * applies to the next line that is neither blank nor another directive, so directives can be stacked.
+ *
+ * The reason is mandatory: a directive without one does not suppress anything (it is reported instead), so a
+ * pipeline failing on errors cannot be silenced without a written justification.
+ */
+import type { Finding, SourcePos } from '../diagnostics';
+
+export interface Suppression {
+  pos: SourcePos;
+  rules: string[];
+  reason: string;
+  /** 1-based line the directive applies to. */
+  targetLine: number;
+  used: boolean;
+}
+
+const DIRECTIVE = {
+  xml: /<!--\s*apiops-disable-next-line\b(.*?)-->/,
+  yaml: /(?:^|\s)#\s*apiops-disable-next-line\b(.*)$/,
+};
+
+export function scanSuppressions(file: string, text: string, syntax: 'xml' | 'yaml'): Suppression[] {
+  if (!text.includes('apiops-disable-next-line')) return [];
+  const lines = text.split(/\r?\n/);
+  const found: Array<Omit<Suppression, 'targetLine'> & { index: number }> = [];
+  lines.forEach((line, index) => {
+    const match = DIRECTIVE[syntax].exec(line);
+    if (!match) return;
+    const body = match[1];
+    const colon = body.indexOf(':');
+    const ids = colon < 0 ? body : body.slice(0, colon);
+    const column = match.index + match[0].indexOf(syntax === 'xml' ? '<!--' : '#') + 1;
+    found.push({
+      index,
+      pos: { file, line: index + 1, column },
+      rules: ids.split(/[\s,]+/).filter(Boolean),
+      reason: colon < 0 ? '' : body.slice(colon + 1).trim(),
+      used: false,
+    });
+  });
+  const directiveLines = new Set(found.map((f) => f.index));
+  return found.map(({ index, ...suppression }) => {
+    let target = index + 1;
+    while (target < lines.length && (directiveLines.has(target) || lines[target].trim() === '')) target++;
+    return { ...suppression, targetLine: target + 1 };
+  });
+}
+
+/**
+ * Removes findings covered by a suppression (same file, the directive's target line, a listed rule) and returns the
+ * `suppression` findings: directives without a reason, naming unknown rules, or suppressing nothing.
+ */
+export function applySuppressions(
+  findings: Finding[],
+  suppressions: Suppression[],
+  knownRules: ReadonlySet<string>,
+  /** Rules turned off: a suppression of only those cannot be shown to be unused. */
+  inactiveRules: ReadonlySet<string>,
+): { kept: Finding[]; problems: Array<{ pos: SourcePos; message: string }> } {
+  const byPlace = new Map<string, Suppression[]>();
+  for (const s of suppressions) {
+    if (!s.reason) continue;
+    const key = `${s.pos.file}:${s.targetLine}`;
+    byPlace.set(key, [...(byPlace.get(key) ?? []), s]);
+  }
+  const kept = findings.filter((finding) => {
+    const match = byPlace.get(`${finding.file}:${finding.line}`)?.find((s) => s.rules.includes(finding.rule));
+    if (match) match.used = true;
+    return !match;
+  });
+  const problems: Array<{ pos: SourcePos; message: string }> = [];
+  for (const s of suppressions) {
+    const unknown = s.rules.filter((id) => !knownRules.has(id));
+    if (!s.rules.length) problems.push({ pos: s.pos, message: 'apiops-disable-next-line names no rule (write `apiops-disable-next-line rule-id: reason`)' });
+    else if (unknown.length) problems.push({ pos: s.pos, message: `apiops-disable-next-line names unknown rule ${unknown.join(', ')}` });
+    else if (!s.reason) problems.push({ pos: s.pos, message: `suppression of ${s.rules.join(', ')} has no reason, so it is not applied (write \`${s.rules.join(', ')}: why this is safe\`)` });
+    else if (!s.used && !s.rules.every((id) => inactiveRules.has(id))) problems.push({ pos: s.pos, message: `suppression of ${s.rules.join(', ')} suppresses nothing on line ${s.targetLine}; remove it` });
+  }
+  return { kept, problems };
+}

@@ -1,0 +1,112 @@
+import { parsePolicy } from '../policy';
+import { policiesEquivalent, policyTextDiff } from '../policy/compare';
+import type { PolicyDocument } from '../policy/ast';
+import type { DesiredResource } from '../render/desired';
+import type { LiveResource } from '../azure/live-state';
+import { resourceType, type ResourceKind } from '../resources/types';
+
+/**
+ * Field-level comparison of one desired resource with its live counterpart. Only the fields the repository sets
+ * are compared (APIM fills in many more), objects recursively by the keys the repository sets; a field the
+ * repository leaves empty matches one the service leaves out.
+ */
+
+export interface FieldChange {
+  field: string;
+  before?: unknown;
+  after?: unknown;
+  /** A secret: its values are never kept in the plan, printed or serialized. */
+  sensitive?: boolean;
+}
+
+/** Fields publish sends but the service never returns (an API's specification import). */
+const WRITE_ONLY: Partial<Record<ResourceKind, string[]>> = { api: ['format', 'value'] };
+
+function isEmpty(value: unknown): boolean {
+  return (
+    value === undefined ||
+    value === null ||
+    value === '' ||
+    (Array.isArray(value) && value.length === 0) ||
+    (typeof value === 'object' && !Array.isArray(value) && Object.keys(value as object).length === 0)
+  );
+}
+
+/** Whether the live value satisfies the desired one (desired object keys are a subset of live's). */
+export function valueMatches(desired: unknown, live: unknown): boolean {
+  if (desired === undefined) return true;
+  if (isEmpty(desired) && isEmpty(live)) return true;
+  if (Array.isArray(desired)) {
+    return Array.isArray(live) && live.length === desired.length && desired.every((d, i) => valueMatches(d, live[i]));
+  }
+  if (desired !== null && typeof desired === 'object') {
+    if (live === null || typeof live !== 'object' || Array.isArray(live)) return false;
+    const liveObject = live as Record<string, unknown>;
+    return Object.entries(desired as Record<string, unknown>).every(([k, v]) => valueMatches(v, liveObject[k]));
+  }
+  return desired === live;
+}
+
+/** A live policy document parsed in the form the service returned it in (rawxml only when asked for). */
+export function parseLivePolicy(live: LiveResource, label: string): PolicyDocument | undefined {
+  const text = live.properties.value;
+  if (typeof text !== 'string') return undefined;
+  const form = live.properties.format === 'rawxml' ? 'rawxml' : 'xml';
+  return parsePolicy(text, label, { form }).document;
+}
+
+function isSecretNamedValue(desired: DesiredResource, live?: LiveResource): boolean {
+  return desired.ref.kind === 'namedValue' && (desired.properties.secret === true || live?.properties.secret === true);
+}
+
+export interface PolicyComparison {
+  changed: boolean;
+  /** Unified diff of the canonical forms (empty when unchanged). */
+  diff: string;
+}
+
+export function comparePolicies(desired: DesiredResource, live: LiveResource | undefined, label: string): PolicyComparison {
+  const desiredText = desired.properties.value;
+  const after = desired.policy ?? (typeof desiredText === 'string' ? parsePolicy(desiredText, label).document : undefined);
+  const before = live && parseLivePolicy(live, label);
+  if (after && before) {
+    return policiesEquivalent(before, after) ? { changed: false, diff: '' } : { changed: true, diff: policyTextDiff(before, after) };
+  }
+  // One side does not parse: fall back to the text, which is all there is to compare.
+  const changed = !live || live.properties.value !== desiredText;
+  return { changed, diff: changed ? policyTextDiff(before, after) : '' };
+}
+
+/** The changed fields of a resource present on both sides (policies: `value`, compared semantically). */
+export function changedFields(desired: DesiredResource, live: LiveResource, label: string): { fields: FieldChange[]; policyDiff?: string } {
+  const type = resourceType(desired.ref.kind);
+  const skip = new Set(WRITE_ONLY[desired.ref.kind] ?? []);
+  if (type.policy) ['value', 'format'].forEach((f) => skip.add(f));
+  if (desired.valueUnavailable) skip.add('value');
+  const fields: FieldChange[] = [];
+  const secret = isSecretNamedValue(desired, live);
+  for (const [field, after] of Object.entries(desired.properties)) {
+    if (skip.has(field) || valueMatches(after, live.properties[field])) continue;
+    if (secret && field === 'value') fields.push({ field, sensitive: true });
+    else fields.push({ field, before: live.properties[field], after });
+  }
+  if (!type.policy) return { fields };
+  const policy = comparePolicies(desired, live, label);
+  if (policy.changed) fields.push({ field: 'value' });
+  return { fields, policyDiff: policy.changed ? policy.diff : undefined };
+}
+
+/** The fields a new resource sets, secrets redacted. */
+export function createdFields(desired: DesiredResource): FieldChange[] {
+  const skip = new Set(WRITE_ONLY[desired.ref.kind] ?? []);
+  if (resourceType(desired.ref.kind).policy) skip.add('format').add('value');
+  return Object.entries(desired.properties)
+    .filter(([field, value]) => !skip.has(field) && value !== undefined)
+    .map(([field, after]) =>
+      isSecretNamedValue(desired) && field === 'value' ? { field, sensitive: true } : { field, after },
+    );
+}
+
+export function isWriteOnlyField(kind: ResourceKind, field: string): boolean {
+  return WRITE_ONLY[kind]?.includes(field) ?? false;
+}

@@ -1,0 +1,202 @@
+import type { SourcePos } from '../diagnostics';
+import type { DesiredResource, DesiredState } from '../render/desired';
+import type { LiveResource, LiveState } from '../azure/live-state';
+import { displayId, kindsInDependencyOrder, resourceType, type ResourceKind, type ResourceRef } from '../resources/types';
+import { changedFields, comparePolicies, createdFields, type FieldChange } from './compare';
+
+/**
+ * Stage 3b: the plan — desired state vs live state, as plain serializable data. It never holds a secret value
+ * (publish takes the bodies from the desired state when it applies the plan).
+ */
+
+export type ChangeAction = 'create' | 'update' | 'delete';
+
+export interface PlannedChange {
+  action: ChangeAction;
+  ref: ResourceRef;
+  kind: ResourceKind;
+  /** displayId of ref. */
+  id: string;
+  fields: FieldChange[];
+  /** Policy kinds: unified diff of the canonical policy text. */
+  policyDiff?: string;
+  /** The ETag the plan saw; publish writes with If-Match on it. */
+  etag?: string;
+  /** api: the write imports the specification, which creates/replaces/removes the API's operations. */
+  importSpecification?: boolean;
+  /** apiOperation: carried out by its API's specification import, not by a request of its own. */
+  viaImport?: boolean;
+  /** Removed by deleting this ancestor (no request of its own). */
+  deletedWith?: ResourceRef;
+  /** Where the repository defines it (creates and updates). */
+  source?: SourcePos;
+}
+
+export interface Plan {
+  formatVersion: 1;
+  environment: string;
+  /** Creates and updates in dependency order, then deletes in reverse dependency order. */
+  changes: PlannedChange[];
+  /** Resources present on both sides with nothing to change. */
+  unchanged: number;
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  delete: number;
+  unchanged: number;
+}
+
+/** The pseudo-field an API update names when its operations differ from its specification's. */
+export const SPECIFICATION_FIELD = 'specification';
+
+/** APIM's own resources, never deleted unless the repository names them (keyed by the key that names them). */
+const BUILT_IN_IDS: Record<string, { kind: ResourceKind; ids: string[] }> = {
+  apiId: { kind: 'api', ids: ['echo-api'] },
+  productId: { kind: 'product', ids: ['starter', 'unlimited'] },
+  groupId: { kind: 'group', ids: ['administrators', 'developers', 'guests'] },
+  sid: { kind: 'subscription', ids: ['master'] },
+};
+
+export function refKey(ref: ResourceRef): string {
+  return `${ref.kind}:${ref.ids.join('\u0000')}`;
+}
+
+function namedIds(ref: ResourceRef): string[] {
+  const keys = resourceType(ref.kind).keys;
+  return keys.flatMap((key, i) => (BUILT_IN_IDS[key] ? [`${BUILT_IN_IDS[key].kind}:${ref.ids[i]}`] : []));
+}
+
+function isUnnamedBuiltIn(ref: ResourceRef, named: Set<string>): boolean {
+  const keys = resourceType(ref.kind).keys;
+  return keys.some((key, i) => {
+    const builtIn = BUILT_IN_IDS[key];
+    return builtIn?.ids.includes(ref.ids[i]) && !named.has(`${builtIn.kind}:${ref.ids[i]}`);
+  });
+}
+
+/** The ref of the resource `ref` lives under (its parent kind takes the leading ids). */
+export function parentRef(ref: ResourceRef): ResourceRef | undefined {
+  const parent = resourceType(ref.kind).parent;
+  return parent ? { kind: parent, ids: ref.ids.slice(0, resourceType(parent).keys.length) } : undefined;
+}
+
+/** Parent, grandparent, … of a resource. */
+export function ancestors(ref: ResourceRef): ResourceRef[] {
+  const chain: ResourceRef[] = [];
+  for (let parent = parentRef(ref); parent; parent = parentRef(parent)) chain.push(parent);
+  return chain;
+}
+
+function makeChange(action: ChangeAction, ref: ResourceRef, extra: Partial<PlannedChange> = {}): PlannedChange {
+  return { action, ref, kind: ref.kind, id: displayId(ref), fields: [], ...extra };
+}
+
+function sortChanges(changes: PlannedChange[]): PlannedChange[] {
+  const order = new Map(kindsInDependencyOrder().map((kind, i) => [kind, i]));
+  const rank = (c: PlannedChange) => order.get(c.kind) ?? 0;
+  const byId = (a: PlannedChange, b: PlannedChange) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const writes = changes.filter((c) => c.action !== 'delete').sort((a, b) => rank(a) - rank(b) || byId(a, b));
+  const deletes = changes.filter((c) => c.action === 'delete').sort((a, b) => rank(b) - rank(a) || byId(a, b));
+  return [...writes, ...deletes];
+}
+
+function labelOf(ref: ResourceRef, source?: SourcePos): string {
+  return source?.file ?? `live:${ref.kind}/${displayId(ref)}`;
+}
+
+function planDesired(desired: DesiredResource, live: LiveResource | undefined): PlannedChange | undefined {
+  const { ref, source } = desired;
+  const label = labelOf(ref, source);
+  if (!live) {
+    const policyDiff = resourceType(ref.kind).policy ? comparePolicies(desired, undefined, label).diff : undefined;
+    return makeChange('create', ref, { fields: createdFields(desired), policyDiff, source });
+  }
+  const { fields, policyDiff } = changedFields(desired, live, label);
+  return fields.length ? makeChange('update', ref, { fields, policyDiff, etag: live.etag, source }) : undefined;
+}
+
+/** APIs whose operations the repository manages: those whose desired body carries a specification to import. */
+function apisWithSpecification(desired: DesiredState): Set<string> {
+  return new Set(
+    desired.resources.filter((r) => r.ref.kind === 'api' && typeof r.properties.value === 'string').map((r) => r.ref.ids[0]),
+  );
+}
+
+/**
+ * Live resources the repository no longer has, within the managed kinds, minus APIM's built-ins the repository
+ * does not name. A resource whose parent is deleted too is marked `deletedWith` it; an operation the next
+ * specification import removes is marked `viaImport`.
+ */
+function planDeletes(desired: DesiredState, live: LiveState, desiredKeys: Set<string>, specApis: Set<string>): PlannedChange[] {
+  const named = new Set(desired.resources.flatMap((r) => namedIds(r.ref)));
+  const deletedKeys = new Set<string>();
+  const orphans = live.resources.filter((r) => {
+    const type = resourceType(r.ref.kind);
+    if (!type.managed || desiredKeys.has(refKey(r.ref)) || isUnnamedBuiltIn(r.ref, named)) return false;
+    if (r.ref.kind === 'apiOperation' && desiredKeys.has(refKey({ kind: 'api', ids: [r.ref.ids[0]] }))) {
+      return specApis.has(r.ref.ids[0]);
+    }
+    return true;
+  });
+  orphans.forEach((r) => deletedKeys.add(refKey(r.ref)));
+  return orphans.map((r) => {
+    const deletedWith = ancestors(r.ref)
+      .reverse()
+      .find((a) => deletedKeys.has(refKey(a)));
+    const viaImport = !deletedWith && r.ref.kind === 'apiOperation';
+    return makeChange('delete', r.ref, { etag: r.etag, deletedWith, viaImport: viaImport || undefined });
+  });
+}
+
+/**
+ * Operation changes are carried out by importing the API's specification: mark that API's write as an import
+ * (a new API always imports its specification), or add an update of the API when nothing else about it changed.
+ * Returns the added updates (APIs that were counted unchanged).
+ */
+function attachSpecificationImports(changes: PlannedChange[], live: Map<string, LiveResource>, specApis: Set<string>): PlannedChange[] {
+  const pending = new Set(changes.filter((c) => c.kind === 'apiOperation' && !c.deletedWith).map((c) => c.ref.ids[0]));
+  for (const change of changes) {
+    if (change.kind === 'apiOperation' && !change.deletedWith) change.viaImport = true;
+    if (change.kind !== 'api' || change.action === 'delete') continue;
+    const apiId = change.ref.ids[0];
+    if (specApis.has(apiId) && (change.action === 'create' || pending.has(apiId))) change.importSpecification = true;
+    if (change.action === 'update' && pending.has(apiId)) change.fields.push({ field: SPECIFICATION_FIELD });
+    pending.delete(apiId);
+  }
+  return [...pending].map((apiId) => {
+    const ref: ResourceRef = { kind: 'api', ids: [apiId] };
+    return makeChange('update', ref, {
+      fields: [{ field: SPECIFICATION_FIELD }],
+      etag: live.get(refKey(ref))?.etag,
+      importSpecification: true,
+    });
+  });
+}
+
+export function plan(desired: DesiredState, live: LiveState): Plan {
+  const liveByKey = new Map(live.resources.map((r) => [refKey(r.ref), r]));
+  const desiredKeys = new Set(desired.resources.map((r) => refKey(r.ref)));
+  const specApis = apisWithSpecification(desired);
+  const changes: PlannedChange[] = [];
+  let unchanged = 0;
+  for (const resource of desired.resources) {
+    const change = planDesired(resource, liveByKey.get(refKey(resource.ref)));
+    if (change) changes.push(change);
+    else unchanged += 1;
+  }
+  changes.push(...planDeletes(desired, live, desiredKeys, specApis));
+  const apiImports = attachSpecificationImports(changes, liveByKey, specApis);
+  return {
+    formatVersion: 1,
+    environment: desired.environment,
+    changes: sortChanges([...changes, ...apiImports]),
+    unchanged: unchanged - apiImports.length,
+  };
+}
+
+export function summarize(p: Plan): PlanSummary {
+  const count = (action: ChangeAction) => p.changes.filter((c) => c.action === action).length;
+  return { create: count('create'), update: count('update'), delete: count('delete'), unchanged: p.unchanged };
+}

@@ -1,0 +1,125 @@
+import { displayId } from '../resources/types';
+import type { FieldChange } from './compare';
+import { summarize, SPECIFICATION_FIELD, type ChangeAction, type Plan, type PlannedChange, type PlanSummary } from './plan';
+
+/** Printers for a plan: terraform-like text for people, the contract's `diff --json` shape for machines. */
+
+export interface DiffJson {
+  formatVersion: 1;
+  changes: Array<{ action: ChangeAction; kind: string; id: string; fields?: string[] }>;
+  summary: PlanSummary;
+}
+
+export function diffJson(p: Plan): DiffJson {
+  return {
+    formatVersion: 1,
+    changes: p.changes.map((c) => ({
+      action: c.action,
+      kind: c.kind,
+      id: c.id,
+      ...(c.fields.length ? { fields: c.fields.map((f) => f.field) } : {}),
+    })),
+    summary: summarize(p),
+  };
+}
+
+type Paint = (text: string) => string;
+
+export interface Style {
+  green: Paint;
+  yellow: Paint;
+  red: Paint;
+  cyan: Paint;
+  bold: Paint;
+  dim: Paint;
+}
+
+const ansi = (code: number): Paint => (text) => `\u001b[${code}m${text}\u001b[0m`;
+const plain: Paint = (text) => text;
+
+/** ANSI colours on a terminal, plain text elsewhere (CI logs, files, pipes). */
+export function styleFor(colour: boolean): Style {
+  return colour
+    ? { green: ansi(32), yellow: ansi(33), red: ansi(31), cyan: ansi(36), bold: ansi(1), dim: ansi(2) }
+    : { green: plain, yellow: plain, red: plain, cyan: plain, bold: plain, dim: plain };
+}
+
+const SYMBOL: Record<ChangeAction, string> = { create: '+', update: '~', delete: '-' };
+const MAX_VALUE_WIDTH = 100;
+
+function showValue(value: unknown): string {
+  if (value === undefined) return '(none)';
+  const text = JSON.stringify(value);
+  return text.length > MAX_VALUE_WIDTH ? `${text.slice(0, MAX_VALUE_WIDTH - 1)}…` : text;
+}
+
+function fieldLine(field: FieldChange, action: ChangeAction): string {
+  if (field.sensitive) return `${field.field}: (sensitive value)`;
+  if (field.field === SPECIFICATION_FIELD) return `${field.field}: re-imported (operations differ)`;
+  if (action === 'create') return `${field.field}: ${showValue(field.after)}`;
+  return `${field.field}: ${showValue(field.before)} → ${showValue(field.after)}`;
+}
+
+function colourFor(action: ChangeAction, style: Style): Paint {
+  return action === 'create' ? style.green : action === 'update' ? style.yellow : style.red;
+}
+
+function diffLines(diff: string, style: Style): string[] {
+  return diff
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) =>
+      line.startsWith('+') ? style.green(line) : line.startsWith('-') ? style.red(line) : line.startsWith('@@') ? style.cyan(line) : line,
+    );
+}
+
+export interface PrintOptions {
+  style: Style;
+  /** Said after each delete that this run will not carry out (diff, or publish without --prune). */
+  deleteNote?: string;
+}
+
+function changeNote(change: PlannedChange, options: PrintOptions): string {
+  if (change.deletedWith) return `(removed with ${change.deletedWith.kind} ${displayId(change.deletedWith)})`;
+  if (change.viaImport) return '(by the specification import)';
+  if (change.action === 'delete' && options.deleteNote) return `(${options.deleteNote})`;
+  return '';
+}
+
+function printChange(change: PlannedChange, options: PrintOptions): string[] {
+  const { style } = options;
+  const paint = colourFor(change.action, style);
+  const note = changeNote(change, options);
+  const lines = [`  ${paint(`${SYMBOL[change.action]} ${change.id}`)}${note ? ` ${style.dim(note)}` : ''}`];
+  if (change.action !== 'delete' && !change.viaImport) {
+    for (const field of change.fields.filter((f) => f.field !== 'value' || f.sensitive || !change.policyDiff)) {
+      lines.push(`      ${fieldLine(field, change.action)}`);
+    }
+  }
+  if (change.policyDiff) lines.push(...diffLines(change.policyDiff, style).map((l) => `      ${l}`));
+  return lines;
+}
+
+export function summaryLine(summary: PlanSummary): string {
+  return `Plan: ${summary.create} to create, ${summary.update} to update, ${summary.delete} to delete, ${summary.unchanged} unchanged.`;
+}
+
+/** The plan as text: changes grouped by resource kind (in apply order), then the summary line. */
+export function printPlan(p: Plan, options: PrintOptions): string {
+  const { style } = options;
+  if (!p.changes.length) {
+    return `No changes. The live instance matches the repository for environment "${p.environment}" (${p.unchanged} resources).\n`;
+  }
+  const lines: string[] = [`Changes for environment "${p.environment}":`];
+  let group = '';
+  for (const change of p.changes) {
+    const heading = `${change.kind}${change.action === 'delete' ? ' (deletions)' : ''}`;
+    if (heading !== group) {
+      lines.push('', style.bold(heading));
+      group = heading;
+    }
+    lines.push(...printChange(change, options));
+  }
+  lines.push('', style.bold(summaryLine(summarize(p))));
+  return `${lines.join('\n')}\n`;
+}

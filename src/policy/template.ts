@@ -1,0 +1,396 @@
+import Handlebars from 'handlebars';
+import type { Finding } from '../diagnostics';
+import type { TemplateSource } from '../repo/model';
+
+/**
+ * Policy files are Handlebars templates rendered with `{ env, values }` of one environment.
+ *
+ * - Strict mode: a misspelt `{{values.x}}` is an error, not an empty string in production.
+ * - `noEscape`: the output is XML whose policy expressions are raw C#; HTML-escaping would turn `"` into
+ *   `&quot;` and change the expression. A value is inserted exactly as configured.
+ * - Only our syntax reaches Handlebars: mustaches rooted at `values`, `env`, `this`, `@index`/`@key`/…,
+ *   `{{#if}}`/`{{#each}}`/`{{#unless}}`/`{{else}}`/closers and `{{! comments }}`. Every other `{{` — APIM
+ *   named values (`{{my-value}}`, `{{Storage.Name}}`) and Liquid (`{{ body.x }}`, `{{- x }}`) — is hidden
+ *   from Handlebars (same-length placeholder, so offsets do not move) and comes out unchanged.
+ * - Positions: block tags remove or repeat lines, so every rendered line is tagged with the template offset
+ *   it came from (markers woven into the parsed template's content, stripped from the output). `mapPosition`
+ *   turns a line/column of the output into the template's line/column; inside an inserted value it points at
+ *   the mustache that produced it.
+ */
+
+export interface TemplateContext {
+  env: string;
+  values: Record<string, unknown>;
+}
+
+export interface RenderedTemplate {
+  text?: string;
+  findings: Finding[];
+  mapPosition: (line: number, column: number) => { line: number; column: number };
+}
+
+export function renderTemplate(source: TemplateSource, context: TemplateContext): RenderedTemplate {
+  const text = source.text.charCodeAt(0) === 0xfeff ? source.text.slice(1) : source.text;
+  const finding = (message: string, offset: number): Finding => ({
+    rule: 'template',
+    severity: 'error',
+    file: source.file,
+    ...lineColumnAt(lineStarts(text), offset),
+    message,
+  });
+  const fail = (message: string, offset: number): RenderedTemplate => ({ findings: [finding(message, offset)], mapPosition: identity });
+
+  const reserved = RESERVED_CHARS.exec(text);
+  if (reserved) return fail('the Unicode noncharacters U+FDD0–U+FDD2 are not allowed in a policy template', reserved.index);
+  const { mustaches, tooDeep } = findOurMustaches(text);
+  if (tooDeep !== undefined) return fail(`template blocks are nested deeper than ${MAX_BLOCK_DEPTH} levels`, tooDeep);
+  if (mustaches.length === 0) return { text, findings: [], mapPosition: identity };
+  if (mustaches.every((mustache) => mustache.path !== undefined)) {
+    return substitutePaths(text, mustaches as SimpleMustache[], context, finding);
+  }
+
+  let compiled: CompiledTemplate;
+  try {
+    compiled = compileTemplate(text, mustaches);
+  } catch (error) {
+    return fail(`template syntax error: ${parseErrorSummary(error)}`, parseErrorOffset(error, text));
+  }
+  let output: string;
+  try {
+    output = compiled.template({ env: context.env, values: context.values }, RUNTIME_OPTIONS);
+  } catch (error) {
+    const { message, offset } = runtimeError(error, text, context);
+    return fail(message, offset);
+  }
+  return decodeOutput(output, compiled.runs, text) ?? fail('a template value contains the Unicode noncharacters U+FDD0–U+FDD2', 0);
+}
+
+const identity = (line: number, column: number) => ({ line, column });
+
+// An isolated Handlebars environment: no helpers or partials registered by anyone else leak in.
+const HANDLEBARS = Handlebars.create();
+const COMPILE_OPTIONS: CompileOptions = {
+  strict: true,
+  noEscape: true,
+  knownHelpers: { if: true, each: true, unless: true },
+  knownHelpersOnly: true,
+};
+// Inherited properties print as '' — said explicitly, so Handlebars does not log a warning on stderr for each.
+const RUNTIME_OPTIONS: RuntimeOptions = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false };
+
+const MARK_START = '\uFDD0';
+const MARK_END = '\uFDD1';
+const HIDDEN_BRACE = '\uFDD2';
+const RESERVED_CHARS = /[\uFDD0-\uFDD2]/;
+const BACKSLASH = 0x5c;
+
+/**
+ * A mustache that is ours: see the module comment. Anything else starting with `{{` is APIM's or Liquid's.
+ * (So a named value called `env`, `values.x` or `this` cannot be referenced from a template — by design.)
+ */
+const OUR_MUSTACHE =
+  /\{\{\{?~?\s*(?:[#^]\s*(?:if|each|unless)(?![\w-])|\/\s*(?:if|each|unless)\s*~?\}\}|else(?![\w-])|!|(?:\.\.\/)*(?:values|env|this|@index|@key|@first|@last|@root)(?![\w-]))/y;
+
+interface OurMustache {
+  start: number;
+  end: number;
+  /** Set for a plain `{{values.a.b}}` / `{{env}}`: its path segments. */
+  path?: string[];
+}
+type SimpleMustache = Required<OurMustache>;
+
+/** A plain value mustache, which needs no Handlebars: `{{values.a.b}}`, `{{ env }}`. */
+const SIMPLE_PATH = /\{\{\s*((?:values|env)(?:\.[A-Za-z_$][\w$-]*)*)\s*\}\}/y;
+
+/** Deeper block nesting is refused before Handlebars, whose compiler recurses (and is slow) on it. */
+const MAX_BLOCK_DEPTH = 64;
+const BLOCK_TAG = /\{\{~?\s*([#/])/y;
+
+/**
+ * Our mustaches in document order (see OUR_MUSTACHE); foreign ones are not listed. `tooDeep` is the
+ * offset of the first block opened deeper than MAX_BLOCK_DEPTH.
+ */
+function findOurMustaches(text: string): { mustaches: OurMustache[]; tooDeep?: number } {
+  const found: OurMustache[] = [];
+  let depth = 0;
+  for (let at = text.indexOf('{{'); at >= 0; ) {
+    OUR_MUSTACHE.lastIndex = at;
+    if (!OUR_MUSTACHE.test(text)) {
+      at = text.indexOf('{{', at + 2);
+      continue;
+    }
+    BLOCK_TAG.lastIndex = at;
+    const block = BLOCK_TAG.exec(text)?.[1];
+    if (block === '#' && ++depth > MAX_BLOCK_DEPTH) return { mustaches: found, tooDeep: at };
+    if (block === '/') depth--;
+    SIMPLE_PATH.lastIndex = at;
+    // `\{{…}}` is Handlebars' escape for a literal mustache: leave that to Handlebars.
+    const simple = text.charCodeAt(at - 1) === BACKSLASH ? null : SIMPLE_PATH.exec(text);
+    const close = text.indexOf('}}', at + 2);
+    const end = simple ? at + simple[0].length : close < 0 ? text.length : close + 2;
+    found.push({ start: at, end, path: simple?.[1].split('.') });
+    at = text.indexOf('{{', end);
+  }
+  return { mustaches: found };
+}
+
+/**
+ * The common case — only plain value mustaches — rendered without compiling a Handlebars template
+ * (compiling costs ~0.1 ms per file, which dominates validating thousands of policies). It follows
+ * Handlebars' strict-mode semantics exactly (a differential test checks it): a missing field is an
+ * error, a present null/undefined prints as '', inherited properties print as ''. Unlike Handlebars,
+ * it reports every undefined value, not only the first.
+ */
+function substitutePaths(
+  text: string,
+  mustaches: SimpleMustache[],
+  context: TemplateContext,
+  finding: (message: string, offset: number) => Finding,
+): RenderedTemplate {
+  const output = new MappedOutput();
+  const findings: Finding[] = [];
+  let copied = 0;
+  for (const mustache of mustaches) {
+    output.appendSource(text.slice(copied, mustache.start), copied);
+    copied = mustache.end;
+    const lookup = strictLookup(context, mustache.path);
+    if ('value' in lookup) {
+      output.appendValue(lookup.value === undefined || lookup.value === null ? '' : String(lookup.value));
+    } else {
+      const pathStart = text.indexOf(mustache.path[0], mustache.start + 2);
+      findings.push(finding(undefinedValueMessage(mustache.path.join('.'), context, lookup.primitiveOwner), pathStart));
+    }
+  }
+  output.appendSource(text.slice(copied), copied);
+  if (findings.length > 0) return { findings, mapPosition: identity };
+  return { text: output.text, findings, mapPosition: output.positionMap(text) };
+}
+
+function strictLookup(context: TemplateContext, path: string[]): { value: unknown } | { primitiveOwner?: unknown } {
+  let current: unknown = context;
+  for (const segment of path) {
+    if (current === null || current === undefined) return {};
+    if (typeof current !== 'object' && typeof current !== 'function') return { primitiveOwner: current };
+    if (!(segment in current)) return {};
+    // Handlebars hides inherited properties (prototype-access protection) and prints them as ''.
+    current = Object.prototype.hasOwnProperty.call(current, segment) ? (current as Record<string, unknown>)[segment] : undefined;
+  }
+  return { value: current };
+}
+
+function undefinedValueMessage(path: string, context: TemplateContext, primitiveOwner?: unknown): string {
+  const prefix = `'${path}' is not defined for environment '${context.env}'`;
+  if (primitiveOwner !== undefined) return `${prefix}: '${String(primitiveOwner)}' has no fields`;
+  if (!path.startsWith('values')) return prefix;
+  return `${prefix} (defined values: ${Object.keys(context.values).sort().join(', ') || 'none'})`;
+}
+
+interface CompiledTemplate {
+  template: HandlebarsTemplateDelegate<TemplateContext>;
+  runs: Run[];
+}
+
+// Compiled templates by text: several environments (and generated repositories) render the same file.
+const compiledTemplates = new Map<string, CompiledTemplate>();
+const COMPILED_TEMPLATES_KEPT = 500;
+
+function compileTemplate(text: string, mustaches: OurMustache[]): CompiledTemplate {
+  const cached = compiledTemplates.get(text);
+  if (cached) return cached;
+  // Foreign `{{` become a same-length placeholder, so offsets in Handlebars' AST are offsets in `text`.
+  let hidden = '';
+  let copied = 0;
+  let next = 0;
+  for (let at = text.indexOf('{{'); at >= 0; at = text.indexOf('{{', at + 2)) {
+    while (next < mustaches.length && mustaches[next].end <= at) next++;
+    if (next < mustaches.length && mustaches[next].start <= at) continue;
+    hidden += text.slice(copied, at) + HIDDEN_BRACE + HIDDEN_BRACE;
+    copied = at + 2;
+  }
+  hidden += text.slice(copied);
+  const program = HANDLEBARS.parse(hidden);
+  const runs = weaveMarkers(program, lineStarts(hidden));
+  const compiled = { template: HANDLEBARS.compile<TemplateContext>(program, COMPILE_OPTIONS), runs };
+  if (compiledTemplates.size >= COMPILED_TEMPLATES_KEPT) compiledTemplates.delete(compiledTemplates.keys().next().value!);
+  compiledTemplates.set(text, compiled);
+  return compiled;
+}
+
+/** Where a stretch of rendered content came from: `length` characters starting at template offset `source`. */
+interface Run {
+  source: number;
+  length: number;
+}
+
+/**
+ * Prefixes every content piece, and every line inside one, with a marker naming its run. Handlebars has
+ * already applied standalone-line and `~` whitespace control to `value`; a second pass at compile time
+ * leaves it alone because each value now starts with a marker.
+ */
+function weaveMarkers(program: hbs.AST.Program, starts: number[]): Run[] {
+  const runs: Run[] = [];
+  const pending: hbs.AST.Program[] = [program];
+  while (pending.length > 0) {
+    for (const statement of pending.pop()!.body) {
+      if (statement.type === 'BlockStatement') {
+        const block = statement as hbs.AST.BlockStatement;
+        if (block.program) pending.push(block.program);
+        if (block.inverse) pending.push(block.inverse);
+        continue;
+      }
+      if (statement.type !== 'ContentStatement') continue;
+      const content = statement as hbs.AST.ContentStatement;
+      const original = content.original as unknown as string;
+      if (content.value === '') continue;
+      const start = starts[content.loc.start.line - 1] + content.loc.start.column + strippedPrefixLength(original, content.value);
+      let woven = '';
+      let from = 0;
+      while (from < content.value.length) {
+        const newline = content.value.indexOf('\n', from);
+        const to = newline < 0 ? content.value.length : newline + 1;
+        woven += MARK_START + runs.length.toString(36) + MARK_END + content.value.slice(from, to);
+        runs.push({ source: start + from, length: to - from });
+        from = to;
+      }
+      content.value = woven;
+    }
+  }
+  return runs;
+}
+
+/** How many leading characters whitespace control removed from `original` to leave `value`. */
+function strippedPrefixLength(original: string, value: string): number {
+  for (let removed = 0; removed + value.length <= original.length; removed++) {
+    if (original.startsWith(value, removed)) return removed;
+  }
+  return 0;
+}
+
+/** The output without markers, and its position map; undefined when a marker did not come from weaveMarkers. */
+function decodeOutput(output: string, runs: Run[], template: string): RenderedTemplate | undefined {
+  const decoded = new MappedOutput();
+  let copied = output.indexOf(MARK_START);
+  decoded.appendValue(output.slice(0, copied < 0 ? output.length : copied));
+  while (copied >= 0) {
+    const end = output.indexOf(MARK_END, copied);
+    const run = end < 0 ? undefined : runs[parseInt(output.slice(copied + 1, end), 36)];
+    if (run === undefined) return undefined;
+    const next = output.indexOf(MARK_START, end);
+    decoded.appendSource(output.slice(end + 1, next < 0 ? output.length : next), run.source, run.length);
+    copied = next;
+  }
+  const text = decoded.text.split(HIDDEN_BRACE + HIDDEN_BRACE).join('{{');
+  return { text, findings: [], mapPosition: decoded.positionMap(template) };
+}
+
+/**
+ * Rendered text built from pieces of the template (whose origin is known) and inserted values.
+ * A position inside a value maps to the end of the template piece before it, i.e. to its mustache.
+ */
+class MappedOutput {
+  text = '';
+  private readonly pieceStarts: number[] = [];
+  private readonly pieces: Run[] = [];
+
+  /** `piece` begins with `length` characters copied from template offset `source` (default: all of it). */
+  appendSource(piece: string, source: number, length = piece.length): void {
+    this.pieceStarts.push(this.text.length);
+    this.pieces.push({ source, length });
+    this.text += piece;
+  }
+
+  appendValue(value: string): void {
+    this.text += value;
+  }
+
+  positionMap(template: string): RenderedTemplate['mapPosition'] {
+    const outputStarts = lineStarts(this.text);
+    const templateStarts = lineStarts(template);
+    return (line, column) => {
+      const offset = (outputStarts[line - 1] ?? this.text.length) + column - 1;
+      const index = lastAtOrBefore(this.pieceStarts, offset);
+      if (index < 0) return { line, column };
+      const piece = this.pieces[index];
+      return lineColumnAt(templateStarts, piece.source + Math.min(offset - this.pieceStarts[index], piece.length));
+    };
+  }
+}
+
+function runtimeError(error: unknown, template: string, context: TemplateContext): { message: string; offset: number } {
+  const located = error as { lineNumber?: number; column?: number; endLineNumber?: number; endColumn?: number; message?: string };
+  const message = String(located.message ?? error);
+  if (typeof located.lineNumber !== 'number' || typeof located.column !== 'number') {
+    // Strict lookups of a field on a string or number fail inside Handlebars with a bare TypeError.
+    const onPrimitive = /^Cannot use 'in' operator to search for '(.*)' in (.*)$/s.exec(message);
+    if (!onPrimitive) return { message: `template error: ${message}`, offset: 0 };
+    const [, field, owner] = onPrimitive;
+    const use = new RegExp(`\\{\\{[{~#\\s]*(?:(?:if|each|unless)\\s+)?([\\w.@/-]*\\.${escapeRegExp(field)})(?![\\w-])`).exec(template);
+    const path = use?.[1] ?? field;
+    return { message: undefinedValueMessage(path, context, owner), offset: use ? use.index + use[0].length - path.length : 0 };
+  }
+  const starts = lineStarts(template);
+  const offset = starts[located.lineNumber - 1] + located.column;
+  const notDefined = /^"(.*)" not defined in /.exec(message);
+  if (!notDefined) return { message: `template error: ${message.replace(/ - \d+:\d+$/, '')}`, offset };
+  const end = located.endLineNumber === located.lineNumber ? starts[located.lineNumber - 1] + (located.endColumn ?? 0) : offset;
+  const path = template.slice(offset, end).trim() || notDefined[1];
+  return { message: undefinedValueMessage(path, context), offset };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function parseErrorSummary(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const lines = message.split('\n');
+  const last = lines[lines.length - 1];
+  if (/got 'EOF'/.test(last)) return 'the template ends inside a {{#…}} block or mustache (missing {{/…}} or }})';
+  if (/^Expecting /.test(last)) return `malformed {{…}} mustache (${last})`;
+  return (lines.length > 1 ? last : message).replace(/ - \d+:\d+$/, '');
+}
+
+function parseErrorOffset(error: unknown, template: string): number {
+  const starts = lineStarts(template);
+  const located = error as { lineNumber?: number; column?: number };
+  if (typeof located.lineNumber === 'number' && typeof located.column === 'number') {
+    return starts[located.lineNumber - 1] + located.column;
+  }
+  // Jison parse errors carry no location; Handlebars' parser keeps the failing token's place on its lexer.
+  const lexer = (HANDLEBARS as unknown as { Parser?: { lexer?: { yylloc?: { first_line: number; first_column: number } } } }).Parser
+    ?.lexer;
+  const where = lexer?.yylloc;
+  if (where && where.first_line >= 1 && where.first_line <= starts.length) {
+    return Math.min(starts[where.first_line - 1] + where.first_column, template.length);
+  }
+  const line = /line (\d+)/.exec(error instanceof Error ? error.message : '');
+  return line ? (starts[Number(line[1]) - 1] ?? 0) : 0;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  return starts;
+}
+
+function lineColumnAt(starts: number[], offset: number): { line: number; column: number } {
+  const line = lastAtOrBefore(starts, offset);
+  return { line: line + 1, column: offset - starts[line] + 1 };
+}
+
+/** Index of the last element ≤ value in an ascending array, or -1. */
+function lastAtOrBefore(sorted: number[], value: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle] <= value) {
+      found = middle;
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return found;
+}

@@ -1,0 +1,3 @@
+export { renderRepository, loadAndRender, pickEnvironment, type RenderOptions } from './render';
+export { writeDesiredState, renderedFileOf, renderedContentOf, SECRET_PLACEHOLDER } from './write';
+export * from './desired';

@@ -1,0 +1,209 @@
+import { UserError, type Finding, type SourcePos } from '../diagnostics';
+import { parsePolicy, renderTemplate } from '../policy';
+import type { ResourceKind, ResourceRef } from '../resources/types';
+import { kindsInDependencyOrder } from '../resources/types';
+import { CONFIG_FILE, loadRepository } from '../repo/loader';
+import type { ApiModel, BackendModel, EnvironmentConfig, NamedValueModel, ProductModel, RepoModel, TemplateSource } from '../repo/model';
+import type { DesiredResource, RenderedPolicy, RenderedRepository } from './desired';
+
+export interface RenderOptions {
+  /** Where `valueFromEnv` secrets are read (default: process.env). */
+  processEnv?: NodeJS.ProcessEnv;
+  /** Findings met before rendering (loading), carried into the result. */
+  findings?: Finding[];
+}
+
+/** Stands in when the configuration defines no usable environment (already reported): templates are not rendered. */
+const NO_ENVIRONMENT: EnvironmentConfig = { name: '', target: { emulator: '.apiops/local' }, values: {} };
+
+/** Picks `envName`, or the first environment; an unknown name is a UserError (the command could not run). */
+export function pickEnvironment(model: RepoModel, envName?: string): EnvironmentConfig {
+  const environments = model.config.data.environments;
+  const names = Object.keys(environments);
+  if (envName === undefined) return names.length ? environments[names[0]] : NO_ENVIRONMENT;
+  const environment = environments[envName];
+  if (!environment) {
+    throw new UserError(
+      `unknown environment '${envName}' (${CONFIG_FILE} defines: ${names.join(', ') || 'none'})`,
+      model.config.locate(['environments']),
+    );
+  }
+  return environment;
+}
+
+/**
+ * Stage 2: renders every policy template for one environment, parses the results and builds the desired state —
+ * one resource per managed resource, with `properties` as the ARM REST body (api-version 2024-05-01) publish sends.
+ *
+ * An API with `backend: <id>` gets that backend's url as its serviceUrl: APIM needs a serviceUrl for the API's default
+ * forwarding target, and the backend is where the repository says the API lives.
+ */
+export function renderRepository(model: RepoModel, envName?: string, options: RenderOptions = {}): RenderedRepository {
+  const environment = pickEnvironment(model, envName);
+  const renderer = new Renderer(model, environment, options.processEnv ?? process.env);
+  renderer.findings.push(...(options.findings ?? []));
+  renderer.renderAll();
+  return {
+    model,
+    environment,
+    desired: { environment: environment.name, resources: renderer.sortedResources() },
+    policies: renderer.policies,
+    findings: renderer.findings,
+  };
+}
+
+/** Loads the repository at `root` and renders it: what validate, render, diff and publish start from. */
+export function loadAndRender(root: string, envName?: string, processEnv?: NodeJS.ProcessEnv): RenderedRepository {
+  const { model, findings } = loadRepository(root);
+  return renderRepository(model, envName, { processEnv, findings });
+}
+
+function startOf(file: string): SourcePos {
+  return { file, line: 1, column: 1 };
+}
+
+function definedOnly(properties: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(properties).filter(([, value]) => value !== undefined));
+}
+
+class Renderer {
+  readonly findings: Finding[] = [];
+  readonly policies: RenderedPolicy[] = [];
+  private readonly resources: DesiredResource[] = [];
+
+  constructor(
+    private readonly model: RepoModel,
+    private readonly environment: EnvironmentConfig,
+    private readonly processEnv: NodeJS.ProcessEnv,
+  ) {}
+
+  renderAll(): void {
+    const { model } = this;
+    model.namedValues.forEach((nv) => this.addNamedValue(nv));
+    model.backends.forEach((backend) => this.addBackend(backend));
+    for (const [id, source] of Object.entries(model.fragments)) this.addPolicy({ kind: 'policyFragment', ids: [id] }, source);
+    if (model.globalPolicy) this.addPolicy({ kind: 'globalPolicy', ids: [] }, model.globalPolicy);
+    model.apis.forEach((api) => this.addApi(api));
+    model.products.forEach((product) => this.addProduct(product));
+  }
+
+  /** Resources in dependency order of their kinds, then in repository order: deterministic. */
+  sortedResources(): DesiredResource[] {
+    const rank = new Map<ResourceKind, number>(kindsInDependencyOrder().map((kind, i) => [kind, i]));
+    return this.resources
+      .map((resource, index) => ({ resource, index }))
+      .sort((a, b) => rank.get(a.resource.ref.kind)! - rank.get(b.resource.ref.kind)! || a.index - b.index)
+      .map(({ resource }) => resource);
+  }
+
+  private add(ref: ResourceRef, properties: Record<string, unknown>, source: SourcePos, extra: Partial<DesiredResource> = {}): void {
+    this.resources.push({ ref, properties: definedOnly(properties), source, ...extra });
+  }
+
+  /** Renders and parses one policy template; records it as a policy (and a desired resource when `managed`). */
+  private addPolicy(ref: ResourceRef, source: TemplateSource, managed = true): void {
+    if (!this.environment.name) return;
+    const rendered = renderTemplate(source, { env: this.environment.name, values: this.environment.values });
+    this.findings.push(...rendered.findings);
+    if (rendered.text === undefined) return;
+    const parsed = parsePolicy(rendered.text, source.file, { mapPosition: rendered.mapPosition });
+    this.findings.push(...parsed.findings);
+    const expectedRoot = ref.kind === 'policyFragment' ? 'fragment' : 'policies';
+    if (parsed.document && parsed.document.root.name !== expectedRoot) {
+      const what = ref.kind === 'policyFragment' ? 'a policy fragment' : 'a policy';
+      this.findings.push({ rule: 'xml-syntax', severity: 'error', ...parsed.document.root.pos, message: `the root element of ${what} must be <${expectedRoot}>, not <${parsed.document.root.name}>` });
+    }
+    this.policies.push({ ref, source, text: rendered.text, ...(parsed.document ? { document: parsed.document } : {}) });
+    if (managed) {
+      this.add(ref, { format: 'rawxml', value: rendered.text }, startOf(source.file), parsed.document ? { policy: parsed.document } : {});
+    }
+  }
+
+  private addNamedValue({ id, definition }: NamedValueModel): void {
+    const { displayName, value, secret, valueFromEnv, keyVault, tags } = definition.data;
+    const ref: ResourceRef = { kind: 'namedValue', ids: [id] };
+    const source = startOf(definition.file);
+    if (valueFromEnv !== undefined) {
+      const envValue = this.processEnv[valueFromEnv];
+      const properties = { displayName, secret: true, tags, value: envValue };
+      this.add(ref, properties, source, envValue === undefined ? { valueUnavailable: true } : {});
+    } else if (keyVault !== undefined) {
+      this.add(ref, { displayName, secret: true, tags, keyVault: definedOnly({ ...keyVault }) }, source);
+    } else {
+      this.add(ref, { displayName, value, secret: secret ?? false, tags }, source);
+    }
+  }
+
+  private addBackend({ id, definition }: BackendModel): void {
+    const { url, protocol, description, title, tls, credentials } = definition.data;
+    this.add({ kind: 'backend', ids: [id] }, { url, protocol, description, title, tls, credentials }, startOf(definition.file));
+  }
+
+  private addApi(api: ApiModel): void {
+    const { definition, specification } = api;
+    const data = definition.data;
+    const backendUrl = data.backend === undefined ? undefined : this.model.backends.find((b) => b.id === data.backend)?.definition.data.url;
+    this.add(
+      { kind: 'api', ids: [api.id] },
+      {
+        displayName: data.displayName,
+        path: data.path,
+        protocols: data.protocols ?? ['https'],
+        serviceUrl: data.serviceUrl ?? backendUrl,
+        subscriptionRequired: data.subscriptionRequired ?? true,
+        description: data.description,
+        apiVersion: data.apiVersion,
+        format: specification?.format,
+        value: specification?.text,
+      },
+      startOf(definition.file),
+    );
+    const operationIds = new Set<string>();
+    for (const operation of specification?.operations ?? []) {
+      operationIds.add(operation.id);
+      this.add(
+        { kind: 'apiOperation', ids: [api.id, operation.id] },
+        {
+          displayName: operation.displayName,
+          method: operation.method,
+          urlTemplate: operation.urlTemplate,
+          description: operation.description,
+          templateParameters: operation.templateParameters.map((p) => definedOnly({ ...p })),
+        },
+        operation.pos,
+      );
+    }
+    if (api.policy) this.addPolicy({ kind: 'apiPolicy', ids: [api.id] }, api.policy);
+    for (const [operationId, source] of Object.entries(api.operationPolicies)) {
+      // A policy for an operation the specification lacks is already a finding; still render it to check its syntax.
+      this.addPolicy({ kind: 'operationPolicy', ids: [api.id, operationId] }, source, operationIds.has(operationId));
+    }
+  }
+
+  private addProduct(product: ProductModel): void {
+    const { definition } = product;
+    const data = definition.data;
+    const subscriptionRequired = data.subscriptionRequired ?? true;
+    this.add(
+      { kind: 'product', ids: [product.id] },
+      {
+        displayName: data.displayName,
+        description: data.description,
+        subscriptionRequired,
+        // ARM rejects these two on a product that needs no subscription.
+        approvalRequired: subscriptionRequired ? (data.approvalRequired ?? false) : undefined,
+        subscriptionsLimit: subscriptionRequired ? data.subscriptionsLimit : undefined,
+        state: data.state ?? 'notPublished',
+      },
+      startOf(definition.file),
+    );
+    const apiIds = new Set(this.model.apis.map((a) => a.id));
+    (data.apis ?? []).forEach((apiId, i) => {
+      if (apiIds.has(apiId)) this.add({ kind: 'productApi', ids: [product.id, apiId] }, {}, definition.locate(['apis', i]));
+    });
+    (data.groups ?? []).forEach((groupId, i) => {
+      this.add({ kind: 'productGroup', ids: [product.id, groupId] }, {}, definition.locate(['groups', i]));
+    });
+    if (product.policy) this.addPolicy({ kind: 'productPolicy', ids: [product.id] }, product.policy);
+  }
+}

@@ -1,0 +1,49 @@
+import type { Finding, SourcePos } from '../diagnostics';
+import type { ResourceKind } from '../resources/types';
+
+/**
+ * APIM's identifier rules for the resources whose ids come from repository folder and file names, from the
+ * 2024-05-01 REST specification's path parameters (ApiIdRevParameter, OperationIdParameter, ProductIdParameter,
+ * NamedValueIdParameter, BackendIdParameter, IdParameter for policy fragments, GroupIdParameter).
+ * Where the specification gives only a length, the service-wide character rule `^[^*#&+:<>?]+$` still applies:
+ * those characters break the ARM resource path the id becomes part of.
+ */
+const ARM_PATH_SAFE = /^[^*#&+:<>?]+$/;
+const FRAGMENT_ID = /(^[\w]+$)|(^[\w][\w-]+[\w]$)/;
+
+interface IdRule {
+  label: string;
+  maxLength: number;
+  pattern: RegExp;
+  patternText: string;
+}
+
+const ID_RULES: Partial<Record<ResourceKind, IdRule>> = {
+  api: { label: 'API id', maxLength: 80, pattern: ARM_PATH_SAFE, patternText: 'none of * # & + : < > ?' },
+  apiOperation: { label: 'operation id', maxLength: 80, pattern: ARM_PATH_SAFE, patternText: 'none of * # & + : < > ?' },
+  product: { label: 'product id', maxLength: 256, pattern: ARM_PATH_SAFE, patternText: 'none of * # & + : < > ?' },
+  namedValue: { label: 'named value id', maxLength: 256, pattern: ARM_PATH_SAFE, patternText: 'none of * # & + : < > ?' },
+  backend: { label: 'backend id', maxLength: 80, pattern: ARM_PATH_SAFE, patternText: 'none of * # & + : < > ?' },
+  policyFragment: {
+    label: 'policy fragment id',
+    maxLength: 80,
+    pattern: FRAGMENT_ID,
+    patternText: 'letters, digits, _ and -, not starting or ending with -',
+  },
+  group: { label: 'group id', maxLength: 256, pattern: ARM_PATH_SAFE, patternText: 'none of * # & + : < > ?' },
+};
+
+/** A `schema` finding when `id` breaks APIM's rules for `kind`, else undefined. */
+export function checkId(kind: ResourceKind, id: string, pos: SourcePos): Finding | undefined {
+  const rule = ID_RULES[kind];
+  if (!rule) return undefined;
+  const problem =
+    id.length === 0
+      ? 'is empty'
+      : id.length > rule.maxLength
+        ? `is ${id.length} characters long; APIM allows at most ${rule.maxLength}`
+        : !rule.pattern.test(id) || /\s/.test(id)
+          ? `has characters APIM does not allow (allowed: ${rule.patternText}, no whitespace)`
+          : undefined;
+  return problem ? { rule: 'schema', severity: 'error', ...pos, message: `${rule.label} '${id}' ${problem}` } : undefined;
+}

@@ -1,0 +1,287 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { UserError, type Finding, type SourcePos } from '../diagnostics';
+import type { ResourceKind } from '../resources/types';
+import type {
+  ApiDefinition,
+  ApiModel,
+  BackendDefinition,
+  BackendModel,
+  EnvironmentConfig,
+  LintLevel,
+  NamedValueDefinition,
+  NamedValueModel,
+  ProductDefinition,
+  ProductModel,
+  RepoConfig,
+  RepoModel,
+  TemplateSource,
+  YamlDocument,
+} from './model';
+import { listDir, readTextFile, schemaFinding } from './files';
+import { checkId } from './ids';
+import { loadSpecification } from './openapi';
+import { validateAgainstSchema, type SchemaName } from './schemas';
+import { parseYaml } from './yaml';
+
+export const CONFIG_FILE = 'apiops.config.yaml';
+/** Specification file names looked for when api.yaml does not name one, in this order. */
+const DEFAULT_SPEC_FILES = ['openapi.yaml', 'openapi.yml', 'openapi.json'];
+
+export interface LoadResult {
+  model: RepoModel;
+  findings: Finding[];
+}
+
+/**
+ * Stage 1: reads a repository into the typed model. Every problem in a user's file is a finding (never an exception),
+ * so one run reports them all; only a directory that is not an apiops repository at all throws a UserError.
+ */
+export function loadRepository(root: string): LoadResult {
+  const absoluteRoot = path.resolve(root);
+  if (!fs.existsSync(path.join(absoluteRoot, CONFIG_FILE))) {
+    throw new UserError(`no ${CONFIG_FILE} in ${absoluteRoot} (is this an apiops repository? use --repo to point at one)`);
+  }
+  return new RepositoryLoader(absoluteRoot).load();
+}
+
+class RepositoryLoader {
+  readonly findings: Finding[] = [];
+
+  constructor(readonly root: string) {}
+
+  load(): LoadResult {
+    const config = this.loadConfig();
+    const backends = this.loadYamlFolder<BackendDefinition>('backends', 'backend', 'backend');
+    const namedValues = this.loadYamlFolder<NamedValueDefinition>('named-values', 'namedValue', 'named-value');
+    const apis = listDir(path.join(this.root, 'apis'), 'directory')
+      .map((id) => this.loadApi(id))
+      .filter((api): api is ApiModel => api !== undefined);
+    const products = listDir(path.join(this.root, 'products'), 'directory')
+      .map((id) => this.loadProduct(id))
+      .filter((product): product is ProductModel => product !== undefined);
+    const fragments: Record<string, TemplateSource> = {};
+    for (const name of this.xmlFiles('policies/fragments')) {
+      const id = name.slice(0, -'.xml'.length);
+      const file = `policies/fragments/${name}`;
+      this.checkId('policyFragment', id, file);
+      const source = this.loadTemplate(file);
+      if (source) fragments[id] = source;
+    }
+    const globalPolicy = this.loadTemplate('policies/global.xml', { optional: true });
+    const model: RepoModel = { root: this.root, config, apis, products, namedValues, backends, fragments, globalPolicy };
+    this.checkReferences(model);
+    this.checkNamedValueNames(namedValues);
+    this.checkDistinctIds('API', apis.map((a) => [a.id, a.definition.file]));
+    this.checkDistinctIds('product', products.map((p) => [p.id, p.definition.file]));
+    this.checkDistinctIds('named value', namedValues.map((n) => [n.id, n.definition.file]));
+    this.checkDistinctIds('backend', backends.map((b) => [b.id, b.definition.file]));
+    this.checkDistinctIds('policy fragment', Object.entries(fragments).map(([id, f]) => [id, f.file]));
+    return { model, findings: this.findings };
+  }
+
+  private loadConfig(): YamlDocument<RepoConfig> {
+    const doc = this.loadYaml<Record<string, unknown>>(CONFIG_FILE, 'apiops-config');
+    const raw = doc?.data ?? {};
+    const environments: Record<string, EnvironmentConfig> = {};
+    for (const [name, env] of Object.entries((raw.environments ?? {}) as Record<string, Omit<EnvironmentConfig, 'name'>>)) {
+      environments[name] = { name, target: env.target, values: env.values ?? {}, ...(env.lint ? { lint: env.lint } : {}) };
+    }
+    const rules = ((raw.lint as { rules?: Record<string, LintLevel> } | undefined)?.rules ?? {}) as Record<string, LintLevel>;
+    const data: RepoConfig = { environments, lint: { rules } };
+    // The same document, its data normalised (every environment has a name and values).
+    return doc ? { ...doc, data } : { file: CONFIG_FILE, data, locate: () => ({ file: CONFIG_FILE, line: 1, column: 1 }) };
+  }
+
+  /**
+   * Reads, parses and schema-checks a YAML file; undefined only when the file cannot be read as text. A document that
+   * breaks its schema is returned without the top-level properties that broke it, so later stages can check the rest
+   * of the repository without tripping over wrong types.
+   */
+  private loadYaml<T>(file: string, schema: SchemaName): YamlDocument<T> | undefined {
+    const read = readTextFile(this.root, file);
+    if (read.finding) {
+      this.findings.push(read.finding);
+      return undefined;
+    }
+    const parsed = parseYaml<T>(file, read.text);
+    this.findings.push(...parsed.findings);
+    // A file that does not parse still stands for its resource (with no properties), so the resource's other files
+    // (an API's spec and policies, a product's policy) are checked too.
+    if (!parsed.document) return { file, data: {} as T, locate: () => ({ file, line: 1, column: 1 }), text: read.text };
+    const doc = parsed.document;
+    if (typeof doc.data !== 'object' || doc.data === null || Array.isArray(doc.data)) {
+      this.findings.push({ ...schemaFinding(file, 'expected a mapping of properties'), ...doc.locate([]) });
+      return { ...doc, data: {} as T };
+    }
+    const problems = validateAgainstSchema(schema, doc);
+    if (!problems.length) return doc;
+    this.findings.push(...problems.map((p) => p.finding));
+    const data = { ...(doc.data as Record<string, unknown>) };
+    for (const problem of problems) {
+      if (problem.path.length) delete data[String(problem.path[0])];
+    }
+    return { ...doc, data: data as T };
+  }
+
+  private loadYamlFolder<T>(folder: string, kind: ResourceKind, schema: SchemaName): Array<{ id: string; definition: YamlDocument<T> }> {
+    const loaded: Array<{ id: string; definition: YamlDocument<T> }> = [];
+    for (const name of listDir(path.join(this.root, folder), 'file')) {
+      const file = `${folder}/${name}`;
+      if (!name.endsWith('.yaml')) {
+        this.findings.push(schemaFinding(file, `unexpected file: ${folder}/ holds <id>.yaml files`));
+        continue;
+      }
+      const id = name.slice(0, -'.yaml'.length);
+      this.checkId(kind, id, file);
+      const definition = this.loadYaml<T>(file, schema);
+      if (definition) loaded.push({ id, definition });
+    }
+    return loaded;
+  }
+
+  /** The definition file of a folder resource (`apis/<id>/api.yaml`, `products/<id>/product.yaml`), id checked. */
+  private loadFolderDefinition<T>(folder: string, kind: 'api' | 'product', fileName: string, schema: SchemaName): YamlDocument<T> | undefined {
+    const file = `${folder}/${fileName}`;
+    this.checkId(kind, folder.slice(folder.indexOf('/') + 1), file);
+    if (!fs.existsSync(path.join(this.root, file))) {
+      this.findings.push(schemaFinding(file, `${kind === 'api' ? 'API' : kind} folder ${folder}/ has no ${fileName}`));
+      return undefined;
+    }
+    return this.loadYaml<T>(file, schema);
+  }
+
+  private loadApi(id: string): ApiModel | undefined {
+    const folder = `apis/${id}`;
+    const definition = this.loadFolderDefinition<ApiDefinition>(folder, 'api', 'api.yaml', 'api');
+    if (!definition) return undefined;
+    const api: ApiModel = { id, definition, operationPolicies: {} };
+    const specFile = this.specificationFile(folder, definition);
+    if (specFile) {
+      const read = readTextFile(this.root, specFile);
+      if (read.finding) this.findings.push(read.finding);
+      else {
+        const loaded = loadSpecification(specFile, read.text);
+        this.findings.push(...loaded.findings);
+        api.specification = loaded.specification;
+      }
+    }
+    api.policy = this.loadTemplate(`${folder}/policy.xml`, { optional: true });
+    const operationIds = api.specification && new Set(api.specification.operations.map((op) => op.id));
+    for (const name of this.xmlFiles(`${folder}/operations`)) {
+      const operationId = name.slice(0, -'.xml'.length);
+      const file = `${folder}/operations/${name}`;
+      const source = this.loadTemplate(file);
+      if (!source) continue;
+      api.operationPolicies[operationId] = source;
+      if (operationIds && !operationIds.has(operationId)) {
+        const known = [...operationIds].join(', ') || 'none';
+        this.findings.push(schemaFinding(file, `'${operationId}' is not an operation of ${api.specification!.file} (operationIds: ${known})`));
+      } else if (!operationIds && !specFile) {
+        this.findings.push(schemaFinding(file, `operation policy, but API '${id}' has no specification to define operation '${operationId}'`));
+      }
+    }
+    return api;
+  }
+
+  /** The API's specification file (repository-relative), or undefined with a finding when it is named but missing. */
+  private specificationFile(folder: string, definition: YamlDocument<ApiDefinition>): string | undefined {
+    const named = definition.data.specification;
+    if (named === undefined) {
+      const found = DEFAULT_SPEC_FILES.find((name) => fs.existsSync(path.join(this.root, folder, name)));
+      return found && `${folder}/${found}`;
+    }
+    const file = path.posix.normalize(`${folder}/${named.replace(/\\/g, '/')}`);
+    const pos = definition.locate(['specification']);
+    if (!file.startsWith(`${folder}/`) || path.posix.isAbsolute(named)) {
+      this.report(pos, `specification '${named}' is outside the API folder`);
+      return undefined;
+    }
+    if (!fs.existsSync(path.join(this.root, file))) {
+      this.report(pos, `specification '${named}' not found (looked for ${file})`);
+      return undefined;
+    }
+    return file;
+  }
+
+  private loadProduct(id: string): ProductModel | undefined {
+    const folder = `products/${id}`;
+    const definition = this.loadFolderDefinition<ProductDefinition>(folder, 'product', 'product.yaml', 'product');
+    if (!definition) return undefined;
+    return { id, definition, policy: this.loadTemplate(`${folder}/policy.xml`, { optional: true }) };
+  }
+
+  private loadTemplate(file: string, options: { optional?: boolean } = {}): TemplateSource | undefined {
+    if (options.optional && !fs.existsSync(path.join(this.root, file))) return undefined;
+    const read = readTextFile(this.root, file);
+    if (read.finding) {
+      this.findings.push(read.finding);
+      return undefined;
+    }
+    return { file, text: read.text };
+  }
+
+  private xmlFiles(folder: string): string[] {
+    const names = listDir(path.join(this.root, folder), 'file');
+    for (const name of names.filter((n) => !n.endsWith('.xml'))) {
+      this.findings.push(schemaFinding(`${folder}/${name}`, `unexpected file: ${folder}/ holds <id>.xml policy files`));
+    }
+    return names.filter((n) => n.endsWith('.xml'));
+  }
+
+  private checkId(kind: ResourceKind, id: string, file: string): void {
+    const finding = checkId(kind, id, { file, line: 1, column: 1 });
+    if (finding) this.findings.push(finding);
+  }
+
+  /** Names in one file that must exist elsewhere in the repository. */
+  private checkReferences(model: RepoModel): void {
+    const backendIds = new Set(model.backends.map((b) => b.id));
+    const apiIds = new Set(model.apis.map((a) => a.id));
+    for (const api of model.apis) {
+      const backend = api.definition.data.backend;
+      if (backend !== undefined && !backendIds.has(backend)) {
+        this.report(api.definition.locate(['backend']), `backend '${backend}' is not defined in backends/`);
+      }
+    }
+    for (const product of model.products) {
+      const { apis = [], groups = [] } = product.definition.data;
+      apis.forEach((apiId, i) => {
+        if (!apiIds.has(apiId)) this.report(product.definition.locate(['apis', i]), `API '${apiId}' is not defined in apis/`);
+      });
+      groups.forEach((groupId, i) => {
+        const finding = checkId('group', groupId, product.definition.locate(['groups', i]));
+        if (finding) this.findings.push(finding);
+      });
+    }
+  }
+
+  private report(pos: SourcePos, message: string): void {
+    this.findings.push({ rule: 'schema', severity: 'error', ...pos, message });
+  }
+
+  /** APIM ids are case-insensitive: `apis/Orders/` and `apis/orders/` would be one API there. */
+  private checkDistinctIds(label: string, entries: Array<[id: string, file: string]>): void {
+    const seen = new Map<string, string>();
+    for (const [id, file] of entries) {
+      const other = seen.get(id.toLowerCase());
+      if (other) this.findings.push(schemaFinding(file, `${label} id '${id}' differs only in letter case from ${other}; APIM ids are case-insensitive`));
+      else seen.set(id.toLowerCase(), file);
+    }
+  }
+
+  /** APIM resolves `{{name}}` by displayName, so two named values may not share one. */
+  private checkNamedValueNames(namedValues: NamedValueModel[]): void {
+    const owners = new Map<string, string>();
+    for (const namedValue of namedValues) {
+      const name = namedValue.definition.data.displayName;
+      if (typeof name !== 'string') continue;
+      const owner = owners.get(name.toLowerCase());
+      if (owner) {
+        this.report(namedValue.definition.locate(['displayName']), `displayName '${name}' is already used by named value '${owner}'`);
+      } else {
+        owners.set(name.toLowerCase(), namedValue.id);
+      }
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { Finding } from '../diagnostics';
+import type { YamlDocument, YamlPath } from './model';
+
+export type SchemaName = 'apiops-config' | 'api' | 'product' | 'named-value' | 'backend';
+
+/** schemas/ at the package root: the same relative place from src/repo and dist/repo. */
+export const SCHEMAS_DIR = path.resolve(__dirname, '..', '..', 'schemas');
+
+let ajv: Ajv | undefined;
+const validators = new Map<SchemaName, ValidateFunction>();
+
+function validatorFor(name: SchemaName): ValidateFunction {
+  let validate = validators.get(name);
+  if (!validate) {
+    ajv ??= addFormats(new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false }));
+    const schema = JSON.parse(fs.readFileSync(path.join(SCHEMAS_DIR, `${name}.schema.json`), 'utf8'));
+    validate = ajv.compile(schema);
+    validators.set(name, validate);
+  }
+  return validate;
+}
+
+export interface SchemaProblem {
+  /** Path of the offending value in the document. */
+  path: YamlPath;
+  finding: Finding;
+}
+
+/** Validates a YAML document against schemas/<name>.schema.json; each error becomes a finding at the offending value. */
+export function validateAgainstSchema(name: SchemaName, doc: YamlDocument<unknown>): SchemaProblem[] {
+  const validate = validatorFor(name);
+  if (validate(doc.data)) return [];
+  return usefulErrors(validate.errors ?? []).map((error) => {
+    const at = errorPath(error);
+    // An unknown or misnamed property is best shown at its key; any other problem at the offending value.
+    const pointAtKey = error.keyword === 'additionalProperties' || error.propertyName !== undefined;
+    const pos = (pointAtKey && doc.locateKey ? doc.locateKey : doc.locate)(at);
+    return { path: at, finding: { rule: 'schema', severity: 'error', ...pos, message: errorMessage(error, at) } };
+  });
+}
+
+/**
+ * Drops the noise of composite keywords: the failed branches of a oneOf/anyOf/not (the composite's own error says
+ * it better) and the "must match then schema" echo of if/then.
+ */
+function usefulErrors(errors: ErrorObject[]): ErrorObject[] {
+  const composites = errors.filter((e) => ['oneOf', 'anyOf', 'not'].includes(e.keyword)).map((e) => `${e.schemaPath}/`);
+  // A bad property name arrives twice: as `propertyNames` and as the failed check on the name; keep the latter.
+  return errors.filter((e) => e.keyword !== 'if' && e.keyword !== 'propertyNames' && !composites.some((prefix) => e.schemaPath.startsWith(prefix)));
+}
+
+function errorPath(error: ErrorObject): YamlPath {
+  const segments: Array<string | number> = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  if (error.keyword === 'additionalProperties') segments.push(String(error.params.additionalProperty));
+  if (error.propertyName !== undefined) segments.push(error.propertyName);
+  return segments;
+}
+
+function errorMessage(error: ErrorObject, at: YamlPath): string {
+  const where = `${at.length ? `${at.join('.')}: ` : ''}${error.propertyName !== undefined ? 'invalid name: ' : ''}`;
+  const comment = (error.parentSchema as { $comment?: string } | undefined)?.$comment;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return `${where}unknown property`;
+    case 'required':
+      return `${where}missing required property '${error.params.missingProperty}'`;
+    case 'enum':
+      return `${where}must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}`;
+    case 'const':
+      return `${where}must be ${JSON.stringify(error.params.allowedValue)}`;
+    case 'format':
+      return `${where}must be a valid ${error.params.format}`;
+    case 'not':
+    case 'oneOf':
+    case 'anyOf':
+      return `${where}${comment ?? error.message}`;
+    default:
+      return `${where}${error.message}`;
+  }
+}

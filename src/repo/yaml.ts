@@ -1,0 +1,69 @@
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import type { Finding, SourcePos } from '../diagnostics';
+import type { YamlDocument, YamlPath } from './model';
+import { schemaFinding } from './files';
+
+/** Aliases a document may expand; far above any hand-written file, far below a "billion laughs" bomb. */
+const MAX_ALIAS_COUNT = 100;
+
+export interface YamlParseResult<T> {
+  document?: YamlDocument<T>;
+  findings: Finding[];
+}
+
+/**
+ * Parses one YAML (or JSON) file keeping node positions, so every later finding can point at the value it is about.
+ * Duplicate keys and alias bombs are findings, not crashes.
+ */
+export function parseYaml<T>(file: string, text: string): YamlParseResult<T> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
+  const at = (offset: number): SourcePos => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col };
+  };
+  if (doc.errors.length) {
+    return {
+      findings: doc.errors.map((error) => ({
+        ...schemaFinding(file, yamlErrorMessage(error.code, error.message)),
+        ...at(error.pos[0]),
+      })),
+    };
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { findings: [schemaFinding(file, `YAML cannot be expanded: ${message}`)] };
+  }
+  const locate = (path: YamlPath): SourcePos => at(nodeAt(doc, path)?.range?.[0] ?? 0);
+  const locateKey = (path: YamlPath): SourcePos => at(nodeAt(doc, path, true)?.range?.[0] ?? 0);
+  return { document: { file, data: data as T, locate, locateKey, text }, findings: [] };
+}
+
+function yamlErrorMessage(code: string, message: string): string {
+  const firstLine = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  return code === 'DUPLICATE_KEY' ? `duplicate key: ${firstLine}` : `YAML syntax error: ${firstLine}`;
+}
+
+/** The node at `path` (its key's node with `wantKey`), or the deepest existing ancestor's node. */
+function nodeAt(doc: Document, path: YamlPath, wantKey = false): Node | undefined {
+  let node: Node | undefined = (doc.contents as Node | null) ?? undefined;
+  if (!node) return undefined;
+  for (const [i, segment] of path.entries()) {
+    if (isAlias(node)) node = node.resolve(doc) ?? node;
+    if (isMap(node)) {
+      const pair: Pair<unknown, unknown> | undefined = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      if (!pair) break;
+      const next: Node = (pair.value as Node | null) ?? (pair.key as Node);
+      if (!next.range || (wantKey && i === path.length - 1)) return pair.key as Node;
+      node = next;
+    } else if (isSeq(node) && typeof segment === 'number' && node.items[segment]) {
+      node = node.items[segment] as Node;
+    } else {
+      break;
+    }
+  }
+  return node;
+}

@@ -1,0 +1,147 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../src/cli/main';
+import type { CommandIO } from '../../src/cli/command';
+import { connect } from '../../src/azure/client';
+import { startEmulator, type EmulatorStats } from '../../src/emulator';
+import { raw, RG, SCOPE, startHarness, SVC } from './helpers';
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'apiops-emulator-'));
+}
+
+describe('emulator runtime: faults, latency, statistics, persistence', () => {
+  it('injects seeded faults (429 with Retry-After, 500, 503, dropped connections) that the SDK retries without corrupting state', async () => {
+    const h = await startHarness({ faultRate: 0.4, seed: 42, retryAfterSeconds: 0 }, 20);
+    for (let i = 0; i < 30; i += 1) await h.apim.client.product.createOrUpdate(RG, SVC, `p${i}`, { displayName: `Product ${i}` });
+    const stats = h.emulator.stats();
+    expect(Object.keys(stats.faults).sort()).toEqual(['429', '500', '503', 'drop']);
+    const throttled = stats.log.find((e) => e.fault === '429');
+    expect(throttled?.status).toBe(429);
+    const products = [];
+    for await (const p of h.apim.client.product.listByService(RG, SVC)) products.push(p.name);
+    expect(products).toHaveLength(30);
+    await h.emulator.close();
+  });
+
+  it('sends Retry-After on injected 429s and repeats the same fault sequence for the same seed', async () => {
+    const sequence = async () => {
+      const emulator = await startEmulator({ faultRate: 0.5, seed: 7, retryAfterSeconds: 3 });
+      const outcomes: string[] = [];
+      for (let i = 0; i < 20; i += 1) {
+        try {
+          const r = await fetch(`${emulator.url}/subscriptions/s/resourceGroups/r/providers/Microsoft.ApiManagement/service/x/tags?api-version=2024-05-01`, { headers: { Authorization: 'Bearer t' } });
+          outcomes.push(`${r.status}${r.status === 429 ? `:${r.headers.get('retry-after')}` : ''}`);
+          await r.arrayBuffer();
+        } catch {
+          outcomes.push('dropped');
+        }
+      }
+      await emulator.close();
+      return outcomes;
+    };
+    const first = await sequence();
+    expect(await sequence()).toEqual(first);
+    expect(first).toContain('200');
+    expect(first.some((o) => o === '429:3')).toBe(true);
+    expect(first.some((o) => o === 'dropped')).toBe(true);
+  });
+
+  it('adds latency with jitter to ARM requests', async () => {
+    const h = await startHarness({ latencyMs: 30, seed: 3 });
+    for (let i = 0; i < 6; i += 1) await h.apim.client.tag.createOrUpdate(RG, SVC, `t${i}`, { displayName: `t${i}` });
+    const durations = h.emulator.stats().log.map((e) => e.durationMs);
+    expect(durations.every((d) => d >= 14)).toBe(true);
+    expect(new Set(durations.map((d) => Math.round(d))).size).toBeGreaterThan(1);
+    await h.emulator.close();
+  });
+
+  it('counts requests by method and route, serves them at /_emulator/stats, and resets', async () => {
+    const h = await startHarness();
+    await h.apim.client.api.beginCreateOrUpdateAndWait(RG, SVC, 'a1', { displayName: 'A1', path: 'a1' });
+    await h.apim.client.api.get(RG, SVC, 'a1');
+    const stats = (await (await fetch(`${h.emulator.url}/_emulator/stats`)).json()) as EmulatorStats;
+    expect(stats.byMethod).toEqual({ PUT: 1, GET: 3 });
+    expect(stats.byRoute).toEqual({ 'PUT apis/{apiId}': 1, 'GET tenant/operationResults/{operationId}': 1, 'GET apis/{apiId}': 2 });
+    expect(stats.log).toHaveLength(4);
+    expect(h.apim.requests.total).toBe(4);
+    h.emulator.resetStats();
+    expect(h.emulator.stats().total).toBe(0);
+    await h.emulator.close();
+  });
+
+  it('persists state (secrets and policies included) atomically in its data directory, under concurrent writes', async () => {
+    const dataDir = tempDir();
+    try {
+      const first = await startHarness({ dataDir });
+      await first.apim.client.namedValue.beginCreateOrUpdateAndWait(RG, SVC, 'key', { displayName: 'key', value: 'hidden', secret: true });
+      await Promise.all(Array.from({ length: 120 }, (_, i) => first.apim.client.tag.createOrUpdate(RG, SVC, `tag-${i}`, { displayName: `tag ${i}` })));
+      await first.apim.client.policy.createOrUpdate(RG, SVC, 'policy', { format: 'rawxml', value: '<policies><inbound><set-header name="k" exists-action="override"><value>{{key}}</value></set-header></inbound><backend><forward-request /></backend><outbound /><on-error /></policies>' });
+      await first.emulator.close();
+      expect(fs.readdirSync(dataDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+
+      const second = await startHarness({ dataDir });
+      const tags = [];
+      for await (const t of second.apim.client.tag.listByService(RG, SVC)) tags.push(t.name);
+      expect(tags).toHaveLength(120);
+      expect((await second.apim.client.namedValue.listValue(RG, SVC, 'key')).value).toBe('hidden');
+      const policy = await raw(second.emulator, 'GET', 'policies/policy', undefined, {}, 'api-version=2024-05-01&format=rawxml');
+      expect(policy.body.properties.value).toContain('{{key}}');
+      const etag = (await second.apim.client.tag.get(RG, SVC, 'tag-1')).eTag;
+      await second.apim.client.tag.createOrUpdate(RG, SVC, 'tag-new', { displayName: 'new' });
+      expect((await second.apim.client.tag.get(RG, SVC, 'tag-new')).eTag).not.toBe(etag);
+      await second.emulator.close();
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('apiops emulator command', () => {
+  function captureIO(): CommandIO & { out: string; err: string } {
+    const io = {
+      out: '',
+      err: '',
+      isTTY: false,
+      cwd: process.cwd(),
+      env: {},
+      stdout: (text: string) => {
+        io.out += text;
+      },
+      stderr: (text: string) => {
+        io.err += text;
+      },
+    };
+    return io;
+  }
+
+  it('serves until SIGTERM, printing its URL, and keeps state in --data', async () => {
+    const dataDir = tempDir();
+    try {
+      const io = captureIO();
+      const exit = main(['emulator', '--port', '0', '--data', dataDir, '--latency', '1', '--fault-rate', '0', '--seed', '5'], io);
+      const deadline = Date.now() + 5000;
+      while (!/listening on (http:\/\/\S+)/.test(io.out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      const url = /listening on (http:\/\/\S+)/.exec(io.out)?.[1] as string;
+      const apim = connect(SCOPE, { endpoint: url, maxRetries: 0 });
+      await apim.client.product.createOrUpdate(RG, SVC, 'cli-product', { displayName: 'From the CLI' });
+      process.emit('SIGTERM');
+      expect(await exit).toBe(0);
+      expect(io.out).toContain('stopped (SIGTERM)');
+      const reopened = await startEmulator({ dataDir });
+      const again = connect(SCOPE, { endpoint: reopened.url, maxRetries: 0 });
+      expect((await again.client.product.get(RG, SVC, 'cli-product')).displayName).toBe('From the CLI');
+      await reopened.close();
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses out-of-range options with a clear error', async () => {
+    const io = captureIO();
+    expect(await main(['emulator', '--fault-rate', '2'], io)).toBe(1);
+    expect(io.err).toContain('--fault-rate must be between 0 and 1');
+    expect(io.err).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,95 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { connect } from '../../src/azure/client';
+import type { CommandIO } from '../../src/cli/command';
+import { main } from '../../src/cli/main';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { snapshot, TemporaryDirs } from './files';
+import { SEED_NAMED_VALUE, SEED_SECRET, SEED_SECRET_VALUE, seedApiId, seedInstance } from './seed';
+
+/** `apiops extract` in-process against an emulator reached as a `ci`-style endpoint target. */
+
+const SCOPE = { subscriptionId: '00000000-0000-0000-0000-000000000002', resourceGroup: 'rg-extract-cli', serviceName: 'apim-extract-cli' };
+
+let emulator: RunningEmulator;
+let repo: string;
+const temporary = new TemporaryDirs('apiops-extract-cli');
+const tempDir = (label: string): string => temporary.create(label);
+
+async function run(argv: string[], isTTY = false): Promise<{ code: number; out: string; err: string }> {
+  const io: CommandIO & { out: string; err: string } = {
+    out: '',
+    err: '',
+    isTTY,
+    cwd: repo,
+    env: {},
+    stdout: (text) => {
+      io.out += text;
+    },
+    stderr: (text) => {
+      io.err += text;
+    },
+  };
+  const code = await main(argv, io);
+  return { code, out: io.out, err: io.err };
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0 });
+  await seedInstance(connect(SCOPE, { endpoint: emulator.url }), 3, 2);
+  repo = tempDir('repo');
+  fs.writeFileSync(
+    path.join(repo, 'apiops.config.yaml'),
+    `environments:\n  ci:\n    target:\n      subscriptionId: ${SCOPE.subscriptionId}\n      resourceGroup: ${SCOPE.resourceGroup}\n      serviceName: ${SCOPE.serviceName}\n      endpoint: "${emulator.url}"\n`,
+  );
+});
+
+afterAll(async () => {
+  await emulator.close();
+  temporary.removeAll();
+});
+
+describe('apiops extract (CLI)', () => {
+  it('extracts into a directory that then validates and diffs clean against the instance', async () => {
+    const out = tempDir('out');
+    const extracted = await run(['extract', '--env', 'ci', '--out', out]);
+    expect(extracted).toMatchObject({ code: 0, err: 'extract: reading the instance\nextract: exporting specifications (3)\nextract: writing files\n' });
+    expect(extracted.out).toMatch(/^Extracted 3 APIs, 1 products, 3 named values, 1 backends, 1 fragments, the global policy into .*: \d+ written, 0 unchanged, 0 removed \(\d+ requests\)$/m);
+    expect(fs.readFileSync(path.join(out, 'apiops.config.yaml'), 'utf8')).toContain(`endpoint: ${emulator.url}`);
+
+    const files = snapshot(out);
+    for (const [file, text] of files) expect({ file, leaked: text.includes(SEED_SECRET_VALUE) }).toEqual({ file, leaked: false });
+    expect(files.get(`named-values/${SEED_SECRET}.yaml`)).toBe(
+      `# yaml-language-server: $schema=../schemas/named-value.schema.json\ndisplayName: ${SEED_SECRET}\nsecret: true\nvalueFromEnv: FUNCTIONS_KEY\n`,
+    );
+
+    const validated = await run(['validate', '--repo', out, '--format', 'json']);
+    const findings = JSON.parse(validated.out).findings as Array<{ rule: string }>;
+    expect(findings.filter((finding) => ['schema', 'xml-syntax', 'template'].includes(finding.rule))).toEqual([]);
+    const diff = await run(['diff', '--env', 'ci', '--repo', out, '--json', '--exit-code']);
+    expect(JSON.parse(diff.out).changes).toEqual([]);
+    expect(diff.code).toBe(0);
+
+    const again = await run(['extract', '--env', 'ci', '--out', out]);
+    expect(again.out).toMatch(/: 0 written, \d+ unchanged, 0 removed/);
+    expect(snapshot(out)).toEqual(files);
+  });
+
+  it('shows a self-updating progress line on a terminal', async () => {
+    const extracted = await run(['extract', '--env', 'ci', '--out', tempDir('tty'), '--api', seedApiId(1)], true);
+    expect(extracted.code).toBe(0);
+    expect(extracted.err).toContain('\r\x1b[Kextract: exporting specifications 1/1');
+    expect(extracted.err.endsWith('\r\x1b[K')).toBe(true);
+    expect(extracted.out).toContain(`written  named-values/${SEED_NAMED_VALUE}.yaml`);
+  });
+
+  it('reports what the instance lacks, and bad options, without a stack trace', async () => {
+    const missing = await run(['extract', '--env', 'ci', '--out', tempDir('missing'), '--api', 'no-such-api', '--product', 'no-such-product']);
+    expect(missing).toMatchObject({ code: 1, err: expect.stringContaining("error: not found on the instance: API 'no-such-api', product 'no-such-product'") });
+    expect(missing.err).not.toMatch(/\n\s+at /);
+    const badConcurrency = await run(['extract', '--env', 'ci', '--concurrency', '0']);
+    expect(badConcurrency).toMatchObject({ code: 1, err: expect.stringContaining('--concurrency must be a positive integer') });
+    const unknownEnv = await run(['extract', '--env', 'nope']);
+    expect(unknownEnv).toMatchObject({ code: 1, err: expect.stringContaining("unknown environment 'nope'") });
+  });
+});

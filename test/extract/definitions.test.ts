@@ -1,0 +1,119 @@
+import { apiDefinition, backendDefinition, namedValueDefinition, productDefinition, suggestedEnvVar } from '../../src/extract/definitions';
+import { openApiFromOperations } from '../../src/extract/openapi';
+import { repositorySpecification, specificationText } from '../../src/extract/specification';
+
+describe('live properties → repository definitions', () => {
+  it('suggests an upper-snake environment variable for a secret', () => {
+    expect(suggestedEnvVar('partner-api-key')).toBe('PARTNER_API_KEY');
+    expect(suggestedEnvVar('storageAccount.key')).toBe('STORAGE_ACCOUNT_KEY');
+    expect(suggestedEnvVar('1st-key')).toBe('NV_1ST_KEY');
+  });
+
+  it('never carries a secret value', () => {
+    const secret = namedValueDefinition('partner-key', { displayName: 'partner-key', secret: true, value: 's3cr3t-value', tags: ['b', 'a'] });
+    expect(secret).toEqual({ displayName: 'partner-key', secret: true, valueFromEnv: 'PARTNER_KEY', tags: ['b', 'a'] });
+    expect(JSON.stringify(secret)).not.toContain('s3cr3t-value');
+    expect(namedValueDefinition('k', { displayName: 'k', secret: true }, 'KEEP_ME').valueFromEnv).toBe('KEEP_ME');
+  });
+
+  it('keeps only the reference of a Key Vault named value, and the value of a plain one', () => {
+    expect(
+      namedValueDefinition('kv', {
+        displayName: 'kv',
+        secret: true,
+        keyVault: { secretIdentifier: 'https://v.vault.azure.net/secrets/x', identityClientId: null, lastStatus: { code: 'Success' } },
+      }),
+    ).toEqual({ displayName: 'kv', keyVault: { secretIdentifier: 'https://v.vault.azure.net/secrets/x' } });
+    expect(namedValueDefinition('plain', { displayName: 'Plain', value: 'v', secret: false })).toEqual({ displayName: 'Plain', value: 'v' });
+  });
+
+  it('withholds literal backend credentials and keeps named-value references', () => {
+    const { definition, withheld } = backendDefinition({
+      url: 'https://func.example.net/api',
+      protocol: 'http',
+      tls: { validateCertificateChain: true },
+      credentials: {
+        header: { 'x-functions-key': ['{{func-key}}'], 'x-literal': ['abc123'] },
+        query: {},
+        authorization: { scheme: 'Basic', parameter: 'dXNlcjpwYXNz' },
+      },
+    });
+    expect(definition).toEqual({
+      url: 'https://func.example.net/api',
+      protocol: 'http',
+      tls: { validateCertificateChain: true },
+      credentials: { header: { 'x-functions-key': ['{{func-key}}'] } },
+    });
+    expect(withheld).toEqual(['authorization parameter', 'header x-literal']);
+  });
+
+  it('maps APIs and products with sorted lists and without empty fields', () => {
+    expect(apiDefinition({ displayName: 'Orders', path: 'orders', protocols: ['https', 'http'], description: '', serviceUrl: 'https://b', subscriptionRequired: true, apiRevision: '1' })).toEqual({
+      displayName: 'Orders',
+      path: 'orders',
+      protocols: ['https', 'http'],
+      serviceUrl: 'https://b',
+      subscriptionRequired: true,
+    });
+    expect(productDefinition({ displayName: 'Open', subscriptionRequired: false, approvalRequired: false, state: 'published' }, ['b', 'a'], [])).toEqual({
+      displayName: 'Open',
+      subscriptionRequired: false,
+      state: 'published',
+      apis: ['a', 'b'],
+    });
+  });
+});
+
+describe('OpenAPI built from operations', () => {
+  it('recreates operation ids, methods, paths and template parameters', () => {
+    const document = openApiFromOperations({ displayName: 'Orders', description: 'Order API' }, [
+      {
+        id: 'list-orders',
+        properties: {
+          displayName: 'List orders',
+          method: 'GET',
+          urlTemplate: '/orders?status={status}',
+          templateParameters: [{ name: 'status', type: 'string', required: false, values: ['open', 'closed'] }],
+          responses: [{ statusCode: 200, description: 'the orders' }],
+        },
+      },
+      {
+        id: 'get-order',
+        properties: { displayName: 'Get order', method: 'GET', urlTemplate: '/orders/{id}', templateParameters: [{ name: 'id', type: 'integer', required: true }] },
+      },
+    ]);
+    expect(document).toEqual({
+      openapi: '3.0.1',
+      info: { title: 'Orders', version: '1.0', description: 'Order API' },
+      paths: {
+        '/orders': {
+          get: {
+            operationId: 'list-orders',
+            summary: 'List orders',
+            parameters: [{ name: 'status', in: 'query', required: false, schema: { type: 'string', enum: ['open', 'closed'] } }],
+            responses: { '200': { description: 'the orders' } },
+          },
+        },
+        '/orders/{id}': {
+          get: {
+            operationId: 'get-order',
+            summary: 'Get order',
+            parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+            responses: { '200': { description: 'OK' } },
+          },
+        },
+      },
+    });
+  });
+});
+
+describe('specifications as the repository keeps them', () => {
+  it('drops the gateway servers and sorts paths, printing YAML or JSON by file name', () => {
+    const exported = { openapi: '3.0.1', info: { title: 'T', version: '1' }, servers: [{ url: 'https://apim.azure-api.net/t' }], paths: { '/b': {}, '/a': {} } };
+    const kept = repositorySpecification(exported);
+    expect(kept).toEqual({ openapi: '3.0.1', info: { title: 'T', version: '1' }, paths: { '/a': {}, '/b': {} } });
+    expect(Object.keys(kept.paths as object)).toEqual(['/a', '/b']);
+    expect(specificationText('apis/t/openapi.yaml', kept)).toBe("openapi: 3.0.1\ninfo:\n  title: T\n  version: \"1\"\npaths:\n  /a: {}\n  /b: {}\n");
+    expect(JSON.parse(specificationText('apis/t/openapi.json', kept))).toEqual(kept);
+  });
+});

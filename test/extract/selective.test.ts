@@ -1,0 +1,117 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { connect, type ApimConnection } from '../../src/azure/client';
+import { readLiveState } from '../../src/azure/read';
+import { UserError } from '../../src/diagnostics';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { extractInstance } from '../../src/extract';
+import { openApiFromOperations } from '../../src/extract/openapi';
+import { specificationMatches, specificationText } from '../../src/extract/specification';
+import { snapshot, TemporaryDirs } from './files';
+import { SEED_BACKEND, SEED_FRAGMENT, SEED_NAMED_VALUE, SEED_PRODUCT, SEED_SECRET, seedApiId, seedInstance } from './seed';
+
+/** Selective extraction against the emulator through the real SDK: what it reads, what it writes. */
+
+const SCOPE = { subscriptionId: '00000000-0000-0000-0000-000000000001', resourceGroup: 'rg-extract', serviceName: 'apim-extract' };
+const TEMPLATE = { env: 'test', values: {} };
+
+interface Instance {
+  emulator: RunningEmulator;
+  connect(): ApimConnection;
+}
+
+const running: RunningEmulator[] = [];
+const temporary = new TemporaryDirs('apiops-extract-selective');
+const tempDir = (): string => temporary.create();
+
+async function seededInstance(apiCount: number): Promise<Instance> {
+  const emulator = await startEmulator({ port: 0 });
+  running.push(emulator);
+  const instance = { emulator, connect: () => connect(SCOPE, { endpoint: emulator.url, concurrency: 8 }) };
+  await seedInstance(instance.connect(), apiCount, 5);
+  return instance;
+}
+
+let small: Instance;
+let large: Instance;
+
+beforeAll(async () => {
+  [small, large] = await Promise.all([seededInstance(5), seededInstance(300)]);
+});
+
+afterAll(async () => {
+  await Promise.all(running.map((emulator) => emulator.close()));
+  temporary.removeAll();
+});
+
+async function extractOne(instance: Instance, selection: { apis?: string[]; products?: string[] }): Promise<{ requests: number; files: string[] }> {
+  const connection = instance.connect();
+  const outDir = tempDir();
+  await extractInstance({ connection, outDir, template: TEMPLATE, ...selection });
+  return { requests: connection.requests.total, files: [...snapshot(outDir).keys()] };
+}
+
+describe('selective extraction', () => {
+  it('costs the same handful of requests whether the instance has 5 or 300 APIs', async () => {
+    const selection = { apis: [seedApiId(3)] };
+    const [fromSmall, fromLarge] = [await extractOne(small, selection), await extractOne(large, selection)];
+    expect(fromLarge.requests).toBe(fromSmall.requests);
+    expect(fromLarge.requests).toBeLessThanOrEqual(16);
+    expect(fromLarge.files).toEqual(fromSmall.files);
+  });
+
+  it('writes the selected API and only the fragments, backends and named values its policies reach', async () => {
+    const { files } = await extractOne(large, { apis: [seedApiId(3)] });
+    const api = `apis/${seedApiId(3)}`;
+    expect(files).toEqual([
+      `${api}/api.yaml`,
+      `${api}/openapi.yaml`,
+      `${api}/policy.xml`,
+      `backends/${SEED_BACKEND}.yaml`,
+      `named-values/${SEED_NAMED_VALUE}.yaml`,
+      `named-values/${SEED_SECRET}.yaml`,
+      `policies/fragments/${SEED_FRAGMENT}.xml`,
+    ]);
+  });
+
+  it('selects products by id, with their API lists', async () => {
+    const fromSmall = await extractOne(small, { products: [SEED_PRODUCT] });
+    const fromLarge = await extractOne(large, { products: [SEED_PRODUCT] });
+    expect(fromLarge.requests).toBe(fromSmall.requests);
+    expect(fromLarge.files).toEqual([`products/${SEED_PRODUCT}/product.yaml`]);
+    const outDir = tempDir();
+    await extractInstance({ connection: large.connect(), outDir, template: TEMPLATE, products: [SEED_PRODUCT] });
+    expect(fs.readFileSync(path.join(outDir, `products/${SEED_PRODUCT}/product.yaml`), 'utf8')).toBe(
+      [
+        '# yaml-language-server: $schema=../../schemas/product.schema.json',
+        'displayName: Partners',
+        'subscriptionRequired: true',
+        'approvalRequired: false',
+        'state: published',
+        'apis:',
+        `  - ${seedApiId(0)}`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('names what the instance does not have', async () => {
+    await expect(extractInstance({ connection: small.connect(), outDir: tempDir(), template: TEMPLATE, apis: ['no-such-api', seedApiId(1)] })).rejects.toThrow(
+      new UserError("not found on the instance: API 'no-such-api'"),
+    );
+  });
+});
+
+describe('a specification built from operations (when export is unavailable)', () => {
+  it('derives exactly the operations the instance has', async () => {
+    const live = await readLiveState(small.connect(), { kinds: ['api', 'apiOperation'], apis: [seedApiId(2)] });
+    const api = live.resources.find((resource) => resource.ref.kind === 'api')!;
+    const operations = live.resources.filter((resource) => resource.ref.kind === 'apiOperation').map((resource) => ({ id: resource.ref.ids[1], properties: resource.properties }));
+    expect(operations).toHaveLength(5);
+    for (const file of ['apis/x/openapi.yaml', 'apis/x/openapi.json']) {
+      const text = specificationText(file, openApiFromOperations(api.properties, operations));
+      expect(specificationMatches(file, text, operations)).toBe(true);
+      expect(specificationMatches(file, text, operations.slice(1))).toBe(false);
+    }
+  });
+});

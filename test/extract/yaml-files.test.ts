@@ -1,0 +1,88 @@
+import { API_SHAPE, PRODUCT_SHAPE, productDefinition } from '../../src/extract/definitions';
+import { freshYaml, mergeYaml, sameValue, schemaHeader } from '../../src/extract/yaml-files';
+
+describe('repository YAML files', () => {
+  it('writes new files in field order under the schema header', () => {
+    const text = freshYaml('products/p/product.yaml', { groups: ['developers'], displayName: 'P', apis: ['b', 'a'], state: 'published' }, PRODUCT_SHAPE);
+    expect(text).toBe(
+      '# yaml-language-server: $schema=../../schemas/product.schema.json\n' +
+        'displayName: P\nstate: published\napis:\n  - b\n  - a\ngroups:\n  - developers\n',
+    );
+  });
+
+  it('points the schema header at the repository schemas folder from any depth', () => {
+    expect(schemaHeader('named-values/x.yaml', 'named-value.schema.json')).toBe('# yaml-language-server: $schema=../schemas/named-value.schema.json\n');
+    expect(schemaHeader('apis/a/api.yaml', 'api.schema.json')).toBe('# yaml-language-server: $schema=../../schemas/api.schema.json\n');
+  });
+
+  it('leaves a file byte-identical when nothing changed, even with defaults left out and lists reordered', () => {
+    const existing = '# header\ndisplayName: Orders   # shown in the portal\npath: orders\nprotocols: [ https ]\n';
+    const merged = mergeYaml('apis/o/api.yaml', existing, { displayName: 'Orders', path: 'orders', protocols: ['https'], subscriptionRequired: true }, API_SHAPE);
+    expect(merged).toBe(existing);
+  });
+
+  it('updates changed fields in place, keeping comments and repository-only fields', () => {
+    const existing = [
+      '# yaml-language-server: $schema=../../schemas/product.schema.json',
+      '# Partner developer access',
+      'displayName: Fabrikam developer',
+      'tier: developer # lint metadata',
+      'subscriptionRequired: true',
+      'apis:',
+      '  - media-catalog # first API',
+      '',
+    ].join('\n');
+    const definition = productDefinition({ displayName: 'Fabrikam developers', subscriptionRequired: true, state: 'published' }, ['media-orders', 'media-catalog'], []);
+    const merged = mergeYaml('products/p/product.yaml', existing, definition, PRODUCT_SHAPE);
+    expect(merged).toContain('# Partner developer access');
+    expect(merged).toContain('tier: developer # lint metadata');
+    expect(merged).toContain('displayName: Fabrikam developers');
+    expect(merged).toMatch(/subscriptionRequired: true\nstate: published\napis:/);
+    expect(merged).toMatch(/apis:\n {2}- media-catalog\n {2}- media-orders\n/);
+    expect(mergeYaml('products/p/product.yaml', merged, definition, PRODUCT_SHAPE)).toBe(merged);
+  });
+
+  it('rewrites only the lines of changed fields: folded text, flow lists and line comments stay as written', () => {
+    const existing = [
+      'displayName: Old name # shown in the portal',
+      'description: >-',
+      '  A long description folded',
+      '  over two lines.',
+      'subscriptionRequired: true',
+      'tier: developer',
+      'groups: [developers]',
+    ].join('\n');
+    const definition = { displayName: 'New name', description: 'A long description folded over two lines.', subscriptionRequired: true, groups: ['developers'], apis: ['orders'] };
+    expect(mergeYaml('products/p/product.yaml', existing, definition, PRODUCT_SHAPE)).toBe(
+      [
+        'displayName: New name # shown in the portal',
+        'description: >-',
+        '  A long description folded',
+        '  over two lines.',
+        'subscriptionRequired: true',
+        'tier: developer',
+        'apis:',
+        '  - orders',
+        'groups: [developers]',
+      ].join('\n'),
+    );
+  });
+
+  it('removes fields the instance no longer has', () => {
+    const merged = mergeYaml('apis/o/api.yaml', 'displayName: O\ndescription: old\npath: o\n', { displayName: 'O', path: 'o' }, API_SHAPE);
+    expect(merged).toBe('displayName: O\npath: o\n');
+  });
+
+  it('replaces a file that is not a mapping', () => {
+    expect(mergeYaml('apis/o/api.yaml', '- not a map\n', { displayName: 'O', path: 'o' }, API_SHAPE)).toBe(
+      '# yaml-language-server: $schema=../../schemas/api.schema.json\ndisplayName: O\npath: o\n',
+    );
+  });
+
+  it('compares lists of scalars as sets and everything else structurally', () => {
+    expect(sameValue(['http', 'https'], ['https', 'http'])).toBe(true);
+    expect(sameValue({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+    expect(sameValue([{ a: 1 }], [{ a: 2 }])).toBe(false);
+    expect(sameValue(['a'], ['a', 'b'])).toBe(false);
+  });
+});

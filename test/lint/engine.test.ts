@@ -1,0 +1,131 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ruleMetadata } from '../../src/lint';
+import { scanSuppressions } from '../../src/lint/suppressions';
+import { compliantRepository, lintFiles, MANAGED_IDENTITY, policy, summary } from './helpers';
+
+const API_POLICY = 'apis/orders/policy.xml';
+const DEV_PRODUCT = 'products/partner-developer/product.yaml';
+
+describe('suppressions', () => {
+  test('an XML suppression with a reason removes the finding on the next line', () => {
+    const files = {
+      ...compliantRepository(),
+      [API_POLICY]: policy({
+        inbound: `    ${MANAGED_IDENTITY}
+    <!-- apiops-disable-next-line cors-wildcard: the public status page is embedded by any site, without credentials -->
+    <cors><allowed-origins><origin>*</origin></allowed-origins></cors>`,
+      }),
+    };
+    expect(lintFiles(files)).toEqual([]);
+  });
+
+  test('a YAML suppression with a reason removes the finding on the next line', () => {
+    const files = {
+      ...compliantRepository(),
+      [DEV_PRODUCT]: 'displayName: Partner developer\ntier: developer\n# apiops-disable-next-line product-subscription-required: open sandbox, mock backend only\nsubscriptionRequired: false\napis: [orders]\n',
+    };
+    expect(lintFiles(files)).toEqual([]);
+  });
+
+  test('a suppression without a reason is reported and does not suppress', () => {
+    const files = {
+      ...compliantRepository(),
+      [DEV_PRODUCT]: 'displayName: Partner developer\ntier: developer\n# apiops-disable-next-line product-subscription-required\nsubscriptionRequired: false\napis: [orders]\n',
+    };
+    const findings = lintFiles(files);
+    expect(summary(findings)).toEqual([`suppression ${DEV_PRODUCT}:3`, `product-subscription-required ${DEV_PRODUCT}:4`]);
+    expect(findings[0]).toMatchObject({ severity: 'warn', column: 1 });
+    expect(findings[0].message).toMatch(/has no reason/);
+  });
+
+  test('a suppression that suppresses nothing, and one naming an unknown rule, are reported', () => {
+    const files = {
+      ...compliantRepository(),
+      [API_POLICY]: policy({
+        inbound: `    <!-- apiops-disable-next-line inline-secret: the value is a public test key -->
+    ${MANAGED_IDENTITY}
+    <!-- apiops-disable-next-line no-such-rule: because -->
+    <set-variable name="a" value="b" />`,
+      }),
+    };
+    const findings = lintFiles(files);
+    expect(summary(findings)).toEqual([`suppression ${API_POLICY}:3`, `suppression ${API_POLICY}:5`]);
+    expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(/suppresses nothing on line 4/), expect.stringMatching(/unknown rule no-such-rule/)]);
+  });
+
+  test('stacked directives apply to the same line; several ids may be listed', () => {
+    const text = '<policies>\n  <!-- apiops-disable-next-line a, b: why -->\n\n  <!-- apiops-disable-next-line c: why -->\n  <inbound />\n</policies>';
+    const found = scanSuppressions('p.xml', text, 'xml');
+    expect(found.map((s) => [s.rules, s.targetLine, s.pos.line, s.pos.column, s.reason])).toEqual([
+      [['a', 'b'], 5, 2, 3, 'why'],
+      [['c'], 5, 4, 3, 'why'],
+    ]);
+  });
+});
+
+describe('configured severities', () => {
+  const withWildcardCors = (config: string) => ({
+    ...compliantRepository(),
+    'apiops.config.yaml': config,
+    [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<cors><allowed-origins><origin>*</origin></allowed-origins></cors>` }),
+  });
+  const environment = 'environments:\n  local:\n    target: { emulator: .apiops/local }\n    values: { tenantId: t, audience: a, functionsAppId: f }\n';
+
+  test('lint.rules raises a warning to an error', () => {
+    const findings = lintFiles(withWildcardCors(`${environment}lint:\n  rules: { cors-wildcard: error }\n`));
+    expect(findings.map((f) => [f.rule, f.severity])).toEqual([['cors-wildcard', 'error']]);
+  });
+
+  test('off turns a rule off, and an environment overrides the repository-wide level', () => {
+    const config = `${environment}    lint: { rules: { cors-wildcard: error } }\n  ci:\n    target: { emulator: .apiops/ci }\n    values: { tenantId: t, audience: a, functionsAppId: f }\nlint:\n  rules: { cors-wildcard: off }\n`;
+    expect(lintFiles(withWildcardCors(config), 'ci')).toEqual([]);
+    expect(lintFiles(withWildcardCors(config), 'local').map((f) => [f.rule, f.severity])).toEqual([['cors-wildcard', 'error']]);
+  });
+
+  test('load and render findings take configured severities too', () => {
+    const files = { ...compliantRepository(), 'apiops.config.yaml': `${environment}lint:\n  rules: { xml-syntax: warn }\n`, [API_POLICY]: '<policies><inbound>' };
+    const findings = lintFiles(files).filter((f) => f.rule === 'xml-syntax');
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.every((f) => f.severity === 'warn')).toBe(true);
+  });
+});
+
+describe('files that did not parse', () => {
+  test('only their own syntax finding is reported: effective-policy rules do not guess what they would contain', () => {
+    const files = {
+      ...compliantRepository(),
+      [API_POLICY]: '<policies><inbound><base /><authentication-managed-identity resource="api://x"></inbound></policies>',
+      'policies/fragments/validate-caller.xml': '<fragment><validate-jwt header-name="Authorization"></fragment>',
+      'products/partner-developer/policy.xml': policy({ inbound: '<include-fragment fragment-id="validate-caller" />' }),
+    };
+    expect([...new Set(lintFiles(files).map((f) => `${f.rule} ${f.file}`))].sort()).toEqual([
+      `xml-syntax ${API_POLICY}`,
+      'xml-syntax policies/fragments/validate-caller.xml',
+    ]);
+  });
+});
+
+describe('rule metadata', () => {
+  test('lists every rule of the contract with a description, docs page and default severity', () => {
+    const metadata = ruleMetadata();
+    const contract = [
+      'schema', 'xml-syntax', 'template', 'managed-identity-auth', 'dev-product-throttled', 'product-subscription-required',
+      'jwt-issuer-version', 'jwt-audience-required', 'subscription-key-stripped', 'base-inherited', 'inline-secret', 'https-only',
+      'unknown-policy', 'policy-placement', 'fragment-missing', 'named-value-missing', 'cors-wildcard', 'policy-attributes', 'suppression',
+    ];
+    expect(metadata.map((m) => m.id).sort()).toEqual([...contract].sort());
+    for (const m of metadata) {
+      expect(m.helpUri).toBe(`docs/rules/${m.id}.md`);
+      expect(m.description.length).toBeGreaterThan(20);
+      const page = fs.readFileSync(path.join(__dirname, '..', '..', m.helpUri), 'utf8');
+      expect(m.helpMarkdown).toBe(page);
+      for (const heading of [`# ${m.id}`, '## What it catches', '## Why it matters', '## Failing example', '## Passing example', '## How to fix']) {
+        expect(`${m.id}: ${page.includes(heading)}`).toBe(`${m.id}: true`);
+      }
+    }
+    expect(Object.fromEntries(metadata.map((m) => [m.id, m.defaultSeverity]))).toMatchObject({
+      'subscription-key-stripped': 'warn', 'base-inherited': 'warn', 'cors-wildcard': 'warn', suppression: 'warn', 'inline-secret': 'error',
+    });
+  });
+});

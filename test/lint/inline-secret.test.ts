@@ -1,0 +1,94 @@
+import { isLiteralCredential, isSecretName, secretShape } from '../../src/lint/secrets';
+import { compliantRepository, lintFiles, MANAGED_IDENTITY, ofRule, policy } from './helpers';
+
+// Test data assembled from pieces so that secret scanners do not flag this file.
+const JWT = ['eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9', 'eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ', 'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c'].join('.');
+const PRIVATE_KEY = ['-----BEGIN', 'RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----'].join(' ');
+const ACCOUNT_KEY = 'DefaultEndpointsProtocol=https;AccountName=media;' + 'AccountKey=' + 'q'.repeat(40) + '==;EndpointSuffix=core.windows.net';
+const SAS_URL = 'https://media.blob.core.windows.net/c/b.json?sv=2022-11-02&se=2030-01-01&sp=r&' + 'sig=' + 'AbCdEf0123456789'.repeat(3) + '%3D';
+const CLIENT_SECRET = 'abc' + '8Q~' + 'Xy7_kLmNoPqRsTuVwXyZ0123456789abcd';
+const SUBSCRIPTION_KEY = '0123456789abcdef'.repeat(2);
+
+describe('secret recognisers', () => {
+  test.each([
+    ['private key', PRIVATE_KEY],
+    ['JSON Web Token', `Bearer ${JWT}`],
+    ['SAS signature', SAS_URL],
+    ['AccountKey', ACCOUNT_KEY],
+    ['Entra client secret', CLIENT_SECRET],
+    ['credentials in a URL', 'https://svc:' + 'hunter2hunter2' + '@example.com/api'],
+    ['client_secret form field', 'grant_type=client_credentials&client_id=x&' + 'client_secret=' + 'S3cr3tValue!'],
+    ['connection string password', 'Server=tcp:db;Database=x;User ID=app;' + 'Password=' + 'Tr0ub4dor&3;'],
+    ['expression holding a literal Basic credential', '@(context.Request.Headers.GetValueOrDefault("Authorization","") == "Basic ' + 'dXNlcjpwYXNzd29yZDEyMzQ=' + '")'],
+  ])('recognises %s', (_kind, text) => {
+    expect(secretShape(text)).toBeDefined();
+  });
+
+  test.each([
+    ['a GUID', '4c1b6e2a-9d3f-4e7a-b5c8-2f0a6d9e1b37'],
+    ['a URL without credentials', 'https://login.microsoftonline.com/4c1b6e2a-9d3f-4e7a-b5c8-2f0a6d9e1b37/v2.0/.well-known/openid-configuration'],
+    ['a named-value reference', 'Password={{db-password}}'],
+    ['an expression reading a header', '@(context.Request.Headers.GetValueOrDefault("Ocp-Apim-Subscription-Key", ""))'],
+    ['a SAS URL built from a named value', 'https://media.blob.core.windows.net/c?{{media-sas}}'],
+  ])('does not flag %s', (_kind, text) => {
+    expect(secretShape(text)).toBeUndefined();
+  });
+
+  test('secret-only places', () => {
+    expect(['password', 'clientSecret', 'Ocp-Apim-Subscription-Key', 'x-functions-key', 'api-key', 'code'].every(isSecretName)).toBe(true);
+    expect(['secretIdentifier', 'valueFromEnv', 'identityClientId', 'counter-key', 'displayName'].some(isSecretName)).toBe(false);
+    expect(isLiteralCredential('{{backend-key}}')).toBe(false);
+    expect(isLiteralCredential('@(context.Variables["k"])')).toBe(false);
+    expect(isLiteralCredential('4c1b6e2a-9d3f-4e7a-b5c8-2f0a6d9e1b37')).toBe(false);
+    expect(isLiteralCredential(SUBSCRIPTION_KEY)).toBe(true);
+  });
+});
+
+const API_POLICY = 'apis/orders/policy.xml';
+
+function withApiInbound(inbound: string) {
+  return { ...compliantRepository(), [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}\n${inbound}` }) };
+}
+
+describe('inline-secret over a repository', () => {
+  test.each([
+    ['a Basic password attribute', '<authentication-basic username="svc" password="' + 'Winter2026!x' + '" />'],
+    ['a subscription key header value', `<set-header name="Ocp-Apim-Subscription-Key" exists-action="override"><value>${SUBSCRIPTION_KEY}</value></set-header>`],
+    ['a functions key query parameter', '<set-query-parameter name="code" exists-action="override"><value>' + 'aGVsbG8td29ybGQtZnVuY3Rpb24ta2V5' + '</value></set-query-parameter>'],
+    ['a JWT in an Authorization header', `<set-header name="Authorization" exists-action="override"><value>Bearer ${JWT}</value></set-header>`],
+    ['a SAS URL in send-request', `<send-request mode="new" response-variable-name="r"><set-url>${SAS_URL.replace(/&/g, '&amp;')}</set-url><set-method>GET</set-method></send-request>`],
+    ['a connection string in set-variable', `<set-variable name="storage" value="${ACCOUNT_KEY}" />`],
+    ['a private key in a body', `<set-body>${PRIVATE_KEY}</set-body>`],
+    ['a client secret in an expression', `<set-variable name="token-request" value='@("client_id=x&amp;scope=y&amp;client_secret=${CLIENT_SECRET}")' />`],
+  ])('flags %s in policy XML', (_name, inbound) => {
+    const findings = ofRule(lintFiles(withApiInbound(inbound)), 'inline-secret');
+    expect(findings).toHaveLength(1);
+    expect(findings[0].file).toBe(API_POLICY);
+    expect(findings[0].message).not.toContain(SUBSCRIPTION_KEY);
+  });
+
+  test('flags literal secrets in YAML: a secret named value with a value, backend credentials, config values', () => {
+    const files = {
+      ...compliantRepository(),
+      'named-values/db-password.yaml': 'displayName: db-password\nsecret: true\nvalue: ' + 'Tr0ub4dor-and-3' + '\n',
+      'backends/orders.yaml': `url: https://func-orders.azurewebsites.net/api\nprotocol: http\ncredentials:\n  header:\n    x-functions-key: [${'aGVsbG8td29ybGQtZnVuY3Rpb24ta2V5'}]\n`,
+      'apiops.config.yaml': compliantRepository()['apiops.config.yaml'] + `  dev:\n    target: { emulator: .apiops/dev }\n    values: { clientSecret: ${CLIENT_SECRET} }\n`,
+    };
+    const findings = ofRule(lintFiles(files), 'inline-secret');
+    expect(findings.map((f) => `${f.file}:${f.line}`).sort()).toEqual(['apiops.config.yaml:7', 'backends/orders.yaml:5', 'named-values/db-password.yaml:3']);
+  });
+
+  test('named-value references, GUIDs, plain URLs and key-vault named values are clean', () => {
+    const files = {
+      ...withApiInbound(
+        '<set-header name="x-functions-key" exists-action="override"><value>{{backend-key}}</value></set-header>' +
+          '<set-header name="X-Tenant" exists-action="override"><value>4c1b6e2a-9d3f-4e7a-b5c8-2f0a6d9e1b37</value></set-header>' +
+          '<send-request mode="new" response-variable-name="r"><set-url>https://media.blob.core.windows.net/c/b.json</set-url><set-method>GET</set-method></send-request>',
+      ),
+      'backends/orders.yaml': 'url: https://func-orders.azurewebsites.net/api\nprotocol: http\ncredentials:\n  header:\n    x-functions-key: ["{{backend-key}}"]\n',
+      'named-values/storage-key.yaml': 'displayName: storage-key\nkeyVault:\n  secretIdentifier: https://kv-media.vault.azure.net/secrets/storage-key\n',
+      'named-values/tenant-id.yaml': 'displayName: tenant-id\nvalue: 4c1b6e2a-9d3f-4e7a-b5c8-2f0a6d9e1b37\n',
+    };
+    expect(lintFiles(files)).toEqual([]);
+  });
+});

@@ -1,0 +1,64 @@
+import { POLICIES, policySpec } from '../../src/lint/knowledge/policies';
+import { closestName } from '../../src/lint/knowledge/suggest';
+import type { ElementSpec } from '../../src/lint/knowledge/types';
+import { valueProblem } from '../../src/lint/rules/policy-attributes';
+
+function* elementSpecs(spec: ElementSpec): Generator<ElementSpec> {
+  yield spec;
+  if (Array.isArray(spec.children)) for (const child of spec.children) yield* elementSpecs(child);
+}
+
+describe('policy knowledge base', () => {
+  test('covers the policy reference, AI gateway and Dapr policies included', () => {
+    const names = POLICIES.map((p) => p.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of [
+      'rate-limit', 'rate-limit-by-key', 'quota', 'quota-by-key', 'limit-concurrency', 'validate-jwt', 'validate-azure-ad-token',
+      'authentication-managed-identity', 'cors', 'cache-lookup', 'cache-store', 'mock-response', 'send-request', 'set-backend-service',
+      'forward-request', 'validate-content', 'validate-graphql-request', 'llm-token-limit', 'azure-openai-token-limit',
+      'llm-emit-token-metric', 'azure-openai-semantic-cache-lookup', 'llm-content-safety', 'publish-to-dapr', 'invoke-dapr-binding',
+      'include-fragment', 'choose', 'retry', 'wait', 'emit-metric', 'trace', 'log-to-eventhub',
+    ]) {
+      expect(policySpec(name)).toBeDefined();
+    }
+  });
+
+  test('every attribute group and required attribute names a declared attribute', () => {
+    for (const policy of POLICIES) {
+      for (const spec of elementSpecs(policy)) {
+        const declared = new Set(spec.attributes.map((a) => a.name));
+        expect(spec.attributes.length).toBe(declared.size);
+        for (const group of [...(spec.oneOf ?? []), ...(spec.anyOf ?? []), ...(spec.exclusive ?? [])]) {
+          for (const name of group) expect(`${spec.name}@${name}: ${declared.has(name)}`).toBe(`${spec.name}@${name}: true`);
+        }
+      }
+      expect(policy.scopes.length).toBeGreaterThan(0);
+    }
+  });
+
+  test('documented placement facts', () => {
+    expect(policySpec('quota')!.scopes).toEqual(['product']);
+    expect(policySpec('rate-limit')!.sections).toEqual(['inbound']);
+    expect(policySpec('forward-request')!.sections).toEqual(['backend']);
+    expect(policySpec('cache-store')!.sections).toEqual(['outbound']);
+    expect(policySpec('rate-limit')!.attributes.find((a) => a.name === 'renewal-period')).toMatchObject({ required: true, max: 300 });
+  });
+
+  test('did-you-mean picks the closest name and stays quiet when nothing is close', () => {
+    const names = POLICIES.map((p) => p.name);
+    expect(closestName('rate-limt', names)).toBe('rate-limit');
+    expect(closestName('validate-jwtt', names)).toBe('validate-jwt');
+    expect(closestName('authentication-managed-identiy', names)).toBe('authentication-managed-identity');
+    expect(closestName('frobnicate', names)).toBeUndefined();
+  });
+
+  test('attribute value checks', () => {
+    const renewal = { name: 'renewal-period', type: 'integer', min: 1, max: 300 } as const;
+    expect(valueProblem('300', renewal)).toBeUndefined();
+    expect(valueProblem('301', renewal)).toMatch(/maximum of 300/);
+    expect(valueProblem('0', renewal)).toMatch(/minimum of 1/);
+    expect(valueProblem('1m', renewal)).toMatch(/whole number/);
+    expect(valueProblem('True', { name: 'b', type: 'boolean' })).toBeUndefined();
+    expect(valueProblem('yes', { name: 'b', type: 'boolean' })).toMatch(/true or false/);
+  });
+});

@@ -1,0 +1,268 @@
+import { compliantRepository, lintFiles, MANAGED_IDENTITY, ofRule, policy, STRIP_KEY, type Files } from './helpers';
+
+/** The compliant repository with some files replaced (a value of null removes the file). */
+function repo(overrides: Record<string, string | null>): Files {
+  const files: Files = compliantRepository();
+  for (const [file, text] of Object.entries(overrides)) {
+    if (text === null) delete files[file];
+    else files[file] = text;
+  }
+  return files;
+}
+
+const API_POLICY = 'apis/orders/policy.xml';
+const OPERATION_POLICY = 'apis/orders/operations/get-order.xml';
+const DEV_POLICY = 'products/partner-developer/policy.xml';
+const DEV_PRODUCT = 'products/partner-developer/product.yaml';
+const FRAGMENT = 'policies/fragments/validate-caller.xml';
+const GLOBAL = 'policies/global.xml';
+
+function fragment(body: string): string {
+  return `<fragment>\n${body}\n</fragment>\n`;
+}
+
+function jwt(openid: string, issuer: string, audience = '<audiences><audience>api://partner-api</audience></audiences>'): string {
+  return fragment(`<validate-jwt header-name="Authorization">
+  <openid-config url="${openid}" />
+  <issuers><issuer>${issuer}</issuer></issuers>
+  ${audience}
+</validate-jwt>`);
+}
+
+const TENANT = '4c1b6e2a-9d3f-4e7a-b5c8-2f0a6d9e1b37';
+const V2_CONFIG = `https://login.microsoftonline.com/${TENANT}/v2.0/.well-known/openid-configuration`;
+const V1_CONFIG = `https://login.microsoftonline.com/${TENANT}/.well-known/openid-configuration`;
+const V2_ISSUER = `https://login.microsoftonline.com/${TENANT}/v2.0`;
+const V1_ISSUER = `https://sts.windows.net/${TENANT}/`;
+
+/** A condition with everything APIM's dialect allows unescaped inside an expression. */
+const HEAVY_CONDITION = `@(context.Request.Headers.GetValueOrDefault("X-Region","") == "eu" && context.Request.Body?.As<JObject>(preserveContent: true)["size"]?.Value<int>() < 10)`;
+
+interface Case {
+  name: string;
+  files: Files;
+  /** The file each finding of the rule must be in; absent = the rule must not fire. */
+  file?: string;
+  message?: RegExp;
+  severity?: 'error' | 'warn';
+}
+
+const cases: Record<string, Case[]> = {
+  'managed-identity-auth': [
+    { name: 'API policy without it', files: repo({ [API_POLICY]: policy({}) }), file: API_POLICY, message: /effective inbound policy of orders via partner-developer, partner-production lacks authentication-managed-identity/ },
+    {
+      name: 'only under one <when> of a choose without otherwise',
+      files: repo({ [API_POLICY]: policy({ inbound: `<choose><when condition='${HEAVY_CONDITION}'>${MANAGED_IDENTITY}</when></choose>` }) }),
+      file: API_POLICY,
+    },
+    {
+      name: 'missing from the otherwise branch',
+      files: repo({ [API_POLICY]: policy({ inbound: `<choose><when condition='${HEAVY_CONDITION}'>${MANAGED_IDENTITY}</when><otherwise><set-variable name="x" value="1" /></otherwise></choose>` }) }),
+      file: API_POLICY,
+    },
+    {
+      name: 'an operation policy without <base /> drops it',
+      files: repo({ [OPERATION_POLICY]: policy({ inbound: '<rewrite-uri template="/orders/{id}" />' }, false) }),
+      file: OPERATION_POLICY,
+      message: /of orders\/get-order via partner-developer, partner-production/,
+    },
+    {
+      name: 'a resource-less managed identity',
+      files: repo({ [API_POLICY]: policy({ inbound: '<authentication-managed-identity resource="" />' }) }),
+      file: API_POLICY,
+    },
+    {
+      name: 'an API callable without a product lacks it',
+      files: repo({
+        'apis/orders/api.yaml': 'displayName: Orders\npath: orders\nsubscriptionRequired: false\nserviceUrl: https://func-orders.azurewebsites.net/api\nspecification: openapi.yaml\n',
+        [API_POLICY]: policy({}),
+      }),
+      file: API_POLICY,
+      message: /via partner-developer, partner-production and without a product/,
+    },
+    {
+      name: 'on every branch of a choose (with expressions)',
+      files: repo({
+        [API_POLICY]: policy({ inbound: `<choose><when condition='${HEAVY_CONDITION}'>${MANAGED_IDENTITY}</when><otherwise><authentication-managed-identity resource="@(context.Variables.GetValueOrDefault<string>("aud", "api://x"))" /></otherwise></choose>` }),
+      }),
+    },
+    {
+      name: 'through a fragment, inside retry',
+      files: repo({
+        'policies/fragments/call-backend.xml': fragment(MANAGED_IDENTITY),
+        [API_POLICY]: policy({ inbound: '<retry condition="@(context.Response == null)" count="3" interval="1"><include-fragment fragment-id="call-backend" /></retry>' }),
+      }),
+    },
+  ],
+  'dev-product-throttled': [
+    { name: 'developer product policy without throttling', files: repo({ [DEV_POLICY]: policy({}) }), file: DEV_POLICY, message: /developer product partner-developer is not throttled/ },
+    { name: 'developer product without a policy', files: repo({ [DEV_POLICY]: null }), file: DEV_PRODUCT },
+    {
+      name: 'throttled only under a when',
+      files: repo({ [DEV_POLICY]: policy({ inbound: `<choose><when condition="@(context.Request.Method == &quot;POST&quot;)"><rate-limit calls="5" renewal-period="60" /></when></choose>` }) }),
+      file: DEV_POLICY,
+    },
+    {
+      name: 'rate-limit-by-key from a fragment',
+      files: repo({
+        'policies/fragments/throttle.xml': fragment('<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Subscription?.Key ?? &quot;anonymous&quot;)" />'),
+        [DEV_POLICY]: policy({ inbound: '<include-fragment fragment-id="throttle" />' }),
+      }),
+    },
+    { name: 'production product without throttling', files: repo({}) },
+  ],
+  'product-subscription-required': [
+    {
+      name: 'subscriptionRequired: false',
+      files: repo({ [DEV_PRODUCT]: 'displayName: Partner developer\ntier: developer\nsubscriptionRequired: false\napis: [orders]\n' }),
+      file: DEV_PRODUCT,
+    },
+    { name: 'subscriptionRequired left at its default', files: repo({ [DEV_PRODUCT]: 'displayName: Partner developer\ntier: developer\napis: [orders]\n' }) },
+  ],
+  'jwt-issuer-version': [
+    { name: 'v1 issuer with v2 openid-config', files: repo({ [FRAGMENT]: jwt(V2_CONFIG, V1_ISSUER) }), file: FRAGMENT, message: /can never match/ },
+    { name: 'v2 issuer with v1 openid-config', files: repo({ [FRAGMENT]: jwt(V1_CONFIG, V2_ISSUER) }), file: FRAGMENT },
+    { name: 'v1 issuer with v1 openid-config', files: repo({ [FRAGMENT]: jwt(V1_CONFIG, V1_ISSUER) }) },
+    { name: 'a non-Entra identity provider', files: repo({ [FRAGMENT]: jwt('https://idp.example.com/.well-known/openid-configuration', 'https://idp.example.com/') }) },
+  ],
+  'jwt-audience-required': [
+    { name: 'validate-jwt without audience', files: repo({ [FRAGMENT]: jwt(V2_CONFIG, V2_ISSUER, '') }), file: FRAGMENT },
+    {
+      name: 'validate-azure-ad-token without audience',
+      files: repo({ [FRAGMENT]: fragment(`<validate-azure-ad-token tenant-id="${TENANT}"><client-application-ids><application-id>${TENANT}</application-id></client-application-ids></validate-azure-ad-token>`) }),
+      file: FRAGMENT,
+    },
+    {
+      name: 'a required aud claim',
+      files: repo({ [FRAGMENT]: jwt(V2_CONFIG, V2_ISSUER, '<required-claims><claim name="aud" match="any"><value>api://partner-api</value></claim></required-claims>') }),
+    },
+    {
+      name: 'validate-azure-ad-token with backend application ids',
+      files: repo({ [FRAGMENT]: fragment(`<validate-azure-ad-token tenant-id="${TENANT}"><backend-application-ids><application-id>${TENANT}</application-id></backend-application-ids></validate-azure-ad-token>`) }),
+    },
+  ],
+  'subscription-key-stripped': [
+    {
+      name: 'nobody deletes the header',
+      files: repo({ [GLOBAL]: `<policies><inbound><include-fragment fragment-id="validate-caller" /></inbound><backend><forward-request /></backend><outbound /><on-error /></policies>` }),
+      file: API_POLICY,
+      severity: 'warn',
+    },
+    {
+      name: 'deleted only on one branch',
+      files: repo({
+        [GLOBAL]: `<policies><inbound><include-fragment fragment-id="validate-caller" /><choose><when condition="@(context.Request.Url.Host.EndsWith(&quot;.eu&quot;))">${STRIP_KEY}</when><otherwise /></choose></inbound><backend><forward-request /></backend><outbound /><on-error /></policies>`,
+      }),
+      file: API_POLICY,
+    },
+    {
+      name: 'an API that requires no subscription and is in no product',
+      files: repo({
+        [GLOBAL]: `<policies><inbound><include-fragment fragment-id="validate-caller" /></inbound><backend><forward-request /></backend><outbound /><on-error /></policies>`,
+        'apis/orders/api.yaml': 'displayName: Orders\npath: orders\nsubscriptionRequired: false\nserviceUrl: https://func-orders.azurewebsites.net/api\nspecification: openapi.yaml\n',
+        [DEV_PRODUCT]: 'displayName: Partner developer\ntier: developer\napis: []\n',
+        'products/partner-production/product.yaml': 'displayName: Partner production\ntier: production\napis: []\n',
+      }),
+    },
+  ],
+  'base-inherited': [
+    { name: 'a section without <base />', files: repo({ [API_POLICY]: policy({ inbound: MANAGED_IDENTITY }).replace('<outbound><base />', '<outbound>') }), file: API_POLICY, severity: 'warn' },
+    { name: 'missing sections', files: repo({ [OPERATION_POLICY]: '<policies><inbound><base /></inbound></policies>' }), file: OPERATION_POLICY, message: /no <backend>, <outbound>, <on-error>/ },
+    { name: 'the global policy has no enclosing scope', files: repo({}) },
+  ],
+  'https-only': [
+    { name: 'http among the protocols', files: repo({ 'apis/orders/api.yaml': 'displayName: Orders\npath: orders\nprotocols: [http, https]\nserviceUrl: https://func.example.net\nspecification: openapi.yaml\n' }), file: 'apis/orders/api.yaml' },
+    { name: 'an http serviceUrl', files: repo({ 'apis/orders/api.yaml': 'displayName: Orders\npath: orders\nserviceUrl: http://func.example.net\nspecification: openapi.yaml\n' }), file: 'apis/orders/api.yaml' },
+    { name: 'an http backend', files: repo({ 'backends/orders.yaml': 'url: http://func-orders.azurewebsites.net/api\nprotocol: http\n' }), file: 'backends/orders.yaml' },
+    { name: 'an http set-backend-service', files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<set-backend-service base-url="http://10.0.0.4/api" />` }) }), file: API_POLICY },
+    { name: 'https everywhere', files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<set-backend-service base-url="https://func.example.net/api" />` }) }) },
+  ],
+  'unknown-policy': [
+    { name: 'a typo', files: repo({ [DEV_POLICY]: policy({ inbound: '<rate-limt calls="5" renewal-period="60" /><rate-limit calls="5" renewal-period="60" />' }) }), file: DEV_POLICY, message: /<rate-limt> is not an API Management policy \(did you mean rate-limit\?\)/ },
+    { name: 'a misspelt section', files: repo({ [API_POLICY]: policy({ inbound: MANAGED_IDENTITY }).replace('<outbound><base /></outbound>', '<outbound><base /></outbound><outbond />') }), file: API_POLICY, message: /did you mean outbound/ },
+    { name: 'an unknown child element', files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<cache-lookup vary-by-developer="false" vary-by-developer-groups="false"><vary-by-heade>Accept</vary-by-heade></cache-lookup>` }) }), file: API_POLICY, message: /did you mean vary-by-header/ },
+    {
+      name: 'AI gateway, Dapr, validation and caching policies',
+      files: repo({
+        [API_POLICY]: policy({
+          inbound: `${MANAGED_IDENTITY}
+<llm-token-limit counter-key="@(context.Subscription.Id)" tokens-per-minute="5000" estimate-prompt-tokens="true" />
+<azure-openai-emit-token-metric namespace="openai"><dimension name="API ID" /></azure-openai-emit-token-metric>
+<validate-parameters specified-parameter-action="prevent" unspecified-parameter-action="prevent" />
+<cache-lookup vary-by-developer="false" vary-by-developer-groups="false"><vary-by-header>Accept</vary-by-header></cache-lookup>
+<publish-to-dapr topic="orders/new" pubsub-name="orders">@(context.Request.Body.As&lt;string&gt;())</publish-to-dapr>`,
+          outbound: '<cache-store duration="60" /><validate-status-code unspecified-status-code-action="detect" />',
+        }),
+      }),
+    },
+  ],
+  'policy-placement': [
+    { name: 'quota at API scope', files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<quota calls="100" renewal-period="3600" />` }) }), file: API_POLICY, message: /quota is not allowed at api scope/ },
+    { name: 'rate-limit in outbound', files: repo({ [DEV_POLICY]: policy({ inbound: '<quota calls="1" renewal-period="60" />', outbound: '<rate-limit calls="5" renewal-period="60" />' }) }), file: DEV_POLICY, message: /rate-limit is not allowed in the outbound section/ },
+    { name: '<base /> inside a choose', files: repo({ [API_POLICY]: policy({ inbound: MANAGED_IDENTITY, outbound: '<choose><when condition="@(true)"><base /></when></choose>' }) }), file: API_POLICY },
+    {
+      name: 'a fragment included in a section its policies do not allow',
+      files: repo({ 'policies/fragments/forward.xml': fragment('<forward-request timeout="30" />'), [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<include-fragment fragment-id="forward" />` }) }),
+      file: 'policies/fragments/forward.xml',
+      message: /included in the inbound section at api scope/,
+    },
+    { name: 'quota at product scope', files: repo({}) },
+  ],
+  'fragment-missing': [
+    { name: 'a fragment that does not exist', files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<include-fragment fragment-id="validate-calller" />` }) }), file: API_POLICY, message: /did you mean validate-caller/ },
+    {
+      name: 'fragments including each other',
+      files: repo({ 'policies/fragments/a.xml': fragment('<include-fragment fragment-id="b" />'), 'policies/fragments/b.xml': fragment('<include-fragment fragment-id="a" />') }),
+      file: 'policies/fragments/b.xml',
+      message: /cycle: a → b → a/,
+    },
+    { name: 'an existing fragment', files: repo({}) },
+  ],
+  'named-value-missing': [
+    { name: 'an undefined named value', files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<set-header name="x-functions-key" exists-action="override"><value>{{backend-kay}}</value></set-header>` }) }), file: API_POLICY, message: /did you mean backend-key/ },
+    {
+      name: 'a defined named value and a Liquid body',
+      files: repo({
+        [API_POLICY]: policy({
+          inbound: `${MANAGED_IDENTITY}<set-header name="x-functions-key" exists-action="override"><value>{{backend-key}}</value></set-header>`,
+          outbound: '<set-body template="liquid">{"id": "{{body.id}}", "items": [{% for i in body.items %}"{{ i.name }}"{% endfor %}]}</set-body>',
+        }),
+      }),
+    },
+  ],
+  'cors-wildcard': [
+    { name: 'any origin', files: repo({ [API_POLICY]: policy({ inbound: `<cors><allowed-origins><origin>*</origin></allowed-origins></cors>${MANAGED_IDENTITY}` }) }), file: API_POLICY, severity: 'warn' },
+    { name: 'any origin with credentials', files: repo({ [API_POLICY]: policy({ inbound: `<cors allow-credentials="true"><allowed-origins><origin>*</origin></allowed-origins></cors>${MANAGED_IDENTITY}` }) }), file: API_POLICY, severity: 'error' },
+    { name: 'listed origins', files: repo({ [API_POLICY]: policy({ inbound: `<cors allow-credentials="true"><allowed-origins><origin>https://portal.fabrikam.com</origin></allowed-origins></cors>${MANAGED_IDENTITY}` }) }) },
+  ],
+  'policy-attributes': [
+    { name: 'rate-limit renewal-period over 300', files: repo({ [DEV_POLICY]: policy({ inbound: '<rate-limit calls="5" renewal-period="600" />' }) }), file: DEV_POLICY, message: /renewal-period="600" is above the maximum of 300/ },
+    { name: 'rate-limit without renewal-period', files: repo({ [DEV_POLICY]: policy({ inbound: '<rate-limit calls="5" />' }) }), file: DEV_POLICY, message: /requires renewal-period/ },
+    { name: 'set-backend-service with both targets', files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<set-backend-service base-url="https://a.example.net" backend-id="orders" />` }) }), file: API_POLICY, message: /exactly one of base-url, backend-id/ },
+    { name: 'an unknown enumerated value', files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<set-header name="X-A" exists-action="remove" />` }) }), file: API_POLICY, message: /must be one of override, skip, append, delete/ },
+    { name: 'a when without condition', files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<choose><when><set-variable name="a" value="b" /></when></choose>` }) }), file: API_POLICY, message: /<when> requires condition/ },
+    {
+      name: 'expressions and template values where numbers go',
+      files: repo({ [DEV_POLICY]: policy({ inbound: '<rate-limit-by-key calls="@(context.Subscription.Name == &quot;gold&quot; ? 100 : 10)" renewal-period="60" counter-key="@(context.Subscription.Id)" /><quota calls="5000" renewal-period="604800" />' }) }),
+    },
+  ],
+};
+
+describe.each(Object.entries(cases))('%s', (rule, ruleCases) => {
+  test.each(ruleCases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const all = lintFiles(c.files);
+    const findings = ofRule(all, rule);
+    if (!c.file) {
+      // Passing fixtures are fully compliant repositories: nothing at all may fire (so a fixture that fails to load
+      // or parse cannot pass by accident).
+      expect(all).toEqual([]);
+      return;
+    }
+    expect(findings.length).toBeGreaterThan(0);
+    for (const finding of findings) {
+      expect(finding.file).toBe(c.file);
+      if (c.severity) expect(finding.severity).toBe(c.severity);
+    }
+    if (c.message) expect(findings.map((f) => f.message).join('\n')).toMatch(c.message);
+  });
+});
