@@ -40,6 +40,9 @@ export function readTextFile(root: string, file: string): TextFileResult {
     const code = (error as NodeJS.ErrnoException).code;
     return { finding: schemaFinding(file, code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(error)})`) };
   }
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    return { finding: schemaFinding(file, 'UTF-16 text (byte order mark); save the file as UTF-8') };
+  }
   const nul = bytes.subarray(0, BINARY_SNIFF_BYTES).indexOf(0);
   if (nul !== -1) return { finding: schemaFinding(file, `binary content (NUL byte at offset ${nul}); expected UTF-8 text`) };
   let text: string;

@@ -244,6 +244,16 @@ class RepositoryLoader {
         this.report(api.definition.locate(['backend']), `backend '${backend}' is not defined in backends/`);
       }
     }
+    // APIM routes by path (and version): two APIs on one path and version cannot both exist.
+    const routes = new Map<string, string>();
+    for (const api of model.apis) {
+      const { path: apiPath, apiVersion } = api.definition.data;
+      if (typeof apiPath !== 'string') continue;
+      const route = `${apiPath.toLowerCase()}|${apiVersion ?? ''}`;
+      const owner = routes.get(route);
+      if (owner) this.report(api.definition.locate(['path']), `path '${apiPath}' is already used by API '${owner}'${apiVersion ? ` (version ${apiVersion})` : ''}`);
+      else routes.set(route, api.id);
+    }
     for (const product of model.products) {
       const { apis = [], groups = [] } = product.definition.data;
       apis.forEach((apiId, i) => {

@@ -1,5 +1,5 @@
 import { loadRepository } from '../../src/repo';
-import { makeRepo, removeRepo, validateJson } from '../fixtures/repo';
+import { makeRepo, MINIMAL_REPO, removeRepo, validateJson } from '../fixtures/repo';
 
 describe('the minimal fixture repository', () => {
   it('loads and validates clean', async () => {
@@ -9,6 +9,18 @@ describe('the minimal fixture repository', () => {
       const { code, report, stderr } = await validateJson(root);
       expect(stderr).toBe('');
       expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
+      expect(code).toBe(0);
+    } finally {
+      removeRepo(root);
+    }
+  });
+
+  it('accepts files saved on Windows: UTF-8 byte order mark and CRLF line endings', async () => {
+    const windows = (text: string) => `\ufeff${text.replace(/\n/g, '\r\n')}`;
+    const root = makeRepo(Object.fromEntries(Object.entries(MINIMAL_REPO).map(([file, text]) => [file, windows(text)])));
+    try {
+      const { code, report } = await validateJson(root);
+      expect(report.findings).toEqual([]);
       expect(code).toBe(0);
     } finally {
       removeRepo(root);
