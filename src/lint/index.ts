@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding, Severity } from '../diagnostics';
 import type { RenderedRepository } from '../render/desired';
+import { packageRoot } from '../package-root';
 import { ruleDocsPath } from './context';
 import { BUILT_IN_RULES, runRules } from './engine';
 import { RULES } from './rules';
@@ -44,18 +45,9 @@ export function ruleMetadata(): RuleMetadata[] {
   ].map((rule) => ({ ...rule, helpMarkdown: readDocsPage(rule.helpUri) }));
 }
 
-/** The package root: the nearest directory above this module with a package.json (src/ and dist/ alike). */
-function packageRoot(): string | undefined {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) return undefined;
-  }
-}
-
 function readDocsPage(helpUri: string): string | undefined {
-  const root = packageRoot();
   try {
-    return root ? fs.readFileSync(path.join(root, helpUri), 'utf8') : undefined;
+    return fs.readFileSync(path.join(packageRoot(), helpUri), 'utf8');
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { printEffectivePolicies } from '../../lint';
 import { loadAndRender, writeDesiredState } from '../../render';
 import type { ApiopsCommand } from '../command';
 import { formatFindings, sortFindings } from '../output';
@@ -6,7 +7,9 @@ import { repositoryRoot } from './validate';
 
 interface RenderArgs {
   env?: string;
-  out: string;
+  out?: string;
+  effective: boolean;
+  api?: string[];
 }
 
 export const renderCommand: ApiopsCommand<RenderArgs> = {
@@ -16,8 +19,19 @@ export const renderCommand: ApiopsCommand<RenderArgs> = {
   builder: (y) =>
     y
       .option('env', { type: 'string', describe: 'Environment to render (default: the first)' })
-      .option('out', { type: 'string', demandOption: true, describe: 'Output directory (created; replaced if apiops wrote it)' })
-      .example('$0 render --env dev --out build/dev', 'Policies as rawxml and resources as ARM JSON bodies'),
+      .option('out', { type: 'string', describe: 'Output directory (created; replaced if apiops wrote it)' })
+      .option('effective', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print the effective policy of every API (per product and operation) instead of writing files',
+      })
+      .option('api', { type: 'string', array: true, describe: 'With --effective: only these APIs' })
+      .check((args) => {
+        if (!args.effective && !args.out) throw new Error('render needs --out DIR (or --effective to print effective policies)');
+        return true;
+      })
+      .example('$0 render --env dev --out build/dev', 'Policies as rawxml and resources as ARM JSON bodies')
+      .example('$0 render --effective --api media-orders', 'global → product → API → operation, <base /> and fragments expanded'),
   run: async (args, io) => {
     const rendered = loadAndRender(repositoryRoot(args, io.cwd), args.env, io.env);
     const errors = sortFindings(rendered.findings.filter((f) => f.severity === 'error'));
@@ -26,7 +40,11 @@ export const renderCommand: ApiopsCommand<RenderArgs> = {
       io.stderr('apiops render: nothing written; fix the errors above first\n');
       return 2;
     }
-    const outDir = path.resolve(io.cwd, args.out);
+    if (args.effective) {
+      io.stdout(printEffectivePolicies(rendered, { apis: args.api }));
+      return 0;
+    }
+    const outDir = path.resolve(io.cwd, args.out as string);
     const written = writeDesiredState(rendered.desired, outDir);
     const shown = path.relative(io.cwd, outDir);
     const where = shown === '' ? '.' : shown.startsWith('..') || path.isAbsolute(shown) ? outDir : shown;

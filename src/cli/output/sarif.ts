@@ -3,10 +3,9 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { Finding } from '../../diagnostics';
 import type { RuleMetadata } from '../../lint';
+import { packageRoot } from '../../package-root';
 import { sortFindings } from './findings';
 
-/** The package root: the same relative place from src/cli/output and dist/cli/output. */
-const PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 interface PackageInfo {
   version: string;
@@ -14,7 +13,7 @@ interface PackageInfo {
 }
 
 function packageInfo(): PackageInfo {
-  const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8'));
+  const pkg = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8'));
   const repository = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
   const url = (repository ?? pkg.homepage) as string | undefined;
   return { version: pkg.version, repositoryUrl: url?.replace(/^git\+/, '').replace(/\.git$/, '') };
@@ -26,7 +25,7 @@ function packageInfo(): PackageInfo {
  */
 function absoluteHelpUri(helpUri: string, info: PackageInfo): string {
   if (/^[a-z][a-z0-9+.-]*:/i.test(helpUri)) return helpUri;
-  return info.repositoryUrl ? `${info.repositoryUrl}/blob/HEAD/${helpUri}` : pathToFileURL(path.join(PACKAGE_ROOT, helpUri)).href;
+  return info.repositoryUrl ? `${info.repositoryUrl}/blob/HEAD/${helpUri}` : pathToFileURL(path.join(packageRoot(), helpUri)).href;
 }
 
 function sarifLevel(severity: Finding['severity']): 'error' | 'warning' {
@@ -61,6 +60,7 @@ export function formatSarif(findings: readonly Finding[], rules: readonly RuleMe
               name: rule.id,
               shortDescription: { text: rule.description },
               helpUri: absoluteHelpUri(rule.helpUri, info),
+              ...(rule.helpMarkdown ? { help: { text: rule.description, markdown: rule.helpMarkdown } } : {}),
               defaultConfiguration: { level: sarifLevel(rule.defaultSeverity) },
             })),
           },
