@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { listDir } from '../repo/files';
-import { DEFAULT_SPECIFICATION_FILES } from './specification';
+import { DEFAULT_SPEC_FILES } from '../repo/loader';
 
 /**
  * The repository extract writes into, as it is on disk before extracting: files are read once, lazily, and
@@ -51,7 +51,7 @@ export class ExistingRepository {
     const named = this.yamlField(`apis/${apiId}/api.yaml`, 'specification');
     const joined = typeof named === 'string' && named ? path.posix.join('apis', apiId, named) : undefined;
     if (joined?.startsWith(`apis/${apiId}/`)) return joined;
-    const found = DEFAULT_SPECIFICATION_FILES.find((name) => this.read(`apis/${apiId}/${name}`) !== undefined);
+    const found = DEFAULT_SPEC_FILES.find((name) => this.read(`apis/${apiId}/${name}`) !== undefined);
     return found && `apis/${apiId}/${found}`;
   }
 

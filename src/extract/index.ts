@@ -56,14 +56,19 @@ function missing(kind: 'api' | 'product', wanted: string[] | undefined, found: L
   return (wanted ?? []).filter((id) => !ids.has(id));
 }
 
-async function readInstance(options: ExtractOptions, selective: boolean): Promise<LiveIndex> {
-  const { connection, apis, products } = options;
-  if (!selective) {
+interface Selection {
+  apis?: string[];
+  products?: string[];
+}
+
+async function readInstance(connection: ApimConnection, selection: Selection | undefined): Promise<LiveIndex> {
+  if (!selection) {
     const kinds = RESOURCE_TYPES.filter((type) => type.managed).map((type) => type.kind);
     return new LiveIndex(await readLiveState(connection, { kinds }));
   }
-  const kinds = [...(apis?.length ? API_KINDS : []), ...(products?.length ? PRODUCT_KINDS : [])];
-  const selected = await readLiveState(connection, { kinds, apis: apis?.length ? apis : undefined, products: products?.length ? products : undefined });
+  const { apis, products } = selection;
+  const kinds = [...(apis ? API_KINDS : []), ...(products ? PRODUCT_KINDS : [])];
+  const selected = await readLiveState(connection, { kinds, apis, products });
   const absent = [...missing('api', apis, selected.resources).map((id) => `API '${id}'`), ...missing('product', products, selected.resources).map((id) => `product '${id}'`)];
   if (absent.length) throw new UserError(`not found on the instance: ${absent.join(', ')}`);
   // Then only the service-level kinds the selected policies lead to (named values, backends, fragments).
@@ -90,34 +95,36 @@ async function exportSpecifications(options: ExtractOptions, pending: PendingSpe
 }
 
 /** Files of resources that were read but that the instance no longer has. */
-function staleFiles(existing: ExistingRepository, options: ExtractOptions, selective: boolean, files: Map<string, string>): string[] {
-  const candidates = selective
-    ? [...(options.apis ?? []).flatMap((id) => existing.apiFiles(id)), ...(options.products ?? []).flatMap((id) => existing.productFiles(id))]
+function staleFiles(existing: ExistingRepository, selection: Selection | undefined, files: Map<string, string>): string[] {
+  const candidates = selection
+    ? [...(selection.apis ?? []).flatMap((id) => existing.apiFiles(id)), ...(selection.products ?? []).flatMap((id) => existing.productFiles(id))]
     : existing.allManagedFiles();
   return [...new Set(candidates)].filter((file) => !files.has(file));
 }
 
 export async function extractInstance(options: ExtractOptions): Promise<ExtractResult> {
-  const selective = Boolean(options.apis?.length || options.products?.length);
+  const apis = options.apis?.length ? options.apis : undefined;
+  const products = options.products?.length ? options.products : undefined;
+  const selection = apis || products ? { apis, products } : undefined;
   const reportRead = (): void => options.onProgress?.({ phase: 'read', done: options.connection.requests.total, total: 0 });
   reportRead();
   const ticker = options.onProgress ? setInterval(reportRead, READ_PROGRESS_INTERVAL_MS) : undefined;
   let live: LiveIndex;
   try {
-    live = await readInstance(options, selective);
+    live = await readInstance(options.connection, selection);
   } finally {
     clearInterval(ticker);
   }
   reportRead();
 
   const existing = new ExistingRepository(options.outDir);
-  const layout = layoutRepository(live, existing, options.template, selective);
+  const layout = layoutRepository(live, existing, options.template, selection !== undefined);
   const warnings = [...layout.warnings];
   const specifications = await exportSpecifications(options, layout.pendingSpecifications, warnings);
   const files = new Map([...layout.files, ...specifications, ...(options.scaffold ? scaffoldFiles(existing, options.scaffold) : [])]);
 
   options.onProgress?.({ phase: 'write', done: 0, total: files.size });
-  const outcome = writeRepository(options.outDir, files, staleFiles(existing, options, selective, files));
+  const outcome = writeRepository(options.outDir, files, staleFiles(existing, selection, files));
   options.onProgress?.({ phase: 'write', done: files.size, total: files.size });
   return {
     ...outcome,

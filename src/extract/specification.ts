@@ -10,8 +10,6 @@ import { sameValue, YAML_OUTPUT } from './yaml-files';
  * export gives back: schemas, examples, comments); otherwise it is replaced by the exported document.
  */
 
-export const DEFAULT_SPECIFICATION_FILES = ['openapi.yaml', 'openapi.yml', 'openapi.json'];
-
 function comparable(operation: { id: string; method: string; urlTemplate: string; displayName: string; description?: string; templateParameters: unknown[] }): unknown {
   return {
     id: operation.id,

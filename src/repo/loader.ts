@@ -26,7 +26,7 @@ import { parseYaml } from './yaml';
 
 export const CONFIG_FILE = 'apiops.config.yaml';
 /** Specification file names looked for when api.yaml does not name one, in this order. */
-const DEFAULT_SPEC_FILES = ['openapi.yaml', 'openapi.yml', 'openapi.json'];
+export const DEFAULT_SPEC_FILES = ['openapi.yaml', 'openapi.yml', 'openapi.json'];
 
 export interface LoadResult {
   model: RepoModel;

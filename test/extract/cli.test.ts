@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { connect } from '../../src/azure/client';
-import type { CommandIO } from '../../src/cli/command';
-import { main } from '../../src/cli/main';
+import { deleteResource, putResource } from '../../src/azure/write';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { runCli } from '../fixtures/repo';
 import { snapshot, TemporaryDirs } from './files';
-import { SEED_NAMED_VALUE, SEED_SECRET, SEED_SECRET_VALUE, seedApiId, seedInstance } from './seed';
+import { SEED_NAMED_VALUE, SEED_PRODUCT, SEED_SECRET, SEED_SECRET_VALUE, seedApiId, seedInstance } from './seed';
 
 /** `apiops extract` in-process against an emulator reached as a `ci`-style endpoint target. */
 
@@ -17,20 +17,7 @@ const temporary = new TemporaryDirs('apiops-extract-cli');
 const tempDir = (label: string): string => temporary.create(label);
 
 async function run(argv: string[], isTTY = false): Promise<{ code: number; out: string; err: string }> {
-  const io: CommandIO & { out: string; err: string } = {
-    out: '',
-    err: '',
-    isTTY,
-    cwd: repo,
-    env: {},
-    stdout: (text) => {
-      io.out += text;
-    },
-    stderr: (text) => {
-      io.err += text;
-    },
-  };
-  const code = await main(argv, io);
+  const { code, io } = await runCli(argv, repo, { isTTY });
   return { code, out: io.out, err: io.err };
 }
 
@@ -91,5 +78,32 @@ describe('apiops extract (CLI)', () => {
     expect(badConcurrency).toMatchObject({ code: 1, err: expect.stringContaining('--concurrency must be a positive integer') });
     const unknownEnv = await run(['extract', '--env', 'nope']);
     expect(unknownEnv).toMatchObject({ code: 1, err: expect.stringContaining("unknown environment 'nope'") });
+  });
+
+  // Last: it changes the instance the other tests read.
+  it('updates an existing repository in place: comments and tier kept, new resources added, deleted ones removed', async () => {
+    const out = tempDir('update');
+    expect((await run(['extract', '--env', 'ci', '--out', out])).code).toBe(0);
+    const productFile = `products/${SEED_PRODUCT}/product.yaml`;
+    const annotated = fs.readFileSync(path.join(out, productFile), 'utf8').replace('displayName:', '# Partner access, reviewed quarterly.\ndisplayName:') + 'tier: production # lint metadata\n';
+    fs.writeFileSync(path.join(out, productFile), annotated);
+    const before = snapshot(out);
+
+    const c = connect(SCOPE, { endpoint: emulator.url });
+    await putResource(c, { kind: 'product', ids: [SEED_PRODUCT] }, { displayName: 'Partners (EU)', subscriptionRequired: true, approvalRequired: false, state: 'published' });
+    await putResource(c, { kind: 'namedValue', ids: ['region'] }, { displayName: 'region', value: 'westeurope', secret: false });
+    await deleteResource(c, { kind: 'api', ids: [seedApiId(2)] });
+
+    const updated = await run(['extract', '--env', 'ci', '--out', out]);
+    expect(updated.code).toBe(0);
+    const after = snapshot(out);
+    expect([...after.keys()].filter((file) => after.get(file) !== before.get(file)).sort()).toEqual([`named-values/region.yaml`, productFile]);
+    expect([...before.keys()].filter((file) => !after.has(file)).sort()).toEqual([`apis/${seedApiId(2)}/api.yaml`, `apis/${seedApiId(2)}/openapi.yaml`, `apis/${seedApiId(2)}/policy.xml`]);
+    expect(fs.existsSync(path.join(out, 'apis', seedApiId(2)))).toBe(false);
+    expect(after.get(productFile)).toBe(annotated.replace('displayName: Partners\n', 'displayName: Partners (EU)\n'));
+    expect(updated.out).toContain(`removed  apis/${seedApiId(2)}/api.yaml`);
+
+    const diff = await run(['diff', '--env', 'ci', '--repo', out, '--json', '--exit-code']);
+    expect(JSON.parse(diff.out).changes).toEqual([]);
   });
 });
