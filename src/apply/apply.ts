@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isLoopbackEndpoint, type ApimConnection } from '../azure/client';
-import { deleteResource, failureStatus, patchResource, putResource } from '../azure/write';
+import { deleteResource, failureMessage, failureStatus, patchResource, putResource } from '../azure/write';
 import type { DesiredResource, DesiredState } from '../render/desired';
 import { displayId, resourceType } from '../resources/types';
 import { refKey, type Plan, type PlannedChange } from '../plan/plan';
@@ -82,8 +82,7 @@ function describeFailure(error: unknown): { reason: string; conflict?: boolean }
   if (status === 412) {
     return { reason: 'changed on the instance since it was planned (ETag mismatch); re-run to re-plan', conflict: true };
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return { reason: status ? `${status}: ${message}` : message };
+  return { reason: failureMessage(error) };
 }
 
 /** A change that makes no request: carried out by its API's import or by deleting an ancestor. */

@@ -8,7 +8,8 @@ import { ancestors, refKey, type PlannedChange } from '../plan/plan';
  *
  * Ordering (`after`): a write waits for the writes of its own ancestors (an API's policy for that API only, so work
  * pipelines across APIs) and for every write of the kinds it may reference (the resource table's `references`);
- * all writes precede all deletes; a delete waits for the deletes of kinds that depend on its kind. Skipping (`requires`) is precise: a change is skipped only when something it really needs
+ * named value writes go one at a time; all writes precede all deletes; a delete waits for the deletes of kinds
+ * that depend on its kind. Skipping (`requires`) is precise: a change is skipped only when something it really needs
  * failed — its parent, or a fragment / backend / named value its policy names, or the API a product link joins.
  */
 
@@ -70,6 +71,8 @@ export function changeDependencies(changes: PlannedChange[], desired: DesiredSta
   const writeKeysByKind = new Map<ResourceKind, string[]>();
   const deleteKeysByKind = new Map<ResourceKind, string[]>();
   for (const change of changes) {
+    // A delete carried out by its ancestor's delete makes no request; waiting on it would wait on that ancestor.
+    if (change.deletedWith) continue;
     const byKind = change.action === 'delete' ? deleteKeysByKind : writeKeysByKind;
     byKind.set(change.kind, [...(byKind.get(change.kind) ?? []), refKey(change.ref)]);
   }
@@ -82,6 +85,12 @@ export function changeDependencies(changes: PlannedChange[], desired: DesiredSta
       for (const kind of dependents.get(change.kind) ?? []) (deleteKeysByKind.get(kind) ?? []).forEach((k) => after.add(k));
     } else {
       ancestors(change.ref).forEach((a) => after.add(refKey(a)));
+      // A named value write may make the service rewrite and re-validate every policy naming it (a displayName
+      // change): such writes are serialised, as the service expects, each after the ones before it in the plan.
+      if (change.kind === 'namedValue') {
+        const earlier = writeKeysByKind.get('namedValue') ?? [];
+        earlier.slice(0, earlier.indexOf(refKey(change.ref))).forEach((k) => after.add(k));
+      }
       for (const kind of resourceType(change.kind).references) (writeKeysByKind.get(kind) ?? []).forEach((k) => after.add(k));
     }
     after.delete(refKey(change.ref));

@@ -103,7 +103,7 @@ const rg = (c: ApimConnection): string => c.scope.resourceGroup;
 const svc = (c: ApimConnection): string => c.scope.serviceName;
 const lro = (c: ApimConnection) => ({ updateIntervalInMs: c.pollIntervalInMs });
 
-export const KIND_ACCESS: Partial<Record<ResourceKind, KindAccess>> = {
+const KIND_ACCESS: Partial<Record<ResourceKind, KindAccess>> = {
   namedValue: {
     list: (c) => listRaw((o) => c.client.namedValue.listByService(rg(c), svc(c), o)),
     get: (c, [id]) => getRaw((o) => c.client.namedValue.get(rg(c), svc(c), id, o)),

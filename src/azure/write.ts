@@ -17,7 +17,7 @@ export async function putResource(
   await kindAccess(ref.kind).put(c, ref.ids, properties, ifMatch);
 }
 
-/** PATCH only the given properties (kinds that support it; see supportsPatch). */
+/** PATCH only the given properties (kinds whose API has a partial update). */
 export async function patchResource(
   c: ApimConnection,
   ref: ResourceRef,
@@ -27,10 +27,6 @@ export async function patchResource(
   const patch = kindAccess(ref.kind).patch;
   if (!patch) throw new Error(`${ref.kind} resources cannot be patched`);
   await patch(c, ref.ids, properties, ifMatch);
-}
-
-export function supportsPatch(ref: ResourceRef): boolean {
-  return Boolean(kindAccess(ref.kind).patch);
 }
 
 /** DELETE; a resource that is already gone counts as deleted. `ifMatch` defaults to `*` (any version). */
@@ -45,4 +41,21 @@ export async function deleteResource(c: ApimConnection, ref: ResourceRef, ifMatc
 /** The HTTP status of a failed write (412 = changed since planning), when the service answered. */
 export function failureStatus(error: unknown): number | undefined {
   return (error as { statusCode?: number })?.statusCode;
+}
+
+interface ArmErrorBody {
+  error?: { message?: string; details?: Array<{ message?: string }> };
+}
+
+/**
+ * What the service said about a failed request: ARM puts the useful part (which element, which line) in the
+ * error's details, under a generic message.
+ */
+export function failureMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const body = (error as { details?: ArmErrorBody })?.details;
+  const details = (body?.error?.details ?? []).map((d) => d.message).filter((m): m is string => Boolean(m));
+  const text = details.length ? `${message.replace(/[:.]\s*$/, '')}: ${details.join('; ')}` : message;
+  const status = failureStatus(error);
+  return status ? `${status}: ${text}` : text;
 }

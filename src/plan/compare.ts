@@ -33,7 +33,7 @@ function isEmpty(value: unknown): boolean {
 }
 
 /** Whether the live value satisfies the desired one (desired object keys are a subset of live's). */
-export function valueMatches(desired: unknown, live: unknown): boolean {
+function valueMatches(desired: unknown, live: unknown): boolean {
   if (desired === undefined) return true;
   if (isEmpty(desired) && isEmpty(live)) return true;
   if (Array.isArray(desired)) {
@@ -105,8 +105,4 @@ export function createdFields(desired: DesiredResource): FieldChange[] {
     .map(([field, after]) =>
       isSecretNamedValue(desired) && field === 'value' ? { field, sensitive: true } : { field, after },
     );
-}
-
-export function isWriteOnlyField(kind: ResourceKind, field: string): boolean {
-  return WRITE_ONLY[kind]?.includes(field) ?? false;
 }

@@ -28,6 +28,8 @@ export interface PlannedChange {
   viaImport?: boolean;
   /** Removed by deleting this ancestor (no request of its own). */
   deletedWith?: ResourceRef;
+  /** An unchanged operation policy written again because its API's specification is re-imported. */
+  afterImport?: boolean;
   /** Where the repository defines it (creates and updates). */
   source?: SourcePos;
 }
@@ -69,6 +71,9 @@ function namedIds(ref: ResourceRef): string[] {
 }
 
 function isUnnamedBuiltIn(ref: ResourceRef, named: Set<string>): boolean {
+  // Every instance has a service-wide policy (APIM's default one at first); without policies/global.xml the
+  // repository does not manage it, rather than asking for it to be removed.
+  if (ref.kind === 'globalPolicy') return true;
   const keys = resourceType(ref.kind).keys;
   return keys.some((key, i) => {
     const builtIn = BUILT_IN_IDS[key];
@@ -77,7 +82,7 @@ function isUnnamedBuiltIn(ref: ResourceRef, named: Set<string>): boolean {
 }
 
 /** The ref of the resource `ref` lives under (its parent kind takes the leading ids). */
-export function parentRef(ref: ResourceRef): ResourceRef | undefined {
+function parentRef(ref: ResourceRef): ResourceRef | undefined {
   const parent = resourceType(ref.kind).parent;
   return parent ? { kind: parent, ids: ref.ids.slice(0, resourceType(parent).keys.length) } : undefined;
 }
@@ -175,6 +180,19 @@ function attachSpecificationImports(changes: PlannedChange[], live: Map<string, 
   });
 }
 
+/**
+ * Re-importing a specification may recreate the API's operations, and whether the service keeps their policies
+ * then is not something to rely on: the API's operation policies are written again after the import (without
+ * If-Match: their version after the import is not the one planned against).
+ */
+function reapplyOperationPolicies(changes: PlannedChange[], desired: DesiredState): PlannedChange[] {
+  const reimported = new Set(changes.filter((c) => c.kind === 'api' && c.action === 'update' && c.importSpecification).map((c) => c.ref.ids[0]));
+  const changed = new Set(changes.map((c) => refKey(c.ref)));
+  return desired.resources
+    .filter((r) => r.ref.kind === 'operationPolicy' && reimported.has(r.ref.ids[0]) && !changed.has(refKey(r.ref)))
+    .map((r) => makeChange('update', r.ref, { fields: [{ field: 'value' }], afterImport: true, source: r.source }));
+}
+
 export function plan(desired: DesiredState, live: LiveState): Plan {
   const liveByKey = new Map(live.resources.map((r) => [refKey(r.ref), r]));
   const desiredKeys = new Set(desired.resources.map((r) => refKey(r.ref)));
@@ -188,11 +206,12 @@ export function plan(desired: DesiredState, live: LiveState): Plan {
   }
   changes.push(...planDeletes(desired, live, desiredKeys, specApis));
   const apiImports = attachSpecificationImports(changes, liveByKey, specApis);
+  const reapplied = reapplyOperationPolicies([...changes, ...apiImports], desired);
   return {
     formatVersion: 1,
     environment: desired.environment,
-    changes: sortChanges([...changes, ...apiImports]),
-    unchanged: unchanged - apiImports.length,
+    changes: sortChanges([...changes, ...apiImports, ...reapplied]),
+    unchanged: unchanged - apiImports.length - reapplied.length,
   };
 }
 

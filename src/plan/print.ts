@@ -82,6 +82,7 @@ export interface PrintOptions {
 function changeNote(change: PlannedChange, options: PrintOptions): string {
   if (change.deletedWith) return `(removed with ${change.deletedWith.kind} ${displayId(change.deletedWith)})`;
   if (change.viaImport) return '(by the specification import)';
+  if (change.afterImport) return '(written again after the specification import)';
   if (change.action === 'delete' && options.deleteNote) return `(${options.deleteNote})`;
   return '';
 }
@@ -91,7 +92,7 @@ function printChange(change: PlannedChange, options: PrintOptions): string[] {
   const paint = colourFor(change.action, style);
   const note = changeNote(change, options);
   const lines = [`  ${paint(`${SYMBOL[change.action]} ${change.id}`)}${note ? ` ${style.dim(note)}` : ''}`];
-  if (change.action !== 'delete' && !change.viaImport) {
+  if (change.action !== 'delete' && !change.viaImport && !change.afterImport) {
     for (const field of change.fields.filter((f) => f.field !== 'value' || f.sensitive || !change.policyDiff)) {
       lines.push(`      ${fieldLine(field, change.action)}`);
     }
@@ -100,7 +101,7 @@ function printChange(change: PlannedChange, options: PrintOptions): string[] {
   return lines;
 }
 
-export function summaryLine(summary: PlanSummary): string {
+function summaryLine(summary: PlanSummary): string {
   return `Plan: ${summary.create} to create, ${summary.update} to update, ${summary.delete} to delete, ${summary.unchanged} unchanged.`;
 }
 

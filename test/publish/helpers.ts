@@ -32,12 +32,12 @@ export interface CliRun {
   err: string;
 }
 
-export async function runCli(root: string, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+export async function runCli(root: string, argv: string[], env: NodeJS.ProcessEnv = {}, isTTY = false): Promise<CliRun> {
   const run = { out: '', err: '' };
   const io: CommandIO = {
     stdout: (text) => void (run.out += text),
     stderr: (text) => void (run.err += text),
-    isTTY: false,
+    isTTY,
     cwd: root,
     env,
   };

@@ -46,26 +46,6 @@ describe('publish and diff: the sample repository', () => {
     expect(again.json.summary).toEqual({ create: 0, update: 0, delete: 0, unchanged: cold.json.applied.length });
   });
 
-  it('one edited policy gives exactly one update in diff and one write in publish', async () => {
-    expect((await runCli(root, ['publish', ...LOCAL])).code).toBe(0);
-    editFile(root, 'apis/media-orders/policy.xml', (text) =>
-      text.replace('<base />', '<base />\n        <set-header name="X-Orders-Api" exists-action="override"><value>v1</value></set-header>'),
-    );
-
-    const diff = await runJson(root, ['diff', ...LOCAL, '--exit-code']);
-    expect(diff.code).toBe(2);
-    expect(diff.json.changes).toEqual([{ action: 'update', kind: 'apiPolicy', id: 'media-orders', fields: ['value'] }]);
-    const text = await runCli(root, ['diff', ...LOCAL]);
-    expect(text.out).toMatch(/^\s+\+\s+<set-header exists-action="override" name="X-Orders-Api">$/m);
-    expect(text.out).toContain('Plan: 0 to create, 1 to update, 0 to delete');
-
-    const publish = await runJson(root, ['publish', ...LOCAL]);
-    expect(publish.code).toBe(0);
-    expect(publish.json.applied).toEqual([{ action: 'update', kind: 'apiPolicy', id: 'media-orders', fields: ['value'] }]);
-    expect(writes(publish.json.requests)).toBe(1);
-    expect(publish.json.requests.PUT).toBe(1);
-  });
-
   it('--prune deletes a removed API and its product links; without it nothing is deleted', async () => {
     expect((await runCli(root, ['publish', ...LOCAL])).code).toBe(0);
     fs.rmSync(path.join(root, 'apis/media-catalog'), { recursive: true });
@@ -102,6 +82,30 @@ describe('publish and diff: the sample repository', () => {
     expect(after.code).toBe(0);
   });
 
+  it('compares a secret only when its value is available here, never prints it, and keeps it when it is not', async () => {
+    const SECRET = 'APIOPS_FABRIKAM_WEBHOOK_SECRET';
+    const cold = await runCli(root, ['publish', ...LOCAL]);
+    expect(cold.code).toBe(0);
+    expect(cold.out).toContain('created namedValue fabrikam-webhook-secret (created with a random placeholder value');
+
+    const withSecret = { [SECRET]: 'hmac-key-from-the-pipeline' };
+    const diff = await runJson(root, ['diff', ...LOCAL], withSecret);
+    expect(diff.json.changes).toEqual([{ action: 'update', kind: 'namedValue', id: 'fabrikam-webhook-secret', fields: ['value'] }]);
+    const text = await runCli(root, ['diff', ...LOCAL], withSecret);
+    expect(text.out).toContain('value: (sensitive value)');
+    const published = await runJson(root, ['publish', ...LOCAL], withSecret);
+    expect(writes(published.json.requests)).toBe(1);
+    for (const output of [diff, text, published].map((r) => JSON.stringify(r))) expect(output).not.toContain('hmac-key-from-the-pipeline');
+    expect((await runJson(root, ['diff', ...LOCAL, '--exit-code'], withSecret)).code).toBe(0);
+
+    // Without the value, another field of the secret still publishes (PATCH), and the live value stays.
+    editFile(root, 'named-values/fabrikam-webhook-secret.yaml', (t) => t.replace('tags: [partner-webhooks, fabrikam]', 'tags: [partner-webhooks]'));
+    const patched = await runJson(root, ['publish', ...LOCAL]);
+    expect(patched.json.applied).toEqual([{ action: 'update', kind: 'namedValue', id: 'fabrikam-webhook-secret', fields: ['tags'] }]);
+    expect(patched.json.requests.PATCH).toBe(1);
+    expect((await runJson(root, ['diff', ...LOCAL, '--exit-code'], withSecret)).code).toBe(0);
+  });
+
   it('--dry-run prints the plan and writes nothing', async () => {
     const dry = await runCli(root, ['publish', ...LOCAL, '--dry-run']);
     expect(dry.code).toBe(0);
@@ -118,6 +122,27 @@ describe('publish and diff: the sample repository', () => {
 describe('publish and diff: generated repositories', () => {
   let root: string;
   afterEach(() => removeDir(root));
+
+  it('one edited policy gives exactly one update in diff and one write in publish', async () => {
+    root = generated(3, 2);
+    expect((await runCli(root, ['publish', ...LOCAL])).code).toBe(0);
+    editFile(root, 'apis/api-0001/policy.xml', (text) =>
+      text.replace('<base />', '<base />\n        <set-header name="X-Orders-Api" exists-action="override"><value>v1</value></set-header>'),
+    );
+
+    const diff = await runJson(root, ['diff', ...LOCAL, '--exit-code']);
+    expect(diff.code).toBe(2);
+    expect(diff.json.changes).toEqual([{ action: 'update', kind: 'apiPolicy', id: 'api-0001', fields: ['value'] }]);
+    const text = await runCli(root, ['diff', ...LOCAL]);
+    expect(text.out).toMatch(/^\s+\+\s+<set-header exists-action="override" name="X-Orders-Api">$/m);
+    expect(text.out).toContain('Plan: 0 to create, 1 to update, 0 to delete');
+
+    const publish = await runJson(root, ['publish', ...LOCAL]);
+    expect(publish.code).toBe(0);
+    expect(publish.json.applied).toEqual([{ action: 'update', kind: 'apiPolicy', id: 'api-0001', fields: ['value'] }]);
+    expect(writes(publish.json.requests)).toBe(1);
+    expect(publish.json.requests.PUT).toBe(1);
+  });
 
   it('whitespace-only and attribute-order-only policy edits give no change', async () => {
     root = generated(2, 4);
@@ -151,11 +176,51 @@ describe('publish and diff: generated repositories', () => {
     expect(diff.json.changes).toEqual([
       { action: 'update', kind: 'api', id: 'api-0001', fields: ['specification'] },
       { action: 'create', kind: 'apiOperation', id: 'api-0001/health', fields: expect.arrayContaining(['method', 'urlTemplate']) },
+      { action: 'update', kind: 'operationPolicy', id: 'api-0001/op0', fields: ['value'] },
     ]);
     const publish = await runJson(root, ['publish', ...LOCAL]);
     expect(publish.code).toBe(0);
-    expect(publish.json.requests.PUT).toBe(1);
+    // The import, and the API's one operation policy written again after it.
+    expect(publish.json.applied).toEqual([
+      { action: 'update', kind: 'api', id: 'api-0001', fields: ['specification'] },
+      { action: 'create', kind: 'apiOperation', id: 'api-0001/health', fields: expect.any(Array) },
+      { action: 'update', kind: 'operationPolicy', id: 'api-0001/op0', fields: ['value'] },
+    ]);
+    expect(writes(publish.json.requests)).toBe(2);
     expect((await runJson(root, ['diff', ...LOCAL])).json.changes).toEqual([]);
+  });
+
+  it('an operation removed from a specification goes with the re-import, its policy with it', async () => {
+    root = generated(1, 4);
+    expect((await runCli(root, ['publish', ...LOCAL])).code).toBe(0);
+    // Drop the second path (operations op2 and op3; op2 has a policy) from the specification.
+    editFile(root, 'apis/api-0000/openapi.yaml', (text) => text.replace(/ {2}\/resources-2\/\{itemId\}:[\s\S]*$/, ''));
+    fs.rmSync(path.join(root, 'apis/api-0000/operations/op2.xml'));
+    const diff = await runJson(root, ['diff', ...LOCAL]);
+    expect(diff.json.changes.map((c: { action: string; kind: string; id: string }) => `${c.action} ${c.kind} ${c.id}`)).toEqual([
+      'update api api-0000',
+      'update operationPolicy api-0000/op0',
+      'delete operationPolicy api-0000/op2',
+      'delete apiOperation api-0000/op2',
+      'delete apiOperation api-0000/op3',
+    ]);
+    const publish = await runJson(root, ['publish', ...LOCAL]);
+    expect(publish.code).toBe(0);
+    expect(publish.json.notPruned).toEqual([]);
+    expect(publish.json.requests.DELETE).toBe(0);
+    expect((await runJson(root, ['diff', ...LOCAL, '--exit-code'])).code).toBe(0);
+  });
+
+  it('shows progress in place and colours on a terminal, plain lines elsewhere', async () => {
+    root = generated(1, 2);
+    const terminal = await runCli(root, ['publish', ...LOCAL], {}, true);
+    expect(terminal.code).toBe(0);
+    expect(terminal.out).toMatch(/\r\u001b\[K\[\d+\/\d+\] \u001b\[32mcreated\u001b\[0m/);
+    expect(terminal.out).toContain('\u001b[1mPublish complete: ');
+    editFile(root, 'apis/api-0000/policy.xml', (text) => text.replace('<base />', '<base />\n        <set-header name="X-A" exists-action="override"><value>a</value></set-header>'));
+    const ci = await runCli(root, ['publish', ...LOCAL]);
+    expect(ci.out).not.toMatch(/[\r\u001b]/);
+    expect(ci.out).toContain('\nupdated apiPolicy api-0000\nPublish complete: 1 applied, 0 failed, 0 skipped.\n');
   });
 
   it('a repository with errors is not published', async () => {
@@ -163,8 +228,12 @@ describe('publish and diff: generated repositories', () => {
     editFile(root, 'apis/api-0000/policy.xml', (text) => text.replace('<base />', '<base>'));
     const publish = await runCli(root, ['publish', ...LOCAL]);
     expect(publish.code).toBe(1);
-    expect(publish.err).toMatch(/apis\/api-0000\/policy\.xml:\d+:\d+/);
+    expect(publish.err).toMatch(/apis\/api-0000\/policy\.xml\n\s+5:5\s+error .*xml-syntax/);
     expect(publish.err).toContain('apiops publish: stopped');
     expect(fs.existsSync(path.join(root, '.apiops'))).toBe(false);
+    const badConcurrency = await runCli(root, ['publish', ...LOCAL, '--concurrency', '0']);
+    expect(badConcurrency.code).toBe(1);
+    expect(badConcurrency.err).toContain('--concurrency must be a positive whole number');
+    expect(badConcurrency.err).not.toMatch(/\n\s+at /);
   });
 });

@@ -24,6 +24,25 @@ export function reportBlockingFindings(findings: Finding[], io: CommandIO, what:
   return true;
 }
 
+const PROGRESS_INTERVAL_MS = 200;
+
+/**
+ * Planning reads the live instance, which on Azure takes a while: on a terminal a line counting the requests is
+ * rewritten in place (on stderr, so stdout stays the plan or the JSON); in CI one line before and one after.
+ */
+export async function planWithProgress(target: OpenTarget, rendered: RenderedRepository, io: CommandIO): Promise<Plan> {
+  const { requests } = target.connection;
+  const status = () => `Reading ${target.label}: ${requests.total} requests`;
+  if (!io.isTTY) io.stderr(`Reading ${target.label}…\n`);
+  const timer = io.isTTY ? setInterval(() => io.stderr(`\r\u001b[K${status()}`), PROGRESS_INTERVAL_MS) : undefined;
+  try {
+    return await planAgainstLive(target.connection, rendered.desired);
+  } finally {
+    clearInterval(timer);
+    io.stderr(io.isTTY ? '\r\u001b[K' : `${status()}.\n`);
+  }
+}
+
 /** Loads and renders the repository for `--env`, opens the environment's target, and runs `work` with both. */
 export async function withTarget<T>(
   args: GlobalArgs & { env?: string },
@@ -59,7 +78,7 @@ export const diffCommand: ApiopsCommand<DiffArgs> = {
       args,
       io,
       {},
-      (rendered, target) => planAgainstLive(target.connection, rendered.desired),
+      (rendered, target) => planWithProgress(target, rendered, io),
       (rendered) => !reportBlockingFindings(rendered.findings, io, 'diff'),
     );
     if (!plan) return 1;

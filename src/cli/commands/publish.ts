@@ -2,11 +2,10 @@ import { DEFAULT_CONCURRENCY } from '../../azure/client';
 import { applyPlan, type ApplyResult, type ChangeOutcome } from '../../apply/apply';
 import { outcomeLine, publishJson, resultSummary } from '../../apply/report';
 import { lintRepository } from '../../lint';
-import { planAgainstLive } from '../../plan/live';
 import { printPlan, styleFor } from '../../plan/print';
 import { UserError } from '../../diagnostics';
 import type { ApiopsCommand, CommandIO } from '../command';
-import { reportBlockingFindings, withTarget } from './diff';
+import { planWithProgress, reportBlockingFindings, withTarget } from './diff';
 
 interface PublishArgs {
   env?: string;
@@ -55,7 +54,7 @@ export const publishCommand: ApiopsCommand<PublishArgs> = {
       io,
       { concurrency: args.concurrency },
       async (rendered, target) => {
-        const plan = await planAgainstLive(target.connection, rendered.desired);
+        const plan = await planWithProgress(target, rendered, io);
         const deleteNote = args.prune ? undefined : 'not deleted without --prune';
         if (!args.json) io.stdout(printPlan(plan, { style, deleteNote }));
         let result: ApplyResult | undefined;

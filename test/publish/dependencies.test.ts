@@ -1,0 +1,58 @@
+import { parsePolicy } from '../../src/policy';
+import { changeDependencies } from '../../src/apply/dependencies';
+import { plan, refKey } from '../../src/plan/plan';
+import type { DesiredResource } from '../../src/render/desired';
+import type { LiveResource } from '../../src/azure/live-state';
+import type { ResourceKind } from '../../src/resources/types';
+
+/** What each change of a plan waits for, and what makes it pointless. */
+
+function desired(kind: ResourceKind, ids: string[], properties: Record<string, unknown> = {}): DesiredResource {
+  const policy = typeof properties.value === 'string' ? parsePolicy(properties.value, 'p.xml').document : undefined;
+  return { ref: { kind, ids }, properties, source: { file: 'f', line: 1, column: 1 }, ...(policy ? { policy } : {}) };
+}
+
+const live = (kind: ResourceKind, ids: string[]): LiveResource => ({ ref: { kind, ids }, properties: {}, etag: '"1"' });
+const key = (kind: ResourceKind, ...ids: string[]) => refKey({ kind, ids });
+
+describe('change dependencies', () => {
+  const state = {
+    environment: 'test',
+    resources: [
+      desired('namedValue', ['a'], { displayName: 'a' }),
+      desired('namedValue', ['b'], { displayName: 'b' }),
+      desired('policyFragment', ['auth'], { format: 'rawxml', value: '<fragment><base /></fragment>' }),
+      desired('policyFragment', ['other'], { format: 'rawxml', value: '<fragment><base /></fragment>' }),
+      desired('api', ['one'], { displayName: 'One', path: 'one' }),
+      desired('api', ['two'], { displayName: 'Two', path: 'two' }),
+      desired('apiPolicy', ['one'], { format: 'rawxml', value: '<policies><inbound><include-fragment fragment-id="auth" /><set-header name="x"><value>{{b}}</value></set-header></inbound></policies>' }),
+      desired('product', ['gold'], { displayName: 'Gold' }),
+      desired('productApi', ['gold', 'one']),
+    ],
+  };
+  const p = plan(state, { resources: [live('api', ['old']), live('apiPolicy', ['old']), live('productApi', ['gold', 'old'])] });
+  const dependencies = changeDependencies(p.changes, state);
+  const of = (k: string) => [...dependencies.entries()].find(([change]) => refKey(change.ref) === k)![1];
+
+  it('serialises named value writes', () => {
+    expect([...of(key('namedValue', 'a')).after]).toEqual([]);
+    expect([...of(key('namedValue', 'b')).after]).toEqual([key('namedValue', 'a')]);
+  });
+
+  it('lets a policy wait for its own API and what it may reference, and need only what it names', () => {
+    const apiPolicy = of(key('apiPolicy', 'one'));
+    expect(apiPolicy.after).toContain(key('api', 'one'));
+    expect(apiPolicy.after).not.toContain(key('api', 'two'));
+    expect(apiPolicy.after).toContain(key('policyFragment', 'other'));
+    expect([...apiPolicy.requires].sort()).toEqual([key('api', 'one'), key('namedValue', 'b'), key('policyFragment', 'auth')].sort());
+    expect([...of(key('productApi', 'gold', 'one')).requires].sort()).toEqual([key('api', 'one'), key('product', 'gold')].sort());
+  });
+
+  it('runs deletes after every write, children before parents, and never waits on what goes with a parent', () => {
+    const apiDelete = of(key('api', 'old'));
+    expect(apiDelete.after).toContain(key('apiPolicy', 'one'));
+    expect(apiDelete.after).toContain(key('productApi', 'gold', 'old'));
+    expect(apiDelete.after).not.toContain(key('apiPolicy', 'old'));
+    expect(apiDelete.requires.size).toBe(0);
+  });
+});
