@@ -56,7 +56,25 @@ function parameterType(parameter: Json): string {
   return String(asObject(parameter.schema).type ?? parameter.type ?? 'string');
 }
 
-function importSpec(spec: Json): ImportedApi {
+/** Resolves a local `$ref` (`#/components/parameters/x`, `#/parameters/x`); anything else stays as it is. */
+function resolveRef(root: Json, value: unknown): unknown {
+  let node = value;
+  for (let hops = 0; hops < 16; hops += 1) {
+    const ref = asObject(node).$ref;
+    if (typeof ref !== 'string' || !ref.startsWith('#/')) return node;
+    let target: unknown = root;
+    for (const segment of ref.slice(2).split('/')) target = asObject(target)[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
+    if (target === undefined) return node;
+    node = target;
+  }
+  return node;
+}
+
+/**
+ * `translate`: APIM's translateRequiredQueryParameters. With `template` (its default) required query parameters
+ * become part of the URL template (`/titles?genre={genre}`) and template parameters; `query` leaves them.
+ */
+function importSpec(spec: Json, translate: 'template' | 'query'): ImportedApi {
   const info = asObject(spec.info);
   let serviceUrl: string | undefined;
   if (spec.openapi) {
@@ -74,9 +92,23 @@ function importSpec(spec: Json): ImportedApi {
     for (const method of HTTP_METHODS) {
       if (!(method in pathItem)) continue;
       const operation = asObject(pathItem[method]);
-      const parameters = [...shared, ...(Array.isArray(operation.parameters) ? (operation.parameters as Json[]) : [])].map(asObject);
-      const ofKind = (kind: string) =>
-        parameters.filter((p) => p.in === kind).map((p) => ({ name: String(p.name), type: parameterType(p), required: kind === 'path' ? true : Boolean(p.required), values: [] as string[], ...(p.description ? { description: String(p.description) } : {}) }));
+      // Operation-level parameters override path-level ones of the same name and location.
+      const byKey = new Map<string, Json>();
+      for (const raw of [...shared, ...(Array.isArray(operation.parameters) ? (operation.parameters as Json[]) : [])]) {
+        const p = asObject(resolveRef(spec, raw));
+        byKey.set(`${String(p.in)}:${String(p.name)}`, { ...p, schema: resolveRef(spec, p.schema) });
+      }
+      const parameters = [...byKey.values()];
+      const describe = (p: Json, required: boolean) => ({ name: String(p.name), type: parameterType(p), required, values: [] as string[], ...(p.description ? { description: String(p.description) } : {}) });
+      const templated = (p: Json) => translate === 'template' && p.in === 'query' && p.required === true;
+      const ofKind = (kind: string) => parameters.filter((p) => p.in === kind && !templated(p)).map((p) => describe(p, Boolean(p.required)));
+      const queryTemplate = parameters.filter(templated);
+      const urlTemplate = queryTemplate.length ? `${path}?${queryTemplate.map((p) => `${String(p.name)}={${String(p.name)}}`).join('&')}` : path;
+      // Template parameters follow the URL template; one the spec does not declare is a required string.
+      const templateParameters = [
+        ...[...path.matchAll(/\{([^}]+)\}/g)].map((m) => describe(parameters.find((p) => p.in === 'path' && p.name === m[1]) ?? { name: m[1] }, true)),
+        ...queryTemplate.map((p) => describe(p, true)),
+      ];
       const responses = Object.entries(asObject(operation.responses))
         .filter(([code]) => /^\d{3}$/.test(code))
         .map(([code, response]) => ({
@@ -91,9 +123,9 @@ function importSpec(spec: Json): ImportedApi {
         properties: {
           displayName: String(operation.summary ?? operation.operationId ?? name),
           method: method.toUpperCase(),
-          urlTemplate: path,
-          templateParameters: ofKind('path'),
-          ...(operation.description ? { description: String(operation.description) } : {}),
+          urlTemplate,
+          templateParameters,
+          description: typeof operation.description === 'string' ? operation.description : '',
           request: { queryParameters: ofKind('query'), headers: ofKind('header'), representations: Object.keys(asObject(asObject(operation.requestBody).content)).map((contentType) => ({ contentType })) },
           responses,
         },
@@ -157,7 +189,9 @@ function prepareApi({ request, names, properties }: WriteInput): Prepared {
   const stored: Json = { ...properties };
   let imported: ImportedApi | undefined;
   if (importFormat(stored)) {
-    imported = importSpec(parseSpecText(typeof stored.value === 'string' ? stored.value : JSON.stringify(stored.value)));
+    const translate = stored.translateRequiredQueryParameters ?? 'template';
+    if (translate !== 'template' && translate !== 'query') throw invalidField('translateRequiredQueryParameters', "'translateRequiredQueryParameters' must be 'template' or 'query'.");
+    imported = importSpec(parseSpecText(typeof stored.value === 'string' ? stored.value : JSON.stringify(stored.value)), translate);
     stored.displayName ??= imported.displayName;
     if (stored.description === undefined && imported.description !== undefined) stored.description = imported.description;
     if (stored.serviceUrl === undefined && imported.serviceUrl !== undefined) stored.serviceUrl = imported.serviceUrl;
@@ -215,14 +249,14 @@ function exportDocument(request: ArmRequest, api: Entity, swagger: boolean): Jso
   const paths: Record<string, Json> = {};
   for (const operation of operations) {
     const p = operation.properties;
-    const path = String(p.urlTemplate ?? '/').split('?')[0];
+    const [path, query = ''] = String(p.urlTemplate ?? '/').split('?');
     const requestProps = asObject(p.request);
     const parameter = (where: string) => (param: ExportParameter) =>
       swagger
         ? { name: param.name, in: where, required: where === 'path' ? true : Boolean(param.required), type: param.type ?? 'string', ...(param.description ? { description: param.description } : {}) }
         : { name: param.name, in: where, required: where === 'path' ? true : Boolean(param.required), schema: { type: param.type ?? 'string' }, ...(param.description ? { description: param.description } : {}) };
     const parameters = [
-      ...((p.templateParameters as ExportParameter[] | undefined) ?? []).map(parameter('path')),
+      ...((p.templateParameters as ExportParameter[] | undefined) ?? []).map((t) => parameter(query.includes(`{${t.name}}`) ? 'query' : 'path')({ ...t, required: true })),
       ...((requestProps.queryParameters as ExportParameter[] | undefined) ?? []).map(parameter('query')),
       ...((requestProps.headers as ExportParameter[] | undefined) ?? []).map(parameter('header')),
     ];

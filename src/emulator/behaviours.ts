@@ -132,10 +132,11 @@ function productSubscriptions(table: BehaviourTable) {
   };
 }
 
-/** What every new APIM instance holds: the system groups and the default global policy. */
+/** What every new APIM instance holds: the system groups, the administrator (user 1) and the default global policy. */
 export function provisionService(service: ServiceState): void {
   for (const [name, displayName, description] of SYSTEM_GROUPS) {
     service.put('groups', name, { displayName, description, builtIn: true, type: 'system' });
   }
+  service.put('users', '1', { firstName: 'Administrator', lastName: '', email: 'admin@contoso.com', state: 'active', identities: [{ provider: 'Azure', id: 'admin@contoso.com' }] });
   provisionGlobalPolicy(service);
 }

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { ArmError, badRequest, notFound, validationError } from './errors';
 import { parseFilter } from './odata';
 import { collectionPath, matchRoute, type Route, type RouteMatch, type WriteMethod } from './routes';
-import type { EmulatorStore, Entity, ServiceState } from './store';
+import type { Entity, ServiceState } from './store';
 
 /**
  * Generic ARM CRUD over the route table: list with paging, GET/HEAD with ETag, PUT (201/200, If-Match),
@@ -33,7 +33,6 @@ export interface Reply {
 
 /** What a behaviour can reach beyond the request: the emulator's base URL and its helpers. */
 export interface EmulatorEnv {
-  store: EmulatorStore;
   baseUrl(): string;
   /** Publishes a document at a loopback URL (API export links). */
   publish(contentType: string, body: string): string;
@@ -116,10 +115,6 @@ export function resourceId(request: ArmRequest, route: Route, names: string[]): 
   return `${request.servicePath}/${segments.map((s, i) => (i % 2 === 0 ? s : encodeURIComponent(names[(i - 1) / 2]))).join('/')}`;
 }
 
-function entityPath(request: ArmRequest, route: Route, names: string[]): string {
-  return resourceId(request, route, names);
-}
-
 export function armBody(request: ArmRequest, route: Route, names: string[], entity: Entity, behaviour?: Behaviour): Record<string, unknown> {
   const fullNames = [...names.slice(0, -1), entity.name];
   return {
@@ -196,7 +191,7 @@ function lroHeaders(request: ArmRequest, env: EmulatorEnv, operations: Operation
   const version = `api-version=${encodeURIComponent(request.apiVersion)}`;
   return {
     'Azure-AsyncOperation': `${base}${request.servicePath}/tenant/operationResults/${id}?${version}`,
-    Location: `${base}${entityPath(request, route, names)}?${version}&asyncId=${id}&asyncCode=${asyncCode}`,
+    Location: `${base}${resourceId(request, route, names)}?${version}&asyncId=${id}&asyncCode=${asyncCode}`,
     'Retry-After': '0',
   };
 }

@@ -5,8 +5,6 @@ import type { Entity, ServiceState } from './store';
 
 /** Resource ids inside one service: full ARM ids, service-relative ids (`/apis/x`), and their comparison. */
 
-const SERVICE_MARKER = '/providers/microsoft.apimanagement/service/';
-
 /** `/apis/echo-api` from a full ARM id or a service-relative one; undefined when it names another service. */
 export function relativeId(request: ArmRequest, id: string): string | undefined {
   if (!id.startsWith('/subscriptions/')) return id.startsWith('/') ? id : `/${id}`;
@@ -18,10 +16,6 @@ export function relativeId(request: ArmRequest, id: string): string | undefined 
 export function sameId(request: ArmRequest, a: unknown, b: string): boolean {
   if (typeof a !== 'string') return false;
   return relativeId(request, a)?.toLowerCase() === relativeId(request, b)?.toLowerCase();
-}
-
-export function isServiceRelative(id: string): boolean {
-  return id.toLowerCase().includes(SERVICE_MARKER);
 }
 
 export interface ResolvedId {

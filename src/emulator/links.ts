@@ -64,6 +64,8 @@ interface ClassicView {
   holderAt: number;
   memberAt: number[];
   shows: 'holder' | 'member';
+  /** Only listed (the products that hold an API). */
+  readOnly?: boolean;
 }
 
 const CLASSIC_VIEWS: ClassicView[] = [
@@ -72,7 +74,7 @@ const CLASSIC_VIEWS: ClassicView[] = [
   { template: 'apis/{apiId}/tags/{tagId}', relation: RELATIONS[2], holderAt: 1, memberAt: [0], shows: 'holder' },
   { template: 'apis/{apiId}/operations/{operationId}/tags/{tagId}', relation: RELATIONS[3], holderAt: 2, memberAt: [0, 1], shows: 'holder' },
   { template: 'products/{productId}/tags/{tagId}', relation: RELATIONS[4], holderAt: 1, memberAt: [0], shows: 'holder' },
-  { template: 'apis/{apiId}/products/{productId}', relation: RELATIONS[0], holderAt: 1, memberAt: [0], shows: 'holder' },
+  { template: 'apis/{apiId}/products/{productId}', relation: RELATIONS[0], holderAt: 1, memberAt: [0], shows: 'holder', readOnly: true },
 ];
 
 function findLinks(request: ArmRequest, r: Relation, holderName: string | undefined, memberNames: string[] | undefined) {
@@ -129,7 +131,7 @@ function classicHandler(view: ClassicView) {
       });
       return listReply(request, env, items);
     }
-    if (mode !== 'entity') throw notFound(viewRoute.label);
+    if (mode !== 'entity' || view.readOnly) throw notFound(viewRoute.label);
     const shownNames = view.shows === 'holder' ? [holderName as string] : (memberNames as string[]);
     const shown = entityAt(service, shownTemplate, shownNames);
     const links = findLinks(request, r, holderName, memberNames);
@@ -142,7 +144,6 @@ function classicHandler(view: ClassicView) {
         return { status: 200, headers: { ETag: `"${shown.etag}"` }, body: present(shownNames, names) };
       }
       case 'PUT': {
-        if (view.template === 'apis/{apiId}/products/{productId}') throw notFound(viewRoute.label);
         if (!shown) throw notFound(shownRoute.label);
         const linkName = (memberNames as string[]).join('-');
         checkName(viewRoute.label, linkName);

@@ -1,4 +1,6 @@
 import { attributeValue, isLiquidBody, parsePolicy, serializePolicy, walkElements, type PolicyDocument, type PolicyElement } from '../policy';
+import { POLICY_NAMES } from '../lint/knowledge/policies';
+import { SECTIONS } from '../lint/knowledge/types';
 import type { ArmRequest, Behaviour, EntityInput, WriteInput } from './engine';
 import { conflict, invalidField, validationError } from './errors';
 import { displayPath } from './ids';
@@ -60,6 +62,26 @@ function collectReferences(doc: PolicyDocument): { namedValues: Located[]; fragm
   return found;
 }
 
+const SECTION_NAMES = new Set<string>(SECTIONS);
+const STATEMENT_NAMES = new Set([...POLICY_NAMES, 'base']);
+
+/**
+ * Elements APIM does not know where policy statements or sections belong: a section of `<policies>` that is
+ * not inbound/backend/outbound/on-error, or a statement directly in a section or fragment that is no policy
+ * (a typo such as `<rate-limt>`). Nested content (choose branches, policy children) is left to the linter.
+ */
+interface Unrecognised {
+  element: PolicyElement;
+  kind: 'policy' | 'policy section';
+}
+
+function unrecognisedElements(root: PolicyElement): Unrecognised[] {
+  const elements = (parent: PolicyElement) => parent.children.filter((c): c is PolicyElement => c.type === 'element');
+  const statements = (parent: PolicyElement): Unrecognised[] => elements(parent).filter((e) => !STATEMENT_NAMES.has(e.name)).map((element) => ({ element, kind: 'policy' }));
+  if (root.name === 'fragment') return statements(root);
+  return elements(root).flatMap((section): Unrecognised[] => (SECTION_NAMES.has(section.name) ? statements(section) : [{ element: section, kind: 'policy section' }]));
+}
+
 function elementError(ref: Located, message: string): { code: string; target: string; message: string } {
   return { code: 'ValidationError', target: ref.element.name, message: `Error in element '${ref.element.name}' on line ${ref.element.pos.line}, column ${ref.element.pos.column}: ${message}` };
 }
@@ -88,6 +110,8 @@ export function storePolicy(service: ServiceState, text: string, form: 'xml' | '
   if (document.root.name !== root) {
     throw invalidField('representation', `The root element of a ${isFragment ? 'policy fragment' : 'policy'} must be <${root}>, not <${document.root.name}>.`);
   }
+  const unrecognised = unrecognisedElements(document.root).map(({ element, kind }) => elementError({ name: element.name, element }, `'${element.name}' is not a recognised ${kind}.`));
+  if (unrecognised.length) throw validationError(unrecognised);
   const found = collectReferences(document);
   const known = namedValueNames(service);
   const errors = [
@@ -190,7 +214,7 @@ export function renameNamedValueReferences(service: ServiceState, oldName: strin
 }
 
 /** The policy every new APIM instance starts with at the service (All APIs) scope. */
-export const DEFAULT_GLOBAL_POLICY = `<!--
+const DEFAULT_GLOBAL_POLICY = `<!--
     IMPORTANT:
     - Policy elements can appear only within the <inbound>, <outbound>, <backend> section elements.
     - To apply a policy to the incoming request (before it is forwarded to the backend service), place a corresponding policy element within the <inbound> section element.

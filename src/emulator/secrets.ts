@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Behaviour, EntityInput, Prepared, WriteInput } from './engine';
 import { ArmError, conflict, invalidField } from './errors';
-import { resolveReference } from './ids';
+import { relativeId, resolveReference } from './ids';
 import { refuseDeleteWhileUsed, renameNamedValueReferences } from './policies';
 
 /**
@@ -84,7 +84,8 @@ const SCOPE_ROUTES: Array<[RegExp, string]> = [
 function prepareSubscription({ request, properties, existing }: WriteInput): Prepared {
   const stored: Record<string, unknown> = { ...properties };
   const scope = String(stored.scope);
-  const relative = scope.startsWith('/subscriptions/') ? scope.slice(request.servicePath.length) : scope;
+  const relative = relativeId(request, scope);
+  if (relative === undefined) throw invalidField('scope', `'${scope}' is not in this service.`);
   if (relative.toLowerCase() !== '/apis' && relative !== '') {
     const route = SCOPE_ROUTES.find(([pattern]) => pattern.test(relative))?.[1];
     if (!route) throw invalidField('scope', `'${scope}' is not a valid subscription scope (/apis, /apis/{apiId} or /products/{productId}).`);

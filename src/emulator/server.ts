@@ -39,6 +39,8 @@ export interface EmulatorStats {
 
 const SERVICE_PATH = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ApiManagement\/service\/([^/]+)(\/.*)?$/i;
 const MAX_LOG = 100_000;
+const MAX_DOCUMENTS = 1_000;
+const DOWNLOAD_TIMEOUT_MS = 30_000;
 
 type Fault = '429' | '500' | '503' | 'drop';
 const FAULTS: Fault[] = ['429', '500', '503', 'drop'];
@@ -94,18 +96,19 @@ export class EmulatorServer {
     });
     this.server.keepAliveTimeout = 30_000;
     this.env = {
-      store,
       baseUrl: () => this.baseUrl(),
       publish: (contentType, body) => {
         this.documentCounter += 1;
         const id = `${this.documentCounter.toString(36)}-${Date.now().toString(36)}`;
         this.documents.set(id, { contentType, body });
+        // Export links are short-lived in Azure too: keep the most recent ones only.
+        if (this.documents.size > MAX_DOCUMENTS) this.documents.delete(this.documents.keys().next().value as string);
         return `${this.baseUrl()}/_emulator/documents/${id}`;
       },
       download: async (url) => {
         let response: Response;
         try {
-          response = await fetch(url);
+          response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
         } catch (error) {
           throw badRequest('ValidationError', `Could not download '${url}': ${(error as Error).message}`);
         }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ServiceScope } from '../azure/client';
+import { UserError } from '../diagnostics';
 
 /**
  * The emulator's state: one ServiceState per subscription/resource group/service, each a set of collections
@@ -106,6 +107,19 @@ export class ServiceState {
   }
 }
 
+function readServiceFile(file: string): SerializedService {
+  let data: Partial<SerializedService>;
+  try {
+    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UserError(`${file}: not a readable emulator state file (${(error as Error).message})`);
+  }
+  if (!data || typeof data !== 'object' || !data.scope || typeof data.collections !== 'object') {
+    throw new UserError(`${file}: not an emulator state file (no scope or collections)`);
+  }
+  return data as SerializedService;
+}
+
 export function serviceKey(scope: ServiceScope): string {
   return lower(`${scope.subscriptionId}/${scope.resourceGroup}/${scope.serviceName}`);
 }
@@ -140,7 +154,7 @@ export class EmulatorStore {
       fs.mkdirSync(dataDir, { recursive: true });
       for (const file of fs.readdirSync(dataDir)) {
         if (!file.endsWith('.json')) continue;
-        const data = JSON.parse(fs.readFileSync(path.join(dataDir, file), 'utf8')) as SerializedService;
+        const data = readServiceFile(path.join(dataDir, file));
         const service = new ServiceState(data.scope, (s) => store.markDirty(s));
         service.restore(data);
         store.services.set(serviceKey(data.scope), service);

@@ -4,6 +4,7 @@ import { armFailure, RG, startHarness, SVC, type Harness } from './helpers';
 const SPEC = {
   openapi: '3.0.1',
   info: { title: 'Media Orders', description: 'Orders of media assets', version: '1.0' },
+  components: { parameters: { orderId: { name: 'orderId', in: 'path', required: true, description: 'Order number', schema: { $ref: '#/components/schemas/OrderId' } } }, schemas: { OrderId: { type: 'integer' } } },
   servers: [{ url: 'https://media-orders.azurewebsites.net/api' }],
   paths: {
     '/orders': {
@@ -11,7 +12,7 @@ const SPEC = {
       post: { operationId: 'create-order', summary: 'Create order', requestBody: { content: { 'application/json': {} } }, responses: { '201': { description: 'Created' } } },
     },
     '/orders/{orderId}': {
-      parameters: [{ name: 'orderId', in: 'path', required: true, schema: { type: 'string' } }],
+      parameters: [{ $ref: '#/components/parameters/orderId' }],
       get: { operationId: 'get-order', summary: 'Get order', responses: { '200': { description: 'OK' }, '404': { description: 'Not found' } } },
     },
   },
@@ -40,7 +41,7 @@ describe('API import and export', () => {
       ['list-orders', 'GET', '/orders', 'List orders'],
     ]);
     const getOrder = ops.find((o) => o.name === 'get-order');
-    expect(getOrder?.templateParameters).toEqual([{ name: 'orderId', type: 'string', required: true, values: [] }]);
+    expect(getOrder?.templateParameters).toEqual([{ name: 'orderId', description: 'Order number', type: 'integer', required: true, values: [] }]);
     expect(getOrder?.responses?.map((r) => r.statusCode)).toEqual([200, 404]);
   });
 
@@ -52,6 +53,22 @@ describe('API import and export', () => {
     await h.apim.client.api.beginCreateOrUpdateAndWait(RG, SVC, 'media-orders', { path: 'media/orders', format: 'openapi+json', value: JSON.stringify(SPEC) });
     const policy = await armFailure(h.apim.client.apiOperationPolicy.get(RG, SVC, 'media-orders', 'list-orders', 'policy'));
     expect(policy.statusCode).toBe(404);
+  });
+
+  it('moves required query parameters into the URL template unless asked not to, as APIM does', async () => {
+    const spec = { ...SPEC, paths: { '/search': { get: { operationId: 'search', parameters: [{ name: 'q', in: 'query', required: true, schema: { type: 'string' } }, { name: 'page', in: 'query', schema: { type: 'integer' } }], responses: { '200': { description: 'OK' } } } } } };
+    await h.apim.client.api.beginCreateOrUpdateAndWait(RG, SVC, 'search', { path: 'search', format: 'openapi+json', value: JSON.stringify(spec) });
+    const [templated] = await operations('search');
+    expect(templated.urlTemplate).toBe('/search?q={q}');
+    expect(templated.templateParameters?.map((p) => p.name)).toEqual(['q']);
+    expect(templated.request?.queryParameters?.map((p) => p.name)).toEqual(['page']);
+    const exported = await h.apim.client.apiExport.get(RG, SVC, 'search', 'openapi+json-link', 'true');
+    const document = (await (await fetch(exported.value?.link as string)).json()) as { paths: Record<string, { get: { parameters: Array<{ name: string; in: string; required: boolean }> } }> };
+    expect(document.paths['/search'].get.parameters).toEqual([expect.objectContaining({ name: 'q', in: 'query', required: true }), expect.objectContaining({ name: 'page', in: 'query', required: false })]);
+    await h.apim.client.api.beginCreateOrUpdateAndWait(RG, SVC, 'search', { path: 'search', format: 'openapi+json', value: JSON.stringify(spec), translateRequiredQueryParametersConduct: 'query' });
+    const [kept] = await operations('search');
+    expect(kept.urlTemplate).toBe('/search');
+    expect(kept.request?.queryParameters?.map((p) => [p.name, p.required])).toEqual([['q', true], ['page', false]]);
   });
 
   it('imports Swagger 2.0 and names operations without operationId from method and path', async () => {

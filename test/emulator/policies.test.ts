@@ -54,6 +54,13 @@ describe('policies as APIM stores them', () => {
     expect((await rawGet(h, 'apis/orders/policies/policy', 'format=rawxml')).properties.value).toBe(before);
   });
 
+  it('takes an entity inside a rawxml expression literally', async () => {
+    const policy = '<policies><inbound><set-variable name="v" value="@(context.Request.Method == &quot;GET&quot;)" /></inbound><backend><base /></backend><outbound /><on-error /></policies>';
+    await h.apim.client.apiPolicy.createOrUpdate(RG, SVC, 'orders', 'policy', { format: 'rawxml', value: policy });
+    expect((await rawGet(h, 'apis/orders/policies/policy')).properties.value).toContain('value="@(context.Request.Method == &amp;quot;GET&amp;quot;)"');
+    expect((await rawGet(h, 'apis/orders/policies/policy', 'format=rawxml')).properties.value).toContain('value="@(context.Request.Method == &quot;GET&quot;)"');
+  });
+
   it('rejects references to missing named values, fragments and backends with APIM messages', async () => {
     const policy = `<policies>\n<inbound>\n<base />\n<rewrite-uri template="/{{missing-nv}}" />\n<include-fragment fragment-id="nope" />\n<set-backend-service backend-id="ghost" />\n</inbound>\n<backend><base /></backend>\n<outbound><base /></outbound>\n<on-error><base /></on-error>\n</policies>`;
     const failure = await raw(h.emulator, 'PUT', 'apis/orders/policies/policy', { properties: { format: 'rawxml', value: policy } });
@@ -63,6 +70,16 @@ describe('policies as APIM stores them', () => {
       "Error in element 'rewrite-uri' on line 4, column 1: Cannot find a property 'missing-nv'",
       "Error in element 'include-fragment' on line 5, column 1: Policy fragment with id 'nope' could not be found.",
       "Error in element 'set-backend-service' on line 6, column 1: Backend with id 'ghost' could not be found.",
+    ]);
+  });
+
+  it('refuses elements that are no policy or section, as APIM does', async () => {
+    const policy = '<policies>\n<inbound>\n<rate-limt calls="5" renewal-period="60" />\n</inbound>\n<backend><base /></backend>\n<outbund />\n</policies>';
+    const failure = await raw(h.emulator, 'PUT', 'apis/orders/policies/policy', { properties: { format: 'rawxml', value: policy } });
+    expect(failure.status).toBe(400);
+    expect(failure.body.error.details.map((d: { message: string }) => d.message)).toEqual([
+      "Error in element 'rate-limt' on line 3, column 1: 'rate-limt' is not a recognised policy.",
+      "Error in element 'outbund' on line 6, column 1: 'outbund' is not a recognised policy section.",
     ]);
   });
 

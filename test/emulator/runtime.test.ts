@@ -25,6 +25,31 @@ describe('emulator runtime: faults, latency, statistics, persistence', () => {
     await h.emulator.close();
   });
 
+  it('keeps a consistent persisted state under concurrent long-running writes with faults', async () => {
+    const dataDir = tempDir();
+    try {
+      const h = await startHarness({ dataDir, faultRate: 0.3, seed: 11, retryAfterSeconds: 0 }, 30);
+      const policy = '<policies><inbound><base /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>';
+      await Promise.all(
+        Array.from({ length: 24 }, async (_, i) => {
+          await h.apim.client.api.beginCreateOrUpdateAndWait(RG, SVC, `api-${i}`, { displayName: `API ${i}`, path: `p${i}` }, { updateIntervalInMs: 1 });
+          await h.apim.client.apiPolicy.createOrUpdate(RG, SVC, `api-${i}`, 'policy', { format: 'rawxml', value: policy });
+        }),
+      );
+      expect(h.emulator.stats().faults).not.toEqual({});
+      await h.emulator.close();
+      const reopened = await startHarness({ dataDir });
+      const apis: string[] = [];
+      for await (const api of reopened.apim.client.api.listByService(RG, SVC)) apis.push(api.name as string);
+      expect(apis.sort()).toEqual(Array.from({ length: 24 }, (_, i) => `api-${i}`).sort());
+      const policies = await Promise.all(apis.map((api) => reopened.apim.client.apiPolicy.listByApi(RG, SVC, api)));
+      expect(policies.every((p) => p.value?.length === 1)).toBe(true);
+      await reopened.emulator.close();
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('sends Retry-After on injected 429s and repeats the same fault sequence for the same seed', async () => {
     const sequence = async () => {
       const emulator = await startEmulator({ faultRate: 0.5, seed: 7, retryAfterSeconds: 3 });
@@ -92,6 +117,26 @@ describe('emulator runtime: faults, latency, statistics, persistence', () => {
       await second.apim.client.tag.createOrUpdate(RG, SVC, 'tag-new', { displayName: 'new' });
       expect((await second.apim.client.tag.get(RG, SVC, 'tag-new')).eTag).not.toBe(etag);
       await second.emulator.close();
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('emulator state directory', () => {
+  it('ignores a temp file a crash left behind and names a damaged state file', async () => {
+    const dataDir = tempDir();
+    try {
+      const first = await startHarness({ dataDir });
+      await first.apim.client.tag.createOrUpdate(RG, SVC, 'kept', { displayName: 'kept' });
+      await first.emulator.close();
+      const [stateFile] = fs.readdirSync(dataDir);
+      fs.writeFileSync(path.join(dataDir, `${stateFile}.999.tmp`), '{"scope": {"subscr');
+      const second = await startHarness({ dataDir });
+      expect((await second.apim.client.tag.get(RG, SVC, 'kept')).displayName).toBe('kept');
+      await second.emulator.close();
+      fs.writeFileSync(path.join(dataDir, stateFile), '{"scope": {"subscr');
+      await expect(startEmulator({ dataDir })).rejects.toThrow(`${path.join(dataDir, stateFile)}: not a readable emulator state file`);
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
