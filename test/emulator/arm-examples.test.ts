@@ -10,10 +10,11 @@ import { matchRoute } from '../../src/emulator/routes';
  * the same resource type, and every property the example both sends and gets back.
  */
 
-const EXAMPLES = '/work/shared/arm-examples/2024-05-01';
-const INDEX: Array<{ operationId: string; method: string; pathTemplate: string; example: string }> = fs.existsSync(EXAMPLES)
-  ? JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'index.json'), 'utf8'))
-  : [];
+/** The project's shared folder sits beside the repository (as in CI); the examples must be there. */
+const EXAMPLES = path.resolve(__dirname, '..', '..', '..', 'shared', 'arm-examples', '2024-05-01');
+const INDEX: Array<{ operationId: string; method: string; pathTemplate: string; example: string }> = JSON.parse(
+  fs.readFileSync(path.join(EXAMPLES, 'index.json'), 'utf8'),
+);
 
 /** Examples APIM accepts but the emulator refuses on purpose (it answers 400 ValidationError rather than pretend). */
 const REFUSED: Record<string, string> = {
