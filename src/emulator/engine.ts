@@ -53,6 +53,7 @@ export interface WriteInput {
 export interface Prepared {
   properties: Record<string, unknown>;
   hidden?: Record<string, unknown>;
+  secrets?: Record<string, string>;
   /** Runs after the entity is stored (an import creating operations). */
   afterWrite?: (entity: Entity) => void;
 }
@@ -273,7 +274,7 @@ export async function handleArm(request: ArmRequest, env: EmulatorEnv, behaviour
       const properties = method === 'PATCH' ? { ...(current as Entity).properties, ...incoming } : incoming;
       checkRequired(route, properties);
       const prepared = behaviour?.prepare ? behaviour.prepare({ request, env, route, names, properties, existing: current }) : { properties };
-      const { entity, created } = request.service.put(path, name, prepared.properties, prepared.hidden);
+      const { entity, created } = request.service.put(path, name, prepared.properties, prepared.hidden, prepared.secrets);
       prepared.afterWrite?.(entity);
       const status = method === 'PUT' && created ? 201 : 200;
       const body = armBody(request, route, names, entity, behaviour);

@@ -46,7 +46,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     retryAfterSeconds: options.retryAfterSeconds ?? 1,
     log: options.log,
   });
-  await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  try {
+    await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const url = server.baseUrl();
   return {
     url,
@@ -55,7 +60,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     resetStats: () => server.resetStats(),
     close: async () => {
       await server.close();
-      await store.flush();
+      await store.close();
     },
   };
 }

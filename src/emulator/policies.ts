@@ -90,9 +90,18 @@ function namedValueNames(service: ServiceState): Set<string> {
   return new Set(service.list('namedValues').map((e) => String(e.properties.displayName).toLowerCase()));
 }
 
-/** .NET XmlReader's wording for the commonest mistake (a raw `&&` or `&` in an `xml` document). */
-function xmlReaderMessage(message: string, line: number, column: number): string {
-  const reason = message.includes("'&'") ? 'An error occurred while parsing EntityName.' : `${message.charAt(0).toUpperCase()}${message.slice(1)}.`;
+/**
+ * .NET XmlReader's wording for the mistakes raw expressions make in an `xml` document (a bare `&&`, a `<` in an
+ * attribute or in text, a `"` closing an attribute early), so that what apiops shows for them reads like Azure's.
+ */
+function xmlReaderMessage(text: string, message: string, line: number, column: number): string {
+  const at = text.replace(/\r\n?/g, '\n').split('\n')[line - 1]?.charAt(column - 1) ?? '';
+  const hex = `0x${at.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
+  let reason = `${message.charAt(0).toUpperCase()}${message.slice(1)}.`;
+  if (message.includes("'&'")) reason = 'An error occurred while parsing EntityName.';
+  else if (message.startsWith("'<' is not allowed in the value of attribute")) reason = "'<', hexadecimal value 0x3C, is an invalid attribute character.";
+  else if (message.startsWith('expected whitespace') && at) reason = `'${at}' is an unexpected token. Expecting white space.`;
+  else if (message === 'invalid element name' && at) reason = `Name cannot begin with the '${at}' character, hexadecimal value ${hex}.`;
   return `${reason} Line ${line}, position ${column}.`;
 }
 
@@ -104,7 +113,7 @@ export function storePolicy(service: ServiceState, text: string, form: 'xml' | '
   const { document, findings } = parsePolicy(text, 'policy', { form });
   if (!document) {
     const finding = findings[0];
-    const message = xmlReaderMessage(finding.message, finding.line, finding.column);
+    const message = xmlReaderMessage(text, finding.message, finding.line, finding.column);
     throw validationError([{ code: 'ValidationError', target: 'representation', message: isFragment ? `The policy fragment is not a valid XML: ${message}` : message }]);
   }
   if (document.root.name !== root) {

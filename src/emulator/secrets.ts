@@ -22,7 +22,7 @@ function prepareNamedValue({ request, names, properties, existing }: WriteInput)
   const stored: Record<string, unknown> = { ...properties };
   delete stored.provisioningState;
   const keyVault = stored.keyVault as { secretIdentifier?: unknown; identityClientId?: unknown } | undefined | null;
-  let secretValue: unknown;
+  let secretValue: string | undefined;
   if (keyVault) {
     if (typeof keyVault.secretIdentifier !== 'string' || !/^https:\/\/[^/]+\/secrets\//i.test(keyVault.secretIdentifier)) {
       throw invalidField('keyVault.secretIdentifier', "'secretIdentifier' must be a Key Vault secret URL (https://<vault>/secrets/<name>).");
@@ -36,7 +36,7 @@ function prepareNamedValue({ request, names, properties, existing }: WriteInput)
     delete stored.value;
   } else {
     delete stored.keyVault;
-    const value = stored.value ?? existing?.hidden?.value;
+    const value = stored.value ?? existing?.secrets?.value;
     if (value === undefined || value === null || value === '') throw invalidField('value', "'value' is required unless 'keyVault' is given.");
     if (typeof value !== 'string' || value.length > 4096) throw invalidField('value', "'value' must be a string of at most 4096 characters.");
     stored.secret = Boolean(stored.secret);
@@ -50,7 +50,7 @@ function prepareNamedValue({ request, names, properties, existing }: WriteInput)
   const oldName = existing?.properties.displayName;
   return {
     properties: stored,
-    hidden: secretValue === undefined ? undefined : { value: secretValue },
+    secrets: secretValue === undefined ? undefined : { value: secretValue },
     afterWrite: () => {
       if (typeof oldName === 'string' && oldName.toLowerCase() !== displayName.toLowerCase()) renameNamedValueReferences(request.service, oldName, displayName);
     },
@@ -67,7 +67,7 @@ export function namedValueBehaviour(): Behaviour {
     actions: {
       listValue: ({ entity }: EntityInput) => {
         if (entity.properties.keyVault) throw new ArmError(400, 'ValidationError', `The emulator cannot resolve the Key Vault secret of named value '${entity.name}'.`);
-        return { status: 200, body: { value: entity.hidden?.value ?? entity.properties.value } };
+        return { status: 200, body: { value: entity.secrets?.value ?? entity.properties.value } };
       },
       refreshSecret: ({ request, entity }: EntityInput) => ({ status: 200, body: { id: `${request.servicePath}/namedValues/${entity.name}`, type: 'Microsoft.ApiManagement/service/namedValues', name: entity.name, properties: entity.properties } }),
     },
@@ -94,19 +94,19 @@ function prepareSubscription({ request, properties, existing }: WriteInput): Pre
   if (stored.state !== undefined && !['suspended', 'active', 'expired', 'submitted', 'rejected', 'cancelled'].includes(String(stored.state))) {
     throw invalidField('state', `'${String(stored.state)}' is not a valid subscription state.`);
   }
-  const primaryKey = (stored.primaryKey as string | undefined) ?? (existing?.hidden?.primaryKey as string | undefined) ?? newKey();
-  const secondaryKey = (stored.secondaryKey as string | undefined) ?? (existing?.hidden?.secondaryKey as string | undefined) ?? newKey();
+  const primaryKey = (stored.primaryKey as string | undefined) ?? existing?.secrets?.primaryKey ?? newKey();
+  const secondaryKey = (stored.secondaryKey as string | undefined) ?? existing?.secrets?.secondaryKey ?? newKey();
   delete stored.primaryKey;
   delete stored.secondaryKey;
   return {
     properties: { state: 'submitted', createdDate: existing?.properties.createdDate ?? new Date().toISOString(), ...stored },
-    hidden: { primaryKey, secondaryKey },
+    secrets: { primaryKey, secondaryKey },
   };
 }
 
 function regenerate(which: 'primaryKey' | 'secondaryKey') {
   return ({ request, entity }: EntityInput) => {
-    request.service.put('subscriptions', entity.name, entity.properties, { ...entity.hidden, [which]: newKey() });
+    request.service.put('subscriptions', entity.name, entity.properties, entity.hidden, { ...entity.secrets, [which]: newKey() });
     return { status: 204 };
   };
 }
@@ -115,7 +115,7 @@ export function subscriptionBehaviour(): Behaviour {
   return {
     prepare: prepareSubscription,
     actions: {
-      listSecrets: ({ entity }: EntityInput) => ({ status: 200, body: { primaryKey: entity.hidden?.primaryKey, secondaryKey: entity.hidden?.secondaryKey } }),
+      listSecrets: ({ entity }: EntityInput) => ({ status: 200, body: { primaryKey: entity.secrets?.primaryKey, secondaryKey: entity.secrets?.secondaryKey } }),
       regeneratePrimaryKey: regenerate('primaryKey'),
       regenerateSecondaryKey: regenerate('secondaryKey'),
     },

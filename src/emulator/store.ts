@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ServiceScope } from '../azure/client';
 import { UserError } from '../diagnostics';
+import { openSealer, type Sealer } from './sealing';
 
 /**
  * The emulator's state: one ServiceState per subscription/resource group/service, each a set of collections
@@ -15,14 +16,21 @@ export interface Entity {
   name: string;
   properties: Record<string, unknown>;
   etag: string;
-  /** What the service keeps but never returns as such (secret values, subscription keys, imported specs). */
+  /** What the service keeps but never returns as such (stored policies in both forms). */
   hidden?: Record<string, unknown>;
+  /** Secret values (named-value secrets, subscription keys): returned only by list actions, persisted encrypted. */
+  secrets?: Record<string, string>;
+}
+
+/** An entity as a state file holds it: secrets sealed (see sealing.ts). */
+interface SerializedEntity extends Omit<Entity, 'secrets'> {
+  sealed?: string;
 }
 
 interface SerializedService {
   scope: ServiceScope;
   etagCounter: number;
-  collections: Record<string, Entity[]>;
+  collections: Record<string, SerializedEntity[]>;
 }
 
 const lower = (text: string): string => text.toLowerCase();
@@ -48,7 +56,7 @@ export class ServiceState {
   }
 
   /** Creates or replaces an entity; its name keeps the case of its first creation. */
-  put(collection: string, name: string, properties: Record<string, unknown>, hidden?: Record<string, unknown>): { entity: Entity; created: boolean } {
+  put(collection: string, name: string, properties: Record<string, unknown>, hidden?: Record<string, unknown>, secrets?: Record<string, string>): { entity: Entity; created: boolean } {
     const key = lower(collection);
     let entities = this.collections.get(key);
     if (!entities) {
@@ -58,6 +66,7 @@ export class ServiceState {
     const existing = entities.get(lower(name));
     const entity: Entity = { name: existing?.name ?? name, properties, etag: this.nextEtag() };
     if (hidden && Object.keys(hidden).length) entity.hidden = hidden;
+    if (secrets && Object.keys(secrets).length) entity.secrets = secrets;
     entities.set(lower(name), entity);
     this.onChange(this);
     return { entity, created: !existing };
@@ -93,16 +102,20 @@ export class ServiceState {
     return bytes.toString('base64');
   }
 
-  serialize(): SerializedService {
-    const collections: Record<string, Entity[]> = {};
-    for (const [key, entities] of this.collections) if (entities.size) collections[key] = [...entities.values()];
+  serialize(sealer: Sealer): SerializedService {
+    const collections: Record<string, SerializedEntity[]> = {};
+    for (const [key, entities] of this.collections) {
+      if (!entities.size) continue;
+      collections[key] = [...entities.values()].map(({ secrets, ...entity }) => (secrets ? { ...entity, sealed: sealer.seal(secrets) } : entity));
+    }
     return { scope: this.scope, etagCounter: this.etagCounter, collections };
   }
 
-  restore(data: SerializedService): void {
+  restore(data: SerializedService, sealer: Sealer, file: string): void {
     this.etagCounter = data.etagCounter;
     for (const [key, entities] of Object.entries(data.collections)) {
-      this.collections.set(key, new Map(entities.map((e) => [lower(e.name), e])));
+      const restored = entities.map(({ sealed, ...entity }): Entity => (sealed === undefined ? entity : { ...entity, secrets: sealer.unseal(sealed, file) }));
+      this.collections.set(key, new Map(restored.map((e) => [lower(e.name), e])));
     }
   }
 }
@@ -134,6 +147,39 @@ function serviceFileName(key: string): string {
  */
 const WRITE_INTERVAL_MS = 100;
 
+const LOCK_FILE = 'emulator.lock';
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Each emulator keeps the whole state in memory and writes it back, so two of them on one directory (a running
+ * `apiops emulator --data DIR` and a command whose target is `{ emulator: DIR }`) would silently overwrite each
+ * other's changes: the second is refused. A lock left by a process that no longer runs is taken over.
+ */
+function acquireLock(dataDir: string): () => void {
+  const file = path.join(dataDir, LOCK_FILE);
+  for (;;) {
+    try {
+      fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      return () => fs.rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
+    if (Number.isInteger(holder) && processAlive(holder)) {
+      throw new UserError(`${dataDir} is in use by another emulator (process ${holder}${holder === process.pid ? ', this one' : ''}); stop it or use another data directory`);
+    }
+    fs.rmSync(file, { force: true });
+  }
+}
+
 export class EmulatorStore {
   private readonly services = new Map<string, ServiceState>();
   private readonly dirty = new Set<ServiceState>();
@@ -145,22 +191,30 @@ export class EmulatorStore {
   private constructor(
     private readonly dataDir: string | undefined,
     private readonly provision: (service: ServiceState) => void,
+    private readonly sealer: Sealer | undefined,
+    private readonly unlock: () => void,
   ) {}
 
   /** Opens a store, loading every service saved in `dataDir` (none when in memory). */
   static open(dataDir: string | undefined, provision: (service: ServiceState) => void): EmulatorStore {
-    const store = new EmulatorStore(dataDir, provision);
-    if (dataDir) {
-      fs.mkdirSync(dataDir, { recursive: true });
+    if (!dataDir) return new EmulatorStore(undefined, provision, undefined, () => undefined);
+    fs.mkdirSync(dataDir, { recursive: true });
+    const unlock = acquireLock(dataDir);
+    try {
+      const sealer = openSealer(dataDir);
+      const store = new EmulatorStore(dataDir, provision, sealer, unlock);
       for (const file of fs.readdirSync(dataDir)) {
         if (!file.endsWith('.json')) continue;
         const data = readServiceFile(path.join(dataDir, file));
         const service = new ServiceState(data.scope, (s) => store.markDirty(s));
-        service.restore(data);
+        service.restore(data, sealer, path.join(dataDir, file));
         store.services.set(serviceKey(data.scope), service);
       }
+      return store;
+    } catch (error) {
+      unlock();
+      throw error;
     }
-    return store;
   }
 
   /** The service at this scope, provisioned (with Azure's built-in entities) on first use. */
@@ -198,7 +252,7 @@ export class EmulatorStore {
       try {
         const handle = await fs.promises.open(temp, 'w', 0o600);
         try {
-          await handle.writeFile(JSON.stringify(service.serialize()));
+          await handle.writeFile(JSON.stringify(service.serialize(this.sealer as Sealer)));
           await handle.sync();
         } finally {
           await handle.close();
@@ -211,8 +265,17 @@ export class EmulatorStore {
     this.lastWrite = Date.now();
   }
 
+  /** Writes every mutation to disk and frees the data directory for another emulator. */
+  async close(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      this.unlock();
+    }
+  }
+
   /** Writes every mutation so far to disk now; rejects if a write failed. */
-  async flush(): Promise<void> {
+  private async flush(): Promise<void> {
     if (this.timer || this.dirty.size) this.startWrite();
     await this.writing;
     if (this.writeError) {

@@ -75,6 +75,33 @@ export function apiDefinition(properties: Properties): ApiDefinition {
   });
 }
 
+const DEFAULT_KEY_NAMES = { header: 'Ocp-Apim-Subscription-Key', query: 'subscription-key' };
+
+/** Whether a setting says anything: empty lists, empty strings, false and null say nothing. */
+function hasEntries(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (value && typeof value === 'object') return Object.values(value).some(hasEntries);
+  return value !== undefined && value !== null && value !== '' && value !== false;
+}
+
+/**
+ * What an API has that the repository format cannot say: it is left out of api.yaml, so extract names it (a
+ * publish from the repository would not set it, and the user should decide what to do about it).
+ */
+export function unrepresentedApiSettings(file: string, properties: Properties): string[] {
+  const notes: string[] = [];
+  const leftOut = (what: string) => notes.push(`${file}: ${what} not managed by apiops (left out)`);
+  if (typeof properties.type === 'string' && properties.type !== 'http') notes.push(`${file}: a ${properties.type} API; apiops manages it as an HTTP API`);
+  if (text(properties.apiVersionSetId)) leftOut('its version set is');
+  const keyNames = properties.subscriptionKeyParameterNames as Properties | undefined;
+  if (keyNames && (keyNames.header !== DEFAULT_KEY_NAMES.header || keyNames.query !== DEFAULT_KEY_NAMES.query)) {
+    leftOut(`its subscription key names (header '${String(keyNames.header)}', query '${String(keyNames.query)}') are`);
+  }
+  if (hasEntries(properties.authenticationSettings)) leftOut('its OAuth 2.0 / OpenID Connect authorization server settings are');
+  for (const field of ['contact', 'license', 'termsOfServiceUrl']) if (hasEntries(properties[field])) leftOut(`its ${field} is`);
+  return notes;
+}
+
 export function productDefinition(properties: Properties, apis: string[], groups: string[]): ProductDefinition {
   const subscriptionRequired = flag(properties.subscriptionRequired);
   return compact({

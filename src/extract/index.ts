@@ -61,21 +61,36 @@ interface Selection {
   products?: string[];
 }
 
-async function readInstance(connection: ApimConnection, selection: Selection | undefined): Promise<LiveIndex> {
-  if (!selection) {
-    const kinds = RESOURCE_TYPES.filter((type) => type.managed).map((type) => type.kind);
-    return new LiveIndex(await readLiveState(connection, { kinds }));
-  }
+/**
+ * A selection read: the selected APIs and products, then the APIs the selected products hold (a product file lists
+ * them, and a repository must define every API it lists), then only the service-level kinds their policies lead to
+ * (named values, backends, fragments). Returns the selection as read (the products' APIs added to `apis`), whose
+ * stale files are removed.
+ */
+async function readSelection(connection: ApimConnection, selection: Selection): Promise<{ resources: LiveResource[]; read: Selection }> {
   const { apis, products } = selection;
   const kinds = [...(apis ? API_KINDS : []), ...(products ? PRODUCT_KINDS : [])];
-  const selected = await readLiveState(connection, { kinds, apis, products });
-  const absent = [...missing('api', apis, selected.resources).map((id) => `API '${id}'`), ...missing('product', products, selected.resources).map((id) => `product '${id}'`)];
+  const selected = (await readLiveState(connection, { kinds, apis, products })).resources;
+  const absent = [...missing('api', apis, selected).map((id) => `API '${id}'`), ...missing('product', products, selected).map((id) => `product '${id}'`)];
   if (absent.length) throw new UserError(`not found on the instance: ${absent.join(', ')}`);
-  // Then only the service-level kinds the selected policies lead to (named values, backends, fragments).
-  const references = policyReferences(selected.resources.filter((resource) => resourceType(resource.ref.kind).policy));
+  const productApis = [...new Set(selected.filter((resource) => resource.ref.kind === 'productApi').map((link) => link.ref.ids[1]))];
+  const more = productApis.filter((id) => !apis?.includes(id)).sort();
+  if (more.length) selected.push(...(await readLiveState(connection, { kinds: API_KINDS, apis: more })).resources);
+  const references = policyReferences(selected.filter((resource) => resourceType(resource.ref.kind).policy));
   const serviceKinds = referencedKinds(references);
   const service = serviceKinds.length ? (await readLiveState(connection, { kinds: serviceKinds })).resources : [];
-  return new LiveIndex({ resources: [...selected.resources, ...selectReferenced(references, service)] });
+  const read = { apis: apis || more.length ? [...(apis ?? []), ...more] : undefined, products };
+  return { resources: [...selected, ...selectReferenced(references, service)], read };
+}
+
+/** The live resources, and what was read when a selection was given (undefined: the whole instance). */
+async function readInstance(connection: ApimConnection, selection: Selection | undefined): Promise<{ live: LiveIndex; read?: Selection }> {
+  if (!selection) {
+    const kinds = RESOURCE_TYPES.filter((type) => type.managed).map((type) => type.kind);
+    return { live: new LiveIndex(await readLiveState(connection, { kinds })) };
+  }
+  const { resources, read } = await readSelection(connection, selection);
+  return { live: new LiveIndex({ resources }), read };
 }
 
 async function exportSpecifications(options: ExtractOptions, pending: PendingSpecification[], warnings: string[]): Promise<Map<string, string>> {
@@ -109,12 +124,13 @@ export async function extractInstance(options: ExtractOptions): Promise<ExtractR
   const reportRead = (): void => options.onProgress?.({ phase: 'read', done: options.connection.requests.total, total: 0 });
   reportRead();
   const ticker = options.onProgress ? setInterval(reportRead, READ_PROGRESS_INTERVAL_MS) : undefined;
-  let live: LiveIndex;
+  let instance: { live: LiveIndex; read?: Selection };
   try {
-    live = await readInstance(options.connection, selection);
+    instance = await readInstance(options.connection, selection);
   } finally {
     clearInterval(ticker);
   }
+  const { live, read } = instance;
   reportRead();
 
   const existing = new ExistingRepository(options.outDir);
@@ -124,7 +140,7 @@ export async function extractInstance(options: ExtractOptions): Promise<ExtractR
   const files = new Map([...layout.files, ...specifications, ...(options.scaffold ? scaffoldFiles(existing, options.scaffold) : [])]);
 
   options.onProgress?.({ phase: 'write', done: 0, total: files.size });
-  const outcome = writeRepository(options.outDir, files, staleFiles(existing, selection, files));
+  const outcome = writeRepository(options.outDir, files, staleFiles(existing, read, files));
   options.onProgress?.({ phase: 'write', done: files.size, total: files.size });
   return {
     ...outcome,

@@ -4,6 +4,7 @@ import { repoPathOf } from '../resources/types';
 import {
   API_SHAPE,
   apiDefinition,
+  unrepresentedApiSettings,
   BACKEND_SHAPE,
   backendDefinition,
   NAMED_VALUE_SHAPE,
@@ -15,7 +16,7 @@ import {
 import type { ExistingRepository } from './existing';
 import type { LiveOperation } from './openapi';
 import type { TemplateContext } from '../policy';
-import { policyFileText } from './policies';
+import { livePolicy, policyFileText } from './policies';
 import { specificationMatches } from './specification';
 import { freshYaml, mergeYaml } from './yaml-files';
 
@@ -71,19 +72,6 @@ export interface RepositoryLayout {
   warnings: string[];
 }
 
-function policyValue(resource: LiveResource | undefined): string | undefined {
-  const value = resource?.properties.value;
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** What an API has that the repository format cannot say (it is left out, so the user should know). */
-function unrepresented(file: string, properties: Record<string, unknown>): string[] {
-  const notes: string[] = [];
-  if (typeof properties.type === 'string' && properties.type !== 'http') notes.push(`${file}: a ${properties.type} API; apiops manages it as an HTTP API`);
-  if (typeof properties.apiVersionSetId === 'string' && properties.apiVersionSetId) notes.push(`${file}: its version set is not managed by apiops (left out)`);
-  return notes;
-}
-
 /**
  * `partial`: only part of the instance was read (a selection), so a backend that was not read may still exist
  * and the repository's own definition of it stands.
@@ -98,10 +86,10 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
     files.set(file, current === undefined ? freshYaml(file, definition, shape) : mergeYaml(file, current, definition, shape));
   };
   const policyFile = (resource: LiveResource | undefined, fragment = false): void => {
-    const value = policyValue(resource);
-    if (!resource || value === undefined) return;
+    const live = resource && livePolicy(resource.properties);
+    if (!resource || !live) return;
     const file = repoPathOf(resource.ref) as string;
-    const result = policyFileText(file, value, fragment, existing.read(file), context);
+    const result = policyFileText(file, live, fragment, existing.read(file), context);
     files.set(file, result.text);
     if (result.warning) warnings.push(result.warning);
   };
@@ -126,7 +114,13 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
 
   const backendUrl = (id: string): unknown => (backendUrls.has(id) || !partial ? backendUrls.get(id) : existing.yamlField(`backends/${id}.yaml`, 'url'));
 
-  for (const resource of live.of('policyFragment')) policyFile(resource, true);
+  for (const resource of live.of('policyFragment')) {
+    policyFile(resource, true);
+    // The repository keeps a fragment as its XML alone.
+    if (typeof resource.properties.description === 'string' && resource.properties.description) {
+      warnings.push(`${repoPathOf(resource.ref)}: its description is not managed by apiops (left out)`);
+    }
+  }
   for (const resource of live.of('globalPolicy')) policyFile(resource);
 
   for (const api of live.of('api')) {
@@ -140,7 +134,7 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
     } else {
       pendingSpecifications.push({ apiId, file: specificationFile, api: api.properties, operations });
     }
-    warnings.push(...unrepresented(apiFile, api.properties));
+    warnings.push(...unrepresentedApiSettings(apiFile, api.properties));
     const definition: Record<string, unknown> = { ...apiDefinition(api.properties) };
     // An API that names a backend keeps doing so while that backend's url is the API's service url.
     const backend = existing.yamlField(apiFile, 'backend');

@@ -23,15 +23,30 @@ function asFragment(value: string): string {
   return /^\s*(<!--[\s\S]*?-->\s*)*<fragment[\s>/]/.test(value) ? value : `<fragment>${value}</fragment>`;
 }
 
-export function parseLivePolicy(value: string, file: string, fragment: boolean): PolicyDocument | undefined {
-  return parsePolicy(fragment ? asFragment(value) : value, file).document;
+/**
+ * A live policy's text and the form it came in. APIM names the format only when `rawxml` was asked for, and
+ * lists (fragments are read by listing) return the escaped `xml` form: read as rawxml, its `&amp;&amp;` and
+ * `&quot;` would stay literal inside expressions and break them.
+ */
+export interface LivePolicy {
+  value: string;
+  form: 'xml' | 'rawxml';
+}
+
+export function livePolicy(properties: Record<string, unknown>): LivePolicy | undefined {
+  const { value, format } = properties;
+  return typeof value === 'string' ? { value, form: format === 'rawxml' ? 'rawxml' : 'xml' } : undefined;
+}
+
+export function parseLivePolicy(live: LivePolicy, file: string, fragment: boolean): PolicyDocument | undefined {
+  return parsePolicy(fragment ? asFragment(live.value) : live.value, file, { form: live.form }).document;
 }
 
 /** The file text for a live policy: the existing file when equivalent, else the pretty form. */
-export function policyFileText(file: string, liveValue: string, fragment: boolean, existingText: string | undefined, context: TemplateContext): PolicyFileResult {
-  const live = parseLivePolicy(liveValue, file, fragment);
+export function policyFileText(file: string, livePolicy: LivePolicy, fragment: boolean, existingText: string | undefined, context: TemplateContext): PolicyFileResult {
+  const live = parseLivePolicy(livePolicy, file, fragment);
   if (!live) {
-    return { text: toLf(liveValue), warning: `${file}: the instance's policy does not parse; written as received` };
+    return { text: toLf(livePolicy.value), warning: `${file}: the instance's policy does not parse; written as received` };
   }
   if (existingText !== undefined && renderedExisting(file, existingText, context, live)) return { text: existingText };
   const text = serializePolicy(live, { form: 'rawxml', style: 'pretty' });

@@ -2,7 +2,7 @@ import type { LiveResource } from '../azure/live-state';
 import type { PolicyDocument } from '../policy/ast';
 import { attributeValue, elementsNamed, findNamedValueReferences } from '../policy';
 import { repoPathOf, type ResourceKind } from '../resources/types';
-import { parseLivePolicy } from './policies';
+import { livePolicy, parseLivePolicy } from './policies';
 
 /**
  * What a selective extraction needs besides the selected APIs and products: the named values, backends and
@@ -10,6 +10,7 @@ import { parseLivePolicy } from './policies';
  * validates on its own.
  */
 
+/** Names are kept lowercased: APIM resolves references to named values, backends and fragments case-insensitively. */
 export interface References {
   /** Named values by displayName, as policies name them. */
   namedValues: Set<string>;
@@ -22,21 +23,21 @@ function emptyReferences(): References {
 }
 
 function collectPolicyReferences(document: PolicyDocument, into: References): void {
-  for (const reference of findNamedValueReferences(document)) into.namedValues.add(reference.name);
+  for (const reference of findNamedValueReferences(document)) into.namedValues.add(reference.name.toLowerCase());
   for (const element of elementsNamed(document.root, 'include-fragment')) {
     const id = attributeValue(element, 'fragment-id');
-    if (id) into.fragments.add(id);
+    if (id) into.fragments.add(id.toLowerCase());
   }
   for (const element of elementsNamed(document.root, 'set-backend-service')) {
     const id = attributeValue(element, 'backend-id');
-    if (id && !id.startsWith('@')) into.backends.add(id);
+    if (id && !id.startsWith('@')) into.backends.add(id.toLowerCase());
   }
 }
 
 function collectLivePolicy(resource: LiveResource, fragment: boolean, into: References): void {
-  const value = resource.properties.value;
-  if (typeof value !== 'string') return;
-  const document = parseLivePolicy(value, repoPathOf(resource.ref) ?? '', fragment);
+  const live = livePolicy(resource.properties);
+  if (!live) return;
+  const document = parseLivePolicy(live, repoPathOf(resource.ref) ?? '', fragment);
   if (document) collectPolicyReferences(document, into);
 }
 
@@ -44,7 +45,7 @@ const REFERENCE_IN_TEXT = /\{\{([A-Za-z0-9._-]+)\}\}/g;
 
 /** Named values a backend's url or credentials name. */
 function collectBackend(resource: LiveResource, into: References): void {
-  for (const match of JSON.stringify(resource.properties).matchAll(REFERENCE_IN_TEXT)) into.namedValues.add(match[1]);
+  for (const match of JSON.stringify(resource.properties).matchAll(REFERENCE_IN_TEXT)) into.namedValues.add(match[1].toLowerCase());
 }
 
 /** What the selected policies name directly. */
@@ -75,7 +76,7 @@ export function selectReferenced(references: References, service: LiveResource[]
   for (let grew = true; grew; ) {
     grew = false;
     for (const fragment of ofKind('policyFragment')) {
-      const [id] = fragment.ref.ids;
+      const id = fragment.ref.ids[0].toLowerCase();
       if (references.fragments.has(id) && !fragments.has(id)) {
         fragments.set(id, fragment);
         collectLivePolicy(fragment, true, references);
@@ -83,11 +84,11 @@ export function selectReferenced(references: References, service: LiveResource[]
       }
     }
   }
-  const backends = ofKind('backend').filter((backend) => references.backends.has(backend.ref.ids[0]));
+  const backends = ofKind('backend').filter((backend) => references.backends.has(backend.ref.ids[0].toLowerCase()));
   for (const backend of backends) collectBackend(backend, references);
   const namedValues = ofKind('namedValue').filter((namedValue) => {
     const displayName = namedValue.properties.displayName;
-    return references.namedValues.has(typeof displayName === 'string' ? displayName : namedValue.ref.ids[0]);
+    return references.namedValues.has((typeof displayName === 'string' ? displayName : namedValue.ref.ids[0]).toLowerCase());
   });
   return [...namedValues, ...backends, ...fragments.values()];
 }

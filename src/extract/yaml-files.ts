@@ -79,31 +79,37 @@ function pairEnd(text: string, pair: Pair): number {
  * stay byte for byte. A file that is not a block mapping is replaced by a fresh one.
  */
 export function mergeYaml(file: string, existingText: string, definition: object, shape: DefinitionShape): string {
-  const document = parseDocument(existingText);
+  // New field text ends with a line break and is spliced in after whole lines: a last line without its own line
+  // break gets one first, or the text appended after it would join it.
+  const source = existingText.endsWith('\n') ? existingText : `${existingText}\n`;
+  const document = parseDocument(source);
   const map = document.contents;
   if (document.errors.length || !isMap(map) || map.flow) return freshYaml(file, definition, shape);
   const existing = (document.toJS() ?? {}) as Record<string, unknown>;
   const fresh = definition as Record<string, unknown>;
   const pairs = new Map(map.items.map((pair) => [String((pair.key as Scalar | null)?.value), pair as Pair]));
   const splices: Splice[] = [];
-  let insertAt = pairs.size ? ((map.items[0].key as Node).range?.[0] ?? 0) : existingText.length;
+  let insertAt = pairs.size ? ((map.items[0].key as Node).range?.[0] ?? 0) : source.length;
   for (const key of shape.fields) {
     const pair = pairs.get(key);
     const changed = !(shape.repositoryOnly.includes(key) && fresh[key] === undefined) && !sameValue(withDefault(shape, key, fresh[key]), withDefault(shape, key, existing[key]));
     if (changed && pair) {
       const start = (pair.key as Node).range?.[0] ?? 0;
-      splices.push({ start, end: pairEnd(existingText, pair), text: fresh[key] === undefined ? '' : keepLineComment(pairText(key, fresh[key]), pair) });
+      splices.push({ start, end: pairEnd(source, pair), text: fresh[key] === undefined ? '' : keepLineComment(pairText(key, fresh[key]), pair) });
     } else if (changed && fresh[key] !== undefined) {
       splices.push({ start: insertAt, end: insertAt, text: pairText(key, fresh[key]) });
     }
-    if (pair) insertAt = pairEnd(existingText, pair);
+    if (pair) insertAt = pairEnd(source, pair);
   }
   if (!splices.length) return existingText;
-  let text = existingText;
-  if (!text.endsWith('\n') && splices.some((splice) => splice.start >= text.length)) text += '\n';
+  // A file checked out with CRLF keeps them: rewritten fields follow the file's line breaks, not only the new lines.
+  const lineBreaks = (fieldText: string): string => (source.includes('\r\n') ? fieldText.replace(/\r?\n/g, '\r\n') : fieldText);
+  let text = source;
   // From the end backwards so earlier offsets stay valid; at one offset, the replaced field before the insertion in front of it.
-  for (const splice of splices.sort((a, b) => b.start - a.start || b.end - a.end)) text = text.slice(0, splice.start) + splice.text + text.slice(splice.end);
-  return text;
+  for (const splice of splices.sort((a, b) => b.start - a.start || b.end - a.end)) text = text.slice(0, splice.start) + lineBreaks(splice.text) + text.slice(splice.end);
+  // The line break added above stays only when something was written after the last line.
+  const lastLineKept = source !== existingText && !splices.some((splice) => splice.end >= source.length);
+  return lastLineKept ? text.slice(0, -1) : text;
 }
 
 /** A one-line field keeps the comment written after it. */

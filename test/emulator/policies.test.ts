@@ -47,6 +47,16 @@ describe('policies as APIM stores them', () => {
     expect(failure.body.error.details[0].message).toMatch(/^An error occurred while parsing EntityName\. Line 5, position \d+\.$/);
   });
 
+  it.each([
+    ['a < in an attribute', '<set-variable name="a" value="@(1 < 2)" />', "'<', hexadecimal value 0x3C, is an invalid attribute character. Line 3, position 35."],
+    ['a " closing an attribute', '<set-variable name="a" value="@("x")" />', "'x' is an unexpected token. Expecting white space. Line 3, position 34."],
+    ['a < in text', '<set-body>@(1 < 2)</set-body>', "Name cannot begin with the ' ' character, hexadecimal value 0x20. Line 3, position 16."],
+  ])('words %s in an xml document as .NET XmlReader does', async (_, statement, message) => {
+    const value = `<policies>\n<inbound>\n${statement}\n</inbound>\n</policies>`;
+    const failure = await raw(h.emulator, 'PUT', 'apis/orders/policies/policy', { properties: { format: 'xml', value } });
+    expect(failure.body.error.details).toEqual([{ code: 'ValidationError', target: 'representation', message }]);
+  });
+
   it('accepts the escaped form as xml and reads the same raw document back', async () => {
     const xmlForm = (await rawGet(h, 'apis/orders/policies/policy')).properties.value;
     const before = (await rawGet(h, 'apis/orders/policies/policy', 'format=rawxml')).properties.value;

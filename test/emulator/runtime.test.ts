@@ -7,9 +7,17 @@ import { connect } from '../../src/azure/client';
 import { startEmulator, type EmulatorStats } from '../../src/emulator';
 import { raw, RG, SCOPE, startHarness, SVC } from './helpers';
 
+const tempDirs: string[] = [];
+
 function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'apiops-emulator-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apiops-emulator-'));
+  tempDirs.push(dir);
+  return dir;
 }
+
+afterEach(() => {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 describe('emulator runtime: faults, latency, statistics, persistence', () => {
   it('injects seeded faults (429 with Retry-After, 500, 503, dropped connections) that the SDK retries without corrupting state', async () => {
@@ -27,27 +35,23 @@ describe('emulator runtime: faults, latency, statistics, persistence', () => {
 
   it('keeps a consistent persisted state under concurrent long-running writes with faults', async () => {
     const dataDir = tempDir();
-    try {
-      const h = await startHarness({ dataDir, faultRate: 0.3, seed: 11, retryAfterSeconds: 0 }, 30);
-      const policy = '<policies><inbound><base /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>';
-      await Promise.all(
-        Array.from({ length: 24 }, async (_, i) => {
-          await h.apim.client.api.beginCreateOrUpdateAndWait(RG, SVC, `api-${i}`, { displayName: `API ${i}`, path: `p${i}` }, { updateIntervalInMs: 1 });
-          await h.apim.client.apiPolicy.createOrUpdate(RG, SVC, `api-${i}`, 'policy', { format: 'rawxml', value: policy });
-        }),
-      );
-      expect(h.emulator.stats().faults).not.toEqual({});
-      await h.emulator.close();
-      const reopened = await startHarness({ dataDir });
-      const apis: string[] = [];
-      for await (const api of reopened.apim.client.api.listByService(RG, SVC)) apis.push(api.name as string);
-      expect(apis.sort()).toEqual(Array.from({ length: 24 }, (_, i) => `api-${i}`).sort());
-      const policies = await Promise.all(apis.map((api) => reopened.apim.client.apiPolicy.listByApi(RG, SVC, api)));
-      expect(policies.every((p) => p.value?.length === 1)).toBe(true);
-      await reopened.emulator.close();
-    } finally {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
+    const h = await startHarness({ dataDir, faultRate: 0.3, seed: 11, retryAfterSeconds: 0 }, 30);
+    const policy = '<policies><inbound><base /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>';
+    await Promise.all(
+      Array.from({ length: 24 }, async (_, i) => {
+        await h.apim.client.api.beginCreateOrUpdateAndWait(RG, SVC, `api-${i}`, { displayName: `API ${i}`, path: `p${i}` }, { updateIntervalInMs: 1 });
+        await h.apim.client.apiPolicy.createOrUpdate(RG, SVC, `api-${i}`, 'policy', { format: 'rawxml', value: policy });
+      }),
+    );
+    expect(h.emulator.stats().faults).not.toEqual({});
+    await h.emulator.close();
+    const reopened = await startHarness({ dataDir });
+    const apis: string[] = [];
+    for await (const api of reopened.apim.client.api.listByService(RG, SVC)) apis.push(api.name as string);
+    expect(apis.sort()).toEqual(Array.from({ length: 24 }, (_, i) => `api-${i}`).sort());
+    const policies = await Promise.all(apis.map((api) => reopened.apim.client.apiPolicy.listByApi(RG, SVC, api)));
+    expect(policies.every((p) => p.value?.length === 1)).toBe(true);
+    await reopened.emulator.close();
   });
 
   it('sends Retry-After on injected 429s and repeats the same fault sequence for the same seed', async () => {
@@ -98,48 +102,70 @@ describe('emulator runtime: faults, latency, statistics, persistence', () => {
 
   it('persists state (secrets and policies included) atomically in its data directory, under concurrent writes', async () => {
     const dataDir = tempDir();
-    try {
-      const first = await startHarness({ dataDir });
-      await first.apim.client.namedValue.beginCreateOrUpdateAndWait(RG, SVC, 'key', { displayName: 'key', value: 'hidden', secret: true });
-      await Promise.all(Array.from({ length: 120 }, (_, i) => first.apim.client.tag.createOrUpdate(RG, SVC, `tag-${i}`, { displayName: `tag ${i}` })));
-      await first.apim.client.policy.createOrUpdate(RG, SVC, 'policy', { format: 'rawxml', value: '<policies><inbound><set-header name="k" exists-action="override"><value>{{key}}</value></set-header></inbound><backend><forward-request /></backend><outbound /><on-error /></policies>' });
-      await first.emulator.close();
-      expect(fs.readdirSync(dataDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const first = await startHarness({ dataDir });
+    await first.apim.client.namedValue.beginCreateOrUpdateAndWait(RG, SVC, 'key', { displayName: 'key', value: 'nv-secret-Zq81', secret: true });
+    await first.apim.client.subscription.createOrUpdate(RG, SVC, 'sub', { scope: '/apis', displayName: 'All APIs' });
+    const keys = await first.apim.client.subscription.listSecrets(RG, SVC, 'sub');
+    await Promise.all(Array.from({ length: 120 }, (_, i) => first.apim.client.tag.createOrUpdate(RG, SVC, `tag-${i}`, { displayName: `tag ${i}` })));
+    await first.apim.client.policy.createOrUpdate(RG, SVC, 'policy', { format: 'rawxml', value: '<policies><inbound><set-header name="k" exists-action="override"><value>{{key}}</value></set-header></inbound><backend><forward-request /></backend><outbound /><on-error /></policies>' });
+    await first.emulator.close();
+    expect(fs.readdirSync(dataDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    // Secrets are persisted encrypted: no state file holds a secret value in plain text.
+    const persisted = fs.readdirSync(dataDir).map((f) => fs.readFileSync(path.join(dataDir, f), 'utf8')).join('\n');
+    for (const secret of ['nv-secret-Zq81', keys.primaryKey as string, keys.secondaryKey as string]) expect(persisted).not.toContain(secret);
 
-      const second = await startHarness({ dataDir });
-      const tags = [];
-      for await (const t of second.apim.client.tag.listByService(RG, SVC)) tags.push(t.name);
-      expect(tags).toHaveLength(120);
-      expect((await second.apim.client.namedValue.listValue(RG, SVC, 'key')).value).toBe('hidden');
-      const policy = await raw(second.emulator, 'GET', 'policies/policy', undefined, {}, 'api-version=2024-05-01&format=rawxml');
-      expect(policy.body.properties.value).toContain('{{key}}');
-      const etag = (await second.apim.client.tag.get(RG, SVC, 'tag-1')).eTag;
-      await second.apim.client.tag.createOrUpdate(RG, SVC, 'tag-new', { displayName: 'new' });
-      expect((await second.apim.client.tag.get(RG, SVC, 'tag-new')).eTag).not.toBe(etag);
-      await second.emulator.close();
-    } finally {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
+    const second = await startHarness({ dataDir });
+    const tags = [];
+    for await (const t of second.apim.client.tag.listByService(RG, SVC)) tags.push(t.name);
+    expect(tags).toHaveLength(120);
+    expect((await second.apim.client.namedValue.listValue(RG, SVC, 'key')).value).toBe('nv-secret-Zq81');
+    expect(await second.apim.client.subscription.listSecrets(RG, SVC, 'sub')).toMatchObject({ primaryKey: keys.primaryKey, secondaryKey: keys.secondaryKey });
+    const policy = await raw(second.emulator, 'GET', 'policies/policy', undefined, {}, 'api-version=2024-05-01&format=rawxml');
+    expect(policy.body.properties.value).toContain('{{key}}');
+    const etag = (await second.apim.client.tag.get(RG, SVC, 'tag-1')).eTag;
+    await second.apim.client.tag.createOrUpdate(RG, SVC, 'tag-new', { displayName: 'new' });
+    expect((await second.apim.client.tag.get(RG, SVC, 'tag-new')).eTag).not.toBe(etag);
+    await second.emulator.close();
   });
 });
 
 describe('emulator state directory', () => {
   it('ignores a temp file a crash left behind and names a damaged state file', async () => {
     const dataDir = tempDir();
-    try {
-      const first = await startHarness({ dataDir });
-      await first.apim.client.tag.createOrUpdate(RG, SVC, 'kept', { displayName: 'kept' });
-      await first.emulator.close();
-      const [stateFile] = fs.readdirSync(dataDir);
-      fs.writeFileSync(path.join(dataDir, `${stateFile}.999.tmp`), '{"scope": {"subscr');
-      const second = await startHarness({ dataDir });
-      expect((await second.apim.client.tag.get(RG, SVC, 'kept')).displayName).toBe('kept');
-      await second.emulator.close();
-      fs.writeFileSync(path.join(dataDir, stateFile), '{"scope": {"subscr');
-      await expect(startEmulator({ dataDir })).rejects.toThrow(`${path.join(dataDir, stateFile)}: not a readable emulator state file`);
-    } finally {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
+    const first = await startHarness({ dataDir });
+    await first.apim.client.tag.createOrUpdate(RG, SVC, 'kept', { displayName: 'kept' });
+    await first.emulator.close();
+    const [stateFile] = fs.readdirSync(dataDir).filter((f) => f.endsWith('.json'));
+    fs.writeFileSync(path.join(dataDir, `${stateFile}.999.tmp`), '{"scope": {"subscr');
+    const second = await startHarness({ dataDir });
+    expect((await second.apim.client.tag.get(RG, SVC, 'kept')).displayName).toBe('kept');
+    await second.emulator.close();
+    fs.writeFileSync(path.join(dataDir, stateFile), '{"scope": {"subscr');
+    await expect(startEmulator({ dataDir })).rejects.toThrow(`${path.join(dataDir, stateFile)}: not a readable emulator state file`);
+  });
+
+  it('refuses a second emulator on a directory in use, and takes over a lock its process left behind', async () => {
+    const dataDir = tempDir();
+    const first = await startHarness({ dataDir });
+    await expect(startEmulator({ dataDir })).rejects.toThrow(`${dataDir} is in use by another emulator (process ${process.pid}, this one)`);
+    await first.apim.client.tag.createOrUpdate(RG, SVC, 'kept', { displayName: 'kept' });
+    await first.emulator.close();
+    // A process that died without closing: no process has the largest pid.
+    fs.writeFileSync(path.join(dataDir, 'emulator.lock'), '2147483647\n');
+    const second = await startHarness({ dataDir });
+    expect((await second.apim.client.tag.get(RG, SVC, 'kept')).displayName).toBe('kept');
+    await second.emulator.close();
+    expect(fs.existsSync(path.join(dataDir, 'emulator.lock'))).toBe(false);
+  });
+
+  it('names a state file whose secrets its key cannot decrypt', async () => {
+    const dataDir = tempDir();
+    const first = await startHarness({ dataDir });
+    await first.apim.client.namedValue.beginCreateOrUpdateAndWait(RG, SVC, 'key', { displayName: 'key', value: 'v', secret: true });
+    await first.emulator.close();
+    fs.rmSync(path.join(dataDir, 'secrets.key'));
+    const [stateFile] = fs.readdirSync(dataDir).filter((f) => f.endsWith('.json'));
+    await expect(startEmulator({ dataDir })).rejects.toThrow(`${path.join(dataDir, stateFile)}: its secrets cannot be decrypted with ${path.join(dataDir, 'secrets.key')}`);
   });
 });
 
@@ -163,24 +189,20 @@ describe('apiops emulator command', () => {
 
   it('serves until SIGTERM, printing its URL, and keeps state in --data', async () => {
     const dataDir = tempDir();
-    try {
-      const io = captureIO();
-      const exit = main(['emulator', '--port', '0', '--data', dataDir, '--latency', '1', '--fault-rate', '0', '--seed', '5'], io);
-      const deadline = Date.now() + 5000;
-      while (!/listening on (http:\/\/\S+)/.test(io.out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-      const url = /listening on (http:\/\/\S+)/.exec(io.out)?.[1] as string;
-      const apim = connect(SCOPE, { endpoint: url, maxRetries: 0 });
-      await apim.client.product.createOrUpdate(RG, SVC, 'cli-product', { displayName: 'From the CLI' });
-      process.emit('SIGTERM');
-      expect(await exit).toBe(0);
-      expect(io.out).toContain('stopped (SIGTERM)');
-      const reopened = await startEmulator({ dataDir });
-      const again = connect(SCOPE, { endpoint: reopened.url, maxRetries: 0 });
-      expect((await again.client.product.get(RG, SVC, 'cli-product')).displayName).toBe('From the CLI');
-      await reopened.close();
-    } finally {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
+    const io = captureIO();
+    const exit = main(['emulator', '--port', '0', '--data', dataDir, '--latency', '1', '--fault-rate', '0', '--seed', '5'], io);
+    const deadline = Date.now() + 5000;
+    while (!/listening on (http:\/\/\S+)/.test(io.out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const url = /listening on (http:\/\/\S+)/.exec(io.out)?.[1] as string;
+    const apim = connect(SCOPE, { endpoint: url, maxRetries: 0 });
+    await apim.client.product.createOrUpdate(RG, SVC, 'cli-product', { displayName: 'From the CLI' });
+    process.emit('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(io.out).toContain('stopped (SIGTERM)');
+    const reopened = await startEmulator({ dataDir });
+    const again = connect(SCOPE, { endpoint: reopened.url, maxRetries: 0 });
+    expect((await again.client.product.get(RG, SVC, 'cli-product')).displayName).toBe('From the CLI');
+    await reopened.close();
   });
 
   it('refuses out-of-range options with a clear error', async () => {

@@ -1,4 +1,4 @@
-import { apiDefinition, backendDefinition, namedValueDefinition, productDefinition, suggestedEnvVar } from '../../src/extract/definitions';
+import { apiDefinition, backendDefinition, namedValueDefinition, productDefinition, suggestedEnvVar, unrepresentedApiSettings } from '../../src/extract/definitions';
 import { openApiFromOperations } from '../../src/extract/openapi';
 import { repositorySpecification, specificationText } from '../../src/extract/specification';
 
@@ -7,6 +7,33 @@ describe('live properties → repository definitions', () => {
     expect(suggestedEnvVar('partner-api-key')).toBe('PARTNER_API_KEY');
     expect(suggestedEnvVar('storageAccount.key')).toBe('STORAGE_ACCOUNT_KEY');
     expect(suggestedEnvVar('1st-key')).toBe('NV_1ST_KEY');
+  });
+
+  it('names the API settings the repository format cannot hold, and stays quiet about defaults', () => {
+    const defaults = {
+      type: 'http',
+      subscriptionKeyParameterNames: { header: 'Ocp-Apim-Subscription-Key', query: 'subscription-key' },
+      authenticationSettings: { oAuth2AuthenticationSettings: [], openidAuthenticationSettings: [] },
+      contact: null,
+    };
+    expect(unrepresentedApiSettings('apis/a/api.yaml', defaults)).toEqual([]);
+    expect(
+      unrepresentedApiSettings('apis/a/api.yaml', {
+        type: 'soap',
+        apiVersionSetId: '/apiVersionSets/v',
+        subscriptionKeyParameterNames: { header: 'X-Key', query: 'key' },
+        authenticationSettings: { openidAuthenticationSettings: [{ openidProviderId: 'entra' }] },
+        contact: { name: 'Platform team' },
+        termsOfServiceUrl: 'https://contoso.com/terms',
+      }),
+    ).toEqual([
+      'apis/a/api.yaml: a soap API; apiops manages it as an HTTP API',
+      'apis/a/api.yaml: its version set is not managed by apiops (left out)',
+      "apis/a/api.yaml: its subscription key names (header 'X-Key', query 'key') are not managed by apiops (left out)",
+      'apis/a/api.yaml: its OAuth 2.0 / OpenID Connect authorization server settings are not managed by apiops (left out)',
+      'apis/a/api.yaml: its contact is not managed by apiops (left out)',
+      'apis/a/api.yaml: its termsOfServiceUrl is not managed by apiops (left out)',
+    ]);
   });
 
   it('never carries a secret value', () => {

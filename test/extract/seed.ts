@@ -15,6 +15,8 @@ export const SEED_SECRET_VALUE = 'fk-Q2x9V7mL3pR8tZ4wN6';
 export const SEED_BACKEND = 'functions';
 export const SEED_FRAGMENT = 'forward-with-identity';
 export const SEED_PRODUCT = 'partners';
+/** A raw policy expression in the fragment, as the extracted file must keep it. */
+export const SEED_FRAGMENT_EXPRESSION = '<set-variable name="traced" value="@(context.Request.Headers.GetValueOrDefault("x-trace", "") != "" && context.Request.Body == null)" />';
 
 export function seedApiId(index: number): string {
   return `api-${String(index).padStart(4, '0')}`;
@@ -50,7 +52,8 @@ export async function seedInstance(c: ApimConnection, apiCount: number, operatio
   });
   await putResource(c, { kind: 'policyFragment', ids: [SEED_FRAGMENT] }, {
     format: 'rawxml',
-    value: `<fragment><set-backend-service backend-id="${SEED_BACKEND}" /><authentication-managed-identity resource="{{${SEED_NAMED_VALUE}}}" /></fragment>`,
+    // The expression's `"`, `<` and `&&` come back escaped when fragments are listed (in the xml form).
+    value: `<fragment><set-backend-service backend-id="${SEED_BACKEND}" /><authentication-managed-identity resource="{{${SEED_NAMED_VALUE}}}" />${SEED_FRAGMENT_EXPRESSION}</fragment>`,
   });
   await Promise.all(
     Array.from({ length: apiCount }, async (_, index) => {

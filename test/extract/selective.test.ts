@@ -3,12 +3,13 @@ import * as path from 'path';
 import { connect, type ApimConnection } from '../../src/azure/client';
 import { readLiveState } from '../../src/azure/read';
 import { UserError } from '../../src/diagnostics';
+import { loadRepository } from '../../src/repo';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { extractInstance } from '../../src/extract';
 import { openApiFromOperations } from '../../src/extract/openapi';
 import { specificationMatches, specificationText } from '../../src/extract/specification';
 import { snapshot, TemporaryDirs } from './files';
-import { SEED_BACKEND, SEED_FRAGMENT, SEED_NAMED_VALUE, SEED_PRODUCT, SEED_SECRET, seedApiId, seedInstance } from './seed';
+import { SEED_BACKEND, SEED_FRAGMENT, SEED_FRAGMENT_EXPRESSION, SEED_NAMED_VALUE, SEED_PRODUCT, SEED_SECRET, seedApiId, seedInstance } from './seed';
 
 /** Selective extraction against the emulator through the real SDK: what it reads, what it writes. */
 
@@ -44,11 +45,26 @@ afterAll(async () => {
   temporary.removeAll();
 });
 
-async function extractOne(instance: Instance, selection: { apis?: string[]; products?: string[] }): Promise<{ requests: number; files: string[] }> {
+async function extractOne(instance: Instance, selection: { apis?: string[]; products?: string[] }): Promise<{ requests: number; files: string[]; texts: Map<string, string>; outDir: string }> {
   const connection = instance.connect();
   const outDir = tempDir();
   await extractInstance({ connection, outDir, template: TEMPLATE, ...selection });
-  return { requests: connection.requests.total, files: [...snapshot(outDir).keys()] };
+  const texts = snapshot(outDir);
+  return { requests: connection.requests.total, files: [...texts.keys()], texts, outDir };
+}
+
+/** What extracting one seeded API writes: the API, and the fragment, backend and named values its policy reaches. */
+function filesOfSeededApi(index: number): string[] {
+  const api = `apis/${seedApiId(index)}`;
+  return [
+    `${api}/api.yaml`,
+    `${api}/openapi.yaml`,
+    `${api}/policy.xml`,
+    `backends/${SEED_BACKEND}.yaml`,
+    `named-values/${SEED_NAMED_VALUE}.yaml`,
+    `named-values/${SEED_SECRET}.yaml`,
+    `policies/fragments/${SEED_FRAGMENT}.xml`,
+  ];
 }
 
 describe('selective extraction', () => {
@@ -61,24 +77,19 @@ describe('selective extraction', () => {
   });
 
   it('writes the selected API and only the fragments, backends and named values its policies reach', async () => {
-    const { files } = await extractOne(large, { apis: [seedApiId(3)] });
-    const api = `apis/${seedApiId(3)}`;
-    expect(files).toEqual([
-      `${api}/api.yaml`,
-      `${api}/openapi.yaml`,
-      `${api}/policy.xml`,
-      `backends/${SEED_BACKEND}.yaml`,
-      `named-values/${SEED_NAMED_VALUE}.yaml`,
-      `named-values/${SEED_SECRET}.yaml`,
-      `policies/fragments/${SEED_FRAGMENT}.xml`,
-    ]);
+    const { files, texts } = await extractOne(large, { apis: [seedApiId(3)] });
+    expect(files).toEqual(filesOfSeededApi(3));
+    // Fragments are listed in the escaped xml form: the file holds the expression as written.
+    expect(texts.get(`policies/fragments/${SEED_FRAGMENT}.xml`)).toContain(`    ${SEED_FRAGMENT_EXPRESSION}\n`);
   });
 
-  it('selects products by id, with their API lists', async () => {
+  it('selects products by id, with their API lists and the APIs they hold, so the repository validates on its own', async () => {
     const fromSmall = await extractOne(small, { products: [SEED_PRODUCT] });
     const fromLarge = await extractOne(large, { products: [SEED_PRODUCT] });
     expect(fromLarge.requests).toBe(fromSmall.requests);
-    expect(fromLarge.files).toEqual([`products/${SEED_PRODUCT}/product.yaml`]);
+    expect(fromLarge.files).toEqual([...filesOfSeededApi(0), `products/${SEED_PRODUCT}/product.yaml`]);
+    fs.writeFileSync(path.join(fromLarge.outDir, 'apiops.config.yaml'), 'environments:\n  test:\n    target: { emulator: .apiops/local }\n');
+    expect(loadRepository(fromLarge.outDir).findings).toEqual([]);
     const outDir = tempDir();
     await extractInstance({ connection: large.connect(), outDir, template: TEMPLATE, products: [SEED_PRODUCT] });
     expect(fs.readFileSync(path.join(outDir, `products/${SEED_PRODUCT}/product.yaml`), 'utf8')).toBe(

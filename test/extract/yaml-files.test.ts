@@ -73,6 +73,19 @@ describe('repository YAML files', () => {
     expect(merged).toBe('displayName: O\npath: o\n');
   });
 
+  it('starts appended fields on a line of their own in a file whose last line has no line break', () => {
+    expect(mergeYaml('products/p/product.yaml', 'displayName: P\ntier: developer', { displayName: 'P', apis: ['x'] }, PRODUCT_SHAPE)).toBe(
+      'displayName: P\ntier: developer\napis:\n  - x\n',
+    );
+    expect(mergeYaml('products/p/product.yaml', 'displayName: P # c', { displayName: 'P' }, PRODUCT_SHAPE)).toBe('displayName: P # c');
+  });
+
+  it('keeps the CRLF line breaks of a file checked out with them', () => {
+    expect(mergeYaml('products/p/product.yaml', 'displayName: P # c\r\ntier: developer\r\napis:\r\n  - a\r\n', { displayName: 'Q', apis: ['a', 'b'] }, PRODUCT_SHAPE)).toBe(
+      'displayName: Q # c\r\ntier: developer\r\napis:\r\n  - a\r\n  - b\r\n',
+    );
+  });
+
   it('replaces a file that is not a mapping', () => {
     expect(mergeYaml('apis/o/api.yaml', '- not a map\n', { displayName: 'O', path: 'o' }, API_SHAPE)).toBe(
       '# yaml-language-server: $schema=../../schemas/api.schema.json\ndisplayName: O\npath: o\n',

@@ -68,7 +68,7 @@ export const extractCommand: ApiopsCommand<ExtractArgs> = {
       .option('env', { type: 'string', describe: 'Environment whose target is read (default: the first)' })
       .option('out', { type: 'string', describe: 'Repository to write (default: the repository itself)' })
       .option('api', { type: 'string', array: true, describe: 'Extract only these APIs (ids)' })
-      .option('product', { type: 'string', array: true, describe: 'Extract only these products (ids)' })
+      .option('product', { type: 'string', array: true, describe: 'Extract only these products (ids), with the APIs they hold' })
       .option('concurrency', { type: 'number', default: 8, describe: 'Requests in flight at once' })
       .example('$0 extract --env dev', 'Update the repository from the dev instance')
       .example('$0 extract --env dev --out ../adopted --api orders', 'One API (and what its policies use) into another folder'),
