@@ -5,6 +5,7 @@ import type { DesiredResource, DesiredState } from '../render/desired';
 import { displayId, resourceType } from '../resources/types';
 import { refKey, type Plan, type PlannedChange } from '../plan/plan';
 import { changeDependencies } from './dependencies';
+import { namedValueRenames, resolveConflict, type NamedValueRename } from './conflicts';
 
 /**
  * Applying a plan. Every change starts as soon as what it waits for is done (the connection bounds the requests
@@ -51,19 +52,49 @@ function bodyFor(change: PlannedChange, desired: DesiredResource | undefined): R
   return desired.properties;
 }
 
+const ALREADY_DONE_NOTE = 'already up to date: it changed meanwhile to what the repository has';
 const PLACEHOLDER_NOTE = 'created with a random placeholder value: set its valueFromEnv variable and re-publish to set the real one';
+
+/**
+ * An update with If-Match on the ETag the plan saw. A 412 that is not someone else's edit (see ./conflicts) completes
+ * the update, or finds it already done, rather than failing it.
+ */
+async function update(
+  c: ApimConnection,
+  change: PlannedChange,
+  desired: DesiredResource,
+  body: Record<string, unknown>,
+  renames: NamedValueRename[],
+): Promise<string | undefined> {
+  try {
+    await putResource(c, change.ref, body, change.etag);
+    return undefined;
+  } catch (error) {
+    const resolution = failureStatus(error) === 412 ? await resolveConflict(c, change, desired, renames) : undefined;
+    if (!resolution) throw error;
+    if (!resolution.write) return ALREADY_DONE_NOTE;
+    await putResource(c, change.ref, body, resolution.etag);
+    return undefined;
+  }
+}
 
 /**
  * Carries out one change; resolves to a note for the user, if any. A secret named value whose value is not
  * available here is patched without its value when it exists; a new one cannot be created on Azure without it,
  * but on a local emulator it gets a random placeholder so that the policies naming it can be published.
  */
-async function perform(c: ApimConnection, change: PlannedChange, desired: DesiredResource | undefined): Promise<string | undefined> {
+async function perform(
+  c: ApimConnection,
+  change: PlannedChange,
+  desired: DesiredResource | undefined,
+  renames: NamedValueRename[],
+): Promise<string | undefined> {
   if (change.action === 'delete') return deleteResource(c, change.ref, change.etag).then(() => undefined);
   const body = bodyFor(change, desired);
   if (desired?.valueUnavailable && change.action === 'update') {
+    // A PATCH keeps what it does not name: tags the repository no longer lists are cleared explicitly.
     const { value: _unavailable, ...rest } = body;
-    await patchResource(c, change.ref, rest, change.etag ?? '*');
+    await patchResource(c, change.ref, { ...rest, tags: rest.tags ?? [] }, change.etag ?? '*');
     return undefined;
   }
   if (desired?.valueUnavailable) {
@@ -73,7 +104,8 @@ async function perform(c: ApimConnection, change: PlannedChange, desired: Desire
     await putResource(c, change.ref, { ...body, value: randomBytes(24).toString('base64url') });
     return PLACEHOLDER_NOTE;
   }
-  await putResource(c, change.ref, body, change.action === 'update' ? change.etag : undefined);
+  if (change.action === 'update' && desired) return update(c, change, desired, body, renames);
+  await putResource(c, change.ref, body);
   return undefined;
 }
 
@@ -95,6 +127,7 @@ function carrierOf(change: PlannedChange): string | undefined {
 export async function applyPlan(c: ApimConnection, plan: Plan, desired: DesiredState, options: ApplyOptions): Promise<ApplyResult> {
   const desiredByKey = new Map(desired.resources.map((r) => [refKey(r.ref), r]));
   const dependencies = changeDependencies(plan.changes, desired);
+  const renames = namedValueRenames(plan);
   const settled = new Map<string, Promise<ChangeOutcome>>();
   const outcomes: ChangeOutcome[] = [];
   const total = plan.changes.length;
@@ -120,7 +153,7 @@ export async function applyPlan(c: ApimConnection, plan: Plan, desired: DesiredS
       return settle({ change, outcome: 'skipped', reason: `${blocker.change.kind} ${displayId(blocker.change.ref)} was not applied` });
     }
     try {
-      const note = await perform(c, change, desiredByKey.get(refKey(change.ref)));
+      const note = await perform(c, change, desiredByKey.get(refKey(change.ref)), renames);
       return settle({ change, outcome: 'applied', ...(note ? { note } : {}) });
     } catch (error) {
       return settle({ change, outcome: 'failed', ...describeFailure(error) });

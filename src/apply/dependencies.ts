@@ -69,20 +69,28 @@ export function changeDependencies(changes: PlannedChange[], desired: DesiredSta
   );
   const dependents = dependentKinds();
   const writeKeysByKind = new Map<ResourceKind, string[]>();
-  const deleteKeysByKind = new Map<ResourceKind, string[]>();
+  const deletesByKind = new Map<ResourceKind, PlannedChange[]>();
   for (const change of changes) {
-    // A delete carried out by its ancestor's delete makes no request; waiting on it would wait on that ancestor.
-    if (change.deletedWith) continue;
-    const byKind = change.action === 'delete' ? deleteKeysByKind : writeKeysByKind;
-    byKind.set(change.kind, [...(byKind.get(change.kind) ?? []), refKey(change.ref)]);
+    if (change.action === 'delete') deletesByKind.set(change.kind, [...(deletesByKind.get(change.kind) ?? []), change]);
+    else writeKeysByKind.set(change.kind, [...(writeKeysByKind.get(change.kind) ?? []), refKey(change.ref)]);
   }
+  /**
+   * The deletes of `kind` that a delete of `deleting` waits for. One carried out by its ancestor's delete settles
+   * when that ancestor is gone — which is what to wait for (a fragment is in use until the API whose policy
+   * includes it is deleted) — unless that ancestor's delete itself waits for deletes of `deleting` (another API's
+   * policy goes with that API: two API deletes must not wait for each other).
+   */
+  const deleteKeysOf = (kind: ResourceKind, deleting: ResourceKind): string[] =>
+    (deletesByKind.get(kind) ?? [])
+      .filter(({ deletedWith }) => !deletedWith || (deletedWith.kind !== deleting && !dependents.get(deletedWith.kind)?.has(deleting)))
+      .map((change) => refKey(change.ref));
   const allWrites = [...writeKeysByKind.values()].flat();
   const result = new Map<PlannedChange, ChangeDependencies>();
   for (const change of changes) {
     const after = new Set<string>();
     if (change.action === 'delete') {
       allWrites.forEach((k) => after.add(k));
-      for (const kind of dependents.get(change.kind) ?? []) (deleteKeysByKind.get(kind) ?? []).forEach((k) => after.add(k));
+      for (const kind of dependents.get(change.kind) ?? []) deleteKeysOf(kind, change.kind).forEach((k) => after.add(k));
     } else {
       ancestors(change.ref).forEach((a) => after.add(refKey(a)));
       // A named value write may make the service rewrite and re-validate every policy naming it (a displayName

@@ -66,7 +66,8 @@ export function outcomeLine(outcome: ChangeOutcome, style: Style): string {
     case 'applied':
       return `${style.green(PAST[change.action])} ${what}${outcome.note ? ` (${outcome.note})` : ''}`;
     case 'failed':
-      return `${style.red('failed')} to ${change.action} ${what}: ${outcome.reason}`;
+      // The service's complaint (e.g. "Error in element 'set-backend-service' on line 4") is about a repository file.
+      return `${style.red('failed')} to ${change.action} ${what}${change.source ? ` (${change.source.file})` : ''}: ${outcome.reason}`;
     case 'skipped':
       return `${style.yellow('skipped')} ${change.action} ${what}: ${outcome.reason}`;
     case 'not-pruned':

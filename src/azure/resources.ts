@@ -180,7 +180,9 @@ const KIND_ACCESS: Partial<Record<ResourceKind, KindAccess>> = {
     put: async (c, [productId], p, ifMatch) => {
       await c.client.product.createOrUpdate(rg(c), svc(c), productId, toSdk('product', p), { ifMatch });
     },
-    remove: (c, [productId], ifMatch) => c.client.product.delete(rg(c), svc(c), productId, ifMatch),
+    // A product the repository no longer has goes with its subscriptions (they are not managed here and cannot
+    // outlive it); without the flag the service refuses to delete a product anyone subscribes to.
+    remove: (c, [productId], ifMatch) => c.client.product.delete(rg(c), svc(c), productId, ifMatch, { deleteSubscriptions: true }),
   },
   productApi: {
     list: (c, [productId]) => listRaw((o) => c.client.productApi.listByProduct(rg(c), svc(c), productId, o)),

@@ -19,6 +19,27 @@ export interface FieldChange {
   sensitive?: boolean;
 }
 
+/**
+ * Fields the repository format owns but may leave out. A PUT without one clears it, so a file leaving it out means
+ * "none", not "not managed here": otherwise removing a description or a subscription limit would show no change,
+ * or be cleared unannounced by a PUT made for another field. (Not an API's description or serviceUrl: left out, the
+ * specification import fills them in from the document's info and servers.)
+ */
+const CLEARED_WHEN_ABSENT: Partial<Record<ResourceKind, string[]>> = {
+  namedValue: ['tags'],
+  backend: ['description', 'title'],
+  api: ['apiVersion'],
+  apiOperation: ['description'],
+  product: ['description', 'subscriptionsLimit'],
+};
+
+/** The fields a resource's write sets, with the ones the repository leaves out as null (compared as empty). */
+function wantedFields(desired: DesiredResource): Record<string, unknown> {
+  const wanted = { ...desired.properties };
+  for (const field of CLEARED_WHEN_ABSENT[desired.ref.kind] ?? []) wanted[field] ??= null;
+  return wanted;
+}
+
 /** Fields publish sends but the service never returns (an API's specification import). */
 const WRITE_ONLY: Partial<Record<ResourceKind, string[]>> = { api: ['format', 'value'] };
 
@@ -45,6 +66,16 @@ function valueMatches(desired: unknown, live: unknown): boolean {
     return Object.entries(desired as Record<string, unknown>).every(([k, v]) => valueMatches(v, liveObject[k]));
   }
   return desired === live;
+}
+
+/** Lists whose order carries no meaning (the service may return them in its own order). */
+const UNORDERED_FIELDS = new Set(['protocols', 'tags']);
+
+function fieldMatches(field: string, desired: unknown, live: unknown): boolean {
+  if (UNORDERED_FIELDS.has(field) && Array.isArray(desired) && Array.isArray(live)) {
+    return valueMatches([...desired].sort(), [...live].sort());
+  }
+  return valueMatches(desired, live);
 }
 
 /** A live policy document parsed in the form the service returned it in (rawxml only when asked for). */
@@ -85,14 +116,15 @@ export function changedFields(desired: DesiredResource, live: LiveResource, labe
   if (desired.valueUnavailable) skip.add('value');
   const fields: FieldChange[] = [];
   const secret = isSecretNamedValue(desired, live);
-  for (const [field, after] of Object.entries(desired.properties)) {
-    if (skip.has(field) || valueMatches(after, live.properties[field])) continue;
+  for (const [field, after] of Object.entries(wantedFields(desired))) {
+    if (skip.has(field) || fieldMatches(field, after, live.properties[field])) continue;
     if (secret && field === 'value') fields.push({ field, sensitive: true });
-    else fields.push({ field, before: live.properties[field], after });
+    else fields.push({ field, before: live.properties[field], after: after ?? undefined });
   }
   if (!type.policy) return { fields };
   const policy = comparePolicies(desired, live, label);
-  if (policy.changed) fields.push({ field: 'value' });
+  // The text planned against, kept so publish can tell the service's own rewrite of it from someone's edit.
+  if (policy.changed) fields.push({ field: 'value', before: live.properties.value });
   return { fields, policyDiff: policy.changed ? policy.diff : undefined };
 }
 

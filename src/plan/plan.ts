@@ -53,11 +53,13 @@ export interface PlanSummary {
 /** The pseudo-field an API update names when its operations differ from its specification's. */
 export const SPECIFICATION_FIELD = 'specification';
 
+const ADMINISTRATORS = 'administrators';
+
 /** APIM's own resources, never deleted unless the repository names them (keyed by the key that names them). */
 const BUILT_IN_IDS: Record<string, { kind: ResourceKind; ids: string[] }> = {
   apiId: { kind: 'api', ids: ['echo-api'] },
   productId: { kind: 'product', ids: ['starter', 'unlimited'] },
-  groupId: { kind: 'group', ids: ['administrators', 'developers', 'guests'] },
+  groupId: { kind: 'group', ids: [ADMINISTRATORS, 'developers', 'guests'] },
   sid: { kind: 'subscription', ids: ['master'] },
 };
 
@@ -74,11 +76,18 @@ function isUnnamedBuiltIn(ref: ResourceRef, named: Set<string>): boolean {
   // Every instance has a service-wide policy (APIM's default one at first); without policies/global.xml the
   // repository does not manage it, rather than asking for it to be removed.
   if (ref.kind === 'globalPolicy') return true;
-  const keys = resourceType(ref.kind).keys;
-  return keys.some((key, i) => {
+  const type = resourceType(ref.kind);
+  const isUnnamed = (key: string, i: number): boolean => {
     const builtIn = BUILT_IN_IDS[key];
-    return builtIn?.ids.includes(ref.ids[i]) && !named.has(`${builtIn.kind}:${ref.ids[i]}`);
-  });
+    return Boolean(builtIn?.ids.includes(ref.ids[i]) && !named.has(`${builtIn.kind}:${ref.ids[i]}`));
+  };
+  // A link's last id names what it joins, not the link: a managed product's link to the built-in developers group
+  // is the repository's to remove. Only the Administrators link is the service's own: APIM adds it to every new
+  // product, so it is left alone unless the repository names that group.
+  if (!type.link) return type.keys.some(isUnnamed);
+  const target = type.keys.length - 1;
+  if (type.keys.slice(0, target).some(isUnnamed)) return true;
+  return ref.kind === 'productGroup' && ref.ids[target] === ADMINISTRATORS && !named.has(`group:${ADMINISTRATORS}`);
 }
 
 /** The ref of the resource `ref` lives under (its parent kind takes the leading ids). */

@@ -92,7 +92,9 @@ function printChange(change: PlannedChange, options: PrintOptions): string[] {
   const paint = colourFor(change.action, style);
   const note = changeNote(change, options);
   const lines = [`  ${paint(`${SYMBOL[change.action]} ${change.id}`)}${note ? ` ${style.dim(note)}` : ''}`];
-  if (change.action !== 'delete' && !change.viaImport && !change.afterImport) {
+  // What an import creates is the specification's; what it changes in an existing operation is worth seeing.
+  const showFields = change.action === 'update' ? !change.afterImport : change.action === 'create' && !change.viaImport;
+  if (showFields) {
     for (const field of change.fields.filter((f) => f.field !== 'value' || f.sensitive || !change.policyDiff)) {
       lines.push(`      ${fieldLine(field, change.action)}`);
     }

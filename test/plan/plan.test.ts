@@ -83,6 +83,22 @@ describe('plan', () => {
     expect(changed.changes[0].fields).toEqual([{ field: 'displayName', before: 'Gold', after: 'Gold+' }]);
   });
 
+  it('compares tags and protocols as sets, and a field the repository leaves out as "none"', () => {
+    const p = plan(
+      state(
+        desired('namedValue', ['ttl'], { displayName: 'ttl', value: '60', secret: false, tags: ['media', 'cache'] }),
+        desired('api', ['orders'], { displayName: 'Orders', path: 'orders', protocols: ['wss', 'https'] }),
+      ),
+      {
+        resources: [
+          live('namedValue', ['ttl'], { displayName: 'ttl', value: '60', secret: false, tags: ['cache', 'media'] }),
+          live('api', ['orders'], { displayName: 'Orders', path: 'orders', protocols: ['https', 'wss'], apiVersion: 'v1' }),
+        ],
+      },
+    );
+    expect(p.changes.map((c) => [c.id, c.fields])).toEqual([['orders', [{ field: 'apiVersion', before: 'v1' }]]]);
+  });
+
   it('compares a secret only when its value is available here, and never keeps or prints it', () => {
     const secretLive = live('namedValue', ['key'], { displayName: 'key', secret: true, value: 'old-s3cret' });
     const p = plan(state(desired('namedValue', ['key'], { displayName: 'key', secret: true, value: 'new-s3cret' })), { resources: [secretLive] });
@@ -115,14 +131,38 @@ describe('plan', () => {
     const p = plan(state(desired('product', ['gold'], { displayName: 'Gold' })), { resources: liveResources });
     expect(p.changes).toEqual([]);
 
-    // Naming `starter` puts it and its links under management — except links to built-ins still unnamed (echo-api).
+    // Naming `starter` puts it and its links under management: the repository says which APIs it joins.
     const namingStarter = plan(state(desired('product', ['starter'], { displayName: 'Starter' })), {
       resources: [...liveResources, live('productApi', ['starter', 'partner-api'])],
     });
     expect(namingStarter.changes.map((c) => `${c.action} ${c.kind} ${c.id}`)).toEqual([
       'update product starter',
+      'delete productApi starter/echo-api',
       'delete productApi starter/partner-api',
       'delete product gold',
+    ]);
+  });
+
+  it("removes a managed product's link to a built-in group the repository no longer lists, but not APIM's own Administrators link", () => {
+    const gold = desired('product', ['gold'], { displayName: 'Gold' });
+    const liveResources = [
+      live('product', ['gold'], { displayName: 'Gold' }),
+      live('productGroup', ['gold', 'administrators']),
+      live('productGroup', ['gold', 'developers']),
+      live('productGroup', ['gold', 'guests']),
+    ];
+    const p = plan(state(gold, desired('productGroup', ['gold', 'guests'], {})), { resources: liveResources });
+    expect(p.changes.map((c) => `${c.action} ${c.kind} ${c.id}`)).toEqual(['delete productGroup gold/developers']);
+
+    // A repository that lists Administrators somewhere manages those links too.
+    const silver = desired('product', ['silver'], { displayName: 'Silver' });
+    const managed = plan(state(gold, silver, desired('productGroup', ['silver', 'administrators'], {})), {
+      resources: [...liveResources, live('product', ['silver'], { displayName: 'Silver' }), live('productGroup', ['silver', 'administrators'])],
+    });
+    expect(managed.changes.map((c) => `${c.action} ${c.kind} ${c.id}`)).toEqual([
+      'delete productGroup gold/administrators',
+      'delete productGroup gold/developers',
+      'delete productGroup gold/guests',
     ]);
   });
 
@@ -172,6 +212,7 @@ describe('plan', () => {
     expect(moved.changes.map((c) => `${c.action} ${c.kind} ${c.id}`)).toEqual(['update api orders', 'update apiOperation orders/get']);
     expect(moved.changes[0]).toMatchObject({ importSpecification: true, etag: '"a1"', fields: [{ field: 'specification' }] });
     expect(moved.changes[1].viaImport).toBe(true);
+    expect(printPlan(moved, { style: styleFor(false) })).toContain('  ~ orders/get (by the specification import)\n      urlTemplate: "/old" → "/o"\n');
     expect(moved.unchanged).toBe(0);
   });
 });

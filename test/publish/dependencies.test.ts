@@ -55,4 +55,17 @@ describe('change dependencies', () => {
     expect(apiDelete.after).not.toContain(key('apiPolicy', 'old'));
     expect(apiDelete.requires.size).toBe(0);
   });
+
+  it('deletes a fragment only after the API whose policy includes it is gone, and never lets two API deletes wait for each other', () => {
+    const removed = plan(
+      { environment: 'test', resources: [] },
+      { resources: [live('policyFragment', ['legacy']), live('api', ['a']), live('apiPolicy', ['a']), live('api', ['b']), live('apiPolicy', ['b'])] },
+    );
+    const deps = changeDependencies(removed.changes, { environment: 'test', resources: [] });
+    const after = (k: string) => [...deps.entries()].find(([change]) => refKey(change.ref) === k)![1].after;
+    // The policies go with their APIs (no request of their own): waiting on them is waiting on those deletes.
+    expect(after(key('policyFragment', 'legacy'))).toEqual(new Set([key('apiPolicy', 'a'), key('apiPolicy', 'b')]));
+    expect(after(key('api', 'a'))).toEqual(new Set());
+    expect(after(key('api', 'b'))).toEqual(new Set());
+  });
 });

@@ -106,6 +106,61 @@ describe('publish and diff: the sample repository', () => {
     expect((await runJson(root, ['diff', ...LOCAL, '--exit-code'], withSecret)).code).toBe(0);
   });
 
+  it('renames a named value together with the policies naming it: the service rewriting them is not a conflict', async () => {
+    const header = (value: string) => `<base />\n        <set-header name="X-Cache" exists-action="override"><value>${value}</value></set-header>`;
+    editFile(root, 'apis/media-orders/policy.xml', (text) => text.replace('<base />', header('{{catalog-cache-seconds}}')));
+    expect((await runCli(root, ['publish', ...LOCAL])).code).toBe(0);
+    const rename = (text: string) => text.replace(/\{\{catalog-cache-seconds\}\}/g, '{{catalog-cache-ttl}}');
+    editFile(root, 'named-values/catalog-cache-seconds.yaml', (text) => text.replace('displayName: catalog-cache-seconds', 'displayName: catalog-cache-ttl'));
+    // One policy changes only by the new name (the service's rewrite does it all), the other also changes otherwise.
+    editFile(root, 'apis/media-catalog/policy.xml', rename);
+    editFile(root, 'apis/media-orders/policy.xml', (text) => rename(text).replace('name="X-Cache"', 'name="X-Cache-Seconds"'));
+
+    const publish = await runCli(root, ['publish', ...LOCAL]);
+    expect(publish.out).not.toContain('changed on the instance since it was planned');
+    expect(publish.code).toBe(0);
+    expect(publish.out).toContain('updated apiPolicy media-catalog (already up to date: it changed meanwhile to what the repository has)');
+    expect(publish.out).toContain('updated apiPolicy media-orders\n');
+    expect((await runJson(root, ['diff', ...LOCAL, '--exit-code'])).code).toBe(0);
+  });
+
+  it('a field removed from a file is a change to "none", published, and then no change', async () => {
+    expect((await runCli(root, ['publish', ...LOCAL])).code).toBe(0);
+    editFile(root, 'products/fabrikam-developer/product.yaml', (text) => text.replace(/^description: >-\n(?: {2}.*\n)+/m, '').replace('subscriptionsLimit: 5\n', ''));
+    // Left out, an API's description is the specification's (the import fills it in): not a change.
+    editFile(root, 'apis/media-catalog/api.yaml', (text) => text.replace(/^description: .*\n/m, ''));
+    // The secret has no value here, so it is patched: its tags must still go.
+    editFile(root, 'named-values/fabrikam-webhook-secret.yaml', (text) => text.replace(/^tags: .*\n/m, ''));
+
+    const diff = await runJson(root, ['diff', ...LOCAL]);
+    expect(diff.json.changes).toEqual([
+      { action: 'update', kind: 'namedValue', id: 'fabrikam-webhook-secret', fields: ['tags'] },
+      { action: 'update', kind: 'product', id: 'fabrikam-developer', fields: ['description', 'subscriptionsLimit'] },
+    ]);
+    expect((await runCli(root, ['diff', ...LOCAL])).out).toContain('subscriptionsLimit: 5 → (none)');
+    const publish = await runJson(root, ['publish', ...LOCAL]);
+    expect(publish.code).toBe(0);
+    expect(writes(publish.json.requests)).toBe(2);
+    expect((await runJson(root, ['diff', ...LOCAL, '--exit-code'])).code).toBe(0);
+  });
+
+  it('a change the service refuses fails alone, names its file, skips what needs it, exits 1, and a re-run converges', async () => {
+    // A secret longer than APIM allows: the files are valid, the value comes from the environment.
+    const tooLong = { APIOPS_FABRIKAM_WEBHOOK_SECRET: 'k'.repeat(5000) };
+    const publish = await runCli(root, ['publish', ...LOCAL], tooLong);
+    expect(publish.code).toBe(1);
+    expect(publish.out).toMatch(/^failed to create namedValue fabrikam-webhook-secret \(named-values\/fabrikam-webhook-secret\.yaml\): 400: .*at most 4096/m);
+    expect(publish.out).toMatch(/^skipped create operationPolicy partner-webhooks\/receiveDeliveryEvent: namedValue fabrikam-webhook-secret was not applied$/m);
+    expect(publish.out).toMatch(/^created apiPolicy partner-webhooks$/m);
+    expect(publish.out).toMatch(/Publish incomplete: \d+ applied, 1 failed, 1 skipped\.\nRe-run publish/);
+    expect(publish.out + publish.err).not.toMatch(/k{20}|\n\s+at /);
+
+    const rerun = await runJson(root, ['publish', ...LOCAL], { APIOPS_FABRIKAM_WEBHOOK_SECRET: 'short-enough' });
+    expect(rerun.code).toBe(0);
+    expect(rerun.json.applied.map((c: { kind: string }) => c.kind)).toEqual(['namedValue', 'operationPolicy']);
+    expect((await runJson(root, ['diff', ...LOCAL, '--exit-code'], { APIOPS_FABRIKAM_WEBHOOK_SECRET: 'short-enough' })).code).toBe(0);
+  });
+
   it('--dry-run prints the plan and writes nothing', async () => {
     const dry = await runCli(root, ['publish', ...LOCAL, '--dry-run']);
     expect(dry.code).toBe(0);

@@ -68,6 +68,21 @@ describe('a change made on the instance between plan and apply', () => {
     expect((await runJson(root, ['diff', ...CI, '--exit-code'])).code).toBe(0);
   });
 
+  it('is no conflict when the change made meanwhile is the one planned: nothing is left to write', async () => {
+    editFile(root, 'apis/api-0000/policy.xml', (text) => text.replace('<base />', '<base />\n        <set-header name="X-Same" exists-action="override"><value>1</value></set-header>'));
+    const rendered = loadAndRender(root, 'ci', {});
+    const connection = connect(CI_SCOPE, { endpoint: emulator().url });
+    const plan = await planAgainstLive(connection, rendered.desired);
+    expect(plan.changes.map((c) => `${c.action} ${c.kind} ${c.id}`)).toEqual(['update apiPolicy api-0000']);
+    const wanted = rendered.desired.resources.find((r) => r.ref.kind === 'apiPolicy' && r.ref.ids[0] === 'api-0000')!;
+    // The same edit, laid out differently, made in the portal after planning (e.g. a retried write that had landed).
+    await putResource(connect(CI_SCOPE, { endpoint: emulator().url }), POLICY, { format: 'rawxml', value: (wanted.properties.value as string).replace(/\n\s*/g, '') });
+
+    const result = await applyPlan(connection, plan, rendered.desired, { prune: false });
+    expect(result.outcomes).toMatchObject([{ outcome: 'applied', note: expect.stringMatching(/^already up to date/) }]);
+    expect(connection.requests.PUT).toBe(1);
+  });
+
   it('fails only the conflicting change: independent work continues', async () => {
     editFile(root, 'apis/api-0001/policy.xml', (text) => text.replace('<base />', '<base />\n        <set-header name="X-Second" exists-action="override"><value>2</value></set-header>'));
     editFile(root, 'apis/api-0000/operations/op0.xml', (text) => text.replace('<base />', '<base />\n        <set-header name="X-Op" exists-action="override"><value>0</value></set-header>'));

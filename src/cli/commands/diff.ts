@@ -1,5 +1,6 @@
 import type { Finding } from '../../diagnostics';
 import { openTarget, type OpenTarget } from '../../azure/target';
+import { failureMessage } from '../../azure/write';
 import { planAgainstLive } from '../../plan/live';
 import { diffJson, printPlan, styleFor } from '../../plan/print';
 import type { Plan } from '../../plan/plan';
@@ -37,6 +38,9 @@ export async function planWithProgress(target: OpenTarget, rendered: RenderedRep
   const timer = io.isTTY ? setInterval(() => io.stderr(`\r\u001b[K${status()}`), PROGRESS_INTERVAL_MS) : undefined;
   try {
     return await planAgainstLive(target.connection, rendered.desired);
+  } catch (error) {
+    // Name the instance: "connect ECONNREFUSED" or a 404 alone does not say which target of which environment.
+    throw new Error(`could not read ${target.label}: ${failureMessage(error)}`, { cause: error });
   } finally {
     clearInterval(timer);
     io.stderr(io.isTTY ? '\r\u001b[K' : `${status()}.\n`);

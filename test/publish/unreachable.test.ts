@@ -1,0 +1,34 @@
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import { generateRepository } from '../fixtures/generate';
+import { addEndpointEnvironment, removeDir, runCli, tempDir } from './helpers';
+
+/** A target that is not what the environment says: the error names the target, and carries no stack trace. */
+
+describe('diff and publish against a wrong target', () => {
+  let server: http.Server;
+  let root: string;
+  beforeAll(async () => {
+    // An ARM endpoint without the service the environment names: every request is a 404 with an ARM error body.
+    server = http.createServer((_request, response) => {
+      response.writeHead(404, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: { code: 'ResourceNotFound', message: "The Resource 'Microsoft.ApiManagement/service/apim-ci' under resource group 'rg-ci' was not found." } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    root = tempDir('unreachable');
+    generateRepository(root, { apis: 1, operationsPerApi: 1 });
+    addEndpointEnvironment(root, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    removeDir(root);
+  });
+
+  it.each([['diff'], ['publish']])('%s exits 1 naming the instance it could not read', async (command) => {
+    const run = await runCli(root, [command, '--env', 'ci', '--json']);
+    expect(run.code).toBe(1);
+    expect(run.out).toBe('');
+    expect(run.err).toMatch(/could not read apim-ci \(resource group rg-ci at http:\/\/127\.0\.0\.1:\d+\): 404: The Resource .* was not found/);
+    expect(run.err).not.toMatch(/\n\s+at /);
+  });
+});
