@@ -64,7 +64,8 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     if (helpText) io.stdout(`${helpText}\n`);
   } catch (error) {
     reportError(error, argv.includes('--debug'), io);
-    return 2;
+    // A usage error means the command could not run: its own code for that (publish and diff promise 1, not 2).
+    return COMMANDS.find((command) => command.name === argv[0])?.errorExitCode ?? 2;
   }
   return exitCode;
 }

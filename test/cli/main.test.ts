@@ -19,3 +19,16 @@ describe('apiops CLI', () => {
     expect(io.err).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('usage errors', () => {
+  it.each([
+    ['diff', 1],
+    ['publish', 1],
+    ['extract', 1],
+    ['validate', 2],
+  ])('exit with the "could not run" code of %s (%i)', async (command, code) => {
+    const io = captureIO();
+    expect(await main([command, '--no-such-flag'], io)).toBe(code);
+    expect(io.err).toMatch(/Unknown argument/);
+  });
+});
