@@ -2,7 +2,7 @@
 import type { SourcePos } from '../diagnostics';
 import type { PolicyElement } from '../policy/ast';
 import { childElements } from '../policy/query';
-import type { ApiModel } from '../repo/model';
+import type { ApiModel, YamlPath } from '../repo/model';
 import type { LintContext, PolicyFile } from './context';
 import { describePaths, sectionElement } from './effective';
 import type { Section } from './knowledge/types';
@@ -22,6 +22,18 @@ export function inheritsEnclosing(file: PolicyFile, section: Section): boolean {
 /** Where to point for a whole section of a policy file: the section element, else the document root. */
 export function sectionPos(file: PolicyFile, section: Section): SourcePos {
   return (sectionElement(file, section) ?? file.document.root).pos;
+}
+
+/** Every string of a YAML document's data with its path and the key it is under (depth-first, document order). */
+export function yamlStrings(data: unknown): Array<{ value: string; path: YamlPath; key?: string }> {
+  const strings: Array<{ value: string; path: YamlPath; key?: string }> = [];
+  const visit = (value: unknown, path: YamlPath, key: string | undefined): void => {
+    if (typeof value === 'string') strings.push({ value, path, key });
+    else if (Array.isArray(value)) value.forEach((item, index) => visit(item, [...path, index], key));
+    else if (value && typeof value === 'object') for (const [childKey, child] of Object.entries(value)) visit(child, [...path, childKey], childKey);
+  };
+  visit(data, [], undefined);
+  return strings;
 }
 
 export function yamlPos(doc: { locate(path: ReadonlyArray<string | number>): SourcePos }, ...path: Array<string | number>): SourcePos {

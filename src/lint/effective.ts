@@ -32,6 +32,11 @@ export interface EffectiveUnit {
   section(section: Section): readonly PolicyNode[];
 }
 
+/** Identifies a policy file by level and ids: `global|`, `api|orders`, `operation|orders|get-order`. */
+export function policyKey(level: PolicyFile['level'], ids: readonly string[]): string {
+  return `${level}|${ids.join('|')}`;
+}
+
 /** The `<inbound>`/`<backend>`/… element of a policy document, if the document has one. */
 export function sectionElement(file: PolicyFile, section: Section): PolicyElement | undefined {
   return childElements(file.document.root, section)[0];
@@ -68,7 +73,7 @@ export class EffectivePolicies {
     private readonly fragments: ReadonlyMap<string, PolicyFile>,
     private readonly unparsed: ReadonlySet<string> = new Set(),
   ) {
-    for (const file of policies) this.byKey.set(`${file.level}|${file.ref.ids.join('|')}`, file);
+    for (const file of policies) this.byKey.set(policyKey(file.level, file.ref.ids), file);
     for (const product of model.products) {
       for (const apiId of product.definition.data?.apis ?? []) {
         const list = this.productsOfApi.get(apiId) ?? [];
@@ -91,21 +96,21 @@ export class EffectivePolicies {
   }
 
   policyFile(level: PolicyFile['level'], ...ids: string[]): PolicyFile | undefined {
-    return this.byKey.get(`${level}|${ids.join('|')}`);
+    return this.byKey.get(policyKey(level, ids));
   }
 
   /** False when a policy file on the way (global, product, API, operation) exists but could not be parsed. */
   isKnown(on: { apiId?: string; productId?: string; operationId?: string }): boolean {
-    const keys = ['global|'];
-    if (on.apiId !== undefined) keys.push(`api|${on.apiId}`);
-    if (on.productId !== undefined) keys.push(`product|${on.productId}`);
-    if (on.operationId !== undefined) keys.push(`operation|${on.apiId}|${on.operationId}`);
+    const keys = [policyKey('global', [])];
+    if (on.apiId !== undefined) keys.push(policyKey('api', [on.apiId]));
+    if (on.productId !== undefined) keys.push(policyKey('product', [on.productId]));
+    if (on.operationId !== undefined) keys.push(policyKey('operation', [on.apiId ?? '', on.operationId]));
     return !keys.some((key) => this.unparsed.has(key));
   }
 
   /** An include-fragment of a fragment that exists but could not be parsed: what it runs is unknown. */
   isUnparsedInclude(element: PolicyElement): boolean {
-    return element.name === 'include-fragment' && this.unparsed.has(`fragment|${attributeValue(element, 'fragment-id')}`);
+    return element.name === 'include-fragment' && this.unparsed.has(policyKey('fragment', [attributeValue(element, 'fragment-id') ?? '']));
   }
 
   /** The API level of every path of the API, then each operation with its own policy on each path. */

@@ -3,9 +3,10 @@ import type { Finding, Severity } from '../diagnostics';
 import type { PolicyElement } from '../policy/ast';
 import { walkElements } from '../policy/query';
 import type { RenderedRepository } from '../render/desired';
-import type { LintLevel, RepoModel, YamlDocument } from '../repo/model';
+import type { LintLevel, RepoModel, TemplateSource, YamlDocument } from '../repo/model';
 import { policyLevel, type LintContext, type PolicyFile, type Report, type Rule } from './context';
-import { EffectivePolicies } from './effective';
+import { EffectivePolicies, policyKey } from './effective';
+import { didYouMean } from './knowledge/suggest';
 import { applySuppressions, scanSuppressions, type Suppression } from './suppressions';
 
 /** Findings produced while loading and rendering, before any rule runs. */
@@ -25,12 +26,27 @@ export function policyFiles(rendered: RenderedRepository): PolicyFile[] {
   return files;
 }
 
+/**
+ * Every policy template of the repository with its level and ids, whether or not it rendered: a template with a
+ * `template` error never reaches `rendered.policies`, yet it exists and would contribute to the effective policy.
+ */
+function policyTemplates(model: RepoModel): Array<{ key: string; source: TemplateSource }> {
+  const templates: Array<{ key: string; source: TemplateSource | undefined }> = [
+    { key: policyKey('global', []), source: model.globalPolicy },
+    ...Object.entries(model.fragments).map(([id, source]) => ({ key: policyKey('fragment', [id]), source })),
+    ...model.products.map((p) => ({ key: policyKey('product', [p.id]), source: p.policy })),
+    ...model.apis.flatMap((a) => [
+      { key: policyKey('api', [a.id]), source: a.policy },
+      ...Object.entries(a.operationPolicies).map(([id, source]) => ({ key: policyKey('operation', [a.id, id]), source })),
+    ]),
+  ];
+  return templates.filter((t): t is { key: string; source: TemplateSource } => t.source !== undefined);
+}
+
 export function buildEffective(rendered: RenderedRepository, files = policyFiles(rendered)): EffectivePolicies {
-  const unparsed = new Set<string>();
-  for (const policy of rendered.policies) {
-    const level = policyLevel(policy.ref.kind);
-    if (level && !policy.document) unparsed.add(`${level}|${policy.ref.ids.join('|')}`);
-  }
+  const parsed = new Set(files.map((file) => policyKey(file.level, file.ref.ids)));
+  // Templates that did not render or parse: their template / xml-syntax finding is already reported.
+  const unparsed = new Set(policyTemplates(rendered.model).map((t) => t.key).filter((key) => !parsed.has(key)));
   return new EffectivePolicies(rendered.model, files, fragmentsById(files), unparsed);
 }
 
@@ -49,8 +65,9 @@ export function runRules(rendered: RenderedRepository, rules: readonly Rule[]): 
     const level = levels[rule];
     return level === 'off' ? undefined : (level ?? fallback);
   };
+  const knownRules = new Set([...BUILT_IN_RULES.map((r) => r.id), ...rules.map((r) => r.id), 'suppression']);
   const findings: Finding[] = [];
-  for (const finding of rendered.findings) {
+  for (const finding of [...rendered.findings, ...unknownConfiguredRules(rendered.model, knownRules)]) {
     const severity = severityOf(finding.rule, finding.severity);
     if (severity) findings.push({ ...finding, severity });
   }
@@ -74,14 +91,37 @@ export function runRules(rendered: RenderedRepository, rules: readonly Rule[]): 
     rule.check(ctx);
   }
 
-  const knownRules = new Set([...BUILT_IN_RULES.map((r) => r.id), ...rules.map((r) => r.id), 'suppression']);
   const inactive = new Set(Object.keys(levels).filter((id) => levels[id] === 'off'));
-  const { kept, problems } = applySuppressions(unique(findings), collectSuppressions(rendered.model), knownRules, inactive);
+  const { kept, problems } = applySuppressions(unique(findings), collectSuppressions(rendered), knownRules, inactive);
   const suppressionSeverity = severityOf('suppression', 'warn');
   if (suppressionSeverity) {
     for (const problem of problems) kept.push({ rule: 'suppression', severity: suppressionSeverity, ...problem.pos, message: problem.message });
   }
   return kept.sort(byPlace);
+}
+
+/**
+ * A `lint.rules` entry (repository-wide or in any environment) naming no rule: a misspelt id would otherwise leave the
+ * rule at its default while the configuration says otherwise.
+ */
+function unknownConfiguredRules(model: RepoModel, knownRules: ReadonlySet<string>): Finding[] {
+  const config = model.config;
+  const places: Array<{ path: Array<string | number>; rules?: Record<string, LintLevel> }> = [
+    { path: ['lint', 'rules'], rules: config.data?.lint?.rules },
+    ...Object.entries(config.data?.environments ?? {}).map(([name, environment]) => ({
+      path: ['environments', name, 'lint', 'rules'],
+      rules: environment?.lint?.rules,
+    })),
+  ];
+  const known = [...knownRules];
+  return places.flatMap(({ path, rules }) =>
+    Object.keys(rules ?? {})
+      .filter((id) => !knownRules.has(id))
+      .map((id) => {
+        const pos = config.locateKey?.([...path, id]) ?? config.locate([...path, id]);
+        return { rule: 'schema', severity: 'error' as const, ...pos, message: `${path.join('.')}: unknown rule '${id}'${didYouMean(id, known)}` };
+      }),
+  );
 }
 
 /** One walk over every file, on first use; then each name is a map lookup. */
@@ -117,15 +157,35 @@ function byPlace(a: Finding, b: Finding): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
 }
 
-function collectSuppressions(model: RepoModel): Suppression[] {
+/** The outermost element whose start tag is on `line` (positions are template lines). */
+function elementStartingOn(root: PolicyElement, line: number): PolicyElement | undefined {
+  let found: PolicyElement | undefined;
+  walkElements(root, (element) => {
+    if (!found && element.pos.line === line) found = element;
+  });
+  return found;
+}
+
+/** The last line anything inside the element (attribute, child, text) starts on. */
+function lastLineOf(element: PolicyElement): number {
+  let last = element.pos.line;
+  walkElements(element, (inner) => {
+    for (const node of [...inner.attributes, ...inner.children]) last = Math.max(last, node.pos.line);
+  });
+  return last;
+}
+
+function collectSuppressions(rendered: RenderedRepository): Suppression[] {
+  const { model } = rendered;
   const suppressions: Suppression[] = [];
-  const templates = [
-    model.globalPolicy,
-    ...Object.values(model.fragments),
-    ...model.products.map((p) => p.policy),
-    ...model.apis.flatMap((a) => [a.policy, ...Object.values(a.operationPolicies)]),
-  ];
-  for (const template of templates) if (template) suppressions.push(...scanSuppressions(template.file, template.text, 'xml'));
+  const documents = new Map(rendered.policies.flatMap((p) => (p.document ? [[p.source.file, p.document] as const] : [])));
+  for (const { source } of policyTemplates(model)) {
+    const document = documents.get(source.file);
+    for (const suppression of scanSuppressions(source.file, source.text, 'xml')) {
+      const element = document && elementStartingOn(document.root, suppression.targetLine);
+      suppressions.push(element ? { ...suppression, lastLine: lastLineOf(element) } : suppression);
+    }
+  }
   const yamlDocuments: Array<YamlDocument<unknown> | undefined> = [
     model.config,
     ...model.apis.map((a) => a.definition),

@@ -14,9 +14,11 @@ const SHAPES: ReadonlyArray<readonly [kind: string, pattern: RegExp]> = [
   ['SAS signature (sig=)', /[?&;]sig=[A-Za-z0-9%+/=]{16,}/i],
   ['storage account key (AccountKey=)', /\bAccountKey=[A-Za-z0-9+/=]{20,}/i],
   ['shared access key (SharedAccessKey=)', /\bSharedAccessKey=[A-Za-z0-9+/=]{20,}/i],
-  ['password in a connection string', /(?:^|[;\s"'])(?:Password|Pwd)=[^;{}\s'"]{4,}/i],
+  // Not a `<placeholder>` or a policy expression `@(…)` computing the password at run time.
+  ['password in a connection string', /(?:^|[;\s"'])(?:Password|Pwd)=(?![<@])[^;{}\s'"]{4,}/i],
   ['Entra ID client secret', /(?<![\w~.-])[\w~.-]{3}\dQ~[\w~.-]{31,34}(?![\w~.-])/],
   ['credentials in a URL', /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@{}]+:[^\s/@{}]+@/i],
+  ['Azure Functions key (code=)', /[?&]code=[A-Za-z0-9_-]{30,}={0,2}(?![A-Za-z0-9_=-])/],
   ['client secret (client_secret=)', /\bclient_secret=[^&\s"'{}]{6,}/i],
   ['subscription key', /\b(?:subscription-key|Ocp-Apim-Subscription-Key)=[0-9a-f]{32}\b/i],
   ['Basic authentication credentials', /\bBasic\s+[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])/],

@@ -14,6 +14,11 @@ export interface Suppression {
   reason: string;
   /** 1-based line the directive applies to. */
   targetLine: number;
+  /**
+   * Last line it covers: in XML, the directive covers the whole element starting on `targetLine` (a finding on
+   * `<origin>*</origin>` is suppressed by a directive above a multi-line `<cors>`); else `targetLine`.
+   */
+  lastLine?: number;
   used: boolean;
 }
 
@@ -60,14 +65,14 @@ export function applySuppressions(
   /** Rules turned off: a suppression of only those cannot be shown to be unused. */
   inactiveRules: ReadonlySet<string>,
 ): { kept: Finding[]; problems: Array<{ pos: SourcePos; message: string }> } {
-  const byPlace = new Map<string, Suppression[]>();
+  const byFile = new Map<string, Suppression[]>();
   for (const s of suppressions) {
-    if (!s.reason) continue;
-    const key = `${s.pos.file}:${s.targetLine}`;
-    byPlace.set(key, [...(byPlace.get(key) ?? []), s]);
+    if (s.reason) byFile.set(s.pos.file, [...(byFile.get(s.pos.file) ?? []), s]);
   }
   const kept = findings.filter((finding) => {
-    const match = byPlace.get(`${finding.file}:${finding.line}`)?.find((s) => s.rules.includes(finding.rule));
+    const match = byFile
+      .get(finding.file)
+      ?.find((s) => s.rules.includes(finding.rule) && finding.line >= s.targetLine && finding.line <= (s.lastLine ?? s.targetLine));
     if (match) match.used = true;
     return !match;
   });
@@ -77,7 +82,10 @@ export function applySuppressions(
     if (!s.rules.length) problems.push({ pos: s.pos, message: 'apiops-disable-next-line names no rule (write `apiops-disable-next-line rule-id: reason`)' });
     else if (unknown.length) problems.push({ pos: s.pos, message: `apiops-disable-next-line names unknown rule ${unknown.join(', ')}` });
     else if (!s.reason) problems.push({ pos: s.pos, message: `suppression of ${s.rules.join(', ')} has no reason, so it is not applied (write \`${s.rules.join(', ')}: why this is safe\`)` });
-    else if (!s.used && !s.rules.every((id) => inactiveRules.has(id))) problems.push({ pos: s.pos, message: `suppression of ${s.rules.join(', ')} suppresses nothing on line ${s.targetLine}; remove it` });
+    else if (!s.used && !s.rules.every((id) => inactiveRules.has(id))) {
+      const where = s.lastLine && s.lastLine > s.targetLine ? `lines ${s.targetLine}–${s.lastLine}` : `line ${s.targetLine}`;
+      problems.push({ pos: s.pos, message: `suppression of ${s.rules.join(', ')} suppresses nothing on ${where}; remove it` });
+    }
   }
   return { kept, problems };
 }

@@ -7,14 +7,18 @@ import { SECTIONS, type ElementSpec, type PolicySpec, type Section } from './kno
 /** Policies whose enclosed statements run every time the policy itself runs. */
 const ALWAYS_RUNS_CHILDREN = new Set(['retry', 'wait', 'limit-concurrency']);
 
+/** Policies that answer the caller themselves: the statements after them, and the backend, never run. */
+const ENDS_THE_REQUEST = new Set(['return-response', 'mock-response']);
+
 /**
- * True when every path through the statements runs an element that `matches`. A policy under one `<when>` does not
+ * True when every path through the statements runs an element that `matches`, or ends the request before reaching
+ * the backend (a `<when>` that answers 403 itself needs no backend credential). A policy under one `<when>` does not
  * count unless every `<when>` and an `<otherwise>` have it too.
  */
 export function runsOnEveryPath(nodes: readonly PolicyNode[], matches: (element: PolicyElement) => boolean): boolean {
   for (const element of nodes) {
     if (element.type !== 'element') continue;
-    if (matches(element)) return true;
+    if (matches(element) || ENDS_THE_REQUEST.has(element.name)) return true;
     if (element.name === 'choose') {
       const branches = childElements(element);
       const exhaustive = branches.some((b) => b.name === 'otherwise');

@@ -74,8 +74,7 @@ const NAMED_VALUE_REFERENCE = /\{\{([A-Za-z0-9._-]+)\}\}/g;
 export function findNamedValueReferences(doc: PolicyDocument): NamedValueReference[] {
   const references: NamedValueReference[] = [];
   const collect = (value: string, pos: SourcePos) => {
-    if (!value.includes('{{')) return;
-    for (const match of value.matchAll(NAMED_VALUE_REFERENCE)) references.push({ name: match[1], pos });
+    for (const name of namedValueNamesIn(value)) references.push({ name, pos });
   };
   walkElements(doc.root, (element) => {
     for (const attribute of element.attributes) collect(attribute.value, attribute.pos);
@@ -86,6 +85,11 @@ export function findNamedValueReferences(doc: PolicyDocument): NamedValueReferen
     return true;
   });
   return references;
+}
+
+/** The displayNames a text references as `{{name}}` (also outside policies: backend credentials in YAML). */
+export function namedValueNamesIn(value: string): string[] {
+  return value.includes('{{') ? [...value.matchAll(NAMED_VALUE_REFERENCE)].map((match) => match[1]) : [];
 }
 
 export function isLiquidBody(element: PolicyElement): boolean {

@@ -45,6 +45,8 @@ export function renderTemplate(source: TemplateSource, context: TemplateContext)
   const { mustaches, tooDeep } = findOurMustaches(text);
   if (tooDeep !== undefined) return fail(`template blocks are nested deeper than ${MAX_BLOCK_DEPTH} levels`, tooDeep);
   if (mustaches.length === 0) return { text, findings: [], mapPosition: identity };
+  const structured = structuredValueFindings(text, mustaches, context, finding);
+  if (structured.length > 0) return { findings: structured, mapPosition: identity };
   if (mustaches.every((mustache) => mustache.path !== undefined)) {
     return substitutePaths(text, mustaches as SimpleMustache[], context, finding);
   }
@@ -53,6 +55,8 @@ export function renderTemplate(source: TemplateSource, context: TemplateContext)
   try {
     compiled = compileTemplate(text, mustaches);
   } catch (error) {
+    const unbalanced = unbalancedBlock(text, mustaches, endsInsideBlock(error));
+    if (unbalanced) return fail(`template syntax error: ${unbalanced.message}`, unbalanced.start);
     return fail(`template syntax error: ${parseErrorSummary(error)}`, parseErrorOffset(error, text));
   }
   let output: string;
@@ -96,6 +100,8 @@ interface OurMustache {
   end: number;
   /** Set for a plain `{{values.a.b}}` / `{{env}}`: its path segments. */
   path?: string[];
+  /** Inside a `{{#if}}`/`{{#each}}`/`{{#unless}}` block (where `{{#each}}` changes what a path is relative to). */
+  inBlock: boolean;
 }
 type SimpleMustache = Required<OurMustache>;
 
@@ -128,7 +134,7 @@ function findOurMustaches(text: string): { mustaches: OurMustache[]; tooDeep?: n
     const simple = text.charCodeAt(at - 1) === BACKSLASH ? null : SIMPLE_PATH.exec(text);
     const close = text.indexOf('}}', at + 2);
     const end = simple ? at + simple[0].length : close < 0 ? text.length : close + 2;
-    found.push({ start: at, end, path: simple?.[1].split('.') });
+    found.push({ start: at, end, path: simple?.[1].split('.'), inBlock: depth > 0 });
     at = text.indexOf('{{', end);
   }
   return { mustaches: found };
@@ -164,6 +170,29 @@ function substitutePaths(
   output.appendSource(text.slice(copied), copied);
   if (findings.length > 0) return { findings, mapPosition: identity };
   return { text: output.text, findings, mapPosition: output.positionMap(text) };
+}
+
+/**
+ * A map or list inserted as a value would reach APIM as "[object Object]" or "a,b" (what Handlebars prints): always a
+ * mistake, so each plain path outside blocks that names one is an error.
+ */
+function structuredValueFindings(
+  text: string,
+  mustaches: OurMustache[],
+  context: TemplateContext,
+  finding: (message: string, offset: number) => Finding,
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const mustache of mustaches) {
+    if (!mustache.path || mustache.inBlock) continue;
+    const lookup = strictLookup(context, mustache.path);
+    if (!('value' in lookup) || lookup.value === null || typeof lookup.value !== 'object') continue;
+    const what = Array.isArray(lookup.value) ? 'a list' : 'a map';
+    const path = mustache.path.join('.');
+    const advice = Array.isArray(lookup.value) ? `loop over it with {{#each ${path}}}…{{this}}…{{/each}}` : `name one of its fields (${path}.<field>)`;
+    findings.push(finding(`'${path}' is ${what} in environment '${context.env}', not a single value; ${advice}`, text.indexOf(mustache.path[0], mustache.start + 2)));
+  }
+  return findings;
 }
 
 function strictLookup(context: TemplateContext, path: string[]): { value: unknown } | { primitiveOwner?: unknown } {
@@ -320,13 +349,16 @@ function runtimeError(error: unknown, template: string, context: TemplateContext
   const located = error as { lineNumber?: number; column?: number; endLineNumber?: number; endColumn?: number; message?: string };
   const message = String(located.message ?? error);
   if (typeof located.lineNumber !== 'number' || typeof located.column !== 'number') {
-    // Strict lookups of a field on a string or number fail inside Handlebars with a bare TypeError.
+    // Strict lookups of a field on a string or number fail inside Handlebars with a bare TypeError: `in` on the
+    // primitive, or (for a path like values.x inside {{#each}}, whose items have no `values`) a read of undefined.
     const onPrimitive = /^Cannot use 'in' operator to search for '(.*)' in (.*)$/s.exec(message);
-    if (!onPrimitive) return { message: `template error: ${message}`, offset: 0 };
-    const [, field, owner] = onPrimitive;
+    const onMissing = /^Cannot read properties of (?:undefined|null) \(reading '(.*)'\)$/s.exec(message);
+    if (!onPrimitive && !onMissing) return { message: `template error: ${message}`, offset: 0 };
+    const [field, owner] = onPrimitive ? [onPrimitive[1], onPrimitive[2]] : [onMissing![1], undefined];
     const use = new RegExp(`\\{\\{[{~#\\s]*(?:(?:if|each|unless)\\s+)?([\\w.@/-]*\\.${escapeRegExp(field)})(?![\\w-])`).exec(template);
     const path = use?.[1] ?? field;
-    return { message: undefinedValueMessage(path, context, owner), offset: use ? use.index + use[0].length - path.length : 0 };
+    const offset = use ? use.index + use[0].length - path.length : 0;
+    return { message: onPrimitive ? undefinedValueMessage(path, context, owner) : relativePathMessage(path), offset };
   }
   const starts = lineStarts(template);
   const offset = starts[located.lineNumber - 1] + located.column;
@@ -334,20 +366,54 @@ function runtimeError(error: unknown, template: string, context: TemplateContext
   if (!notDefined) return { message: `template error: ${message.replace(/ - \d+:\d+$/, '')}`, offset };
   const end = located.endLineNumber === located.lineNumber ? starts[located.lineNumber - 1] + (located.endColumn ?? 0) : offset;
   const path = template.slice(offset, end).trim() || notDefined[1];
+  if ('value' in strictLookup(context, path.split('.'))) return { message: relativePathMessage(path), offset };
   return { message: undefinedValueMessage(path, context), offset };
 }
+
+/** A path the environment defines, looked up inside {{#each}}, where it is relative to the current item. */
+function relativePathMessage(path: string): string {
+  return `'${path}' is not defined here: inside {{#each}} a path is relative to the item; write @root.${path} for the environment's value`;
+}
+
+/**
+ * Handlebars' own message for a block problem is a parser token list ("Expecting 'EOF', …") or "got EOF" at the last
+ * line; this names the tag instead: a closer or `{{else}}` outside any block, or (when the template ends inside one)
+ * the innermost block left open.
+ */
+function unbalancedBlock(text: string, mustaches: OurMustache[], endsInside: boolean): { message: string; start: number } | undefined {
+  const open: Array<{ helper: string; start: number }> = [];
+  for (const mustache of mustaches) {
+    const tag = BLOCK_TAG_PARTS.exec(text.slice(mustache.start, mustache.end));
+    if (!tag) continue;
+    const [, kind, helper] = tag;
+    if (kind === '#') open.push({ helper, start: mustache.start });
+    else if (open.length === 0) return { message: `{{${kind ? kind + helper : 'else'}}} is outside any {{#if}}, {{#each}} or {{#unless}} block`, start: mustache.start };
+    else if (kind === '/') open.pop();
+  }
+  const innermost = open.pop();
+  return endsInside && innermost ? { message: `{{#${innermost.helper}}} is never closed (add {{/${innermost.helper}}})`, start: innermost.start } : undefined;
+}
+
+const BLOCK_TAG_PARTS = /^\{\{~?\s*(?:([#/])\s*(if|each|unless)\b|(else)\b)/;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+function lastMessageLine(error: unknown): string {
+  const lines = (error instanceof Error ? error.message : String(error)).split('\n');
+  return lines[lines.length - 1];
+}
+
+function endsInsideBlock(error: unknown): boolean {
+  return /got 'EOF'/.test(lastMessageLine(error));
+}
+
 function parseErrorSummary(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const lines = message.split('\n');
-  const last = lines[lines.length - 1];
-  if (/got 'EOF'/.test(last)) return 'the template ends inside a {{#…}} block or mustache (missing {{/…}} or }})';
+  const last = lastMessageLine(error);
+  if (endsInsideBlock(error)) return 'the template ends inside a {{#…}} block or mustache (missing {{/…}} or }})';
   if (/^Expecting /.test(last)) return `malformed {{…}} mustache (${last})`;
-  return (lines.length > 1 ? last : message).replace(/ - \d+:\d+$/, '');
+  return last.replace(/ - \d+:\d+$/, '');
 }
 
 function parseErrorOffset(error: unknown, template: string): number {

@@ -102,20 +102,23 @@ class Renderer {
 
   /** Renders and parses one policy template; records it as a policy (and a desired resource when `managed`). */
   private addPolicy(ref: ResourceRef, source: TemplateSource, managed = true): void {
-    if (!this.environment.name) return;
+    if (!this.environment.name || source.unreadable) return;
     const rendered = renderTemplate(source, { env: this.environment.name, values: this.environment.values });
     this.findings.push(...rendered.findings);
     if (rendered.text === undefined) return;
     const parsed = parsePolicy(rendered.text, source.file, { mapPosition: rendered.mapPosition });
     this.findings.push(...parsed.findings);
     const expectedRoot = ref.kind === 'policyFragment' ? 'fragment' : 'policies';
-    if (parsed.document && parsed.document.root.name !== expectedRoot) {
+    let document = parsed.document;
+    if (document && document.root.name !== expectedRoot) {
       const what = ref.kind === 'policyFragment' ? 'a policy fragment' : 'a policy';
-      this.findings.push({ rule: 'xml-syntax', severity: 'error', ...parsed.document.root.pos, message: `the root element of ${what} must be <${expectedRoot}>, not <${parsed.document.root.name}>` });
+      this.findings.push({ rule: 'xml-syntax', severity: 'error', ...document.root.pos, message: `the root element of ${what} must be <${expectedRoot}>, not <${document.root.name}>` });
+      // APIM rejects the whole document: linting it as if it were one would only add findings that follow from this one.
+      document = undefined;
     }
-    this.policies.push({ ref, source, text: rendered.text, ...(parsed.document ? { document: parsed.document } : {}) });
+    this.policies.push({ ref, source, text: rendered.text, ...(document ? { document } : {}) });
     if (managed) {
-      this.add(ref, { format: 'rawxml', value: rendered.text }, startOf(source.file), parsed.document ? { policy: parsed.document } : {});
+      this.add(ref, { format: 'rawxml', value: rendered.text }, startOf(source.file), document ? { policy: document } : {});
     }
   }
 

@@ -6,9 +6,11 @@ import type { ResourceKind } from '../resources/types';
  * 2024-05-01 REST specification's path parameters (ApiIdRevParameter, OperationIdParameter, ProductIdParameter,
  * NamedValueIdParameter, BackendIdParameter, IdParameter for policy fragments, GroupIdParameter).
  * Where the specification gives only a length, the service-wide character rule `^[^*#&+:<>?]+$` still applies:
- * those characters break the ARM resource path the id becomes part of.
+ * those characters break the ARM resource path the id becomes part of. `/` is refused too: an id is one segment of
+ * that path (operation ids from a spec and group ids from product.yaml are the ones that could carry it).
  */
-const ARM_PATH_SAFE = /^[^*#&+:<>?]+$/;
+const ARM_PATH_SAFE = /^[^*#&+:<>?/]+$/;
+const ARM_PATH_SAFE_TEXT = 'none of * # & + : < > ? /';
 const FRAGMENT_ID = /(^[\w]+$)|(^[\w][\w-]+[\w]$)/;
 
 interface IdRule {
@@ -19,18 +21,18 @@ interface IdRule {
 }
 
 const ID_RULES: Partial<Record<ResourceKind, IdRule>> = {
-  api: { label: 'API id', maxLength: 80, pattern: ARM_PATH_SAFE, patternText: 'none of * # & + : < > ?' },
-  apiOperation: { label: 'operation id', maxLength: 80, pattern: ARM_PATH_SAFE, patternText: 'none of * # & + : < > ?' },
-  product: { label: 'product id', maxLength: 256, pattern: ARM_PATH_SAFE, patternText: 'none of * # & + : < > ?' },
-  namedValue: { label: 'named value id', maxLength: 256, pattern: ARM_PATH_SAFE, patternText: 'none of * # & + : < > ?' },
-  backend: { label: 'backend id', maxLength: 80, pattern: ARM_PATH_SAFE, patternText: 'none of * # & + : < > ?' },
+  api: { label: 'API id', maxLength: 80, pattern: ARM_PATH_SAFE, patternText: ARM_PATH_SAFE_TEXT },
+  apiOperation: { label: 'operation id', maxLength: 80, pattern: ARM_PATH_SAFE, patternText: ARM_PATH_SAFE_TEXT },
+  product: { label: 'product id', maxLength: 256, pattern: ARM_PATH_SAFE, patternText: ARM_PATH_SAFE_TEXT },
+  namedValue: { label: 'named value id', maxLength: 256, pattern: ARM_PATH_SAFE, patternText: ARM_PATH_SAFE_TEXT },
+  backend: { label: 'backend id', maxLength: 80, pattern: ARM_PATH_SAFE, patternText: ARM_PATH_SAFE_TEXT },
   policyFragment: {
     label: 'policy fragment id',
     maxLength: 80,
     pattern: FRAGMENT_ID,
     patternText: 'letters, digits, _ and -, not starting or ending with -',
   },
-  group: { label: 'group id', maxLength: 256, pattern: ARM_PATH_SAFE, patternText: 'none of * # & + : < > ?' },
+  group: { label: 'group id', maxLength: 256, pattern: ARM_PATH_SAFE, patternText: ARM_PATH_SAFE_TEXT },
 };
 
 /** A `schema` finding when `id` breaks APIM's rules for `kind`, else undefined. */

@@ -69,6 +69,7 @@ class RepositoryLoader {
       if (source) fragments[id] = source;
     }
     const globalPolicy = this.loadTemplate('policies/global.xml', { optional: true });
+    this.reportIgnoredEntries();
     const model: RepoModel = { root: this.root, config, apis, products, namedValues, backends, fragments, globalPolicy };
     this.checkReferences(model);
     this.checkNamedValueNames(namedValues);
@@ -211,14 +212,46 @@ class RepositoryLoader {
     return { id, definition, policy: this.loadTemplate(`${folder}/policy.xml`, { optional: true }) };
   }
 
+  /** Undefined only when an optional file is absent; a file that cannot be read is an `unreadable` source. */
   private loadTemplate(file: string, options: { optional?: boolean } = {}): TemplateSource | undefined {
     if (options.optional && !fs.existsSync(path.join(this.root, file))) return undefined;
     const read = readTextFile(this.root, file);
     if (read.finding) {
       this.findings.push(read.finding);
-      return undefined;
+      return { file, text: '', unreadable: true };
     }
     return { file, text: read.text };
+  }
+
+  /**
+   * Policy and definition files in places apiops does not read — `apis/<id>/operation/x.xml`, `products/gold.yaml`,
+   * `policies/api.xml` — would otherwise be skipped without a word, and the policy they hold never published.
+   */
+  private reportIgnoredEntries(): void {
+    const hasXml = (folder: string) => listDir(path.join(this.root, folder), 'file').some((name) => name.endsWith('.xml'));
+    const report = (folder: string, keep: (name: string, kind: 'file' | 'directory') => boolean, expected: string) => {
+      for (const kind of ['file', 'directory'] as const) {
+        for (const name of listDir(path.join(this.root, folder), kind)) {
+          if (!keep(name, kind)) this.findings.push(schemaFinding(`${folder}/${name}`, `not read by apiops: ${expected}`));
+        }
+      }
+    };
+    const isContent = (name: string) => /\.(xml|ya?ml|json)$/.test(name);
+    report('apis', (name, kind) => kind === 'directory' || !isContent(name), 'apis/ holds one folder per API (apis/<api-id>/api.yaml)');
+    report('products', (name, kind) => kind === 'directory' || !isContent(name), 'products/ holds one folder per product (products/<product-id>/product.yaml)');
+    report('policies', (name, kind) => (kind === 'directory' ? name === 'fragments' : name === 'global.xml' || !isContent(name)), 'policies/ holds global.xml and fragments/<fragment-id>.xml');
+    for (const folder of ['named-values', 'backends', 'policies/fragments']) report(folder, (_name, kind) => kind === 'file', `${folder}/ holds files, not folders`);
+    for (const id of listDir(path.join(this.root, 'apis'), 'directory')) {
+      const folder = `apis/${id}`;
+      report(
+        folder,
+        (name, kind) => (kind === 'directory' ? name === 'operations' || !hasXml(`${folder}/${name}`) : name === 'policy.xml' || !name.endsWith('.xml')),
+        `an API folder holds policy.xml, and operation policies as operations/<operation-id>.xml`,
+      );
+    }
+    for (const id of listDir(path.join(this.root, 'products'), 'directory')) {
+      report(`products/${id}`, (name, kind) => kind === 'directory' || name === 'policy.xml' || !name.endsWith('.xml'), 'a product folder holds product.yaml and policy.xml');
+    }
   }
 
   private xmlFiles(folder: string): string[] {

@@ -23,6 +23,11 @@ export interface YamlDocument<T> {
 export interface TemplateSource {
   file: string;
   text: string;
+  /**
+   * The file exists but could not be read (binary, not UTF-8, empty…; already a finding): `text` is ''. It is kept so
+   * later stages know a policy is there, whose statements are unknown, rather than treating the scope as policy-less.
+   */
+  unreadable?: boolean;
 }
 
 export type LintLevel = 'off' | 'warn' | 'error';

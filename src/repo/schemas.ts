@@ -61,6 +61,8 @@ function errorPath(error: ErrorObject): YamlPath {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   if (error.keyword === 'additionalProperties') segments.push(String(error.params.additionalProperty));
   if (error.propertyName !== undefined) segments.push(error.propertyName);
+  // The later of two equal items is the one to remove.
+  if (error.keyword === 'uniqueItems') segments.push(Math.max(error.params.i, error.params.j));
   return segments;
 }
 
@@ -76,8 +78,14 @@ function errorMessage(error: ErrorObject, at: YamlPath): string {
       return `${where}must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}`;
     case 'const':
       return `${where}must be ${JSON.stringify(error.params.allowedValue)}`;
+    case 'uniqueItems': {
+      const list = at.slice(0, -1).join('.');
+      const item = (error.data as unknown[])[Number(at[at.length - 1])];
+      return `${list}: ${JSON.stringify(item)} is listed twice`;
+    }
     case 'format':
       return `${where}must be a valid ${error.params.format}`;
+    case 'pattern':
     case 'not':
     case 'oneOf':
     case 'anyOf':

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { Finding, SourcePos } from '../diagnostics';
 import type { YamlDocument, YamlPath } from './model';
 import { schemaFinding } from './files';
@@ -25,7 +25,7 @@ export function parseYaml<T>(file: string, text: string): YamlParseResult<T> {
   if (doc.errors.length) {
     return {
       findings: doc.errors.map((error) => ({
-        ...schemaFinding(file, yamlErrorMessage(error.code, error.message)),
+        ...schemaFinding(file, yamlErrorMessage(doc, error.code, error.message, error.pos[0], (offset) => at(offset).line)),
         ...at(error.pos[0]),
       })),
     };
@@ -42,9 +42,30 @@ export function parseYaml<T>(file: string, text: string): YamlParseResult<T> {
   return { document: { file, data: data as T, locate, locateKey, text }, findings: [] };
 }
 
-function yamlErrorMessage(code: string, message: string): string {
-  const firstLine = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-  return code === 'DUPLICATE_KEY' ? `duplicate key: ${firstLine}` : `YAML syntax error: ${firstLine}`;
+/** The yaml library's message, in the words of a repository file (its advice is for programmers calling it). */
+function yamlErrorMessage(doc: Document, code: string, message: string, offset: number, lineOf: (offset: number) => number): string {
+  if (code === 'DUPLICATE_KEY') {
+    const keys = duplicatedKeys(doc, offset);
+    return keys ? `duplicate key '${keys.name}' (first on line ${lineOf(keys.firstOffset)})` : 'duplicate key';
+  }
+  if (code === 'MULTIPLE_DOCS') return 'more than one YAML document (a `---` separator): each file holds one; move the rest to its own file';
+  return `YAML syntax error: ${message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`;
+}
+
+/** The key repeated at `offset` and where the same map first defines it. */
+function duplicatedKeys(doc: Document, offset: number): { name: string; firstOffset: number } | undefined {
+  let found: { name: string; firstOffset: number } | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const keys = map.items.map((pair) => pair.key).filter(isScalar);
+      const repeated = keys.find((key) => key.range?.[0] === offset);
+      if (!repeated) return undefined;
+      const first = keys.find((key) => key.value === repeated.value);
+      found = { name: String(repeated.value), firstOffset: first?.range?.[0] ?? offset };
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /** The node at `path` (its key's node with `wantKey`), or the deepest existing ancestor's node. */

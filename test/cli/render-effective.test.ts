@@ -21,5 +21,19 @@ describe('apiops render --effective', () => {
     const { code, io } = await runCli(['render', '--env', 'dev'], SAMPLE);
     expect(code).toBe(2);
     expect(io.err).toMatch(/render needs --out DIR/);
+    expect(io.err).not.toMatch(/--debug/);
+  });
+
+  it('refuses --api without --effective instead of ignoring it', async () => {
+    const { code, io } = await runCli(['render', '--out', 'never-written', '--api', 'media-orders'], SAMPLE);
+    expect(code).toBe(2);
+    expect(io.err).toMatch(/--api selects what --effective prints/);
+  });
+
+  it('refuses an --api the repository does not have instead of printing nothing', async () => {
+    const { code, io } = await runCli(['render', '--effective', '--api', 'media-orders', 'media-ordres'], SAMPLE);
+    expect(code).toBe(2);
+    expect(io.out).toBe('');
+    expect(io.err).toMatch(/^error: no API media-ordres in apis\/ \(APIs: media-catalog, media-orders, partner-webhooks\)\n$/);
   });
 });

@@ -20,6 +20,30 @@ describe('suppressions', () => {
     expect(lintFiles(files)).toEqual([]);
   });
 
+  test('an XML suppression above a multi-line element covers the whole element, and only for the rules it names', () => {
+    const files = {
+      ...compliantRepository(),
+      [API_POLICY]: policy({
+        inbound: `    ${MANAGED_IDENTITY}
+    <!-- apiops-disable-next-line cors-wildcard: the public status page is embedded by any site, without credentials -->
+    <cors>
+        <allowed-origins>
+            <origin>*</origin>
+        </allowed-origins>
+        <allowed-methods><method>GET</method></allowed-methods>
+    </cors>
+    <cors>
+        <allowed-origins><origin>*</origin></allowed-origins>
+    </cors>
+    <!-- apiops-disable-next-line cors-wildcard: nothing to suppress in this element -->
+    <set-header name="a"
+        exists-action="delete" />`,
+      }),
+    };
+    expect(summary(lintFiles(files))).toEqual([`cors-wildcard ${API_POLICY}:12`, `suppression ${API_POLICY}:14`]);
+    expect(lintFiles(files)[1].message).toBe('suppression of cors-wildcard suppresses nothing on lines 15–16; remove it');
+  });
+
   test('a YAML suppression with a reason removes the finding on the next line', () => {
     const files = {
       ...compliantRepository(),
@@ -83,6 +107,18 @@ describe('configured severities', () => {
     expect(lintFiles(withWildcardCors(config), 'local').map((f) => [f.rule, f.severity])).toEqual([['cors-wildcard', 'error']]);
   });
 
+  test('a misspelt rule id in lint.rules (repository-wide or per environment) is a schema finding with a suggestion', () => {
+    const config = compliantRepository()['apiops.config.yaml'];
+    const findings = lintFiles({
+      ...compliantRepository(),
+      'apiops.config.yaml': `${config}  dev:\n    target: { emulator: .apiops/dev }\n    lint:\n      rules: { base-inherited: off, https-olny: warn }\nlint:\n  rules:\n    cors-wildcrd: error\n    inline-secret: error\n`,
+    });
+    expect(findings.map((f) => `${f.rule} ${f.file}:${f.line}:${f.column} ${f.message}`)).toEqual([
+      "schema apiops.config.yaml:8:37 environments.dev.lint.rules: unknown rule 'https-olny' (did you mean https-only?)",
+      "schema apiops.config.yaml:11:5 lint.rules: unknown rule 'cors-wildcrd' (did you mean cors-wildcard?)",
+    ]);
+  });
+
   test('load and render findings take configured severities too', () => {
     const files = { ...compliantRepository(), 'apiops.config.yaml': `${environment}lint:\n  rules: { xml-syntax: warn }\n`, [API_POLICY]: '<policies><inbound>' };
     const findings = lintFiles(files).filter((f) => f.rule === 'xml-syntax');
@@ -104,6 +140,31 @@ describe('files that did not parse', () => {
       'xml-syntax policies/fragments/validate-caller.xml',
     ]);
   });
+  test('a template that did not render counts as unknown too, not as a policy without statements', () => {
+    const files = {
+      ...compliantRepository(),
+      [API_POLICY]: policy({ inbound: `    ${MANAGED_IDENTITY}\n    <set-header name="x" exists-action="override"><value>{{values.undefinedValue}}</value></set-header>` }),
+      'products/partner-developer/policy.xml': policy({ inbound: '{{#if values.audience}}<rate-limit calls="5" renewal-period="60" />' }),
+    };
+    expect([...new Set(lintFiles(files).map((f) => `${f.rule} ${f.file}`))].sort()).toEqual([
+      `template ${API_POLICY}`,
+      'template products/partner-developer/policy.xml',
+    ]);
+  });
+
+  test('a policy file that cannot be read (binary) is unknown, not absent: no finding follows from its missing statements', () => {
+    const findings = lintFiles({
+      ...compliantRepository(),
+      [API_POLICY]: '<policies>\u0000</policies>',
+      'policies/fragments/validate-caller.xml': '   \n',
+    });
+    expect(summary(findings)).toEqual([`schema ${API_POLICY}:1`, 'schema policies/fragments/validate-caller.xml:1']);
+  });
+
+  test('a configuration without environments renders no template, and the effective-policy rules stay silent', () => {
+    const findings = lintFiles({ ...compliantRepository(), 'apiops.config.yaml': 'lint: {}\n' });
+    expect(summary(findings)).toEqual(['schema apiops.config.yaml:1']);
+  });
 });
 
 describe('rule metadata', () => {
@@ -112,7 +173,7 @@ describe('rule metadata', () => {
     const contract = [
       'schema', 'xml-syntax', 'template', 'managed-identity-auth', 'dev-product-throttled', 'product-subscription-required',
       'jwt-issuer-version', 'jwt-audience-required', 'subscription-key-stripped', 'base-inherited', 'inline-secret', 'https-only',
-      'unknown-policy', 'policy-placement', 'fragment-missing', 'named-value-missing', 'cors-wildcard', 'policy-attributes', 'suppression',
+      'unknown-policy', 'policy-placement', 'fragment-missing', 'named-value-missing', 'backend-missing', 'cors-wildcard', 'policy-attributes', 'suppression',
     ];
     expect(metadata.map((m) => m.id).sort()).toEqual([...contract].sort());
     for (const m of metadata) {

@@ -19,6 +19,7 @@ describe('secret recognisers', () => {
     ['credentials in a URL', 'https://svc:' + 'hunter2hunter2' + '@example.com/api'],
     ['client_secret form field', 'grant_type=client_credentials&client_id=x&' + 'client_secret=' + 'S3cr3tValue!'],
     ['connection string password', 'Server=tcp:db;Database=x;User ID=app;' + 'Password=' + 'Tr0ub4dor&3;'],
+    ['an Azure Functions key in a URL', 'https://func-orders.azurewebsites.net/api/orders?' + 'code=' + 'q8Zk3vN1pL0aR7sT2uW9yB4cD6eF8gH0jK2lM4nO5pQAbCdEf' + '=='],
     ['expression holding a literal Basic credential', '@(context.Request.Headers.GetValueOrDefault("Authorization","") == "Basic ' + 'dXNlcjpwYXNzd29yZDEyMzQ=' + '")'],
   ])('recognises %s', (_kind, text) => {
     expect(secretShape(text)).toBeDefined();
@@ -29,6 +30,9 @@ describe('secret recognisers', () => {
     ['a URL without credentials', 'https://login.microsoftonline.com/4c1b6e2a-9d3f-4e7a-b5c8-2f0a6d9e1b37/v2.0/.well-known/openid-configuration'],
     ['a named-value reference', 'Password={{db-password}}'],
     ['an expression reading a header', '@(context.Request.Headers.GetValueOrDefault("Ocp-Apim-Subscription-Key", ""))'],
+    ['a connection-string password that is a placeholder or computed at run time', 'Server=tcp:db;Password=<your password>;x=@("Server=tcp:db;Password=@(context.Variables[\\"pw\\"])")'],
+    ['a functions URL whose key is a named value', 'https://func-orders.azurewebsites.net/api/orders?code={{orders-function-key}}'],
+    ['a short code= parameter (an OAuth code, a product code)', 'https://contoso.example/redeem?code=SPRING2026'],
     ['a SAS URL built from a named value', 'https://media.blob.core.windows.net/c?{{media-sas}}'],
   ])('does not flag %s', (_kind, text) => {
     expect(secretShape(text)).toBeUndefined();
@@ -59,6 +63,8 @@ describe('inline-secret over a repository', () => {
     ['a SAS URL in send-request', `<send-request mode="new" response-variable-name="r"><set-url>${SAS_URL.replace(/&/g, '&amp;')}</set-url><set-method>GET</set-method></send-request>`],
     ['a connection string in set-variable', `<set-variable name="storage" value="${ACCOUNT_KEY}" />`],
     ['a private key in a body', `<set-body>${PRIVATE_KEY}</set-body>`],
+    ['a symmetric signing key in validate-jwt', '<validate-jwt header-name="Authorization"><issuer-signing-keys><key>' + 'c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=' + '</key></issuer-signing-keys><audiences><audience>api://x</audience></audiences></validate-jwt>'],
+    ['a symmetric decryption key in validate-jwt', '<validate-jwt header-name="Authorization"><decryption-keys><key>' + 'c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=' + '</key></decryption-keys><audiences><audience>api://x</audience></audiences></validate-jwt>'],
     ['a client secret in an expression', `<set-variable name="token-request" value='@("client_id=x&amp;scope=y&amp;client_secret=${CLIENT_SECRET}")' />`],
   ])('flags %s in policy XML', (_name, inbound) => {
     const findings = ofRule(lintFiles(withApiInbound(inbound)), 'inline-secret');
@@ -83,7 +89,8 @@ describe('inline-secret over a repository', () => {
       ...withApiInbound(
         '<set-header name="x-functions-key" exists-action="override"><value>{{backend-key}}</value></set-header>' +
           '<set-header name="X-Tenant" exists-action="override"><value>4c1b6e2a-9d3f-4e7a-b5c8-2f0a6d9e1b37</value></set-header>' +
-          '<send-request mode="new" response-variable-name="r"><set-url>https://media.blob.core.windows.net/c/b.json</set-url><set-method>GET</set-method></send-request>',
+          '<send-request mode="new" response-variable-name="r"><set-url>https://media.blob.core.windows.net/c/b.json</set-url><set-method>GET</set-method></send-request>' +
+          '<validate-jwt header-name="Authorization"><issuer-signing-keys><key>{{backend-key}}</key><key certificate-id="jwt-signing" /><key n="0vx7agoebGcQSuuPiLJXZpt" e="AQAB" /></issuer-signing-keys><audiences><audience>api://x</audience></audiences></validate-jwt>',
       ),
       'backends/orders.yaml': 'url: https://func-orders.azurewebsites.net/api\nprotocol: http\ncredentials:\n  header:\n    x-functions-key: ["{{backend-key}}"]\n',
       'named-values/storage-key.yaml': 'displayName: storage-key\nkeyVault:\n  secretIdentifier: https://kv-media.vault.azure.net/secrets/storage-key\n',

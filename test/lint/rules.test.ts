@@ -87,6 +87,23 @@ const cases: Record<string, Case[]> = {
       }),
     },
     {
+      name: 'under the only <when> whose <otherwise> answers the caller itself (no backend call on that path)',
+      files: repo({
+        [API_POLICY]: policy({
+          inbound: `<choose><when condition='${HEAVY_CONDITION}'>${MANAGED_IDENTITY}</when><otherwise><return-response><set-status code="403" reason="Forbidden" /></return-response></otherwise></choose>`,
+        }),
+      }),
+    },
+    {
+      name: 'missing on a <when> that answers nothing itself, although another branch returns a response',
+      files: repo({
+        [API_POLICY]: policy({
+          inbound: `<choose><when condition="@(context.Request.Method == &quot;GET&quot;)"><mock-response status-code="200" /></when><when condition='${HEAVY_CONDITION}'><set-variable name="x" value="1" /></when><otherwise>${MANAGED_IDENTITY}</otherwise></choose>`,
+        }),
+      }),
+      file: API_POLICY,
+    },
+    {
       name: 'through a fragment, inside retry',
       files: repo({
         'policies/fragments/call-backend.xml': fragment(MANAGED_IDENTITY),
@@ -123,6 +140,10 @@ const cases: Record<string, Case[]> = {
     { name: 'v1 issuer with v2 openid-config', files: repo({ [FRAGMENT]: jwt(V2_CONFIG, V1_ISSUER) }), file: FRAGMENT, message: /can never match/ },
     { name: 'v2 issuer with v1 openid-config', files: repo({ [FRAGMENT]: jwt(V1_CONFIG, V2_ISSUER) }), file: FRAGMENT },
     { name: 'v1 issuer with v1 openid-config', files: repo({ [FRAGMENT]: jwt(V1_CONFIG, V1_ISSUER) }) },
+    {
+      name: 'v1 and v2 issuers with an openid-config for each version',
+      files: repo({ [FRAGMENT]: jwt(V2_CONFIG, V2_ISSUER).replace('<issuers>', `<openid-config url="${V1_CONFIG}" />\n  <issuers><issuer>${V1_ISSUER}</issuer>`) }),
+    },
     { name: 'a non-Entra identity provider', files: repo({ [FRAGMENT]: jwt('https://idp.example.com/.well-known/openid-configuration', 'https://idp.example.com/') }) },
   ],
   'jwt-audience-required': [
@@ -182,6 +203,14 @@ const cases: Record<string, Case[]> = {
     { name: 'a misspelt section', files: repo({ [API_POLICY]: policy({ inbound: MANAGED_IDENTITY }).replace('<outbound><base /></outbound>', '<outbound><base /></outbound><outbond />') }), file: API_POLICY, message: /did you mean outbound/ },
     { name: 'an unknown child element', files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<cache-lookup vary-by-developer="false" vary-by-developer-groups="false"><vary-by-heade>Accept</vary-by-heade></cache-lookup>` }) }), file: API_POLICY, message: /did you mean vary-by-header/ },
     {
+      name: 'send-service-bus-message (preview), as in the policy reference',
+      files: repo({
+        [API_POLICY]: policy({
+          inbound: `${MANAGED_IDENTITY}<send-service-bus-message topic-name="orders" namespace="my-service-bus.servicebus.windows.net"><message-properties><message-property name="Customer">Contoso</message-property></message-properties><payload>@(context.Request.Body.As<string>(preserveContent: true))</payload></send-service-bus-message>`,
+        }),
+      }),
+    },
+    {
       name: 'AI gateway, Dapr, validation and caching policies',
       files: repo({
         [API_POLICY]: policy({
@@ -204,7 +233,7 @@ const cases: Record<string, Case[]> = {
       name: 'a fragment included in a section its policies do not allow',
       files: repo({ 'policies/fragments/forward.xml': fragment('<forward-request timeout="30" />'), [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<include-fragment fragment-id="forward" />` }) }),
       file: 'policies/fragments/forward.xml',
-      message: /included in the inbound section at api scope/,
+      message: /included in the inbound section at api scope, at apis\/orders\/policy\.xml:3:\d+\)/,
     },
     { name: 'quota at product scope', files: repo({}) },
   ],
@@ -218,7 +247,33 @@ const cases: Record<string, Case[]> = {
     },
     { name: 'an existing fragment', files: repo({}) },
   ],
+  'backend-missing': [
+    {
+      name: 'set-backend-service to an undefined backend',
+      files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<set-backend-service backend-id="order" />` }) }),
+      file: API_POLICY,
+      message: /set-backend-service backend-id="order" names a backend that backends\/ does not define \(did you mean orders\?\)/,
+    },
+    {
+      name: 'a defined backend, one chosen by an expression, and one from a named value',
+      files: repo({
+        [API_POLICY]: policy({
+          inbound: `${MANAGED_IDENTITY}<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Canary&quot;))"><set-backend-service backend-id="@(&quot;orders-&quot; + context.Deployment.Region)" /></when><when condition="@(true)"><set-backend-service backend-id="{{backend-key}}" /></when><otherwise><set-backend-service backend-id="orders" /></otherwise></choose>`,
+        }),
+      }),
+    },
+  ],
   'named-value-missing': [
+    {
+      name: 'an undefined named value in backend credentials',
+      files: repo({ 'backends/orders.yaml': 'url: https://func-orders.azurewebsites.net/api\nprotocol: http\ncredentials:\n  header:\n    x-functions-key: ["{{orders-function-key}}"]\n' }),
+      file: 'backends/orders.yaml',
+      message: /\{\{orders-function-key\}\} names no named value/,
+    },
+    {
+      name: 'a defined named value in backend credentials',
+      files: repo({ 'backends/orders.yaml': 'url: https://func-orders.azurewebsites.net/api\nprotocol: http\ncredentials:\n  header:\n    x-functions-key: ["{{backend-key}}"]\n' }),
+    },
     { name: 'an undefined named value', files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<set-header name="x-functions-key" exists-action="override"><value>{{backend-kay}}</value></set-header>` }) }), file: API_POLICY, message: /did you mean backend-key/ },
     {
       name: 'a defined named value and a Liquid body',

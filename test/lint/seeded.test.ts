@@ -56,6 +56,8 @@ function shapedRepository(seeded: boolean): { files: Files; expected: Record<str
     'apis/orders/policy.xml': policy({ inbound: `${MANAGED_IDENTITY}<cors><allowed-origins><origin>${pick('*', 'https://portal.fabrikam.com')}</origin></allowed-origins></cors>` }),
     // policy-attributes
     'products/partner-developer/policy.xml': policy({ inbound: `<rate-limit calls="60" renewal-period="${pick('900', '60')}" />` }),
+    // backend-missing
+    'apis/reports/operations/get-order.xml': policy({ inbound: `<set-backend-service backend-id="${pick('order', 'orders')}" />` }),
     // suppression
     'backends/orders.yaml': `${pick('# apiops-disable-next-line https-only\n', '')}url: https://func-orders.azurewebsites.net/api\nprotocol: http\n`,
   };
@@ -75,6 +77,7 @@ function shapedRepository(seeded: boolean): { files: Files; expected: Record<str
     'named-value-missing': 'policies/global.xml',
     'cors-wildcard': 'apis/orders/policy.xml',
     'policy-attributes': 'products/partner-developer/policy.xml',
+    'backend-missing': 'apis/reports/operations/get-order.xml',
     suppression: 'backends/orders.yaml',
   };
   return { files, expected };
@@ -85,7 +88,7 @@ describe('one repository with one seeded violation per rule', () => {
   const findings = lintFiles(files);
 
   test('covers every lint rule of the contract', () => {
-    expect(Object.keys(expected)).toHaveLength(16);
+    expect(Object.keys(expected)).toHaveLength(17);
   });
 
   test.each(Object.entries(expected))('%s is reported in %s', (rule, file) => {

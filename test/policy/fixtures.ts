@@ -1,5 +1,6 @@
 import type { PolicyDocument, PolicyNode } from '../../src/policy/ast';
 import { parsePolicy } from '../../src/policy/parser';
+import { SECTIONS_WITH_BASE } from '../fixtures/generate';
 
 /** Parses a policy that must be well-formed (failing the test with its findings otherwise). */
 export function parseOk(text: string, form: 'rawxml' | 'xml' = 'rawxml'): PolicyDocument {
@@ -9,15 +10,7 @@ export function parseOk(text: string, form: 'rawxml' | 'xml' = 'rawxml'): Policy
 }
 
 /** The sections of an API policy that only inherit, and the end of the document. */
-const INHERITED_SECTIONS = `    <backend>
-        <base />
-    </backend>
-    <outbound>
-        <base />
-    </outbound>
-    <on-error>
-        <base />
-    </on-error>
+const INHERITED_SECTIONS = `${SECTIONS_WITH_BASE}
 </policies>
 `;
 

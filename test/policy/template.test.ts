@@ -104,7 +104,9 @@ describe('renderTemplate', () => {
   });
 
   it.each([
-    ['an unclosed block', '<policies>\n  {{#if values.strict}}\n  <inbound />\n</policies>', /^template syntax error: the template ends inside a \{\{#…\}\} block/, 4],
+    ['an unclosed block, at its opening tag', '<policies>\n  {{#each values.origins}}{{#if values.strict}}{{/if}}\n  <inbound />\n</policies>', /^template syntax error: \{\{#each\}\} is never closed \(add \{\{\/each\}\}\)$/, 2],
+    ['a closer without its block', '<policies>\n  <a/>\n  {{/if}}\n</policies>', /^template syntax error: \{\{\/if\}\} is outside any \{\{#if\}\}, \{\{#each\}\} or \{\{#unless\}\} block$/, 3],
+    ['an else without a block', '<policies>\n  {{#if values.strict}}{{/if}}\n  {{else}}\n</policies>', /^template syntax error: \{\{else\}\} is outside any/, 3],
     ['a mismatched closer', '<policies>\n  {{#if values.strict}}<a/>{{/each}}\n</policies>', /^template syntax error: if doesn't match each/, 2],
     ['an unterminated mustache', '<policies>\n  <a v="{{values.tenantId" />\n</policies>', /^template syntax error: /, 2],
   ])('reports %s as a template syntax finding with its line', (_name, text, message, line) => {
@@ -161,6 +163,29 @@ describe('renderTemplate', () => {
     expect(result.text).toBe('<policies>\r\n  <a />\r\n  <c x="1" x="2" />\r\n</policies>');
     const parsed = parsePolicy(result.text!, 'p.xml', { mapPosition: result.mapPosition });
     expect(parsed.findings).toEqual([expect.objectContaining({ line: 7, column: 12, message: "duplicate attribute 'x' on <c>" })]);
+  });
+
+  it('explains an environment path used inside {{#each}}, where paths are relative to the item', () => {
+    const values: TemplateContext = { env: 'dev', values: { origins: ['https://a'], tenantId: 't', apis: [{ id: 'x' }] } };
+    const onItem = render('<a>\n{{#each values.apis}}\n  {{values.tenantId}}\n{{/each}}</a>', values);
+    expect(onItem.findings).toEqual([expect.objectContaining({ rule: 'template', line: 3, column: 5 })]);
+    expect(onItem.findings[0].message).toBe("'values.tenantId' is not defined here: inside {{#each}} a path is relative to the item; write @root.values.tenantId for the environment's value");
+    const onString = render('<a>\n{{#each values.origins}}\n  {{#each values.origins}}{{this}}{{/each}}\n{{/each}}</a>', values);
+    expect(onString.findings).toEqual([expect.objectContaining({ rule: 'template', message: expect.stringMatching(/^'values\.origins' is not defined here: .*@root\.values\.origins/) })]);
+    expect(renderOk('{{#each values.apis}}{{@root.values.tenantId}}-{{this.id}}{{/each}}', values)).toBe('t-x');
+  });
+
+  it('refuses a map or a list inserted as a value, which would reach APIM as [object Object] or "a,b"', () => {
+    const values: TemplateContext = { env: 'dev', values: { backend: { url: 'https://x' }, origins: ['https://a', 'https://b'] } };
+    for (const suffix of ['', '{{#if env}}{{/if}}']) {
+      const result = render(`<policies>\n  <inbound>\n    <set-header name="a"><value>{{values.backend}}</value></set-header>\n    <x v="{{ values.origins }}" />${suffix}`, values);
+      expect(result.text).toBeUndefined();
+      expect(result.findings).toEqual([
+        expect.objectContaining({ rule: 'template', line: 3, column: 35, message: expect.stringMatching(/^'values\.backend' is a map .*values\.backend\.<field>/) }),
+        expect.objectContaining({ rule: 'template', line: 4, column: 14, message: expect.stringMatching(/^'values\.origins' is a list .*\{\{#each values\.origins\}\}/) }),
+      ]);
+    }
+    expect(renderOk('{{values.backend.url}}{{#each values.origins}}[{{this}}]{{/each}}', values)).toBe('https://x[https://a][https://b]');
   });
 
   it('bounds block nesting with a finding instead of overflowing Handlebars', () => {

@@ -175,4 +175,24 @@ describe('renderRepository: the desired state', () => {
       removeRepo(root);
     }
   });
+  it('keeps no parsed document for a policy with the wrong root: only the root finding follows from it', () => {
+    const root = makeRepo({
+      'products/partners/policy.xml': '<fragment>\n  <set-header name="a" exists-action="delete" />\n</fragment>\n',
+      'policies/fragments/auth.xml': '<policies>\n  <inbound>\n    <base />\n  </inbound>\n</policies>\n',
+    });
+    try {
+      const { model: small, findings } = loadRepository(root);
+      const rendered = renderRepository(small, undefined, { processEnv: {}, findings });
+      const byFile = (file: string) => rendered.policies.find((p) => p.source.file === file)!;
+      expect(byFile('products/partners/policy.xml').document).toBeUndefined();
+      expect(byFile('policies/fragments/auth.xml').document).toBeUndefined();
+      expect(find(rendered.desired.resources, 'productPolicy', 'partners').policy).toBeUndefined();
+      expect(rendered.findings.map((f) => `${f.rule} ${f.file}:${f.line}`)).toEqual([
+        'xml-syntax policies/fragments/auth.xml:1',
+        'xml-syntax products/partners/policy.xml:1',
+      ]);
+    } finally {
+      removeRepo(root);
+    }
+  });
 });

@@ -15,6 +15,22 @@ describe('the minimal fixture repository', () => {
     }
   });
 
+  it('leaves documentation and other non-policy files alone wherever they are', () => {
+    const root = makeRepo({
+      'apis/README.md': '# APIs',
+      'apis/orders/NOTES.md': 'owner: orders team',
+      'apis/orders/schemas/order.json': '{"type": "object"}',
+      'policies/README.md': '# Policies',
+      'products/README.md': '# Products',
+      'products/partners/terms.md': 'terms of use',
+    });
+    try {
+      expect(loadRepository(root).findings).toEqual([]);
+    } finally {
+      removeRepo(root);
+    }
+  });
+
   it('accepts files saved on Windows: UTF-8 byte order mark and CRLF line endings', async () => {
     const windows = (text: string) => `\ufeff${text.replace(/\n/g, '\r\n')}`;
     const root = makeRepo(Object.fromEntries(Object.entries(MINIMAL_REPO).map(([file, text]) => [file, windows(text)])));

@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { UserError } from '../../diagnostics';
 import { printEffectivePolicies } from '../../lint';
 import { loadAndRender, writeDesiredState } from '../../render';
 import type { ApiopsCommand } from '../command';
@@ -27,7 +28,8 @@ export const renderCommand: ApiopsCommand<RenderArgs> = {
       })
       .option('api', { type: 'string', array: true, describe: 'With --effective: only these APIs' })
       .check((args) => {
-        if (!args.effective && !args.out) throw new Error('render needs --out DIR (or --effective to print effective policies)');
+        if (!args.effective && !args.out) throw new UserError('render needs --out DIR (or --effective to print effective policies)');
+        if (!args.effective && args.api?.length) throw new UserError('--api selects what --effective prints; render --out always writes every API');
         return true;
       })
       .example('$0 render --env dev --out build/dev', 'Policies as rawxml and resources as ARM JSON bodies')
@@ -41,6 +43,9 @@ export const renderCommand: ApiopsCommand<RenderArgs> = {
       return 2;
     }
     if (args.effective) {
+      const known = new Set(rendered.model.apis.map((api) => api.id));
+      const unknown = (args.api ?? []).filter((id) => !known.has(id));
+      if (unknown.length) throw new UserError(`no API ${unknown.join(', ')} in apis/ (APIs: ${[...known].sort().join(', ') || 'none'})`);
       io.stdout(printEffectivePolicies(rendered, { apis: args.api }));
       return 0;
     }

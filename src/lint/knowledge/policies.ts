@@ -369,6 +369,13 @@ export const POLICIES: readonly PolicySpec[] = [
     exclusive: [['partition-id', 'partition-key']],
   }),
   policy('publish-to-dapr', { sections: NOT_BACKEND }, [req('topic'), opt('pubsub-name'), ...DAPR_CALL_ATTRIBUTES], 'text'),
+  policy(
+    'send-service-bus-message',
+    { sections: NOT_BACKEND, scopes: ['global', 'product', 'api', 'operation'] },
+    [opt('queue-name'), opt('topic-name'), opt('namespace'), opt('client-id')],
+    [el('payload', [], 'text'), el('message-properties', [], [el('message-property', [req('name')], 'text')])],
+    { oneOf: [['queue-name', 'topic-name']] },
+  ),
   policy('invoke-dapr-binding', { sections: NOT_BACKEND }, [req('name'), opt('operation'), ...DAPR_CALL_ATTRIBUTES], [el('metadata', [], [el('item', [req('key')], 'text')]), el('data', [], 'text')]),
 
   // Logging

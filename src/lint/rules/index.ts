@@ -1,5 +1,6 @@
 /** Every lint rule, in the order they run (the order of findings is by place, not by rule). */
 import type { Rule } from '../context';
+import { backendMissing } from './backend-missing';
 import { baseInherited } from './base-inherited';
 import { corsWildcard } from './cors-wildcard';
 import { devProductThrottled } from './dev-product-throttled';
@@ -29,6 +30,7 @@ export const RULES: readonly Rule[] = [
   unknownPolicy,
   policyPlacement,
   fragmentMissing,
+  backendMissing,
   namedValueMissing,
   corsWildcard,
   policyAttributes,

@@ -1,12 +1,15 @@
 import type { SourcePos } from '../../diagnostics';
 import type { PolicyElement } from '../../policy/ast';
 import { attributeValue, childElements, textContent, walkElements } from '../../policy/query';
-import type { YamlDocument } from '../../repo/model';
+import type { YamlDocument, YamlPath } from '../../repo/model';
+import { yamlStrings } from '../checks';
 import { ruleDocsPath, type LintContext, type Rule } from '../context';
 import { isLiteralCredential, isSecretName, SECRET_ADVICE, secretShape } from '../secrets';
 
 /** Policies whose `<value>` children carry the value of the header or parameter they name. */
 const NAMED_VALUE_HOLDERS = new Set(['set-header', 'set-query-parameter', 'check-header']);
+/** validate-jwt key lists whose `<key>` text is a symmetric (shared-secret) key; RSA keys use attributes instead. */
+const SYMMETRIC_KEY_LISTS = new Set(['issuer-signing-keys', 'decryption-keys']);
 const SUPPRESSION_DIRECTIVE = /^\s*apiops-disable-next-line\b/;
 
 export const inlineSecret: Rule = {
@@ -59,6 +62,11 @@ function checkElement(ctx: LintContext, element: PolicyElement): void {
     if (child.type === 'element') continue;
     checkText(ctx, child.value, child.pos, child.type === 'comment' ? 'a comment' : `<${element.name}>`);
   }
+  if (SYMMETRIC_KEY_LISTS.has(element.name)) {
+    for (const key of childElements(element, 'key')) {
+      if (isLiteralCredential(textContent(key)) && !secretShape(textContent(key))) report(ctx, key.pos, 'symmetric key', `validate-jwt ${element.name}`);
+    }
+  }
   const name = attributeValue(element, 'name');
   if (NAMED_VALUE_HOLDERS.has(element.name) && name && isSecretName(name)) {
     for (const value of childElements(element, 'value')) {
@@ -69,22 +77,13 @@ function checkElement(ctx: LintContext, element: PolicyElement): void {
   }
 }
 
-type Path = Array<string | number>;
-
-/** Walks every string in a YAML document; `credentialBranch` marks subtrees where any literal is a credential. */
-function checkYaml(ctx: LintContext, doc: YamlDocument<unknown> | undefined, credentialBranch: (path: Path) => boolean = () => false): void {
+/** Checks every string in a YAML document; `credentialBranch` marks subtrees where any literal is a credential. */
+function checkYaml(ctx: LintContext, doc: YamlDocument<unknown> | undefined, credentialBranch: (path: YamlPath) => boolean = () => false): void {
   if (!doc) return;
-  const visit = (value: unknown, path: Path, key: string | undefined): void => {
-    if (typeof value === 'string') {
-      const where = `${doc.file} (${path.join('.')})`;
-      const kind = secretShape(value);
-      if (kind) report(ctx, doc.locate(path), kind, where);
-      else if ((credentialBranch(path) || (key !== undefined && isSecretName(key))) && isLiteralCredential(value)) report(ctx, doc.locate(path), 'credential', where);
-    } else if (Array.isArray(value)) {
-      value.forEach((item, index) => visit(item, [...path, index], key));
-    } else if (value && typeof value === 'object') {
-      for (const [childKey, child] of Object.entries(value)) visit(child, [...path, childKey], childKey);
-    }
-  };
-  visit(doc.data, [], undefined);
+  for (const { value, path, key } of yamlStrings(doc.data)) {
+    const where = `${doc.file} (${path.join('.')})`;
+    const kind = secretShape(value);
+    if (kind) report(ctx, doc.locate(path), kind, where);
+    else if ((credentialBranch(path) || (key !== undefined && isSecretName(key))) && isLiteralCredential(value)) report(ctx, doc.locate(path), 'credential', where);
+  }
 }

@@ -35,16 +35,18 @@ export const jwtIssuerVersion: Rule = {
   check(ctx) {
     for (const { element } of elementsNamed(ctx, 'validate-jwt')) {
       const children = childElements(element);
-      const config = children.find((c) => c.name === 'openid-config');
-      const configVersion = config && openIdConfigVersion(attributeValue(config, 'url') ?? '');
-      if (!configVersion) continue;
+      // validate-jwt may list several openid-config elements (e.g. one per token version): an issuer needs one match.
+      const configs = children
+        .filter((c) => c.name === 'openid-config')
+        .map((config) => ({ url: attributeValue(config, 'url') ?? '', version: openIdConfigVersion(attributeValue(config, 'url') ?? '') }));
+      if (!configs.length || configs.some((config) => !config.version)) continue;
       const issuers = children.filter((c) => c.name === 'issuers').flatMap((list) => childElements(list));
       for (const issuer of issuers) {
         const version = issuerVersion(textContent(issuer));
-        if (version && version !== configVersion) {
+        if (version && !configs.some((config) => config.version === version)) {
           ctx.report({
             pos: issuer.pos,
-            message: `issuer ${textContent(issuer).trim()} is a ${DESCRIBE[version]} issuer but openid-config ${attributeValue(config!, 'url')} describes ${DESCRIBE[configVersion]} tokens; the issuer can never match`,
+            message: `issuer ${textContent(issuer).trim()} is a ${DESCRIBE[version]} issuer but openid-config ${configs.map((c) => c.url).join(', ')} describes ${DESCRIBE[configs[0].version!]} tokens; the issuer can never match`,
           });
         }
       }

@@ -1,3 +1,4 @@
+import { formatPos } from '../../diagnostics';
 import { attributeValue } from '../../policy/query';
 import type { PolicyElement } from '../../policy/ast';
 import { ruleDocsPath, type LintContext, type PolicyLevel, type Rule } from '../context';
@@ -50,6 +51,6 @@ function checkIncludedFragment(ctx: LintContext, include: PolicyElement, section
   if (!fragment || checked.has(`${id}|${section}|${level}`)) return;
   checked.add(`${id}|${section}|${level}`);
   const statements = { ...fragment.document.root, children: [...ctx.effective.fragmentStatements(id!)] };
-  const via = ` (fragment ${id} is included in the ${section} section at ${level} scope)`;
+  const via = ` (fragment ${id} is included in the ${section} section at ${level} scope, at ${formatPos(include.pos)})`;
   walkStatements(statements, section, { statement: (visit) => checkStatement(ctx, visit, level, via) });
 }
