@@ -1,6 +1,6 @@
 import { attributeValue, isLiquidBody, parsePolicy, serializePolicy, walkElements, type PolicyDocument, type PolicyElement } from '../policy';
-import { POLICY_NAMES } from '../lint/knowledge/policies';
-import { SECTIONS } from '../lint/knowledge/types';
+import { POLICY_NAMES } from '../policy/knowledge/policies';
+import { SECTIONS } from '../policy/knowledge/types';
 import type { ArmRequest, Behaviour, EntityInput, WriteInput } from './engine';
 import { conflict, invalidField, validationError } from './errors';
 import { displayPath } from './ids';

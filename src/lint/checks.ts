@@ -5,7 +5,7 @@ import { childElements } from '../policy/query';
 import type { ApiModel, YamlPath } from '../repo/model';
 import type { LintContext, PolicyFile } from './context';
 import { describePaths, sectionElement } from './effective';
-import type { Section } from './knowledge/types';
+import type { Section } from '../policy/knowledge/types';
 import { runsOnEveryPath } from './walk';
 
 /** A value APIM computes at run time or fills from a named value: its literal text says nothing final. */

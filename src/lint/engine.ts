@@ -6,7 +6,7 @@ import type { RenderedRepository } from '../render/desired';
 import type { LintLevel, RepoModel, TemplateSource, YamlDocument } from '../repo/model';
 import { policyLevel, type LintContext, type PolicyFile, type Report, type Rule } from './context';
 import { EffectivePolicies, policyKey } from './effective';
-import { didYouMean } from './knowledge/suggest';
+import { didYouMean } from '../policy/knowledge/suggest';
 import { applySuppressions, scanSuppressions, type Suppression } from './suppressions';
 
 /** Findings produced while loading and rendering, before any rule runs. */

@@ -9,7 +9,7 @@ import { serializePolicy } from '../policy/serializer';
 import type { RenderedRepository } from '../render/desired';
 import { describeUnit, type EffectiveUnit } from './effective';
 import { buildEffective } from './engine';
-import { SECTIONS } from './knowledge/types';
+import { SECTIONS } from '../policy/knowledge/types';
 
 export interface PrintEffectiveOptions {
   /** Only these APIs (all when absent or empty). */

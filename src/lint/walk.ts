@@ -1,8 +1,8 @@
 /** Walking parsed policies: statements with their section, child elements with what their parent allows. */
 import type { PolicyDocument, PolicyElement, PolicyNode } from '../policy/ast';
 import { childElements } from '../policy/query';
-import { policySpec } from './knowledge/policies';
-import { SECTIONS, type ElementSpec, type PolicySpec, type Section } from './knowledge/types';
+import { policySpec } from '../policy/knowledge/policies';
+import { SECTIONS, type ElementSpec, type PolicySpec, type Section } from '../policy/knowledge/types';
 
 /** Policies whose enclosed statements run every time the policy itself runs. */
 const ALWAYS_RUNS_CHILDREN = new Set(['retry', 'wait', 'limit-concurrency']);

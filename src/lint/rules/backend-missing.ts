@@ -1,6 +1,6 @@
 import { isDynamic } from '../checks';
 import { ruleDocsPath, type Rule } from '../context';
-import { didYouMean } from '../knowledge/suggest';
+import { didYouMean } from '../../policy/knowledge/suggest';
 import { walkElements } from '../../policy/query';
 
 /** `backend-id` (set-backend-service, llm-content-safety) and `embeddings-backend-id` (semantic cache lookups). */

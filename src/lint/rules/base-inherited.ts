@@ -1,7 +1,7 @@
 import { ruleDocsPath, type Rule } from '../context';
 import { inheritsEnclosing } from '../checks';
 import { sectionElement } from '../effective';
-import { SECTIONS } from '../knowledge/types';
+import { SECTIONS } from '../../policy/knowledge/types';
 
 export const baseInherited: Rule = {
   id: 'base-inherited',

@@ -2,7 +2,7 @@ import type { SourcePos } from '../../diagnostics';
 import { findNamedValueReferences, namedValueNamesIn } from '../../policy/query';
 import { yamlStrings } from '../checks';
 import { ruleDocsPath, type Rule } from '../context';
-import { didYouMean } from '../knowledge/suggest';
+import { didYouMean } from '../../policy/knowledge/suggest';
 
 export const namedValueMissing: Rule = {
   id: 'named-value-missing',

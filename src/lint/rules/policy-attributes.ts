@@ -1,7 +1,7 @@
 import type { PolicyElement } from '../../policy/ast';
 import { isDynamic } from '../checks';
 import { ruleDocsPath, type LintContext, type Rule } from '../context';
-import type { AttributeSpec, ElementSpec } from '../knowledge/types';
+import type { AttributeSpec, ElementSpec } from '../../policy/knowledge/types';
 import { walkStructure } from '../walk';
 
 export const policyAttributes: Rule = {

@@ -2,7 +2,7 @@ import { formatPos } from '../../diagnostics';
 import { attributeValue } from '../../policy/query';
 import type { PolicyElement } from '../../policy/ast';
 import { ruleDocsPath, type LintContext, type PolicyLevel, type Rule } from '../context';
-import { SECTIONS, type Section } from '../knowledge/types';
+import { SECTIONS, type Section } from '../../policy/knowledge/types';
 import { walkStatements, walkStructure, type StatementVisit } from '../walk';
 
 export const policyPlacement: Rule = {

@@ -1,7 +1,7 @@
 import { ruleDocsPath, type Rule } from '../context';
-import { POLICY_NAMES } from '../knowledge/policies';
-import { didYouMean } from '../knowledge/suggest';
-import { SECTIONS } from '../knowledge/types';
+import { POLICY_NAMES } from '../../policy/knowledge/policies';
+import { didYouMean } from '../../policy/knowledge/suggest';
+import { SECTIONS } from '../../policy/knowledge/types';
 import { walkStructure } from '../walk';
 
 export const unknownPolicy: Rule = {

@@ -1,6 +1,6 @@
-import { POLICIES, policySpec } from '../../src/lint/knowledge/policies';
-import { closestName } from '../../src/lint/knowledge/suggest';
-import type { ElementSpec } from '../../src/lint/knowledge/types';
+import { POLICIES, policySpec } from '../../src/policy/knowledge/policies';
+import { closestName } from '../../src/policy/knowledge/suggest';
+import type { ElementSpec } from '../../src/policy/knowledge/types';
 import { valueProblem } from '../../src/lint/rules/policy-attributes';
 
 function* elementSpecs(spec: ElementSpec): Generator<ElementSpec> {
