@@ -1,20 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { seededRandom } from '../../src/emulator/random';
 import { lintRepository } from '../../src/lint';
 import { loadAndRender } from '../../src/render';
 import { makeRepo, MINIMAL_REPO, removeRepo } from '../fixtures/repo';
-
-/** Small seeded generator (mulberry32): the same mutations on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SPICE = ['<', '>', '&', '"', "'", ':', '- ', '{{', '}}', '@(', '@{', ')', '}', '*a', '&a ', '\n', '\t', '\u0000', '\u00ff', '<!DOCTYPE x>', ']]>', '<![CDATA['];
 
@@ -39,7 +28,7 @@ describe('mutated repositories never crash load, render or lint', () => {
   afterAll(() => removeRepo(root));
 
   it.each(files)('%s (25 seeded mutations)', (file) => {
-    const next = random(files.indexOf(file) + 1);
+    const next = seededRandom(files.indexOf(file) + 1);
     for (let i = 0; i < 25; i++) {
       const mutated = mutate(MINIMAL_REPO[file], next);
       fs.writeFileSync(path.join(root, file), mutated);
