@@ -33,3 +33,14 @@ export class UserError extends Error {
 export function formatPos(pos: SourcePos): string {
   return `${pos.file}:${pos.line}:${pos.column}`;
 }
+
+/** Report order of findings: by file, line, column, then rule and message (stable across runs). */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
+}

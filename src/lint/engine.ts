@@ -1,5 +1,5 @@
 /** Runs the rules over a rendered repository and applies configured severities and suppressions. */
-import type { Finding, Severity } from '../diagnostics';
+import { compareFindings, type Finding, type Severity } from '../diagnostics';
 import type { PolicyElement } from '../policy/ast';
 import { walkElements } from '../policy/query';
 import type { RenderedRepository } from '../render/desired';
@@ -97,7 +97,7 @@ export function runRules(rendered: RenderedRepository, rules: readonly Rule[]): 
   if (suppressionSeverity) {
     for (const problem of problems) kept.push({ rule: 'suppression', severity: suppressionSeverity, ...problem.pos, message: problem.message });
   }
-  return kept.sort(byPlace);
+  return kept.sort(compareFindings);
 }
 
 /**
@@ -151,10 +151,6 @@ function unique(findings: Finding[]): Finding[] {
     seen.add(key);
     return true;
   });
-}
-
-function byPlace(a: Finding, b: Finding): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
 }
 
 /** The outermost element whose start tag is on `line` (positions are template lines). */

@@ -1,4 +1,4 @@
-import type { Finding, Severity } from '../../diagnostics';
+import { compareFindings, type Finding, type Severity } from '../../diagnostics';
 
 export const SEVERITY_RANK: Record<Severity, number> = { warn: 1, error: 2 };
 
@@ -9,14 +9,7 @@ export function meetsLevel(severity: Severity, failOn: Severity): boolean {
 
 /** Findings in report order: by file, then position, then rule (deterministic across runs). */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort(
-    (a, b) =>
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-      a.line - b.line ||
-      a.column - b.column ||
-      a.rule.localeCompare(b.rule) ||
-      a.message.localeCompare(b.message),
-  );
+  return [...findings].sort(compareFindings);
 }
 
 export function summarize(findings: readonly Finding[]): { error: number; warn: number } {
