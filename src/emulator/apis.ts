@@ -3,6 +3,7 @@ import type { ArmRequest, Behaviour, EmulatorEnv, EntityInput, Prepared, WriteIn
 import { conflict, invalidField } from './errors';
 import { resolveReference } from './ids';
 import type { Entity, ServiceState } from './store';
+import { deriveApimOperation, specOperations, type ImportedParameter, type RequiredQueryParameters } from '../repo/openapi';
 
 /**
  * APIs and their operations: APIM's defaults, the path-uniqueness rule, OpenAPI/Swagger import (operations
@@ -14,7 +15,6 @@ const IMPORT_ONLY_PROPERTIES = ['format', 'value', 'wsdlSelector', 'translateReq
 const API_TYPES = ['http', 'soap', 'websocket', 'graphql', 'odata', 'grpc'];
 /** Properties of a source API that a clone, new version or revision does not inherit. */
 const NOT_INHERITED = ['isCurrent', 'isOnline', 'apiRevision', 'apiRevisionDescription', 'provisioningState'];
-const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 interface ImportedOperation {
   name: string;
@@ -52,29 +52,15 @@ function operationName(operationId: unknown, method: string, path: string): stri
   return `${method}${path}`.toLowerCase().replace(/[{}]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
-function parameterType(parameter: Json): string {
-  return String(asObject(parameter.schema).type ?? parameter.type ?? 'string');
+/** An imported parameter as the service stores it (a parameter without a declared type is a string). */
+function storedParameter({ name, type, required, description }: ImportedParameter) {
+  return { name, type: type ?? 'string', required, values: [] as string[], ...(description ? { description } : {}) };
 }
 
-/** Resolves a local `$ref` (`#/components/parameters/x`, `#/parameters/x`); anything else stays as it is. */
-function resolveRef(root: Json, value: unknown): unknown {
-  let node = value;
-  for (let hops = 0; hops < 16; hops += 1) {
-    const ref = asObject(node).$ref;
-    if (typeof ref !== 'string' || !ref.startsWith('#/')) return node;
-    let target: unknown = root;
-    for (const segment of ref.slice(2).split('/')) target = asObject(target)[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
-    if (target === undefined) return node;
-    node = target;
-  }
-  return node;
-}
+const representations = (contentTypes: string[]) => contentTypes.map((contentType) => ({ contentType }));
 
-/**
- * `translate`: APIM's translateRequiredQueryParameters. With `template` (its default) required query parameters
- * become part of the URL template (`/titles?genre={genre}`) and template parameters; `query` leaves them.
- */
-function importSpec(spec: Json, translate: 'template' | 'query'): ImportedApi {
+/** `translate`: APIM's translateRequiredQueryParameters (see deriveApimOperation, shared with the repository loader). */
+function importSpec(spec: Json, translate: RequiredQueryParameters): ImportedApi {
   const info = asObject(spec.info);
   let serviceUrl: string | undefined;
   if (spec.openapi) {
@@ -85,53 +71,26 @@ function importSpec(spec: Json, translate: 'template' | 'query'): ImportedApi {
     const scheme = Array.isArray(spec.schemes) && spec.schemes.includes('https') ? 'https' : String((spec.schemes as string[] | undefined)?.[0] ?? 'https');
     serviceUrl = `${scheme}://${spec.host}${typeof spec.basePath === 'string' ? spec.basePath : ''}`;
   }
-  const operations: ImportedOperation[] = [];
-  for (const [path, item] of Object.entries(asObject(spec.paths))) {
-    const pathItem = asObject(item);
-    const shared = Array.isArray(pathItem.parameters) ? (pathItem.parameters as Json[]) : [];
-    for (const method of HTTP_METHODS) {
-      if (!(method in pathItem)) continue;
-      const operation = asObject(pathItem[method]);
-      // Operation-level parameters override path-level ones of the same name and location.
-      const byKey = new Map<string, Json>();
-      for (const raw of [...shared, ...(Array.isArray(operation.parameters) ? (operation.parameters as Json[]) : [])]) {
-        const p = asObject(resolveRef(spec, raw));
-        byKey.set(`${String(p.in)}:${String(p.name)}`, { ...p, schema: resolveRef(spec, p.schema) });
-      }
-      const parameters = [...byKey.values()];
-      const describe = (p: Json, required: boolean) => ({ name: String(p.name), type: parameterType(p), required, values: [] as string[], ...(p.description ? { description: String(p.description) } : {}) });
-      const templated = (p: Json) => translate === 'template' && p.in === 'query' && p.required === true;
-      const ofKind = (kind: string) => parameters.filter((p) => p.in === kind && !templated(p)).map((p) => describe(p, Boolean(p.required)));
-      const queryTemplate = parameters.filter(templated);
-      const urlTemplate = queryTemplate.length ? `${path}?${queryTemplate.map((p) => `${String(p.name)}={${String(p.name)}}`).join('&')}` : path;
-      // Template parameters follow the URL template; one the spec does not declare is a required string.
-      const templateParameters = [
-        ...[...path.matchAll(/\{([^}]+)\}/g)].map((m) => describe(parameters.find((p) => p.in === 'path' && p.name === m[1]) ?? { name: m[1] }, true)),
-        ...queryTemplate.map((p) => describe(p, true)),
-      ];
-      const responses = Object.entries(asObject(operation.responses))
-        .filter(([code]) => /^\d{3}$/.test(code))
-        .map(([code, response]) => ({
-          statusCode: Number(code),
-          description: String(asObject(response).description ?? ''),
-          representations: Object.keys(asObject(asObject(response).content)).map((contentType) => ({ contentType })),
-          headers: [],
-        }));
-      const name = operationName(operation.operationId, method, path);
-      operations.push({
-        name,
-        properties: {
-          displayName: String(operation.summary ?? operation.operationId ?? name),
-          method: method.toUpperCase(),
-          urlTemplate,
-          templateParameters,
-          description: typeof operation.description === 'string' ? operation.description : '',
-          request: { queryParameters: ofKind('query'), headers: ofKind('header'), representations: Object.keys(asObject(asObject(operation.requestBody).content)).map((contentType) => ({ contentType })) },
-          responses,
+  const operations: ImportedOperation[] = specOperations(spec).map((entry) => {
+    const name = operationName(entry.operation.operationId, entry.method, entry.path);
+    const derived = deriveApimOperation(spec, entry, { requiredQueryParameters: translate, fallbackName: name });
+    return {
+      name,
+      properties: {
+        displayName: derived.displayName,
+        method: derived.method,
+        urlTemplate: derived.urlTemplate,
+        templateParameters: derived.templateParameters.map(storedParameter),
+        description: derived.description ?? '',
+        request: {
+          queryParameters: derived.request.queryParameters.map(storedParameter),
+          headers: derived.request.headers.map(storedParameter),
+          representations: representations(derived.request.contentTypes),
         },
-      });
-    }
-  }
+        responses: derived.responses.map((r) => ({ statusCode: r.statusCode, description: r.description, representations: representations(r.contentTypes), headers: [] })),
+      },
+    };
+  });
   return {
     displayName: typeof info.title === 'string' ? info.title : undefined,
     description: typeof info.description === 'string' ? info.description : undefined,

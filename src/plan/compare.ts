@@ -53,29 +53,57 @@ function isEmpty(value: unknown): boolean {
   );
 }
 
-/** Whether the live value satisfies the desired one (desired object keys are a subset of live's). */
-function valueMatches(desired: unknown, live: unknown): boolean {
+/**
+ * Lists whose order carries no meaning (the service may return them in its own order), by field path: an API's
+ * protocols, tags, and an operation's query parameters, headers and responses.
+ */
+const UNORDERED_FIELDS = new Set(['protocols', 'tags', 'request.queryParameters', 'request.headers', 'responses']);
+
+/**
+ * Whether the live value satisfies the desired one at `path` (a dotted field path): desired object keys are a subset
+ * of live's, and an object the service leaves out matches one whose fields are all empty.
+ */
+function valueMatches(desired: unknown, live: unknown, path: string): boolean {
   if (desired === undefined) return true;
   if (isEmpty(desired) && isEmpty(live)) return true;
   if (Array.isArray(desired)) {
-    return Array.isArray(live) && live.length === desired.length && desired.every((d, i) => valueMatches(d, live[i]));
+    if (!Array.isArray(live) || live.length !== desired.length) return false;
+    if (UNORDERED_FIELDS.has(path)) return sameMembers(desired, live, `${path}[]`);
+    return desired.every((d, i) => valueMatches(d, live[i], `${path}[]`));
   }
   if (desired !== null && typeof desired === 'object') {
-    if (live === null || typeof live !== 'object' || Array.isArray(live)) return false;
-    const liveObject = live as Record<string, unknown>;
-    return Object.entries(desired as Record<string, unknown>).every(([k, v]) => valueMatches(v, liveObject[k]));
+    if (live !== undefined && live !== null && (typeof live !== 'object' || Array.isArray(live))) return false;
+    const liveObject = (live ?? {}) as Record<string, unknown>;
+    return Object.entries(desired as Record<string, unknown>).every(([k, v]) => valueMatches(v, liveObject[k], `${path}.${k}`));
   }
   return desired === live;
 }
 
-/** Lists whose order carries no meaning (the service may return them in its own order). */
-const UNORDERED_FIELDS = new Set(['protocols', 'tags']);
+/** Every desired item is matched by a live item of its own, in any order (the lengths are equal). */
+function sameMembers(desired: unknown[], live: unknown[], itemPath: string): boolean {
+  const unmatched = [...live];
+  return desired.every((item) => {
+    const index = unmatched.findIndex((candidate) => valueMatches(item, candidate, itemPath));
+    if (index >= 0) unmatched.splice(index, 1);
+    return index >= 0;
+  });
+}
 
-function fieldMatches(field: string, desired: unknown, live: unknown): boolean {
-  if (UNORDERED_FIELDS.has(field) && Array.isArray(desired) && Array.isArray(live)) {
-    return valueMatches([...desired].sort(), [...live].sort());
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * The live value cut down to the keys the desired one sets (what is compared), so a change shows what differs
+ * rather than everything the service adds (an operation's representations, descriptions, enum values…).
+ */
+function comparedPart(live: unknown, desired: unknown): unknown {
+  if (Array.isArray(live) && Array.isArray(desired) && desired.length && desired.every(isPlainObject)) {
+    const shape = Object.assign({}, ...desired) as Record<string, unknown>;
+    return live.map((item) => comparedPart(item, shape));
   }
-  return valueMatches(desired, live);
+  if (!isPlainObject(live) || !isPlainObject(desired)) return live;
+  return Object.fromEntries(Object.keys(desired).filter((key) => key in live).map((key) => [key, comparedPart(live[key], desired[key])]));
 }
 
 /** A live policy document parsed in the form the service returned it in (rawxml only when asked for). */
@@ -117,9 +145,9 @@ export function changedFields(desired: DesiredResource, live: LiveResource, labe
   const fields: FieldChange[] = [];
   const secret = isSecretNamedValue(desired, live);
   for (const [field, after] of Object.entries(wantedFields(desired))) {
-    if (skip.has(field) || fieldMatches(field, after, live.properties[field])) continue;
+    if (skip.has(field) || valueMatches(after, live.properties[field], field)) continue;
     if (secret && field === 'value') fields.push({ field, sensitive: true });
-    else fields.push({ field, before: live.properties[field], after: after ?? undefined });
+    else fields.push({ field, before: comparedPart(live.properties[field], after), after: after ?? undefined });
   }
   if (!type.policy) return { fields };
   const policy = comparePolicies(desired, live, label);

@@ -69,7 +69,18 @@ export interface OperationDefinition {
   urlTemplate: string;
   description?: string;
   templateParameters: Array<{ name: string; type: string; required: boolean; description?: string }>;
+  /** Query parameters (required ones are template parameters, as APIM's import makes them) and headers. */
+  request: { queryParameters: OperationParameter[]; headers: OperationParameter[] };
+  /** The responses' status codes. */
+  responses: Array<{ statusCode: number }>;
   pos: SourcePos;
+}
+
+/** A query parameter or header as compared with the instance; `type` only where the spec declares a primitive type. */
+export interface OperationParameter {
+  name: string;
+  type?: string;
+  required: boolean;
 }
 
 export interface ApiSpecification {

@@ -85,6 +85,8 @@ paths:
           { name: 'year', type: 'integer', required: true, description: 'Year.' },
           { name: 'region', type: 'string', required: true },
         ],
+        request: { queryParameters: [], headers: [] },
+        responses: [],
         pos: { file: 'apis/r/swagger.yaml', line: 9, column: 5 },
       },
     ]);
