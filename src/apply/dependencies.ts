@@ -10,7 +10,7 @@ import { ancestors, refKey, type PlannedChange } from '../plan/plan';
  * pipelines across APIs) and for every write of the kinds it may reference (the resource table's `references`);
  * named value writes go one at a time; all writes precede all deletes; a delete waits for the deletes of kinds
  * that depend on its kind. Skipping (`requires`) is precise: a change is skipped only when something it really needs
- * failed — its parent, or a fragment / backend / named value its policy names, or the API a product link joins.
+ * failed — its parent, or a fragment / backend / named value its policy names, or what a link joins (an API, a tag).
  */
 
 export interface ChangeDependencies {
@@ -55,7 +55,9 @@ function policyReferences(resource: DesiredResource, namedValueIds: Map<string, 
 function requiredRefs(change: PlannedChange, desired: Map<string, DesiredResource>, namedValueIds: Map<string, string>): ResourceRef[] {
   if (change.action === 'delete') return [];
   const refs = ancestors(change.ref);
-  if (change.kind === 'productApi') refs.push({ kind: 'api', ids: [change.ref.ids[1]] });
+  // A link joins its parent to the resource its last id names (a product to an API, an API to a tag).
+  const type = resourceType(change.kind);
+  if (type.link) refs.push({ kind: type.references[0], ids: [change.ref.ids[change.ref.ids.length - 1]] });
   const resource = desired.get(refKey(change.ref));
   return resource ? [...refs, ...policyReferences(resource, namedValueIds)] : refs;
 }

@@ -1,6 +1,6 @@
 import type { ApimConnection } from './client';
 import type { LiveResource, LiveState, ReadSelection } from './live-state';
-import { kindAccess, type RawEntity } from './resources';
+import { isTagLinkedOutsideApis, kindAccess, type RawEntity } from './resources';
 import type { ResourceKind, ResourceRef } from '../resources/types';
 
 /**
@@ -10,9 +10,9 @@ import type { ResourceKind, ResourceRef } from '../resources/types';
  * number of other APIs or products on the instance.
  */
 
-const API_SCOPED: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy'];
+const API_SCOPED: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy', 'apiTag'];
 const PRODUCT_SCOPED: ResourceKind[] = ['product', 'productApi', 'productGroup', 'productPolicy'];
-const SERVICE_WIDE: ResourceKind[] = ['namedValue', 'backend', 'policyFragment'];
+const SERVICE_WIDE: ResourceKind[] = ['namedValue', 'backend', 'policyFragment', 'tag'];
 
 /** Non-current API revisions (`id;rev=2`) belong to their API, not to the set of APIs apiops manages. */
 function isRevision(name: string): boolean {
@@ -63,9 +63,11 @@ async function readApiFamily(c: ApimConnection, kinds: Set<ResourceKind>, apis?:
   const apiResources = await readParents(c, 'api', apis);
   const apiIds = apiResources.map((r) => r.ref.ids);
   const needOperations = kinds.has('apiOperation') || kinds.has('operationPolicy');
-  const [operations, apiPolicies] = await Promise.all([
-    needOperations ? Promise.all(apiIds.map((ids) => listKind(c, 'apiOperation', ids))).then((l) => l.flat()) : [],
+  const children = (kind: ResourceKind) => Promise.all(apiIds.map((ids) => listKind(c, kind, ids))).then((l) => l.flat());
+  const [operations, apiPolicies, tagLinks] = await Promise.all([
+    needOperations ? children('apiOperation') : [],
     kinds.has('apiPolicy') ? readPolicies(c, 'apiPolicy', apiIds) : [],
+    kinds.has('apiTag') ? children('apiTag') : [],
   ]);
   const operationPolicies = kinds.has('operationPolicy')
     ? await readPolicies(c, 'operationPolicy', operations.map((o) => o.ref.ids))
@@ -75,6 +77,7 @@ async function readApiFamily(c: ApimConnection, kinds: Set<ResourceKind>, apis?:
     ...(kinds.has('apiOperation') ? operations : []),
     ...apiPolicies,
     ...operationPolicies,
+    ...tagLinks,
   ];
 }
 
@@ -94,8 +97,8 @@ async function readProductFamily(c: ApimConnection, kinds: Set<ResourceKind>, pr
 
 /**
  * The live resources of the selected kinds. `selection.apis` narrows the API family (api, apiOperation, apiPolicy,
- * operationPolicy) to those APIs and `selection.products` the product family (product, productApi, productGroup,
- * productPolicy) to those products; service-wide kinds (named values, backends, fragments, global policy) are read
+ * operationPolicy, apiTag) to those APIs and `selection.products` the product family (product, productApi, productGroup,
+ * productPolicy) to those products; service-wide kinds (named values, backends, fragments, tags, global policy) are read
  * whole when selected. Ids that do not exist are skipped.
  */
 export async function readLiveState(c: ApimConnection, selection: ReadSelection): Promise<LiveState> {
@@ -107,6 +110,12 @@ export async function readLiveState(c: ApimConnection, selection: ReadSelection)
     readProductFamily(c, kinds, selection.products),
   ]);
   return { resources: parts.flat() };
+}
+
+/** Those of the given tags that a product or an operation links (links apiops does not manage). */
+export async function tagsLinkedOutsideApis(c: ApimConnection, tagIds: string[]): Promise<Set<string>> {
+  const linked = await Promise.all(tagIds.map((id) => isTagLinkedOutsideApis(c, id)));
+  return new Set(tagIds.filter((_, i) => linked[i]));
 }
 
 /**

@@ -103,6 +103,25 @@ const rg = (c: ApimConnection): string => c.scope.resourceGroup;
 const svc = (c: ApimConnection): string => c.scope.serviceName;
 const lro = (c: ApimConnection) => ({ updateIntervalInMs: c.pollIntervalInMs });
 
+/** The SDK operation group of a plain service-level kind (no long-running writes, no extra options). */
+interface ServiceLevelOperations {
+  listByService(resourceGroup: string, service: string, options: ReadOptions): { byPage(): AsyncIterable<unknown> };
+  get(resourceGroup: string, service: string, id: string, options: ReadOptions): Promise<unknown>;
+  createOrUpdate(resourceGroup: string, service: string, id: string, parameters: any, options: { ifMatch?: string }): Promise<unknown>;
+  delete(resourceGroup: string, service: string, id: string, ifMatch: string): Promise<void>;
+}
+
+function serviceLevel(kind: ResourceKind, operations: (c: ApimConnection) => ServiceLevelOperations): KindAccess {
+  return {
+    list: (c) => listRaw((o) => operations(c).listByService(rg(c), svc(c), o)),
+    get: (c, [id]) => getRaw((o) => operations(c).get(rg(c), svc(c), id, o)),
+    put: async (c, [id], p, ifMatch) => {
+      await operations(c).createOrUpdate(rg(c), svc(c), id, toSdk(kind, p), { ifMatch });
+    },
+    remove: (c, [id], ifMatch) => operations(c).delete(rg(c), svc(c), id, ifMatch),
+  };
+}
+
 const KIND_ACCESS: Partial<Record<ResourceKind, KindAccess>> = {
   namedValue: {
     list: (c) => listRaw((o) => c.client.namedValue.listByService(rg(c), svc(c), o)),
@@ -115,14 +134,7 @@ const KIND_ACCESS: Partial<Record<ResourceKind, KindAccess>> = {
     },
     remove: (c, [id], ifMatch) => c.client.namedValue.delete(rg(c), svc(c), id, ifMatch),
   },
-  backend: {
-    list: (c) => listRaw((o) => c.client.backend.listByService(rg(c), svc(c), o)),
-    get: (c, [id]) => getRaw((o) => c.client.backend.get(rg(c), svc(c), id, o)),
-    put: async (c, [id], p, ifMatch) => {
-      await c.client.backend.createOrUpdate(rg(c), svc(c), id, toSdk('backend', p), { ifMatch });
-    },
-    remove: (c, [id], ifMatch) => c.client.backend.delete(rg(c), svc(c), id, ifMatch),
-  },
+  backend: serviceLevel('backend', (c) => c.client.backend),
   policyFragment: {
     list: (c) => listRaw((o) => c.client.policyFragment.listByService(rg(c), svc(c), o)),
     get: (c, [id]) => getRaw((o) => c.client.policyFragment.get(rg(c), svc(c), id, { ...RAW_XML, ...o })),
@@ -209,7 +221,28 @@ const KIND_ACCESS: Partial<Record<ResourceKind, KindAccess>> = {
     },
     remove: (c, [productId], ifMatch) => c.client.productPolicy.delete(rg(c), svc(c), productId, POLICY, ifMatch),
   },
+  tag: serviceLevel('tag', (c) => c.client.tag),
+  apiTag: {
+    list: (c, [apiId]) => listRaw((o) => c.client.tag.listByApi(rg(c), svc(c), apiId, o)),
+    get: (c, [apiId, tagId]) => linkRead(() => c.client.tag.getEntityStateByApi(rg(c), svc(c), apiId, tagId)),
+    put: async (c, [apiId, tagId]) => {
+      await c.client.tag.assignToApi(rg(c), svc(c), apiId, tagId);
+    },
+    remove: (c, [apiId, tagId]) => c.client.tag.detachFromApi(rg(c), svc(c), apiId, tagId),
+  },
 };
+
+/**
+ * Whether anything besides an API links a tag: its product and operation links, listed from the tag's side
+ * (two requests, however many products and operations the instance has).
+ */
+export async function isTagLinkedOutsideApis(c: ApimConnection, tagId: string): Promise<boolean> {
+  const [products, operations] = await Promise.all([
+    listRaw((o) => c.client.tagProductLink.listByProduct(rg(c), svc(c), tagId, o)),
+    listRaw((o) => c.client.tagOperationLink.listByProduct(rg(c), svc(c), tagId, o)),
+  ]);
+  return products.length + operations.length > 0;
+}
 
 export function kindAccess(kind: ResourceKind): KindAccess {
   const access = KIND_ACCESS[kind];

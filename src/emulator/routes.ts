@@ -51,17 +51,23 @@ const LABELS: Partial<Record<ResourceKind, string>> = {
   productPolicy: 'Policy',
   subscription: 'Subscription',
   tag: 'Tag',
+  apiTag: 'Tag',
 };
 
 const ARM_TYPE_OVERRIDES: Record<string, string> = {
   apiVersionSets: 'Microsoft.ApiManagement/service/api-version-sets',
 };
 
+/** A tag assigned to an API, operation or product reads as the tag itself. */
+const TAG_TYPE = 'Microsoft.ApiManagement/service/tags';
+
+const KIND_ARM_TYPES: Partial<Record<ResourceKind, string>> = { apiTag: TAG_TYPE };
+
 function fromResourceType(type: ResourceType): Route {
   return {
     template: type.armPath,
     label: LABELS[type.kind] ?? type.kind,
-    armType: ARM_TYPE_OVERRIDES[type.armPath.split('/')[0]] ?? derivedArmType(type.armPath),
+    armType: KIND_ARM_TYPES[type.kind] ?? ARM_TYPE_OVERRIDES[type.armPath.split('/')[0]] ?? derivedArmType(type.armPath),
     kind: type.kind,
     longRunning: type.longRunning ?? [],
     requiredProperties: type.requiredProperties ?? [],
@@ -75,9 +81,6 @@ function extra(template: string, label: string, requiredProperties: string[], li
   return { template, label, armType, longRunning: [], requiredProperties, link, policy: false, keys: keysOf(template) };
 }
 
-/** A tag assigned to an API, operation or product reads as the tag itself. */
-const TAG_TYPE = 'Microsoft.ApiManagement/service/tags';
-
 /** Routes outside the shared table: link resources and tag assignments (read by extract, joined by publish). */
 const EXTRA_ROUTES: Route[] = [
   extra('products/{productId}/apiLinks/{apiLinkId}', 'ProductApiLink', ['apiId']),
@@ -85,7 +88,6 @@ const EXTRA_ROUTES: Route[] = [
   extra('tags/{tagId}/apiLinks/{apiLinkId}', 'TagApiLink', ['apiId']),
   extra('tags/{tagId}/operationLinks/{operationLinkId}', 'TagOperationLink', ['operationId']),
   extra('tags/{tagId}/productLinks/{productLinkId}', 'TagProductLink', ['productId']),
-  extra('apis/{apiId}/tags/{tagId}', 'Tag', [], true, TAG_TYPE),
   extra('apis/{apiId}/operations/{operationId}/tags/{tagId}', 'Tag', [], true, TAG_TYPE),
   extra('products/{productId}/tags/{tagId}', 'Tag', [], true, TAG_TYPE),
   extra('products/{productId}/subscriptions/{sid}', 'Subscription', []),

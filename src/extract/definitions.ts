@@ -19,8 +19,8 @@ export interface DefinitionShape {
 export const API_SHAPE: DefinitionShape = {
   schema: 'api.schema.json',
   fields: ['displayName', 'description', 'path', 'protocols', 'serviceUrl', 'backend', 'subscriptionRequired', 'apiVersion', 'specification', 'tags'],
-  defaults: { protocols: ['https'], subscriptionRequired: true },
-  repositoryOnly: ['specification', 'tags'],
+  defaults: { protocols: ['https'], subscriptionRequired: true, tags: [] },
+  repositoryOnly: ['specification'],
 };
 
 export const PRODUCT_SHAPE: DefinitionShape = {
@@ -62,8 +62,11 @@ function compact<T extends object>(definition: T): T {
   return Object.fromEntries(Object.entries(definition).filter(([, value]) => value !== undefined)) as T;
 }
 
-/** `specification` is left to the repository: a new API folder uses the default file name. */
-export function apiDefinition(properties: Properties): ApiDefinition {
+/**
+ * `specification` is left to the repository: a new API folder uses the default file name. `tags` are the display
+ * names of the tags linked to the API (sorted: APIM keeps no order).
+ */
+export function apiDefinition(properties: Properties, tags: string[] = []): ApiDefinition {
   return compact({
     displayName: text(properties.displayName) ?? '',
     description: text(properties.description),
@@ -72,6 +75,7 @@ export function apiDefinition(properties: Properties): ApiDefinition {
     serviceUrl: text(properties.serviceUrl),
     subscriptionRequired: flag(properties.subscriptionRequired),
     apiVersion: text(properties.apiVersion),
+    tags: tags.length ? [...tags].sort() : undefined,
   });
 }
 

@@ -48,7 +48,7 @@ export interface ExtractResult extends WriteOutcome {
   extracted: { apis: number; products: number; namedValues: number; backends: number; fragments: number; globalPolicy: boolean };
 }
 
-const API_KINDS: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy'];
+const API_KINDS: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy', 'apiTag'];
 const PRODUCT_KINDS: ResourceKind[] = ['product', 'productApi', 'productGroup', 'productPolicy'];
 
 function missing(kind: 'api' | 'product', wanted: string[] | undefined, found: LiveResource[]): string[] {

@@ -135,7 +135,8 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
       pendingSpecifications.push({ apiId, file: specificationFile, api: api.properties, operations });
     }
     warnings.push(...unrepresentedApiSettings(apiFile, api.properties));
-    const definition: Record<string, unknown> = { ...apiDefinition(api.properties) };
+    const tags = live.under('apiTag', apiId).map((link) => String(link.properties.displayName ?? link.ref.ids[1]));
+    const definition: Record<string, unknown> = { ...apiDefinition(api.properties, tags) };
     // An API that names a backend keeps doing so while that backend's url is the API's service url.
     const backend = existing.yamlField(apiFile, 'backend');
     if (typeof backend === 'string' && definition.serviceUrl !== undefined && definition.serviceUrl === backendUrl(backend)) {

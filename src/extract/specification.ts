@@ -1,8 +1,9 @@
 import { Document } from 'yaml';
-import type { OperationDefinition } from '../repo/model';
+import { changedFields } from '../plan/compare';
+import { operationProperties } from '../render/render';
 import { loadSpecification } from '../repo/openapi';
 import type { LiveOperation } from './openapi';
-import { sameValue, YAML_OUTPUT } from './yaml-files';
+import { YAML_OUTPUT } from './yaml-files';
 
 /**
  * API specification files. The repository derives an API's operations from its specification, so an existing
@@ -10,45 +11,21 @@ import { sameValue, YAML_OUTPUT } from './yaml-files';
  * export gives back: schemas, examples, comments); otherwise it is replaced by the exported document.
  */
 
-function comparable(operation: { id: string; method: string; urlTemplate: string; displayName: string; description?: string; templateParameters: unknown[] }): unknown {
-  return {
-    id: operation.id,
-    method: operation.method.toUpperCase(),
-    urlTemplate: operation.urlTemplate,
-    displayName: operation.displayName,
-    description: operation.description || undefined,
-    templateParameters: operation.templateParameters
-      .map((parameter) => {
-        const { name, type, required } = parameter as { name: string; type?: string; required?: boolean };
-        return { name, type: type || 'string', required: required === true };
-      })
-      .sort((a, b) => a.name.localeCompare(b.name)),
-  };
-}
-
-function liveAsDefinition(operation: LiveOperation): Parameters<typeof comparable>[0] {
-  const p = operation.properties;
-  return {
-    id: operation.id,
-    method: typeof p.method === 'string' ? p.method : '',
-    urlTemplate: typeof p.urlTemplate === 'string' ? p.urlTemplate : '',
-    displayName: typeof p.displayName === 'string' ? p.displayName : '',
-    description: typeof p.description === 'string' ? p.description : undefined,
-    templateParameters: Array.isArray(p.templateParameters) ? p.templateParameters : [],
-  };
-}
-
-function byId<T extends { id: string }>(list: T[]): T[] {
-  return [...list].sort((a, b) => a.id.localeCompare(b.id));
-}
-
-/** Whether a specification file's text describes exactly the instance's operations. */
+/**
+ * Whether a specification file's text describes exactly the instance's operations: each operation it derives
+ * would show no change in a plan against the live one (the same comparison diff makes).
+ */
 export function specificationMatches(file: string, text: string, live: LiveOperation[]): boolean {
   const { specification } = loadSpecification(file, text);
-  if (!specification) return false;
-  const ours = byId<OperationDefinition>(specification.operations).map(comparable);
-  const theirs = byId(live).map((operation) => comparable(liveAsDefinition(operation)));
-  return sameValue(ours, theirs);
+  if (!specification || specification.operations.length !== live.length) return false;
+  const liveById = new Map(live.map((operation) => [operation.id.toLowerCase(), operation]));
+  return specification.operations.every((operation) => {
+    const found = liveById.get(operation.id.toLowerCase());
+    if (!found) return false;
+    const ref = { kind: 'apiOperation' as const, ids: ['', operation.id] };
+    const desired = { ref, properties: operationProperties(operation), source: operation.pos };
+    return changedFields(desired, { ref, properties: found.properties }, operation.id).fields.length === 0;
+  });
 }
 
 /**

@@ -154,8 +154,15 @@ function planDeletes(desired: DesiredState, live: LiveState, desiredKeys: Set<st
     }
     return true;
   });
-  orphans.forEach((r) => deletedKeys.add(refKey(r.ref)));
-  return orphans.map((r) => {
+  // A tag goes as the repository drops its last link to it. Deleting a tag removes every link to it, so one that a
+  // kept link names stays; and a tag no API links is not one the repository could name (extract cannot write it).
+  const orphanKeys = new Set(orphans.map((r) => refKey(r.ref)));
+  const tagLinks = live.resources.filter((r) => r.ref.kind === 'apiTag');
+  const linkedTags = (dropped: boolean) => new Set(tagLinks.filter((r) => orphanKeys.has(refKey(r.ref)) === dropped).map((r) => r.ref.ids[1]));
+  const [droppedTags, keptTags] = [linkedTags(true), linkedTags(false)];
+  const deletable = orphans.filter((r) => r.ref.kind !== 'tag' || (droppedTags.has(r.ref.ids[0]) && !keptTags.has(r.ref.ids[0])));
+  deletable.forEach((r) => deletedKeys.add(refKey(r.ref)));
+  return deletable.map((r) => {
     const deletedWith = ancestors(r.ref)
       .reverse()
       .find((a) => deletedKeys.has(refKey(a)));

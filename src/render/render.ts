@@ -3,8 +3,9 @@ import { parsePolicy, renderTemplate } from '../policy';
 import type { ResourceKind, ResourceRef } from '../resources/types';
 import { kindsInDependencyOrder } from '../resources/types';
 import { CONFIG_FILE, loadRepository } from '../repo/loader';
-import type { ApiModel, BackendModel, EnvironmentConfig, NamedValueModel, ProductModel, RepoModel, TemplateSource } from '../repo/model';
+import type { ApiModel, BackendModel, EnvironmentConfig, NamedValueModel, OperationDefinition, ProductModel, RepoModel, TemplateSource } from '../repo/model';
 import type { DesiredResource, RenderedPolicy, RenderedRepository } from './desired';
+import { tagIdOf } from './tag-id';
 
 export interface RenderOptions {
   /** Where `valueFromEnv` secrets are read (default: process.env). */
@@ -17,6 +18,19 @@ export interface RenderOptions {
 const NO_ENVIRONMENT: EnvironmentConfig = { name: '', target: { emulator: '.apiops/local' }, values: {} };
 
 /** Picks `envName`, or the first environment; an unknown name is a UserError (the command could not run). */
+/** The ARM properties of an operation as APIM derives it from the specification on import. */
+export function operationProperties(operation: OperationDefinition): Record<string, unknown> {
+  return {
+    displayName: operation.displayName,
+    method: operation.method,
+    urlTemplate: operation.urlTemplate,
+    description: operation.description,
+    templateParameters: operation.templateParameters.map((p) => definedOnly({ ...p })),
+    request: operation.request,
+    responses: operation.responses,
+  };
+}
+
 export function pickEnvironment(model: RepoModel, envName?: string): EnvironmentConfig {
   const environments = model.config.data.environments;
   const names = Object.keys(environments);
@@ -70,6 +84,8 @@ class Renderer {
   readonly findings: Finding[] = [];
   readonly policies: RenderedPolicy[] = [];
   private readonly resources: DesiredResource[] = [];
+  /** Keys (`apiId/tagId`, `tagId`) of the tags and tag links already added: APIs share tags, and names differing only in case share an id. */
+  private readonly addedTags = new Set<string>();
 
   constructor(
     private readonly model: RepoModel,
@@ -166,21 +182,27 @@ class Renderer {
       operationIds.add(operation.id);
       this.add(
         { kind: 'apiOperation', ids: [api.id, operation.id] },
-        {
-          displayName: operation.displayName,
-          method: operation.method,
-          urlTemplate: operation.urlTemplate,
-          description: operation.description,
-          templateParameters: operation.templateParameters.map((p) => definedOnly({ ...p })),
-        },
+        operationProperties(operation),
         operation.pos,
       );
     }
+    this.addApiTags(api);
     if (api.policy) this.addPolicy({ kind: 'apiPolicy', ids: [api.id] }, api.policy);
     for (const [operationId, source] of Object.entries(api.operationPolicies)) {
       // A policy for an operation the specification lacks is already a finding; still render it to check its syntax.
       this.addPolicy({ kind: 'operationPolicy', ids: [api.id, operationId] }, source, operationIds.has(operationId));
     }
+  }
+
+  /** An API's tags: the service-level tag (created by the first API naming it) and the API's link to it. */
+  private addApiTags({ id: apiId, definition }: ApiModel): void {
+    (definition.data.tags ?? []).forEach((name, i) => {
+      const tagId = tagIdOf(name);
+      const source = definition.locate(['tags', i]);
+      if (!this.addedTags.has(tagId)) this.add({ kind: 'tag', ids: [tagId] }, { displayName: name }, source);
+      if (!this.addedTags.has(`${apiId}/${tagId}`)) this.add({ kind: 'apiTag', ids: [apiId, tagId] }, {}, source);
+      this.addedTags.add(tagId).add(`${apiId}/${tagId}`);
+    });
   }
 
   private addProduct(product: ProductModel): void {

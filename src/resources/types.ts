@@ -22,7 +22,8 @@ export type ResourceKind =
   | 'productGroup'
   | 'productPolicy'
   | 'subscription'
-  | 'tag';
+  | 'tag'
+  | 'apiTag';
 
 export interface ResourceType {
   kind: ResourceKind;
@@ -64,7 +65,10 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { kind: 'productGroup', armPath: 'products/{productId}/groups/{groupId}', keys: ['productId', 'groupId'], parent: 'product', references: ['group'], repoPath: 'products/{productId}/product.yaml', managed: true, link: true },
   { kind: 'productPolicy', armPath: 'products/{productId}/policies/policy', keys: ['productId'], parent: 'product', references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'products/{productId}/policy.xml', managed: true, policy: true, requiredProperties: ['value'] },
   { kind: 'subscription', armPath: 'subscriptions/{sid}', keys: ['sid'], references: ['product', 'api'], managed: false, requiredProperties: ['scope', 'displayName'] },
-  { kind: 'tag', armPath: 'tags/{tagId}', keys: ['tagId'], references: [], managed: false, requiredProperties: ['displayName'] },
+  // Tags are named by display name in the `tags` of any API's api.yaml (the id is derived from the name); the
+  // repository manages the tags it uses, and prune removes only those no longer linked to anything it does not manage.
+  { kind: 'tag', armPath: 'tags/{tagId}', keys: ['tagId'], references: [], repoPath: 'apis/{apiId}/api.yaml', managed: true, requiredProperties: ['displayName'] },
+  { kind: 'apiTag', armPath: 'apis/{apiId}/tags/{tagId}', keys: ['apiId', 'tagId'], parent: 'api', references: ['tag'], repoPath: 'apis/{apiId}/api.yaml', managed: true, link: true },
 ];
 
 const BY_KIND = new Map(RESOURCE_TYPES.map((t) => [t.kind, t]));

@@ -125,4 +125,18 @@ describe('a specification built from operations (when export is unavailable)', (
       expect(specificationMatches(file, text, operations.slice(1))).toBe(false);
     }
   });
+
+  it('is not kept when the instance has a query parameter or response the file lacks', async () => {
+    const live = await readLiveState(small.connect(), { kinds: ['api', 'apiOperation'], apis: [seedApiId(2)] });
+    const api = live.resources.find((resource) => resource.ref.kind === 'api')!;
+    const operations = live.resources.filter((resource) => resource.ref.kind === 'apiOperation').map((resource) => ({ id: resource.ref.ids[1], properties: resource.properties }));
+    const file = 'apis/x/openapi.yaml';
+    const text = specificationText(file, openApiFromOperations(api.properties, operations));
+    const [first, ...rest] = operations;
+    const request = (first.properties.request ?? {}) as { queryParameters?: unknown[] };
+    const withQuery = { ...first, properties: { ...first.properties, request: { ...request, queryParameters: [...(request.queryParameters ?? []), { name: 'expand', type: 'string', required: false }] } } };
+    expect(specificationMatches(file, text, [withQuery, ...rest])).toBe(false);
+    const withResponse = { ...first, properties: { ...first.properties, responses: [...((first.properties.responses as unknown[]) ?? []), { statusCode: 418 }] } };
+    expect(specificationMatches(file, text, [withResponse, ...rest])).toBe(false);
+  });
 });

@@ -112,6 +112,8 @@ describe('renderRepository: the desired state', () => {
       method: 'GET',
       urlTemplate: '/orders/{orderId}',
       templateParameters: [{ name: 'orderId', type: 'string', required: true, description: 'Order number.' }],
+      request: { queryParameters: [], headers: [] },
+      responses: [{ statusCode: 200 }, { statusCode: 404 }],
     });
     const swagger = find(resources, 'api', 'partner-webhooks').properties;
     expect(swagger.format).toBe('swagger-json');
