@@ -2,15 +2,30 @@
 import type { SourcePos } from '../diagnostics';
 import type { PolicyElement } from '../policy/ast';
 import { childElements } from '../policy/query';
+import { isPolicyExpression, splitExpressions } from '../policy/expression';
 import type { ApiModel, YamlPath } from '../repo/model';
 import type { LintContext, PolicyFile } from './context';
 import { describePaths, sectionElement } from './effective';
 import type { Section } from '../policy/knowledge/types';
 import { runsOnEveryPath } from './walk';
 
-/** A value APIM computes at run time or fills from a named value: its literal text says nothing final. */
+/**
+ * A value APIM computes at run time or fills from a named value: its literal text says nothing final. A policy
+ * expression counts only as the whole value — APIM does not evaluate `@(…)` mixed with literal text (see
+ * `mixesExpressionWithText`) — while a `{{named value}}` is substituted anywhere in the text.
+ */
 export function isDynamic(value: string): boolean {
-  return value.includes('@(') || value.includes('@{') || value.includes('{{');
+  return isPolicyExpression(value) || value.includes('{{');
+}
+
+/**
+ * True when a value holds a policy expression and literal text besides (`Bearer @(token)`): APIM evaluates an
+ * expression only when it is the whole value ("you can't have a mix of normal text and expressions as a parameter
+ * value in a policy" — Azure blog "Policy expressions in Azure API Management"), so the gateway would use the text as
+ * written.
+ */
+export function mixesExpressionWithText(value: string): boolean {
+  return !isPolicyExpression(value) && splitExpressions(value).some((segment) => segment.expression);
 }
 
 /** True when the file's section holds `<base />` directly, so it runs the enclosing scope's section. */

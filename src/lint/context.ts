@@ -31,7 +31,10 @@ export interface PolicyFile {
 export interface Report {
   pos: SourcePos;
   message: string;
-  /** A severity above the rule's default for this finding (e.g. a wildcard CORS origin with credentials). */
+  /**
+   * A severity above the rule's level for this finding (e.g. a wildcard CORS origin with credentials). The configured
+   * level (`lint.rules`) does not lower it; only `off` silences it.
+   */
   severity?: Severity;
 }
 

@@ -86,7 +86,7 @@ export function runRules(rendered: RenderedRepository, rules: readonly Rule[]): 
       effective,
       elementsNamed,
       report: (report: Report) =>
-        findings.push({ rule: rule.id, severity: configured ?? report.severity ?? rule.defaultSeverity, ...report.pos, message: report.message }),
+        findings.push({ rule: rule.id, severity: escalated(configured ?? rule.defaultSeverity, report.severity), ...report.pos, message: report.message }),
     };
     rule.check(ctx);
   }
@@ -98,6 +98,14 @@ export function runRules(rendered: RenderedRepository, rules: readonly Rule[]): 
     for (const problem of problems) kept.push({ rule: 'suppression', severity: suppressionSeverity, ...problem.pos, message: problem.message });
   }
   return kept.sort(compareFindings);
+}
+
+/**
+ * A configured level sets the rule's ordinary severity; it never lowers a finding the rule escalates (a wildcard CORS
+ * origin with credentials stays an error under `cors-wildcard: warn`). Only `off` silences those.
+ */
+function escalated(level: Severity, escalation: Severity | undefined): Severity {
+  return escalation === 'error' ? 'error' : level;
 }
 
 /**

@@ -1,11 +1,14 @@
 /**
  * `apiops-disable-next-line` comments: `<!-- apiops-disable-next-line rule-id: reason -->` in policy XML and
  * `# apiops-disable-next-line rule-id: reason` in YAML. Several ids may be listed, separated by commas. The comment
- * applies to the next line that is neither blank nor another directive, so directives can be stacked.
+ * applies to the next line that is neither blank nor another directive, so directives can be stacked, and to
+ * everything that starts there: the whole XML element, or the whole YAML entry (a key with its nested block, or a
+ * list item).
  *
  * The reason is mandatory: a directive without one does not suppress anything (it is reported instead), so a
  * pipeline failing on errors cannot be silenced without a written justification.
  */
+import { isNode, LineCounter, parseDocument, visit } from 'yaml';
 import type { Finding, SourcePos } from '../diagnostics';
 
 export interface Suppression {
@@ -15,8 +18,9 @@ export interface Suppression {
   /** 1-based line the directive applies to. */
   targetLine: number;
   /**
-   * Last line it covers: in XML, the directive covers the whole element starting on `targetLine` (a finding on
-   * `<origin>*</origin>` is suppressed by a directive above a multi-line `<cors>`); else `targetLine`.
+   * Last line it covers: the directive covers the whole XML element or YAML entry starting on `targetLine` (a finding
+   * on `<origin>*</origin>` is suppressed by a directive above a multi-line `<cors>`, one inside a backend's
+   * `credentials:` mapping by a directive above `credentials:`); else `targetLine`.
    */
   lastLine?: number;
   used: boolean;
@@ -47,11 +51,43 @@ export function scanSuppressions(file: string, text: string, syntax: 'xml' | 'ya
     });
   });
   const directiveLines = new Set(found.map((f) => f.index));
+  const yamlEntryEnds = syntax === 'yaml' ? yamlEntryLastLines(text) : undefined;
   return found.map(({ index, ...suppression }) => {
     let target = index + 1;
     while (target < lines.length && (directiveLines.has(target) || lines[target].trim() === '')) target++;
-    return { ...suppression, targetLine: target + 1 };
+    const targetLine = target + 1;
+    const lastLine = yamlEntryEnds?.get(targetLine);
+    return { ...suppression, targetLine, ...(lastLine !== undefined && lastLine > targetLine ? { lastLine } : {}) };
   });
+}
+
+/**
+ * For each line on which a YAML entry starts (a key, or a list item), the last line of the outermost such entry: a
+ * key's nested block or multi-line flow value, a list item's mapping. A file that does not parse has none (its
+ * syntax error is reported elsewhere).
+ */
+function yamlEntryLastLines(text: string): Map<number, number> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
+  const ends = new Map<number, number>();
+  if (doc.errors.length) return ends;
+  const record = (start: number | undefined, end: number | undefined) => {
+    if (start === undefined || end === undefined) return;
+    const line = lineCounter.linePos(start).line;
+    // A block value's range ends at the start of the line after it.
+    if (!ends.has(line)) ends.set(line, lineCounter.linePos(Math.max(start, end - 1)).line);
+  };
+  visit(doc, {
+    Pair(_, pair) {
+      const key = isNode(pair.key) ? pair.key : undefined;
+      const value = isNode(pair.value) ? pair.value : undefined;
+      record(key?.range?.[0], (value ?? key)?.range?.[1]);
+    },
+    Seq(_, seq) {
+      for (const item of seq.items) if (isNode(item)) record(item.range?.[0], item.range?.[1]);
+    },
+  });
+  return ends;
 }
 
 /**

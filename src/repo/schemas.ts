@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { Finding } from '../diagnostics';
+import type { Finding, SourcePos } from '../diagnostics';
 import type { YamlDocument, YamlPath } from './model';
 
 export type SchemaName = 'apiops-config' | 'api' | 'product' | 'named-value' | 'backend';
@@ -36,11 +36,40 @@ export function validateAgainstSchema(name: SchemaName, doc: YamlDocument<unknow
   if (validate(doc.data)) return [];
   return usefulErrors(validate.errors ?? []).map((error) => {
     const at = errorPath(error);
-    // An unknown or misnamed property is best shown at its key; any other problem at the offending value.
+    const conflict = conflictingKey(error, doc, at);
+    // An unknown or misnamed property is best shown at its key, two keys that exclude each other at the later of
+    // them; any other problem at the offending value.
     const pointAtKey = error.keyword === 'additionalProperties' || error.propertyName !== undefined;
-    const pos = (pointAtKey && doc.locateKey ? doc.locateKey : doc.locate)(at);
+    const pos = conflict ?? (pointAtKey && doc.locateKey ? doc.locateKey : doc.locate)(at);
     return { path: at, finding: { rule: 'schema', severity: 'error', ...pos, message: errorMessage(error, at) } };
   });
+}
+
+/**
+ * Where a combination of properties is the problem ("serviceUrl and backend are alternatives", more than one branch
+ * of a oneOf matching, a property a `not` forbids): the key, among those the failing subschemas require and the
+ * mapping holds, that comes last in the file — the one a reader added second. The path stays the mapping's: no single
+ * property is wrong on its own.
+ */
+function conflictingKey(error: ErrorObject, doc: YamlDocument<unknown>, at: YamlPath): SourcePos | undefined {
+  const data = error.data;
+  if (!doc.locateKey || typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+  let schemas: unknown[];
+  if (error.keyword === 'not') schemas = [error.schema];
+  else if (error.keyword === 'oneOf' && Array.isArray(error.params.passingSchemas)) {
+    schemas = (error.params.passingSchemas as number[]).map((i) => (error.schema as unknown[])[i]);
+  } else return undefined;
+  const present = [...new Set(schemas.flatMap(requiredKeys))].filter((key) => Object.prototype.hasOwnProperty.call(data, key));
+  const positions = present.map((key) => doc.locateKey!([...at, key]));
+  return positions.reduce<SourcePos | undefined>((last, pos) => (!last || pos.line > last.line || (pos.line === last.line && pos.column > last.column) ? pos : last), undefined);
+}
+
+/** Property names a subschema requires, through its anyOf/oneOf/allOf branches. */
+function requiredKeys(schema: unknown): string[] {
+  if (typeof schema !== 'object' || schema === null) return [];
+  const { required, anyOf, oneOf, allOf } = schema as { required?: unknown; anyOf?: unknown[]; oneOf?: unknown[]; allOf?: unknown[] };
+  const own = Array.isArray(required) ? required.filter((key): key is string => typeof key === 'string') : [];
+  return [...own, ...[anyOf, oneOf, allOf].flatMap((branches) => (branches ?? []).flatMap(requiredKeys))];
 }
 
 /**

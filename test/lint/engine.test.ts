@@ -52,6 +52,50 @@ describe('suppressions', () => {
     expect(lintFiles(files)).toEqual([]);
   });
 
+  test('a YAML suppression above a key with a nested block covers the whole block', () => {
+    const backend = (directive: string) => ({
+      ...compliantRepository(),
+      'backends/orders.yaml': `url: https://func-orders.azurewebsites.net/api
+protocol: http
+${directive}credentials:
+  header:
+    x-functions-key:
+      - Qm9vdHN0cmFwS2V5MTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3A=
+tls: { validateCertificateChain: true }
+`,
+    });
+    expect(summary(lintFiles(backend('')))).toEqual(['inline-secret backends/orders.yaml:6']);
+    expect(lintFiles(backend('# apiops-disable-next-line inline-secret: rotated test key of the mock backend\n'))).toEqual([]);
+    const files = backend('');
+    const belowTheBlock = files['backends/orders.yaml'].replace('tls:', '# apiops-disable-next-line inline-secret: not here\ntls:');
+    expect(summary(lintFiles({ ...files, 'backends/orders.yaml': belowTheBlock }))).toEqual([
+      'inline-secret backends/orders.yaml:6',
+      'suppression backends/orders.yaml:7',
+    ]);
+  });
+
+  test('YAML suppressions cover the entry starting on the next line: a key with its block or flow value, a list item', () => {
+    const text = `a: 1
+# apiops-disable-next-line r: why
+b:
+  c: [1,
+    2]
+  d: 3
+e:
+  # apiops-disable-next-line r: why
+  - f: 1
+    g: 2
+  - h
+# apiops-disable-next-line r: why
+i: 4
+`;
+    expect(scanSuppressions('x.yaml', text, 'yaml').map((s) => [s.targetLine, s.lastLine])).toEqual([
+      [3, 6],
+      [9, 10],
+      [13, undefined],
+    ]);
+  });
+
   test('a suppression without a reason is reported and does not suppress', () => {
     const files = {
       ...compliantRepository(),
@@ -99,6 +143,23 @@ describe('configured severities', () => {
   test('lint.rules raises a warning to an error', () => {
     const findings = lintFiles(withWildcardCors(`${environment}lint:\n  rules: { cors-wildcard: error }\n`));
     expect(findings.map((f) => [f.rule, f.severity])).toEqual([['cors-wildcard', 'error']]);
+  });
+
+  test('an explicit warn level does not lower a finding the rule escalates (wildcard origin with credentials); off silences it', () => {
+    const files = (level: string) => ({
+      ...withWildcardCors(`${environment}lint:\n  rules: { cors-wildcard: ${level} }\n`),
+      [API_POLICY]: policy({
+        inbound: `${MANAGED_IDENTITY}
+    <cors><allowed-origins><origin>*</origin></allowed-origins></cors>
+    <cors allow-credentials="true"><allowed-origins><origin>*</origin></allowed-origins></cors>`,
+      }),
+    });
+    expect(lintFiles(files('warn')).map((f) => [f.rule, f.line, f.severity])).toEqual([
+      ['cors-wildcard', 4, 'warn'],
+      ['cors-wildcard', 5, 'error'],
+    ]);
+    expect(lintFiles(files('error')).map((f) => f.severity)).toEqual(['error', 'error']);
+    expect(lintFiles(files('off'))).toEqual([]);
   });
 
   test('off turns a rule off, and an environment overrides the repository-wide level', () => {

@@ -236,6 +236,31 @@ const cases: Record<string, Case[]> = {
       message: /included in the inbound section at api scope, at apis\/orders\/policy\.xml:3:\d+\)/,
     },
     { name: 'quota at product scope', files: repo({}) },
+    {
+      name: 'quota twice in one policy document',
+      files: repo({ [DEV_POLICY]: policy({ inbound: '<rate-limit calls="60" renewal-period="60" />\n<quota calls="10000" renewal-period="604800" />\n<quota calls="100" renewal-period="3600" />' }) }),
+      file: DEV_POLICY,
+      message: /^quota is already used in this policy document \(line 4\); API Management allows it only once per policy definition/,
+    },
+    {
+      name: 'rate-limit in two branches of a choose (once per policy definition, not per path)',
+      files: repo({
+        [DEV_POLICY]: policy({
+          inbound: `<choose><when condition='${HEAVY_CONDITION}'><rate-limit calls="10" renewal-period="60" /></when><otherwise><rate-limit calls="60" renewal-period="60" /></otherwise></choose><quota calls="10000" renewal-period="604800" />`,
+        }),
+      }),
+      file: DEV_POLICY,
+      message: /rate-limit is already used in this policy document/,
+    },
+    {
+      name: 'rate-limit at product and API scope, and the by-key variants several times in one document',
+      files: repo({
+        [DEV_POLICY]: policy({
+          inbound: '<rate-limit calls="60" renewal-period="60" /><quota calls="10000" renewal-period="604800" /><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.IpAddress)" /><rate-limit-by-key calls="100" renewal-period="300" counter-key="@(context.Subscription.Id)" /><quota-by-key calls="10" renewal-period="3600" counter-key="@(context.Request.IpAddress)" /><quota-by-key calls="1000" renewal-period="86400" counter-key="@(context.Subscription.Id)" />',
+        }),
+        [API_POLICY]: policy({ inbound: `    ${MANAGED_IDENTITY}<rate-limit calls="30" renewal-period="60" />` }),
+      }),
+    },
   ],
   'fragment-missing': [
     { name: 'a fragment that does not exist', files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<include-fragment fragment-id="validate-calller" />` }) }), file: API_POLICY, message: /did you mean validate-caller/ },
@@ -291,6 +316,34 @@ const cases: Record<string, Case[]> = {
     { name: 'listed origins', files: repo({ [API_POLICY]: policy({ inbound: `<cors allow-credentials="true"><allowed-origins><origin>https://portal.fabrikam.com</origin></allowed-origins></cors>${MANAGED_IDENTITY}` }) }) },
   ],
   'policy-attributes': [
+    {
+      name: 'an expression mixed with literal text in an attribute (APIM would not evaluate it)',
+      files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<set-variable name="greeting" value="Hello @(context.User.Email && "x")" />` }) }),
+      file: API_POLICY,
+      message: /^set-variable value mixes literal text with a policy expression: APIM evaluates @\(…\) or @\{…\} only when it is the whole value/,
+    },
+    {
+      name: 'an expression mixed with literal text in a value element',
+      files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<set-header name="X-Caller" exists-action="override"><value>caller-@((string)context.Variables["caller"])</value></set-header>` }) }),
+      file: API_POLICY,
+      message: /^the text of <value> mixes literal text with a policy expression/,
+    },
+    {
+      name: 'a number with an expression appended is literal text, not a run-time value',
+      files: repo({ [DEV_POLICY]: policy({ inbound: '<rate-limit-by-key calls="10@(1)" renewal-period="60" counter-key="@(context.Subscription.Id)" /><quota calls="5000" renewal-period="604800" />' }) }),
+      file: DEV_POLICY,
+      message: /rate-limit-by-key calls mixes literal text/,
+    },
+    {
+      name: 'whole-value expressions (with surrounding whitespace) and named values inside text',
+      files: repo({
+        [API_POLICY]: policy({
+          inbound: `${MANAGED_IDENTITY}<set-header name="X-Caller" exists-action="override"><value>
+        @("caller-" + (string)context.Variables["caller"])
+      </value></set-header><set-variable name="v" value=" @{ return &quot;x&quot;; } " /><set-header name="X-Env" exists-action="override"><value>env-{{backend-key}}</value></set-header>`,
+        }),
+      }),
+    },
     { name: 'rate-limit renewal-period over 300', files: repo({ [DEV_POLICY]: policy({ inbound: '<rate-limit calls="5" renewal-period="600" />' }) }), file: DEV_POLICY, message: /renewal-period="600" is above the maximum of 300/ },
     { name: 'rate-limit without renewal-period', files: repo({ [DEV_POLICY]: policy({ inbound: '<rate-limit calls="5" />' }) }), file: DEV_POLICY, message: /requires renewal-period/ },
     { name: 'set-backend-service with both targets', files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<set-backend-service base-url="https://a.example.net" backend-id="orders" />` }) }), file: API_POLICY, message: /exactly one of base-url, backend-id/ },
@@ -320,4 +373,14 @@ describe.each(Object.entries(cases))('%s', (rule, ruleCases) => {
     }
     if (c.message) expect(findings.map((f) => f.message).join('\n')).toMatch(c.message);
   });
+});
+
+test('a single-use policy used again is reported at the later use, once per extra use', () => {
+  const files = repo({
+    [DEV_POLICY]: policy({ inbound: '<rate-limit calls="60" renewal-period="60" />\n<quota calls="10000" renewal-period="604800" />\n<rate-limit calls="5" renewal-period="10" />\n<rate-limit calls="1" renewal-period="1" />' }),
+  });
+  expect(ofRule(lintFiles(files), 'policy-placement').map((f) => `${f.line}:${f.column} ${f.message.split(';')[0]}`)).toEqual([
+    '5:1 rate-limit is already used in this policy document (line 3)',
+    '6:1 rate-limit is already used in this policy document (line 3)',
+  ]);
 });

@@ -1,3 +1,4 @@
+import { isPolicyExpression } from '../../src/policy/expression';
 import { parsePolicy } from '../../src/policy/parser';
 import type { PolicyElement } from '../../src/policy/ast';
 import { attributeValue, childElements, elementsNamed, textContent } from '../../src/policy/query';
@@ -61,6 +62,20 @@ describe('parsePolicy: APIM dialect that must parse', () => {
     const header = only(doc.root, 'set-header');
     expect(attributeValue(header, 'name')).toBe('a&b AB');
     expect(textContent(only(doc.root, 'value'))).toBe('x < y "z" @("&quot;")');
+  });
+
+  it('reads an expression mixed with literal text to its balanced end in rawxml, as written (the chosen reading)', () => {
+    // APIM evaluates an expression only when it is the whole value ("you can't have a mix of normal text and
+    // expressions", Azure blog "Policy expressions in Azure API Management"): `x @(a && b)` is literal text at run
+    // time. Whether APIM's rawxml reader still reads the `@(…)` part unescaped was not found documented, so the
+    // parser keeps the lenient reading (no xml-syntax finding: a false syntax error would block a valid publish)
+    // and lint's policy-attributes reports the mixed value instead (test/lint/rules.test.ts).
+    const doc = parseOk('<policies><inbound><set-header name="x" exists-action="override"><value>x @(a && "<b>")</value></set-header><set-variable name="v" value="id-@(a && b) " /></inbound></policies>');
+    expect(textContent(only(doc.root, 'value'))).toBe('x @(a && "<b>")');
+    expect(attributeValue(only(doc.root, 'set-variable'), 'value')).toBe('id-@(a && b) ');
+    expect(isPolicyExpression('x @(a && "<b>")')).toBe(false);
+    // Outside the balanced expression the text is plain XML again: a bare `&&` there is an error.
+    expect(rejection('<policies><value>x @(a) && b</value></policies>')).toMatch(/^1:25 '&' must be written &amp;/);
   });
 
   it('reads the xml form (expressions escaped) into the same values as the rawxml form', () => {

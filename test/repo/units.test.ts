@@ -41,11 +41,22 @@ describe('validateAgainstSchema', () => {
   });
 
   it('says which alternatives conflict instead of listing every failed branch', () => {
-    expect(problems('api', 'displayName: A\npath: a\nserviceUrl: https://a.example\nbackend: b\n')).toEqual(['1:1 serviceUrl and backend are alternatives']);
     expect(problems('named-value', 'displayName: n\n')).toEqual(['1:1 a named value has exactly one of value, valueFromEnv (with secret: true) or keyVault']);
     expect(problems('named-value', 'displayName: n\nvalueFromEnv: N\n')).toEqual(["1:1 missing required property 'secret'"]);
+  });
+
+  it('points at the later of two keys that exclude each other, not at the start of the file', () => {
+    expect(problems('api', 'displayName: A\npath: a\nserviceUrl: https://a.example\nbackend: b\n')).toEqual(['4:1 serviceUrl and backend are alternatives']);
+    expect(problems('api', 'displayName: A\nbackend: b\npath: a\nserviceUrl: https://a.example\n')).toEqual(['4:1 serviceUrl and backend are alternatives']);
+    expect(problems('named-value', '# yaml-language-server: $schema=../schemas/named-value.schema.json\ndisplayName: n\nkeyVault:\n  secretIdentifier: https://kv.vault.azure.net/secrets/s\nvalue: v\n')).toEqual([
+      '5:1 a named value has exactly one of value, valueFromEnv (with secret: true) or keyVault',
+    ]);
+    expect(problems('named-value', 'displayName: n\nvalue: v\nsecret: true\n')).toEqual(['3:1 a secret value must not live in the repository: use valueFromEnv or keyVault']);
     expect(problems('product', 'displayName: P\nsubscriptionRequired: false\napprovalRequired: true\n')).toEqual([
-      '1:1 approvalRequired and subscriptionsLimit apply only to products with subscriptionRequired: true',
+      '3:1 approvalRequired and subscriptionsLimit apply only to products with subscriptionRequired: true',
+    ]);
+    expect(problems('product', '{ displayName: P, subscriptionsLimit: 3, subscriptionRequired: false }')).toEqual([
+      '1:19 approvalRequired and subscriptionsLimit apply only to products with subscriptionRequired: true',
     ]);
   });
 

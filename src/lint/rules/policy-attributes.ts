@@ -1,5 +1,5 @@
 import type { PolicyElement } from '../../policy/ast';
-import { isDynamic } from '../checks';
+import { isDynamic, mixesExpressionWithText } from '../checks';
 import { ruleDocsPath, type LintContext, type Rule } from '../context';
 import type { AttributeSpec, ElementSpec } from '../../policy/knowledge/types';
 import { walkStructure } from '../walk';
@@ -7,7 +7,7 @@ import { walkStructure } from '../walk';
 export const policyAttributes: Rule = {
   id: 'policy-attributes',
   defaultSeverity: 'error',
-  description: 'A policy or policy element with a required attribute missing, conflicting attributes, or a literal value APIM rejects (not an integer or boolean, not one of the allowed values, out of range such as rate-limit renewal-period over 300).',
+  description: 'A policy or policy element with a required attribute missing, conflicting attributes, or a literal value APIM rejects (not an integer or boolean, not one of the allowed values, out of range such as rate-limit renewal-period over 300), or a policy expression mixed with literal text, which APIM does not evaluate.',
   docsUrl: ruleDocsPath('policy-attributes'),
   check(ctx) {
     for (const file of ctx.policies) {
@@ -35,11 +35,22 @@ function checkAttributes(ctx: LintContext, element: PolicyElement, spec: Element
     if (used.length > 1) ctx.report({ pos: element.pos, message: `<${element.name}> takes only one of ${used.join(', ')}` });
   }
   for (const attribute of element.attributes) {
+    if (mixesExpressionWithText(attribute.value)) {
+      ctx.report({ pos: attribute.pos, message: `${element.name} ${attribute.name} ${MIXED_EXPRESSION}` });
+      continue;
+    }
     const attributeSpec = spec.attributes.find((a) => a.name === attribute.name);
     const problem = attributeSpec && !isDynamic(attribute.value) ? valueProblem(attribute.value, attributeSpec) : undefined;
     if (problem) ctx.report({ pos: attribute.pos, message: `${element.name} ${attribute.name}="${attribute.value}" ${problem}` });
   }
+  if (spec.children !== 'text') return;
+  for (const child of element.children) {
+    if (child.type === 'text' && mixesExpressionWithText(child.value)) ctx.report({ pos: child.pos, message: `the text of <${element.name}> ${MIXED_EXPRESSION}` });
+  }
 }
+
+const MIXED_EXPRESSION =
+  'mixes literal text with a policy expression: APIM evaluates @(…) or @{…} only when it is the whole value, so this would be used as literal text; build the whole value in one expression, e.g. @("Bearer " + …)';
 
 /** Why a literal value is not acceptable, if it is not. */
 export function valueProblem(raw: string, spec: AttributeSpec): string | undefined {

@@ -8,15 +8,17 @@ import { walkStatements, walkStructure, type StatementVisit } from '../walk';
 export const policyPlacement: Rule = {
   id: 'policy-placement',
   defaultSeverity: 'error',
-  description: 'A policy in a section or scope where API Management does not allow it (quota outside product scope, rate-limit outside inbound, forward-request outside backend, <base /> outside a section).',
+  description: 'A policy in a section or scope where API Management does not allow it (quota outside product scope, rate-limit outside inbound, forward-request outside backend, <base /> outside a section), or a single-use policy (rate-limit, quota) used twice in one policy document.',
   docsUrl: ruleDocsPath('policy-placement'),
   check(ctx) {
     const checkedIncludes = new Set<string>();
     for (const file of ctx.policies) {
       const level = file.level;
+      const firstUse = new Map<string, PolicyElement>();
       walkStructure(file.document, {
         statement(visit) {
           checkStatement(ctx, visit, level);
+          if (visit.spec?.once) checkSingleUse(ctx, visit.element, firstUse);
           if (level !== 'fragment' && visit.section && visit.element.name === 'include-fragment') {
             checkIncludedFragment(ctx, visit.element, visit.section, level, checkedIncludes);
           }
@@ -42,6 +44,22 @@ function checkStatement(ctx: LintContext, { element, section, spec, parent }: St
   if (level !== 'fragment' && !spec.scopes.includes(level)) {
     ctx.report({ pos: element.pos, message: `${spec.name} is not allowed at ${level} scope${via} (allowed at: ${spec.scopes.join(', ')})` });
   }
+}
+
+/**
+ * A policy its reference allows "only once per policy definition": every later use in the same document, in any
+ * section or `choose` branch, is reported at the later element.
+ */
+function checkSingleUse(ctx: LintContext, element: PolicyElement, firstUse: Map<string, PolicyElement>): void {
+  const first = firstUse.get(element.name);
+  if (!first) {
+    firstUse.set(element.name, element);
+    return;
+  }
+  ctx.report({
+    pos: element.pos,
+    message: `${element.name} is already used in this policy document (line ${first.pos.line}); API Management allows it only once per policy definition — merge the limits into one ${element.name}, or use ${element.name}-by-key`,
+  });
 }
 
 /** A fragment's statements take the section and scope of the include; each combination is checked once. */

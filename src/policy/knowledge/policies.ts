@@ -41,7 +41,7 @@ function el(
 
 function policy(
   name: string,
-  where: { sections: readonly Section[]; scopes?: readonly Scope[]; doc?: string },
+  where: { sections: readonly Section[]; scopes?: readonly Scope[]; doc?: string; once?: boolean },
   attributes: readonly AttributeSpec[] = [],
   children: ElementSpec['children'] = 'none',
   groups: Pick<ElementSpec, 'oneOf' | 'anyOf' | 'exclusive'> = {},
@@ -51,6 +51,7 @@ function policy(
     sections: where.sections,
     scopes: where.scopes ?? ALL_SCOPES,
     doc: where.doc ?? `${name}-policy`,
+    ...(where.once ? { once: true } : {}),
   };
 }
 
@@ -117,7 +118,9 @@ const PARAMETER_GROUP = (name: string) =>
 
 export const POLICIES: readonly PolicySpec[] = [
   // Rate limiting and quotas
-  policy('rate-limit', { sections: INBOUND, scopes: ['product', 'api', 'operation'] }, [
+  // rate-limit and quota: "can be used only once per policy definition"; the -by-key and token-limit variants say
+  // nothing of the kind (the token limits: "can be used multiple times per policy definition").
+  policy('rate-limit', { sections: INBOUND, scopes: ['product', 'api', 'operation'], once: true }, [
     ...RATE_LIMIT_ATTRIBUTES,
     opt('retry-after-header-name'),
     opt('retry-after-variable-name'),
@@ -137,7 +140,7 @@ export const POLICIES: readonly PolicySpec[] = [
     opt('remaining-calls-variable-name'),
     opt('total-calls-header-name'),
   ]),
-  policy('quota', { sections: INBOUND, scopes: ['product'] }, [...QUOTA_LIMITS, opt('first-period-start')], THROTTLE_TARGETS(QUOTA_LIMITS), CALLS_OR_BANDWIDTH),
+  policy('quota', { sections: INBOUND, scopes: ['product'], once: true }, [...QUOTA_LIMITS, opt('first-period-start')], THROTTLE_TARGETS(QUOTA_LIMITS), CALLS_OR_BANDWIDTH),
   policy('quota-by-key', { sections: INBOUND }, [
     opt('calls', { ...INT, min: 1 }),
     opt('bandwidth', { ...INT, min: 1 }),

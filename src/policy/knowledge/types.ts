@@ -42,4 +42,6 @@ export interface PolicySpec extends ElementSpec {
   scopes: readonly Scope[];
   /** Reference page (under https://learn.microsoft.com/azure/api-management/). */
   doc: string;
+  /** "This policy can be used only once per policy definition" (its reference page's usage notes). */
+  once?: boolean;
 }
