@@ -1,11 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { isLoopbackEndpoint, type ApimConnection } from '../azure/client';
+import type { ApimConnection } from '../azure/client';
 import { deleteResource, failureMessage, failureStatus, patchResource, putResource } from '../azure/write';
 import type { DesiredResource, DesiredState } from '../render/desired';
 import { displayId, resourceType } from '../resources/types';
 import { refKey, type Plan, type PlannedChange } from '../plan/plan';
+import { adoptTags } from '../plan/tag-adoption';
 import { changeDependencies } from './dependencies';
 import { namedValueRenames, resolveConflict, type NamedValueRename } from './conflicts';
+import { withKeptCredentials } from './kept-credentials';
+import { placeholderSecret } from './placeholders';
 
 /**
  * Applying a plan. Every change starts as soon as what it waits for is done (the connection bounds the requests
@@ -40,8 +42,6 @@ export interface ApplyResult {
 }
 
 const IMPORT_FIELDS = ['format', 'value'];
-
-class WriteRefused extends Error {}
 
 function bodyFor(change: PlannedChange, desired: DesiredResource | undefined): Record<string, unknown> {
   if (resourceType(change.kind).link) return {};
@@ -90,7 +90,7 @@ async function perform(
   renames: NamedValueRename[],
 ): Promise<string | undefined> {
   if (change.action === 'delete') return deleteResource(c, change.ref, change.etag).then(() => undefined);
-  const body = bodyFor(change, desired);
+  const { body, note } = await withKeptCredentials(c, change, bodyFor(change, desired));
   if (desired?.valueUnavailable && change.action === 'update') {
     // A PATCH keeps what it does not name: tags the repository no longer lists are cleared explicitly.
     const { value: _unavailable, ...rest } = body;
@@ -98,15 +98,13 @@ async function perform(
     return undefined;
   }
   if (desired?.valueUnavailable) {
-    if (!isLoopbackEndpoint(c.endpoint)) {
-      throw new WriteRefused('its secret value is not available here (set the environment variable named by valueFromEnv)');
-    }
-    await putResource(c, change.ref, { ...body, value: randomBytes(24).toString('base64url') });
+    const value = placeholderSecret(c, 'its secret value is not available here (set the environment variable named by valueFromEnv)');
+    await putResource(c, change.ref, { ...body, value });
     return PLACEHOLDER_NOTE;
   }
-  if (change.action === 'update' && desired) return update(c, change, desired, body, renames);
+  if (change.action === 'update' && desired) return (await update(c, change, desired, body, renames)) ?? note;
   await putResource(c, change.ref, body);
-  return undefined;
+  return note;
 }
 
 function describeFailure(error: unknown): { reason: string; conflict?: boolean } {
@@ -124,7 +122,8 @@ function carrierOf(change: PlannedChange): string | undefined {
   return undefined;
 }
 
-export async function applyPlan(c: ApimConnection, plan: Plan, desired: DesiredState, options: ApplyOptions): Promise<ApplyResult> {
+export async function applyPlan(c: ApimConnection, plan: Plan, repository: DesiredState, options: ApplyOptions): Promise<ApplyResult> {
+  const desired = adoptTags(repository, plan.adoptedTags);
   const desiredByKey = new Map(desired.resources.map((r) => [refKey(r.ref), r]));
   const dependencies = changeDependencies(plan.changes, desired);
   const renames = namedValueRenames(plan);

@@ -58,7 +58,10 @@ export function publishJson(plan: Plan, result: ApplyResult | undefined, request
 
 const PAST: Record<PlannedChange['action'], string> = { create: 'created', update: 'updated', delete: 'deleted' };
 
-/** One line per settled change, for CI logs (and the last line of a terminal's progress display). */
+/**
+ * One line per settled change, for CI logs (and the last line of a terminal's progress display, where a failure's
+ * line stays). Printed as each change settles, so the final summary only counts.
+ */
 export function outcomeLine(outcome: ChangeOutcome, style: Style): string {
   const { change } = outcome;
   const what = `${change.kind} ${change.id}`;
@@ -79,9 +82,7 @@ export function resultSummary(result: ApplyResult, style: Style): string {
   const count = (outcome: Outcome) => withOutcome(result.outcomes, outcome).length;
   const parts = [`${count('applied')} applied`, `${count('failed')} failed`, `${count('skipped')} skipped`];
   const kept = count('not-pruned');
-  const lines: string[] = [];
-  for (const failure of withOutcome(result.outcomes, 'failed')) lines.push(outcomeLine(failure, style));
-  lines.push(style.bold(`Publish ${result.ok ? 'complete' : 'incomplete'}: ${parts.join(', ')}.`));
+  const lines = [style.bold(`Publish ${result.ok ? 'complete' : 'incomplete'}: ${parts.join(', ')}.`)];
   if (kept) lines.push(`${kept} deletion${kept === 1 ? '' : 's'} not done: run with --prune to delete what the repository no longer has.`);
   if (result.outcomes.some((o) => o.conflict)) {
     lines.push('Some resources changed on the instance after planning; nothing of theirs was overwritten. Re-run publish to re-plan.');

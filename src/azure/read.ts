@@ -1,7 +1,7 @@
 import type { ApimConnection } from './client';
 import type { LiveResource, LiveState, ReadSelection } from './live-state';
 import { isTagLinkedOutsideApis, kindAccess, type RawEntity } from './resources';
-import type { ResourceKind, ResourceRef } from '../resources/types';
+import { resourceType, type ResourceKind, type ResourceRef } from '../resources/types';
 
 /**
  * Reading the live instance. Collections are listed (one request per page) rather than fetched item by item;
@@ -28,10 +28,16 @@ async function listKind(c: ApimConnection, kind: ResourceKind, parentIds: string
   return entities.filter((e) => e.name && !isRevision(e.name)).map((e) => fromRaw(kind, parentIds, e));
 }
 
-/** One resource by id, with its ETag; undefined when it does not exist. */
+/**
+ * One resource by id, with its ETag; undefined when it does not exist. APIM ids are case-insensitive: the ref
+ * returned names the resource as the instance does (`orders` when asked for `ORDERS`). A policy's own name is
+ * always `policy`, so its ref stays as asked.
+ */
 export async function readResource(c: ApimConnection, ref: ResourceRef): Promise<LiveResource | undefined> {
   const read = await kindAccess(ref.kind).get(c, ref.ids);
-  return read && { ref, properties: read.properties, etag: read.etag };
+  if (!read) return undefined;
+  const ids = read.name && !resourceType(ref.kind).policy ? [...ref.ids.slice(0, -1), read.name] : ref.ids;
+  return { ref: { kind: ref.kind, ids }, properties: read.properties, etag: read.etag };
 }
 
 /** Several resources by id, concurrently (the connection bounds the requests in flight). */

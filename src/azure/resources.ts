@@ -17,6 +17,8 @@ export interface RawEntity {
 export interface RawRead {
   properties: Record<string, unknown>;
   etag?: string;
+  /** The resource's id as the instance spells it (ids are case-insensitive; a GET answers whatever case it was asked). */
+  name?: string;
 }
 
 interface RawResponse {
@@ -71,7 +73,7 @@ async function getRaw(fetch: (options: ReadOptions) => Promise<unknown>): Promis
     throw error;
   }
   const body = (rawBody(captured) ?? {}) as RawEntity;
-  return { properties: body.properties ?? {}, etag: captured?.headers.get('etag') ?? undefined };
+  return { properties: body.properties ?? {}, etag: captured?.headers.get('etag') ?? undefined, name: body.name };
 }
 
 /** A link has no body: it exists (HEAD 204) or not (404). */

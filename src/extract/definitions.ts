@@ -1,3 +1,4 @@
+import { KEPT_ON_INSTANCE } from '../plan/backend-fields';
 import type { ApiDefinition, BackendDefinition, NamedValueDefinition, ProductDefinition } from '../repo/model';
 
 /**
@@ -157,25 +158,31 @@ const NAMED_VALUE_REFERENCE = /^\{\{[^{}]+\}\}$/;
 
 export interface BackendExtraction {
   definition: BackendDefinition;
-  /** Credential entries left out because they hold a literal (secret) value rather than a named-value reference. */
+  /** Credential entries written as KEPT_ON_INSTANCE because they hold a literal (secret) value rather than a named-value reference. */
   withheld: string[];
 }
 
-function referencesOnly(values: unknown, label: string, withheld: string[]): Record<string, string[]> | undefined {
+function referencesOrKept(values: unknown, label: string, withheld: string[]): Record<string, string[]> | undefined {
   if (!values || typeof values !== 'object') return undefined;
-  const kept: Record<string, string[]> = {};
+  const written: Record<string, string[]> = {};
   for (const name of Object.keys(values).sort()) {
     const entries = (values as Record<string, unknown>)[name];
     const list = Array.isArray(entries) ? entries.filter((entry): entry is string => typeof entry === 'string') : [];
-    if (list.length && list.every((entry) => NAMED_VALUE_REFERENCE.test(entry))) kept[name] = list;
-    else withheld.push(`${label} ${name}`);
+    if (!list.length) continue;
+    if (list.every((entry) => NAMED_VALUE_REFERENCE.test(entry))) {
+      written[name] = list;
+    } else {
+      written[name] = [KEPT_ON_INSTANCE];
+      withheld.push(`${label} ${name}`);
+    }
   }
-  return Object.keys(kept).length ? kept : undefined;
+  return Object.keys(written).length ? written : undefined;
 }
 
 /**
- * Backend credentials are secrets unless they reference a named value (`{{name}}`): literal ones are withheld
- * and reported, so that no secret reaches the repository.
+ * Backend credentials are secrets unless they reference a named value (`{{name}}`): a literal one is written as
+ * KEPT_ON_INSTANCE (and reported), so that no secret reaches the repository and publish keeps the live value
+ * rather than dropping it.
  */
 export function backendDefinition(properties: Properties): BackendExtraction {
   const withheld: string[] = [];
@@ -188,13 +195,14 @@ export function backendDefinition(properties: Properties): BackendExtraction {
   if (credentialsIn) {
     const authorizationIn = credentialsIn.authorization as Properties | undefined;
     let authorization: { scheme: string; parameter: string } | undefined;
-    if (authorizationIn && typeof authorizationIn.scheme === 'string' && typeof authorizationIn.parameter === 'string') {
-      if (NAMED_VALUE_REFERENCE.test(authorizationIn.parameter)) authorization = { scheme: authorizationIn.scheme, parameter: authorizationIn.parameter };
-      else withheld.push('authorization parameter');
+    if (authorizationIn && typeof authorizationIn.scheme === 'string' && authorizationIn.scheme && typeof authorizationIn.parameter === 'string') {
+      const literal = !NAMED_VALUE_REFERENCE.test(authorizationIn.parameter);
+      if (literal) withheld.push('authorization parameter');
+      authorization = { scheme: authorizationIn.scheme, parameter: literal ? KEPT_ON_INSTANCE : authorizationIn.parameter };
     }
     credentials = compact({
-      header: referencesOnly(credentialsIn.header, 'header', withheld),
-      query: referencesOnly(credentialsIn.query, 'query parameter', withheld),
+      header: referencesOrKept(credentialsIn.header, 'header', withheld),
+      query: referencesOrKept(credentialsIn.query, 'query parameter', withheld),
       authorization,
     });
     if (!Object.keys(credentials).length) credentials = undefined;

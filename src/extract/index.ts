@@ -51,9 +51,15 @@ export interface ExtractResult extends WriteOutcome {
 const API_KINDS: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy', 'apiTag'];
 const PRODUCT_KINDS: ResourceKind[] = ['product', 'productApi', 'productGroup', 'productPolicy'];
 
-function missing(kind: 'api' | 'product', wanted: string[] | undefined, found: LiveResource[]): string[] {
-  const ids = new Set(found.filter((resource) => resource.ref.kind === kind).map((resource) => resource.ref.ids[0]));
-  return (wanted ?? []).filter((id) => !ids.has(id));
+/**
+ * The selected ids as the instance spells them (APIM ids are case-insensitive: `--api ORDERS` is `orders`), and
+ * those it does not have.
+ */
+function resolveIds(kind: 'api' | 'product', wanted: string[] | undefined, found: LiveResource[]): { ids?: string[]; absent: string[] } {
+  if (!wanted) return { absent: [] };
+  const byLowerCase = new Map(found.filter((resource) => resource.ref.kind === kind).map((resource) => [resource.ref.ids[0].toLowerCase(), resource.ref.ids[0]]));
+  const resolved = wanted.map((id) => byLowerCase.get(id.toLowerCase()));
+  return { ids: [...new Set(resolved.filter((id): id is string => id !== undefined))], absent: wanted.filter((_, i) => resolved[i] === undefined) };
 }
 
 interface Selection {
@@ -68,10 +74,11 @@ interface Selection {
  * stale files are removed.
  */
 async function readSelection(connection: ApimConnection, selection: Selection): Promise<{ resources: LiveResource[]; read: Selection }> {
-  const { apis, products } = selection;
-  const kinds = [...(apis ? API_KINDS : []), ...(products ? PRODUCT_KINDS : [])];
-  const selected = (await readLiveState(connection, { kinds, apis, products })).resources;
-  const absent = [...missing('api', apis, selected).map((id) => `API '${id}'`), ...missing('product', products, selected).map((id) => `product '${id}'`)];
+  const kinds = [...(selection.apis ? API_KINDS : []), ...(selection.products ? PRODUCT_KINDS : [])];
+  const selected = (await readLiveState(connection, { kinds, apis: selection.apis, products: selection.products })).resources;
+  const { ids: apis, absent: absentApis } = resolveIds('api', selection.apis, selected);
+  const { ids: products, absent: absentProducts } = resolveIds('product', selection.products, selected);
+  const absent = [...absentApis.map((id) => `API '${id}'`), ...absentProducts.map((id) => `product '${id}'`)];
   if (absent.length) throw new UserError(`not found on the instance: ${absent.join(', ')}`);
   const productApis = [...new Set(selected.filter((resource) => resource.ref.kind === 'productApi').map((link) => link.ref.ids[1]))];
   const more = productApis.filter((id) => !apis?.includes(id)).sort();
@@ -117,9 +124,15 @@ function staleFiles(existing: ExistingRepository, selection: Selection | undefin
   return [...new Set(candidates)].filter((file) => !files.has(file));
 }
 
+/** A selection's ids, each once however it is spelled; undefined when none are given. */
+function selectedIds(ids: string[] | undefined): string[] | undefined {
+  if (!ids?.length) return undefined;
+  return [...new Map(ids.map((id) => [id.toLowerCase(), id])).values()];
+}
+
 export async function extractInstance(options: ExtractOptions): Promise<ExtractResult> {
-  const apis = options.apis?.length ? options.apis : undefined;
-  const products = options.products?.length ? options.products : undefined;
+  const apis = selectedIds(options.apis);
+  const products = selectedIds(options.products);
   const selection = apis || products ? { apis, products } : undefined;
   const reportRead = (): void => options.onProgress?.({ phase: 'read', done: options.connection.requests.total, total: 0 });
   reportRead();

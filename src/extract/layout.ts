@@ -107,7 +107,10 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
     backendUrls.set(resource.ref.ids[0], definition.url);
     const file = repoPathOf(resource.ref) as string;
     if (withheld.length) {
-      warnings.push(`${file}: literal credentials not written (${withheld.join(', ')}): keep them in a secret named value and reference it as {{name}}`);
+      warnings.push(
+        `${file}: literal credentials not written (${withheld.join(', ')}): marked as kept on the instance, which publish preserves; ` +
+          'better keep them in a secret named value and reference it as {{name}}',
+      );
     }
     yamlFile(file, definition, BACKEND_SHAPE);
   }

@@ -4,6 +4,7 @@ import type { PolicyDocument } from '../policy/ast';
 import type { DesiredResource } from '../render/desired';
 import type { LiveResource } from '../azure/live-state';
 import { resourceType, type ResourceKind } from '../resources/types';
+import { credentialsMatch, normalizeCredentials, normalizeTls, redactCredentials, type BackendCredentials } from './backend-fields';
 
 /**
  * Field-level comparison of one desired resource with its live counterpart. Only the fields the repository sets
@@ -20,17 +21,38 @@ export interface FieldChange {
 }
 
 /**
- * Fields the repository format owns but may leave out. A PUT without one clears it, so a file leaving it out means
- * "none", not "not managed here": otherwise removing a description or a subscription limit would show no change,
- * or be cleared unannounced by a PUT made for another field. (Not an API's description or serviceUrl: left out, the
- * specification import fills them in from the document's info and servers.)
+ * Fields the repository format owns but may leave out. A PUT without one clears it (or resets it to the service's
+ * default: a backend's tls), so a file leaving it out means "none", not "not managed here": otherwise removing a
+ * description or a subscription limit would show no change, or be cleared unannounced by a PUT made for another
+ * field. (Not an API's description or serviceUrl: left out, the specification import fills them in from the
+ * document's info and servers.)
  */
 const CLEARED_WHEN_ABSENT: Partial<Record<ResourceKind, string[]>> = {
   namedValue: ['tags'],
-  backend: ['description', 'title'],
+  backend: ['description', 'title', 'tls', 'credentials'],
   api: ['apiVersion'],
   apiOperation: ['description'],
   product: ['description', 'subscriptionsLimit'],
+};
+
+/** A field compared otherwise than "the desired keys, recursively, as the live value has them". */
+interface FieldRule {
+  /** Applied to both sides first: the form compared (e.g. with the service's defaults filled in). */
+  normalize(value: unknown): unknown;
+  matches?(desired: unknown, live: unknown): boolean;
+  /** A (normalized) value as a change shows it: secrets hidden, on either side. */
+  shown?(value: unknown): unknown;
+}
+
+const FIELD_RULES: Partial<Record<ResourceKind, Record<string, FieldRule>>> = {
+  backend: {
+    tls: { normalize: normalizeTls },
+    credentials: {
+      normalize: normalizeCredentials,
+      matches: (desired, live) => credentialsMatch(desired as BackendCredentials | null, live as BackendCredentials | null),
+      shown: (value) => redactCredentials(value as BackendCredentials | null),
+    },
+  },
 };
 
 /** The fields a resource's write sets, with the ones the repository leaves out as null (compared as empty). */
@@ -144,10 +166,16 @@ export function changedFields(desired: DesiredResource, live: LiveResource, labe
   if (desired.valueUnavailable) skip.add('value');
   const fields: FieldChange[] = [];
   const secret = isSecretNamedValue(desired, live);
-  for (const [field, after] of Object.entries(wantedFields(desired))) {
-    if (skip.has(field) || valueMatches(after, live.properties[field], field)) continue;
+  const rules = FIELD_RULES[desired.ref.kind] ?? {};
+  for (const [field, wanted] of Object.entries(wantedFields(desired))) {
+    if (skip.has(field)) continue;
+    const rule = rules[field];
+    const after = rule ? rule.normalize(wanted) : wanted;
+    const current = rule ? rule.normalize(live.properties[field]) : live.properties[field];
+    if (rule?.matches ? rule.matches(after, current) : valueMatches(after, current, field)) continue;
     if (secret && field === 'value') fields.push({ field, sensitive: true });
-    else fields.push({ field, before: comparedPart(live.properties[field], after), after: after ?? undefined });
+    else if (rule?.shown) fields.push({ field, before: rule.shown(current), after: rule.shown(after) });
+    else fields.push({ field, before: comparedPart(current, after), after: after ?? undefined });
   }
   if (!type.policy) return { fields };
   const policy = comparePolicies(desired, live, label);
@@ -160,9 +188,14 @@ export function changedFields(desired: DesiredResource, live: LiveResource, labe
 export function createdFields(desired: DesiredResource): FieldChange[] {
   const skip = new Set(WRITE_ONLY[desired.ref.kind] ?? []);
   if (resourceType(desired.ref.kind).policy) skip.add('format').add('value');
+  const rules = FIELD_RULES[desired.ref.kind] ?? {};
+  const shown = (field: string, value: unknown): unknown => {
+    const rule = rules[field];
+    return rule?.shown ? rule.shown(rule.normalize(value)) : value;
+  };
   return Object.entries(desired.properties)
     .filter(([field, value]) => !skip.has(field) && value !== undefined)
     .map(([field, after]) =>
-      isSecretNamedValue(desired) && field === 'value' ? { field, sensitive: true } : { field, after },
+      isSecretNamedValue(desired) && field === 'value' ? { field, sensitive: true } : { field, after: shown(field, after) },
     );
 }

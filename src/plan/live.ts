@@ -4,6 +4,7 @@ import { readLiveState, readResources, readSecretValues, tagsLinkedOutsideApis }
 import type { DesiredState } from '../render/desired';
 import { RESOURCE_TYPES, resourceType } from '../resources/types';
 import { plan, refKey, type Plan, type PlannedChange } from './plan';
+import { adoptTags, tagAdoptions } from './tag-adoption';
 
 /**
  * Planning against a live instance. Collections are listed first (cheap: no-op runs cost only these reads); the
@@ -40,7 +41,8 @@ async function withSecretValues(c: ApimConnection, desired: DesiredState, live: 
  * a product or an operation links it: those links are not apiops's, and deleting the tag would remove them. Such
  * tags are left out of what the plan may delete.
  */
-async function withoutTagsUsedElsewhere(c: ApimConnection, desired: DesiredState, live: LiveState): Promise<LiveState> {
+async function withoutTagsUsedElsewhere(c: ApimConnection, repository: DesiredState, live: LiveState): Promise<LiveState> {
+  const desired = adoptTags(repository, tagAdoptions(repository, live));
   const desiredKeys = new Set(desired.resources.map((r) => refKey(r.ref)));
   const apiLinked = new Set(live.resources.filter((r) => r.ref.kind === 'apiTag').map((r) => r.ref.ids[1]));
   const unused = live.resources

@@ -3,6 +3,7 @@ import type { DesiredResource, DesiredState } from '../render/desired';
 import type { LiveResource, LiveState } from '../azure/live-state';
 import { displayId, kindsInDependencyOrder, resourceType, type ResourceKind, type ResourceRef } from '../resources/types';
 import { changedFields, comparePolicies, createdFields, type FieldChange } from './compare';
+import { adoptTags, tagAdoptions, type TagAdoptions } from './tag-adoption';
 
 /**
  * Stage 3b: the plan — desired state vs live state, as plain serializable data. It never holds a secret value
@@ -41,6 +42,8 @@ export interface Plan {
   changes: PlannedChange[];
   /** Resources present on both sides with nothing to change. */
   unchanged: number;
+  /** Tags the plan writes under a live tag's id rather than the one derived from their name (see ./tag-adoption). */
+  adoptedTags?: TagAdoptions;
 }
 
 export interface PlanSummary {
@@ -209,7 +212,9 @@ function reapplyOperationPolicies(changes: PlannedChange[], desired: DesiredStat
     .map((r) => makeChange('update', r.ref, { fields: [{ field: 'value' }], afterImport: true, source: r.source }));
 }
 
-export function plan(desired: DesiredState, live: LiveState): Plan {
+export function plan(repository: DesiredState, live: LiveState): Plan {
+  const adoptedTags = tagAdoptions(repository, live);
+  const desired = adoptTags(repository, adoptedTags);
   const liveByKey = new Map(live.resources.map((r) => [refKey(r.ref), r]));
   const desiredKeys = new Set(desired.resources.map((r) => refKey(r.ref)));
   const specApis = apisWithSpecification(desired);
@@ -228,6 +233,7 @@ export function plan(desired: DesiredState, live: LiveState): Plan {
     environment: desired.environment,
     changes: sortChanges([...changes, ...apiImports, ...reapplied]),
     unchanged: unchanged - apiImports.length - reapplied.length,
+    ...(Object.keys(adoptedTags).length ? { adoptedTags } : {}),
   };
 }
 

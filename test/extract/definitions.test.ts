@@ -1,4 +1,5 @@
 import { apiDefinition, backendDefinition, namedValueDefinition, productDefinition, suggestedEnvVar, unrepresentedApiSettings } from '../../src/extract/definitions';
+import { KEPT_ON_INSTANCE } from '../../src/plan/backend-fields';
 import { openApiFromOperations } from '../../src/extract/openapi';
 import { repositorySpecification, specificationText } from '../../src/extract/specification';
 
@@ -54,7 +55,7 @@ describe('live properties → repository definitions', () => {
     expect(namedValueDefinition('plain', { displayName: 'Plain', value: 'v', secret: false })).toEqual({ displayName: 'Plain', value: 'v' });
   });
 
-  it('withholds literal backend credentials and keeps named-value references', () => {
+  it('marks literal backend credentials as kept on the instance and keeps named-value references', () => {
     const { definition, withheld } = backendDefinition({
       url: 'https://func.example.net/api',
       protocol: 'http',
@@ -69,8 +70,12 @@ describe('live properties → repository definitions', () => {
       url: 'https://func.example.net/api',
       protocol: 'http',
       tls: { validateCertificateChain: true },
-      credentials: { header: { 'x-functions-key': ['{{func-key}}'] } },
+      credentials: {
+        header: { 'x-functions-key': ['{{func-key}}'], 'x-literal': [KEPT_ON_INSTANCE] },
+        authorization: { scheme: 'Basic', parameter: KEPT_ON_INSTANCE },
+      },
     });
+    expect(JSON.stringify(definition)).not.toMatch(/abc123|dXNlcjpwYXNz/);
     expect(withheld).toEqual(['authorization parameter', 'header x-literal']);
   });
 
