@@ -66,8 +66,9 @@ const BUILT_IN_IDS: Record<string, { kind: ResourceKind; ids: string[] }> = {
   sid: { kind: 'subscription', ids: ['master'] },
 };
 
+/** Identity of a resource for matching desired with live: APIM resource ids are case-insensitive. */
 export function refKey(ref: ResourceRef): string {
-  return `${ref.kind}:${ref.ids.join('\u0000')}`;
+  return `${ref.kind}:${ref.ids.join('\u0000').toLowerCase()}`;
 }
 
 function namedIds(ref: ResourceRef): string[] {

@@ -44,6 +44,15 @@ const XML_FORM = [
 ].join('\r\n');
 
 describe('plan', () => {
+  it('matches repository and instance ids regardless of letter case, as APIM does', () => {
+    const p = plan(
+      state(desired('api', ['Orders'], { displayName: 'Orders', path: 'orders' }), desired('product', ['Gold'], { displayName: 'Gold' })),
+      { resources: [live('api', ['orders'], { displayName: 'Orders', path: 'orders' }), live('product', ['gold'], { displayName: 'Old gold' })] },
+    );
+    expect(p.changes.map((c) => [c.action, c.kind, c.id])).toEqual([['update', 'product', 'Gold']]);
+    expect(p.unchanged).toBe(1);
+  });
+
   it('compares policies semantically: layout, escaping, attribute order and empty-element form are not changes', () => {
     const p = plan(
       state(desired('apiPolicy', ['orders'], { format: 'rawxml', value: RAW_POLICY })),
