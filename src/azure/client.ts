@@ -1,12 +1,15 @@
-import { ApiManagementClient } from '@azure/arm-apimanagement';
+import { ApiManagementClient, KnownExportApi, KnownExportFormat } from '@azure/arm-apimanagement';
 import { bearerTokenAuthenticationPolicyName, retryPolicy, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
 import { createLimiter, type Limiter } from './concurrency';
 import { apiopsRetryStrategy } from './retry';
 
+/** The SDK's export parameters, for ./export (this module is the only one that imports the SDK). */
+export { KnownExportApi, KnownExportFormat };
+
 /**
- * The one place that builds an @azure/arm-apimanagement client. Loopback endpoints are emulators: they get
+ * The one place that imports @azure/arm-apimanagement and builds its client. Loopback endpoints are emulators: they get
  * a static token (the SDK refuses bearer tokens over plain http, so its bearer policy is replaced by one that
  * signs the request itself); every other endpoint uses DefaultAzureCredential.
  *

@@ -1,5 +1,4 @@
-import { KnownExportApi, KnownExportFormat } from '@azure/arm-apimanagement';
-import type { ApimConnection } from './client';
+import { KnownExportApi, KnownExportFormat, type ApimConnection } from './client';
 import { backoffDelayMs } from './retry';
 
 /**
