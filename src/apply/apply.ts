@@ -1,4 +1,4 @@
-import type { ApimConnection } from '../azure/client';
+import { isWriteStopped, type ApimConnection } from '../azure/client';
 import { deleteResource, failureMessage, failureStatus, patchResource, putResource } from '../azure/write';
 import type { DesiredResource, DesiredState } from '../render/desired';
 import { displayId, resourceType } from '../resources/types';
@@ -25,6 +25,8 @@ export interface ChangeOutcome {
   reason?: string;
   /** It failed because the resource changed since planning (412). */
   conflict?: boolean;
+  /** Skipped because publish was interrupted before its writes were sent. */
+  interrupted?: boolean;
   /** Something the user should know about an applied change. */
   note?: string;
 }
@@ -34,6 +36,11 @@ export interface ApplyOptions {
   prune: boolean;
   /** Called as each change settles (progress display). */
   onSettled?: (outcome: ChangeOutcome, settled: number, total: number) => void;
+  /**
+   * Stops the apply (Ctrl-C): the requests already sent finish, no further write is sent, and the changes left are
+   * reported as skipped, so the report says what was written.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ApplyResult {
@@ -52,6 +59,7 @@ function bodyFor(change: PlannedChange, desired: DesiredResource | undefined): R
   return desired.properties;
 }
 
+const INTERRUPTED_REASON = 'not carried out: publish was interrupted';
 const ALREADY_DONE_NOTE = 'already up to date: it changed meanwhile to what the repository has';
 const PLACEHOLDER_NOTE = 'created with a random placeholder value: set its valueFromEnv variable and re-publish to set the real one';
 
@@ -130,6 +138,7 @@ export async function applyPlan(c: ApimConnection, plan: Plan, repository: Desir
   const settled = new Map<string, Promise<ChangeOutcome>>();
   const outcomes: ChangeOutcome[] = [];
   const total = plan.changes.length;
+  options.signal?.addEventListener('abort', () => c.stopWrites(), { once: true });
   const settle = (outcome: ChangeOutcome): ChangeOutcome => {
     outcomes.push(outcome);
     options.onSettled?.(outcome, outcomes.length, total);
@@ -142,11 +151,14 @@ export async function applyPlan(c: ApimConnection, plan: Plan, repository: Desir
       const carried = await settled.get(carrier);
       if (!carried) return settle({ change, outcome: change.action === 'delete' && !options.prune ? 'not-pruned' : 'applied' });
       if (carried.outcome === 'applied') return settle({ change, outcome: 'applied' });
-      return settle({ change, outcome: carried.outcome === 'not-pruned' ? 'not-pruned' : 'skipped', reason: `${carried.change.kind} ${carried.change.id} was not applied` });
+      if (carried.outcome === 'not-pruned') return settle({ change, outcome: 'not-pruned' });
+      if (carried.interrupted) return settle({ change, outcome: 'skipped', reason: INTERRUPTED_REASON, interrupted: true });
+      return settle({ change, outcome: 'skipped', reason: `${carried.change.kind} ${carried.change.id} was not applied` });
     }
     if (change.action === 'delete' && !options.prune) return settle({ change, outcome: 'not-pruned' });
     const { after, requires } = dependencies.get(change)!;
     const waited = await Promise.all([...after].flatMap((key) => (settled.has(key) ? [settled.get(key)!] : [])));
+    if (options.signal?.aborted) return settle({ change, outcome: 'skipped', reason: INTERRUPTED_REASON, interrupted: true });
     const blocker = waited.find((o) => requires.has(refKey(o.change.ref)) && o.outcome !== 'applied');
     if (blocker) {
       return settle({ change, outcome: 'skipped', reason: `${blocker.change.kind} ${displayId(blocker.change.ref)} was not applied` });
@@ -155,6 +167,7 @@ export async function applyPlan(c: ApimConnection, plan: Plan, repository: Desir
       const note = await perform(c, change, desiredByKey.get(refKey(change.ref)), renames);
       return settle({ change, outcome: 'applied', ...(note ? { note } : {}) });
     } catch (error) {
+      if (isWriteStopped(error)) return settle({ change, outcome: 'skipped', reason: INTERRUPTED_REASON, interrupted: true });
       return settle({ change, outcome: 'failed', ...describeFailure(error) });
     }
   };

@@ -84,10 +84,13 @@ export function resultSummary(result: ApplyResult, style: Style): string {
   const kept = count('not-pruned');
   const lines = [style.bold(`Publish ${result.ok ? 'complete' : 'incomplete'}: ${parts.join(', ')}.`)];
   if (kept) lines.push(`${kept} deletion${kept === 1 ? '' : 's'} not done: run with --prune to delete what the repository no longer has.`);
+  const interrupted = result.outcomes.filter((o) => o.interrupted).length;
+  if (interrupted) lines.push(`Interrupted: ${interrupted} change${interrupted === 1 ? ' was' : 's were'} not carried out.`);
   if (result.outcomes.some((o) => o.conflict)) {
     lines.push('Some resources changed on the instance after planning; nothing of theirs was overwritten. Re-run publish to re-plan.');
   } else if (!result.ok) {
-    lines.push('Re-run publish to retry what failed; it plans again and writes only what still differs.');
+    const what = count('failed') ? 'retry what failed' : 'finish';
+    lines.push(`Re-run publish to ${what}; it plans again and writes only what still differs.`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
 import { ApiManagementClient, KnownExportApi, KnownExportFormat } from '@azure/arm-apimanagement';
-import { bearerTokenAuthenticationPolicyName, retryPolicy, type PipelinePolicy } from '@azure/core-rest-pipeline';
+import { bearerTokenAuthenticationPolicyName, RestError, retryPolicy, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
 import { createLimiter, type Limiter } from './concurrency';
@@ -58,6 +58,19 @@ export interface ApimConnection {
   limiter: Limiter;
   /** Polling interval for long-running operations (short for loopback emulators). */
   pollIntervalInMs: number;
+  /**
+   * From now on, refuse every request that would change the instance before it is sent (Ctrl-C during publish):
+   * the requests already sent finish, reads go on (a long-running write in flight is still followed to its end).
+   * A refused request fails with an error that `isWriteStopped` recognises.
+   */
+  stopWrites(): void;
+}
+
+const WRITES_STOPPED = 'APIOPS_WRITES_STOPPED';
+
+/** Whether a request failed because the connection's writes were stopped, i.e. it was never sent. */
+export function isWriteStopped(error: unknown): boolean {
+  return error instanceof RestError && error.code === WRITES_STOPPED;
 }
 
 export function isLoopbackEndpoint(endpoint: string): boolean {
@@ -91,10 +104,17 @@ function staticBearerPolicy(token: string): PipelinePolicy {
   };
 }
 
-function concurrencyPolicy(limiter: Limiter): PipelinePolicy {
+/** Bounds the requests in flight; a write that gets its slot after writes were stopped is not sent. */
+function concurrencyPolicy(limiter: Limiter, writesStopped: () => boolean): PipelinePolicy {
   return {
     name: 'apiopsConcurrencyLimit',
-    sendRequest: (request, next) => limiter.run(() => next(request)),
+    sendRequest: (request, next) =>
+      limiter.run(() => {
+        if (writesStopped() && request.method !== 'GET' && request.method !== 'HEAD') {
+          throw new RestError(`${request.method} not sent: writes were stopped`, { code: WRITES_STOPPED, request });
+        }
+        return next(request);
+      }),
   };
 }
 
@@ -120,8 +140,9 @@ export function connect(scope: ServiceScope, options: ClientOptions = {}): ApimC
   client.pipeline.addPolicy(retryPolicy([apiopsRetryStrategy(timing)], { maxRetries: options.maxRetries ?? 8 }), {
     phase: 'Retry',
   });
-  client.pipeline.addPolicy(concurrencyPolicy(limiter), { afterPhase: 'Retry' });
+  let writesStopped = false;
+  client.pipeline.addPolicy(concurrencyPolicy(limiter, () => writesStopped), { afterPhase: 'Retry' });
   client.pipeline.addPolicy(countingPolicy(requests), { afterPhase: 'Retry' });
   const pollIntervalInMs = options.pollIntervalInMs ?? (loopback ? 20 : 2_000);
-  return { client, scope, endpoint, requests, limiter, pollIntervalInMs };
+  return { client, scope, endpoint, requests, limiter, pollIntervalInMs, stopWrites: () => void (writesStopped = true) };
 }

@@ -28,7 +28,31 @@ function progressReporter(io: CommandIO, json: boolean): (outcome: ChangeOutcome
       write(outcome.outcome === 'failed' ? `\r\u001b[K${line}\n` : `\r\u001b[K${line}${settled === total ? '\n' : ''}`);
     };
   }
-  return (outcome) => write(`${outcomeLine(outcome, style)}\n`);
+  // Changes an interrupt kept from starting are counted in the summary, not listed one by one.
+  return (outcome) => {
+    if (!outcome.interrupted) write(`${outcomeLine(outcome, style)}\n`);
+  };
+}
+
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
+/**
+ * Runs `apply` with Ctrl-C (or a pipeline's cancellation, SIGTERM) turned into a stop: the changes in flight finish,
+ * nothing new starts, and the report says what was written. A second signal quits at once.
+ */
+async function stoppable<T>(io: CommandIO, apply: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stop.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
+    stop.abort();
+    io.stderr(`\napiops publish: ${signal} received, stopping: the requests in flight finish, nothing new starts (again to quit at once).\n`);
+  };
+  STOP_SIGNALS.forEach((signal) => process.on(signal, onSignal));
+  try {
+    return await apply(stop.signal);
+  } finally {
+    STOP_SIGNALS.forEach((signal) => process.off(signal, onSignal));
+  }
 }
 
 export const publishCommand: ApiopsCommand<PublishArgs> = {
@@ -61,10 +85,13 @@ export const publishCommand: ApiopsCommand<PublishArgs> = {
         if (args.dryRun) {
           if (!args.json) io.stdout('Dry run: nothing was written.\n');
         } else if (plan.changes.length) {
-          result = await applyPlan(target.connection, plan, rendered.desired, {
-            prune: args.prune,
-            onSettled: progressReporter(io, args.json),
-          });
+          result = await stoppable(io, (signal) =>
+            applyPlan(target.connection, plan, rendered.desired, {
+              prune: args.prune,
+              onSettled: progressReporter(io, args.json),
+              signal,
+            }),
+          );
           if (!args.json) io.stdout(resultSummary(result, style));
         }
         if (args.json) {
