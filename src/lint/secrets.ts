@@ -8,20 +8,43 @@
  */
 import { isDynamic } from './checks';
 
-const SHAPES: ReadonlyArray<readonly [kind: string, pattern: RegExp]> = [
+/** Names that only ever hold a credential, as a key in code or JSON (`var password = "…"`, `"client_secret": "…"`). */
+const CREDENTIAL_KEY = String.raw`[\w-]*?(?:password|passwd|pwd|secret|client[-_]?secret|api[-_]?key|access[-_]?key|account[-_]?key|subscription[-_]?key|connection[-_]?string|private[-_]?key)`;
+/** A quoted literal (possibly with C#-escaped quotes): not empty, not a reference, an expression or a `<placeholder>`. */
+const QUOTED_LITERAL = String.raw`\\?["'](?![0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-)[^"'\s{}<>\\@]{6,}\\?["']`;
+/** `key = "literal"` (C# assignment or indexer, not `==`/`=>`) or `"key": "literal"` (JSON, object initialisers). */
+const CREDENTIAL_ASSIGNMENT = new RegExp(String.raw`(?<![\w-])\\?["']?${CREDENTIAL_KEY}\\?["']?\]?\s*(?:=(?![=>])|:)\s*@?${QUOTED_LITERAL}`, 'i');
+
+/** A string literal holding `user:password`, or its base64 form, where a Basic credential is built (`"Basic " + …`). */
+function hasBasicCredentialLiteral(text: string): boolean {
+  if (!/\bBasic\b/.test(text)) return false;
+  for (const [, literal] of text.matchAll(/"([^"\s{}]{3,})"/g)) {
+    if (isUserPassword(literal)) return true;
+    if (/^[A-Za-z0-9+/]{12,}={0,2}$/.test(literal) && isUserPassword(Buffer.from(literal, 'base64').toString('latin1'))) return true;
+  }
+  return false;
+}
+
+function isUserPassword(text: string): boolean {
+  return /^[\x21-\x39\x3b-\x7e]+:[\x21-\x39\x3b-\x7e][\x20-\x39\x3b-\x7e]{3,}$/.test(text) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(text);
+}
+
+const SHAPES: ReadonlyArray<readonly [kind: string, test: RegExp | ((text: string) => boolean)]> = [
   ['private key', /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/],
   ['JSON Web Token', /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/],
   ['SAS signature (sig=)', /[?&;]sig=[A-Za-z0-9%+/=]{16,}/i],
   ['storage account key (AccountKey=)', /\bAccountKey=[A-Za-z0-9+/=]{20,}/i],
   ['shared access key (SharedAccessKey=)', /\bSharedAccessKey=[A-Za-z0-9+/=]{20,}/i],
   // Not a `<placeholder>` or a policy expression `@(…)` computing the password at run time.
-  ['password in a connection string', /(?:^|[;\s"'])(?:Password|Pwd)=(?![<@])[^;{}\s'"]{4,}/i],
+  ['password in a connection string', /(?:^|[;\s"'&?])(?:Password|Pwd)=(?![<@])[^;&{}\s'"]{4,}/i],
   ['Entra ID client secret', /(?<![\w~.-])[\w~.-]{3}\dQ~[\w~.-]{31,34}(?![\w~.-])/],
   ['credentials in a URL', /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@{}]+:[^\s/@{}]+@/i],
   ['Azure Functions key (code=)', /[?&]code=[A-Za-z0-9_-]{30,}={0,2}(?![A-Za-z0-9_=-])/],
   ['client secret (client_secret=)', /\bclient_secret=[^&\s"'{}]{6,}/i],
   ['subscription key', /\b(?:subscription-key|Ocp-Apim-Subscription-Key)=[0-9a-f]{32}\b/i],
   ['Basic authentication credentials', /\bBasic\s+[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])/],
+  ['Basic authentication credentials', hasBasicCredentialLiteral],
+  ['credential assigned in code or JSON', CREDENTIAL_ASSIGNMENT],
   ['AWS access key', /\bAKIA[0-9A-Z]{16}\b/],
   ['GitHub token', /\bgh[pousr]_[A-Za-z0-9]{36,}\b/],
 ];
@@ -34,7 +57,7 @@ const GUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}
 
 /** The kind of secret the text contains, by shape alone. */
 export function secretShape(text: string): string | undefined {
-  for (const [kind, pattern] of SHAPES) if (pattern.test(text)) return kind;
+  for (const [kind, test] of SHAPES) if (typeof test === 'function' ? test(text) : test.test(text)) return kind;
   return undefined;
 }
 

@@ -1,9 +1,9 @@
 /**
  * `apiops-disable-next-line` comments: `<!-- apiops-disable-next-line rule-id: reason -->` in policy XML and
- * `# apiops-disable-next-line rule-id: reason` in YAML. Several ids may be listed, separated by commas. The comment
- * applies to the next line that is neither blank nor another directive, so directives can be stacked, and to
- * everything that starts there: the whole XML element, or the whole YAML entry (a key with its nested block, or a
- * list item).
+ * `# apiops-disable-next-line rule-id: reason` in YAML. Several ids may be listed, separated by commas; an XML comment
+ * may span several lines (a long reason may wrap). The comment applies to the next line that is neither blank nor
+ * another directive, so directives can be stacked, and to everything that starts there: the whole XML element, or the
+ * whole YAML entry (a key with its nested block, or a list item).
  *
  * The reason is mandatory: a directive without one does not suppress anything (it is reported instead), so a
  * pipeline failing on errors cannot be silenced without a written justification.
@@ -26,38 +26,68 @@ export interface Suppression {
   used: boolean;
 }
 
+/** A directive's text after `apiops-disable-next-line`: in an XML comment (which may span lines) or a YAML comment. */
 const DIRECTIVE = {
-  xml: /<!--\s*apiops-disable-next-line\b(.*?)-->/,
-  yaml: /(?:^|\s)#\s*apiops-disable-next-line\b(.*)$/,
+  xml: /<!--\s*apiops-disable-next-line\b([\s\S]*?)-->/g,
+  yaml: /(?:^|\s)(#)\s*apiops-disable-next-line\b(.*)$/gm,
 };
+
+interface Directive {
+  /** 0-based lines the directive's comment starts and ends on. */
+  firstLine: number;
+  lastLine: number;
+  column: number;
+  body: string;
+}
+
+function findDirectives(text: string, syntax: 'xml' | 'yaml'): Directive[] {
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const lineOf = (offset: number) => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (lineStarts[middle] <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  };
+  const directives: Directive[] = [];
+  for (const match of text.matchAll(DIRECTIVE[syntax])) {
+    const start = match.index + (syntax === 'yaml' ? match[0].indexOf('#') : 0);
+    const firstLine = lineOf(start);
+    directives.push({
+      firstLine,
+      lastLine: lineOf(match.index + match[0].length - 1),
+      column: start - lineStarts[firstLine] + 1,
+      body: (syntax === 'xml' ? match[1] : match[2]).replace(/\s+/g, ' '),
+    });
+  }
+  return directives;
+}
 
 export function scanSuppressions(file: string, text: string, syntax: 'xml' | 'yaml'): Suppression[] {
   if (!text.includes('apiops-disable-next-line')) return [];
   const lines = text.split(/\r?\n/);
-  const found: Array<Omit<Suppression, 'targetLine'> & { index: number }> = [];
-  lines.forEach((line, index) => {
-    const match = DIRECTIVE[syntax].exec(line);
-    if (!match) return;
-    const body = match[1];
+  const directives = findDirectives(text, syntax);
+  const directiveLines = new Set(directives.flatMap((d) => Array.from({ length: d.lastLine - d.firstLine + 1 }, (_, i) => d.firstLine + i)));
+  const yamlEntryEnds = syntax === 'yaml' ? yamlEntryLastLines(text) : undefined;
+  return directives.map(({ firstLine, lastLine: commentEnd, column, body }) => {
     const colon = body.indexOf(':');
     const ids = colon < 0 ? body : body.slice(0, colon);
-    const column = match.index + match[0].indexOf(syntax === 'xml' ? '<!--' : '#') + 1;
-    found.push({
-      index,
-      pos: { file, line: index + 1, column },
-      rules: ids.split(/[\s,]+/).filter(Boolean),
-      reason: colon < 0 ? '' : body.slice(colon + 1).trim(),
-      used: false,
-    });
-  });
-  const directiveLines = new Set(found.map((f) => f.index));
-  const yamlEntryEnds = syntax === 'yaml' ? yamlEntryLastLines(text) : undefined;
-  return found.map(({ index, ...suppression }) => {
-    let target = index + 1;
+    let target = commentEnd + 1;
     while (target < lines.length && (directiveLines.has(target) || lines[target].trim() === '')) target++;
     const targetLine = target + 1;
     const lastLine = yamlEntryEnds?.get(targetLine);
-    return { ...suppression, targetLine, ...(lastLine !== undefined && lastLine > targetLine ? { lastLine } : {}) };
+    return {
+      pos: { file, line: firstLine + 1, column },
+      rules: ids.split(/[\s,]+/).filter(Boolean),
+      reason: colon < 0 ? '' : body.slice(colon + 1).trim(),
+      used: false,
+      targetLine,
+      ...(lastLine !== undefined && lastLine > targetLine ? { lastLine } : {}),
+    };
   });
 }
 

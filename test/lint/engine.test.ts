@@ -44,6 +44,28 @@ describe('suppressions', () => {
     expect(lintFiles(files)[1].message).toBe('suppression of cors-wildcard suppresses nothing on lines 15–16; remove it');
   });
 
+  test('an XML directive in a comment spanning several lines applies to the line after the comment', () => {
+    const files = {
+      ...compliantRepository(),
+      [API_POLICY]: policy({
+        inbound: `    ${MANAGED_IDENTITY}
+    <!--
+        apiops-disable-next-line cors-wildcard: the public status page is embedded by any site,
+        without credentials (ticket PLAT-77)
+    -->
+    <cors><allowed-origins><origin>*</origin></allowed-origins></cors>
+    <!-- apiops-disable-next-line
+         https-only -->
+    <set-variable name="a" value="b" />`,
+      }),
+    };
+    const findings = lintFiles(files);
+    expect(summary(findings)).toEqual([`suppression ${API_POLICY}:9`]);
+    expect(findings[0].message).toMatch(/^suppression of https-only has no reason/);
+    const [suppression] = scanSuppressions(API_POLICY, '<a>\n<!-- apiops-disable-next-line\n  cors-wildcard: embedded\n  by any site -->\n\n<cors />\n</a>', 'xml');
+    expect(suppression).toMatchObject({ pos: { line: 2, column: 1 }, rules: ['cors-wildcard'], reason: 'embedded by any site', targetLine: 6 });
+  });
+
   test('a YAML suppression with a reason removes the finding on the next line', () => {
     const files = {
       ...compliantRepository(),

@@ -21,6 +21,13 @@ describe('secret recognisers', () => {
     ['connection string password', 'Server=tcp:db;Database=x;User ID=app;' + 'Password=' + 'Tr0ub4dor&3;'],
     ['an Azure Functions key in a URL', 'https://func-orders.azurewebsites.net/api/orders?' + 'code=' + 'q8Zk3vN1pL0aR7sT2uW9yB4cD6eF8gH0jK2lM4nO5pQAbCdEf' + '=='],
     ['expression holding a literal Basic credential', '@(context.Request.Headers.GetValueOrDefault("Authorization","") == "Basic ' + 'dXNlcjpwYXNzd29yZDEyMzQ=' + '")'],
+    ['a Basic credential concatenated in an expression', '@("Basic " + "' + 'c3ZjOldpbnRlcjIwMjYheA==' + '")'],
+    ['a Basic credential encoded in an expression', '@("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("svc:' + 'Winter2026!x' + '")))'],
+    ['a password assigned in a C# expression', '@{ var dbPassword = @"' + 'Winter2026!x' + '"; return dbPassword; }'],
+    ['a password written into a context variable', '@(context.Variables["password"] = "' + 'Winter2026!x' + '")'],
+    ['a password in a JSON body', '{"username": "svc", "password": "' + 'Winter2026!x' + '"}'],
+    ['a client secret in JSON built by an expression', '@("{\\"client_secret\\":\\"' + 'Winter2026!x' + '\\"}")'],
+    ['a password form field', 'grant_type=password&username=svc&' + 'password=' + 'Winter2026!x'],
   ])('recognises %s', (_kind, text) => {
     expect(secretShape(text)).toBeDefined();
   });
@@ -34,6 +41,11 @@ describe('secret recognisers', () => {
     ['a functions URL whose key is a named value', 'https://func-orders.azurewebsites.net/api/orders?code={{orders-function-key}}'],
     ['a short code= parameter (an OAuth code, a product code)', 'https://contoso.example/redeem?code=SPRING2026'],
     ['a SAS URL built from a named value', 'https://media.blob.core.windows.net/c?{{media-sas}}'],
+    ['a Basic credential built from named values', '@("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("{{svc-user}}:{{svc-password}}")))'],
+    ['an expression checking the Basic scheme', '@(context.Request.Headers.GetValueOrDefault("Authorization","").StartsWith("Basic ") && context.Variables.ContainsKey("urn:ietf:params:oauth"))'],
+    ['a password read from a variable or compared', '@{ var password = (string)context.Variables.GetValueOrDefault("password", ""); return password == "changeme"; }'],
+    ['a JSON body taking the password from Liquid or a named value', '{"password": "{{ body.password }}", "apiKey": "{{orders-api-key}}"}'],
+    ['JSON error bodies and secret names that are not secrets', '{"code": "Unauthorized", "secretName": "orders-key", "passwordPolicy": "strong", "secret": "<your secret>"}'],
   ])('does not flag %s', (_kind, text) => {
     expect(secretShape(text)).toBeUndefined();
   });

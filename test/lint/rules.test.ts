@@ -235,6 +235,12 @@ const cases: Record<string, Case[]> = {
       file: 'policies/fragments/forward.xml',
       message: /included in the inbound section at api scope, at apis\/orders\/policy\.xml:3:\d+\)/,
     },
+    {
+      name: 'publish-to-dapr outside inbound',
+      files: repo({ [API_POLICY]: policy({ inbound: MANAGED_IDENTITY, outbound: '<publish-to-dapr topic="orders/shipped">@(context.Response.Body.As<string>())</publish-to-dapr>' }) }),
+      file: API_POLICY,
+      message: /publish-to-dapr is not allowed in the outbound section/,
+    },
     { name: 'quota at product scope', files: repo({}) },
     {
       name: 'quota twice in one policy document',
@@ -287,6 +293,10 @@ const cases: Record<string, Case[]> = {
         }),
       }),
     },
+    {
+      name: 'set-backend-service to the Dapr sidecar (backend-id="dapr" is a keyword, not a backend)',
+      files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<set-backend-service backend-id="dapr" dapr-app-id="orders" dapr-method="@(context.Request.Url.Path)" dapr-namespace="media" />` }) }),
+    },
   ],
   'named-value-missing': [
     {
@@ -314,6 +324,25 @@ const cases: Record<string, Case[]> = {
     { name: 'any origin', files: repo({ [API_POLICY]: policy({ inbound: `<cors><allowed-origins><origin>*</origin></allowed-origins></cors>${MANAGED_IDENTITY}` }) }), file: API_POLICY, severity: 'warn' },
     { name: 'any origin with credentials', files: repo({ [API_POLICY]: policy({ inbound: `<cors allow-credentials="true"><allowed-origins><origin>*</origin></allowed-origins></cors>${MANAGED_IDENTITY}` }) }), file: API_POLICY, severity: 'error' },
     { name: 'listed origins', files: repo({ [API_POLICY]: policy({ inbound: `<cors allow-credentials="true"><allowed-origins><origin>https://portal.fabrikam.com</origin></allowed-origins></cors>${MANAGED_IDENTITY}` }) }) },
+    {
+      name: "an expression echoing the request's Origin header, with credentials",
+      files: repo({
+        [API_POLICY]: policy({
+          inbound: `<cors allow-credentials="true"><allowed-origins><origin>@(context.Request.Headers.GetValueOrDefault("Origin", ""))</origin></allowed-origins></cors>${MANAGED_IDENTITY}`,
+        }),
+      }),
+      file: API_POLICY,
+      severity: 'error',
+      message: /echoes the request's Origin header/,
+    },
+    {
+      name: 'an expression choosing among listed origins',
+      files: repo({
+        [API_POLICY]: policy({
+          inbound: `<cors allow-credentials="true"><allowed-origins><origin>@(context.Deployment.Region == "West Europe" ? "https://eu.fabrikam.com" : "https://portal.fabrikam.com")</origin></allowed-origins></cors>${MANAGED_IDENTITY}`,
+        }),
+      }),
+    },
   ],
   'policy-attributes': [
     {
@@ -349,6 +378,32 @@ const cases: Record<string, Case[]> = {
     { name: 'set-backend-service with both targets', files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<set-backend-service base-url="https://a.example.net" backend-id="orders" />` }) }), file: API_POLICY, message: /exactly one of base-url, backend-id/ },
     { name: 'an unknown enumerated value', files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<set-header name="X-A" exists-action="remove" />` }) }), file: API_POLICY, message: /must be one of override, skip, append, delete/ },
     { name: 'a when without condition', files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<choose><when><set-variable name="a" value="b" /></when></choose>` }) }), file: API_POLICY, message: /<when> requires condition/ },
+    {
+      name: 'a token quota without its period',
+      files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<llm-token-limit counter-key="@(context.Subscription.Id)" token-quota="100000" estimate-prompt-tokens="false" />` }) }),
+      file: API_POLICY,
+      message: /<llm-token-limit> with token-quota also requires token-quota-period/,
+    },
+    { name: 'a choose without <when>', files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<choose><otherwise /></choose>` }) }), file: API_POLICY, message: /<choose> requires <when> child element/ },
+    { name: 'a cors without allowed origins', files: repo({ [API_POLICY]: policy({ inbound: `<cors><allowed-methods><method>GET</method></allowed-methods></cors>${MANAGED_IDENTITY}` }) }), file: API_POLICY, message: /<cors> requires <allowed-origins>/ },
+    {
+      name: 'a Dapr service call without its method, and a Dapr timeout over 240 seconds',
+      files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<set-backend-service backend-id="dapr" dapr-app-id="orders" /><publish-to-dapr topic="orders/new" timeout="600">@(context.Request.Body.As<string>())</publish-to-dapr>` }) }),
+      file: API_POLICY,
+      message: /with dapr-app-id also requires dapr-method\n.*timeout="600" is above the maximum of 240/,
+    },
+    {
+      name: 'AI gateway and Dapr policies as the reference writes them (template="Liquid", token quota with its period)',
+      files: repo({
+        [API_POLICY]: policy({
+          inbound: `${MANAGED_IDENTITY}
+<llm-token-limit counter-key="@(context.Subscription.Id)" tokens-per-minute="5000" token-quota="100000" token-quota-period="Monthly" estimate-prompt-tokens="true" />
+<llm-emit-token-metric namespace="llm"><dimension name="API ID" /><dimension name="Client IP" value="@(context.Request.IpAddress)" /></llm-emit-token-metric>
+<publish-to-dapr pubsub-name="orders" topic="new" template="Liquid" content-type="application/json" timeout="30">@(context.Request.Body.As<string>())</publish-to-dapr>
+<invoke-dapr-binding name="external-system" operation="create" template="Liquid" response-variable-name="bind-response"><metadata><item key="source">api-management</item></metadata><data>@(context.Request.Body.As<string>())</data></invoke-dapr-binding>`,
+        }),
+      }),
+    },
     {
       name: 'expressions and template values where numbers go',
       files: repo({ [DEV_POLICY]: policy({ inbound: '<rate-limit-by-key calls="@(context.Subscription.Name == &quot;gold&quot; ? 100 : 10)" renewal-period="60" counter-key="@(context.Subscription.Id)" /><quota calls="5000" renewal-period="604800" />' }) }),

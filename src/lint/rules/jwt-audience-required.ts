@@ -33,7 +33,8 @@ export const jwtAudienceRequired: Rule = {
           lists.some((name) => hasNonEmptyItem(children.find((c) => c.name === name))) ||
           requiresAudClaim(children.find((c) => c.name === 'required-claims'));
         if (!pinned) {
-          ctx.report({ pos: element.pos, message: `${policy} accepts tokens for any audience; add <audiences><audience>…</audience></audiences> or a required aud claim` });
+          const pins = lists.map((name) => `<${name}>`).join(' or ');
+          ctx.report({ pos: element.pos, message: `${policy} accepts tokens for any audience; add ${pins} with a value, or a required aud claim` });
         }
       }
     }

@@ -1,4 +1,5 @@
 import type { PolicyElement } from '../../policy/ast';
+import { childElements } from '../../policy/query';
 import { isDynamic, mixesExpressionWithText } from '../checks';
 import { ruleDocsPath, type LintContext, type Rule } from '../context';
 import type { AttributeSpec, ElementSpec } from '../../policy/knowledge/types';
@@ -7,7 +8,7 @@ import { walkStructure } from '../walk';
 export const policyAttributes: Rule = {
   id: 'policy-attributes',
   defaultSeverity: 'error',
-  description: 'A policy or policy element with a required attribute missing, conflicting attributes, or a literal value APIM rejects (not an integer or boolean, not one of the allowed values, out of range such as rate-limit renewal-period over 300), or a policy expression mixed with literal text, which APIM does not evaluate.',
+  description: 'A policy or policy element with a required attribute or child element missing, conflicting or incomplete attributes, or a literal value APIM rejects (not an integer or boolean, not one of the allowed values, out of range such as rate-limit renewal-period over 300), or a policy expression mixed with literal text, which APIM does not evaluate.',
   docsUrl: ruleDocsPath('policy-attributes'),
   check(ctx) {
     for (const file of ctx.policies) {
@@ -34,6 +35,12 @@ function checkAttributes(ctx: LintContext, element: PolicyElement, spec: Element
     const used = group.filter((name) => present.has(name));
     if (used.length > 1) ctx.report({ pos: element.pos, message: `<${element.name}> takes only one of ${used.join(', ')}` });
   }
+  for (const group of spec.together ?? []) {
+    const used = group.filter((name) => present.has(name));
+    const absent = group.filter((name) => !present.has(name));
+    if (used.length && absent.length) ctx.report({ pos: element.pos, message: `<${element.name}> with ${used.join(', ')} also requires ${absent.join(', ')}` });
+  }
+  checkRequiredChildren(ctx, element, spec);
   for (const attribute of element.attributes) {
     if (mixesExpressionWithText(attribute.value)) {
       ctx.report({ pos: attribute.pos, message: `${element.name} ${attribute.name} ${MIXED_EXPRESSION}` });
@@ -47,6 +54,14 @@ function checkAttributes(ctx: LintContext, element: PolicyElement, spec: Element
   for (const child of element.children) {
     if (child.type === 'text' && mixesExpressionWithText(child.value)) ctx.report({ pos: child.pos, message: `the text of <${element.name}> ${MIXED_EXPRESSION}` });
   }
+}
+
+/** Child elements the reference marks as required (a `<choose>` needs a `<when>`, a `<cors>` its `<allowed-origins>`). */
+function checkRequiredChildren(ctx: LintContext, element: PolicyElement, spec: ElementSpec): void {
+  if (!Array.isArray(spec.children)) return;
+  const present = new Set(childElements(element).map((child) => child.name));
+  const missing = (spec.children as readonly ElementSpec[]).filter((child) => child.required && !present.has(child.name)).map((child) => `<${child.name}>`);
+  if (missing.length) ctx.report({ pos: element.pos, message: `<${element.name}> requires ${missing.join(', ')} child element${missing.length > 1 ? 's' : ''}` });
 }
 
 const MIXED_EXPRESSION =

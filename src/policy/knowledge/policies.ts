@@ -30,13 +30,15 @@ function req(name: string, spec: Omit<AttributeSpec, 'name'> = {}): AttributeSpe
   return { name, required: true, ...spec };
 }
 
-function el(
-  name: string,
-  attributes: readonly AttributeSpec[] = [],
-  children: ElementSpec['children'] = 'none',
-  groups: Pick<ElementSpec, 'oneOf' | 'anyOf' | 'exclusive'> = {},
-): ElementSpec {
+type AttributeGroups = Pick<ElementSpec, 'oneOf' | 'anyOf' | 'exclusive' | 'together'>;
+
+function el(name: string, attributes: readonly AttributeSpec[] = [], children: ElementSpec['children'] = 'none', groups: AttributeGroups = {}): ElementSpec {
   return { name, attributes, children, ...groups };
+}
+
+/** A child element the policy cannot do without. */
+function required(spec: ElementSpec): ElementSpec {
+  return { ...spec, required: true };
 }
 
 function policy(
@@ -44,7 +46,7 @@ function policy(
   where: { sections: readonly Section[]; scopes?: readonly Scope[]; doc?: string; once?: boolean },
   attributes: readonly AttributeSpec[] = [],
   children: ElementSpec['children'] = 'none',
-  groups: Pick<ElementSpec, 'oneOf' | 'anyOf' | 'exclusive'> = {},
+  groups: AttributeGroups = {},
 ): PolicySpec {
   return {
     ...el(name, attributes, children, groups),
@@ -94,7 +96,8 @@ const TOKEN_LIMIT_ATTRIBUTES = [
   opt('tokens-consumed-header-name'),
   opt('tokens-consumed-variable-name'),
 ];
-const TOKEN_LIMIT_GROUPS = { anyOf: [['tokens-per-minute', 'token-quota']] };
+// "A rate limit (tokens-per-minute), a quota (token-quota over a token-quota-period), or both must be specified."
+const TOKEN_LIMIT_GROUPS = { anyOf: [['tokens-per-minute', 'token-quota']], together: [['token-quota', 'token-quota-period']] };
 const CALLS_OR_BANDWIDTH = { anyOf: [['calls', 'bandwidth']] };
 const SEMANTIC_CACHE_LOOKUP_ATTRIBUTES = [
   req('score-threshold'),
@@ -104,12 +107,13 @@ const SEMANTIC_CACHE_LOOKUP_ATTRIBUTES = [
   opt('max-message-count', { ...INT, min: 1 }),
 ];
 const SEND_REQUEST_CHILDREN = [SET_URL, SET_METHOD, SET_HEADER, SET_BODY, AUTH_CERTIFICATE, AUTH_MANAGED_IDENTITY, PROXY];
+// "Liquid" is the only template engine and "application/json" the only content type; timeout "from 1 to 240 seconds".
 const DAPR_CALL_ATTRIBUTES = [
   opt('ignore-error', BOOL),
   opt('response-variable-name'),
-  opt('timeout', { ...INT, min: 1 }),
-  opt('template', { values: ['liquid'] }),
-  opt('content-type'),
+  opt('timeout', { ...INT, min: 1, max: 240 }),
+  opt('template', { values: ['Liquid', 'liquid'] }),
+  opt('content-type', { values: ['application/json'] }),
 ];
 const VALIDATION_ACTION = { values: ['ignore', 'prevent', 'detect'] } as const;
 const PARAMETER = el('parameter', [req('name'), opt('action', VALIDATION_ACTION)]);
@@ -129,7 +133,7 @@ export const POLICIES: readonly PolicySpec[] = [
     opt('total-calls-header-name'),
   ], THROTTLE_TARGETS(RATE_LIMIT_ATTRIBUTES)),
   policy('rate-limit-by-key', { sections: INBOUND }, [
-    req('calls'),
+    req('calls', { ...INT, min: 1 }),
     req('renewal-period', { ...INT, min: 1, max: 300 }),
     req('counter-key'),
     opt('increment-condition'),
@@ -178,6 +182,7 @@ export const POLICIES: readonly PolicySpec[] = [
     opt('header-name'),
     opt('query-parameter-name'),
     opt('token-value'),
+    opt('authentication-endpoint'),
     opt('failed-validation-httpcode', { ...INT, min: 100, max: 599 }),
     opt('failed-validation-error-message'),
     opt('output-token-variable-name'),
@@ -291,7 +296,7 @@ export const POLICIES: readonly PolicySpec[] = [
     opt('dapr-app-id'),
     opt('dapr-method'),
     opt('dapr-namespace'),
-  ], 'none', { oneOf: [['base-url', 'backend-id']] }),
+  ], 'none', { oneOf: [['base-url', 'backend-id']], together: [['dapr-app-id', 'dapr-method']] }),
   { ...PROXY, sections: INBOUND, scopes: ALL_SCOPES, doc: 'proxy-policy' },
 
   // Caching
@@ -353,7 +358,7 @@ export const POLICIES: readonly PolicySpec[] = [
   // Cross-domain
   policy('cross-domain', { sections: INBOUND, scopes: ['global'] }, [], 'any'),
   policy('cors', { sections: INBOUND }, [opt('allow-credentials', BOOL), opt('terminate-unmatched-request', BOOL)], [
-    listOf('allowed-origins', 'origin'),
+    required(listOf('allowed-origins', 'origin')),
     listOf('allowed-methods', 'method', [opt('preflight-result-max-age', { ...INT, min: 0 })]),
     listOf('allowed-headers', 'header'),
     listOf('expose-headers', 'header'),
@@ -371,24 +376,24 @@ export const POLICIES: readonly PolicySpec[] = [
   policy('log-to-eventhub', { sections: ALL_SECTIONS }, [req('logger-id'), opt('partition-id'), opt('partition-key')], 'text', {
     exclusive: [['partition-id', 'partition-key']],
   }),
-  policy('publish-to-dapr', { sections: NOT_BACKEND }, [req('topic'), opt('pubsub-name'), ...DAPR_CALL_ATTRIBUTES], 'text'),
+  policy('publish-to-dapr', { sections: INBOUND }, [req('topic'), opt('pubsub-name'), ...DAPR_CALL_ATTRIBUTES], 'text'),
   policy(
     'send-service-bus-message',
     { sections: NOT_BACKEND, scopes: ['global', 'product', 'api', 'operation'] },
     [opt('queue-name'), opt('topic-name'), opt('namespace'), opt('client-id')],
-    [el('payload', [], 'text'), el('message-properties', [], [el('message-property', [req('name')], 'text')])],
+    [required(el('payload', [], 'text')), el('message-properties', [], [el('message-property', [req('name')], 'text')])],
     { oneOf: [['queue-name', 'topic-name']] },
   ),
   policy('invoke-dapr-binding', { sections: NOT_BACKEND }, [req('name'), opt('operation'), ...DAPR_CALL_ATTRIBUTES], [el('metadata', [], [el('item', [req('key')], 'text')]), el('data', [], 'text')]),
 
   // Logging
   policy('trace', { sections: ALL_SECTIONS }, [req('source'), opt('severity', { values: ['verbose', 'information', 'error'] })], [
-    el('message', [], 'text'),
+    required(el('message', [], 'text')),
     METADATA,
   ]),
-  policy('emit-metric', { sections: ALL_SECTIONS }, [req('name'), opt('namespace'), opt('value')], [DIMENSION]),
-  policy('azure-openai-emit-token-metric', { sections: INBOUND }, [opt('namespace')], [DIMENSION]),
-  policy('llm-emit-token-metric', { sections: INBOUND }, [opt('namespace')], [DIMENSION]),
+  policy('emit-metric', { sections: ALL_SECTIONS }, [req('name'), opt('namespace'), opt('value')], [required(DIMENSION)]),
+  policy('azure-openai-emit-token-metric', { sections: INBOUND }, [opt('namespace')], [required(DIMENSION)]),
+  policy('llm-emit-token-metric', { sections: INBOUND }, [opt('namespace')], [required(DIMENSION)]),
   policy('llm-content-safety', { sections: INBOUND }, [req('backend-id'), opt('shield-prompt', BOOL)], [
     el('categories', [opt('output-type', { values: ['FourSeverityLevels', 'EightSeverityLevels'] })], [
       el('category', [req('name', { values: ['Hate', 'SelfHarm', 'Sexual', 'Violence'] }), req('threshold', { ...INT, min: 0, max: 7 })]),
@@ -403,7 +408,7 @@ export const POLICIES: readonly PolicySpec[] = [
   policy('publish-event', { sections: [], scopes: ['resolver'] }, [], 'any'),
 
   // Policy control and flow
-  policy('choose', { sections: ALL_SECTIONS }, [], [el('when', [req('condition')], 'policies'), el('otherwise', [], 'policies')]),
+  policy('choose', { sections: ALL_SECTIONS }, [], [required(el('when', [req('condition')], 'policies')), el('otherwise', [], 'policies')]),
   policy('include-fragment', { sections: ALL_SECTIONS }, [req('fragment-id')]),
   policy('retry', { sections: ALL_SECTIONS }, [
     req('condition'),

@@ -23,6 +23,8 @@ export interface AttributeSpec {
 /** A child element that is not itself a policy (e.g. `<value>` of set-header, `<openid-config>` of validate-jwt). */
 export interface ElementSpec {
   name: string;
+  /** As a child element: the parent needs at least one (the reference's "Elements" table says Required: Yes). */
+  required?: boolean;
   attributes: readonly AttributeSpec[];
   /** Groups of attributes of which exactly one must be present. */
   oneOf?: ReadonlyArray<readonly string[]>;
@@ -30,6 +32,8 @@ export interface ElementSpec {
   anyOf?: ReadonlyArray<readonly string[]>;
   /** Groups of attributes of which at most one may be present. */
   exclusive?: ReadonlyArray<readonly string[]>;
+  /** Groups of attributes that are used all together or not at all (token-quota needs token-quota-period). */
+  together?: ReadonlyArray<readonly string[]>;
   /**
    * `policies`: policy statements (choose/when, retry, wait…); `text`: a value or expression; `any`: free-form content
    * apiops does not check (XSLT stylesheets, cross-domain documents); a list: those child elements only.
