@@ -1,7 +1,7 @@
 import * as YAML from 'yaml';
 import type { ArmRequest, Behaviour, EmulatorEnv, EntityInput, Prepared, WriteInput } from './engine';
 import { conflict, invalidField } from './errors';
-import { resolveReference } from './ids';
+import { pathSegments, resolveReference } from './ids';
 import type { Entity, ServiceState } from './store';
 import { deriveApimOperation, specOperations, type ImportedParameter, type RequiredQueryParameters } from '../repo/openapi';
 
@@ -12,6 +12,8 @@ import { deriveApimOperation, specOperations, type ImportedParameter, type Requi
 
 const IMPORT_FORMATS = new Set(['openapi', 'openapi+json', 'openapi-link', 'openapi+json-link', 'swagger-json', 'swagger-link-json']);
 const IMPORT_ONLY_PROPERTIES = ['format', 'value', 'wsdlSelector', 'translateRequiredQueryParameters', 'sourceApiId'];
+/** What reads derive (a client that PUTs back what it read sends them too): never stored. */
+const DERIVED_PROPERTIES = ['apiVersionSet'];
 const API_TYPES = ['http', 'soap', 'websocket', 'graphql', 'odata', 'grpc'];
 /** Properties of a source API that a clone, new version or revision does not inherit. */
 const NOT_INHERITED = ['isCurrent', 'isOnline', 'apiRevision', 'apiRevisionDescription', 'provisioningState'];
@@ -164,7 +166,7 @@ function prepareApi({ request, names, properties }: WriteInput): Prepared {
     Object.assign(stored, { ...inherited, ...stored });
     copiedOperations = request.service.list(`apis/${source.name}/operations`).map((op) => ({ name: op.name, properties: op.properties }));
   }
-  for (const property of IMPORT_ONLY_PROPERTIES) delete stored[property];
+  for (const property of [...IMPORT_ONLY_PROPERTIES, ...DERIVED_PROPERTIES]) delete stored[property];
   if (stored.type !== undefined && !API_TYPES.includes(String(stored.type))) throw invalidField('type', `'${String(stored.type)}' is not a valid API type; expected one of ${API_TYPES.join(', ')}.`);
   const revision = /;rev=(\d+)$/i.exec(name);
   if (!stored.displayName) throw invalidField('displayName', "'displayName' is required.");
@@ -264,8 +266,19 @@ function deleteRevisions({ request, entity }: EntityInput): void {
   for (const other of request.service.list('apis')) if (other.name.toLowerCase().startsWith(prefix)) request.service.delete('apis', other.name);
 }
 
+/** Azure expands an API's version set on every read: `apiVersionSet` with the set's display name and scheme. */
+function presentApi(api: Entity, request: ArmRequest): Json {
+  const id = api.properties.apiVersionSetId;
+  const setName = typeof id === 'string' ? pathSegments(id)?.pop() : undefined;
+  const set = setName ? request.service.get('apiVersionSets', setName) : undefined;
+  if (!set) return api.properties;
+  const { displayName, description, versioningScheme, versionQueryName, versionHeaderName } = set.properties;
+  const details = Object.entries({ id, name: displayName, description, versioningScheme, versionQueryName, versionHeaderName }).filter(([, value]) => value !== undefined);
+  return { ...api.properties, apiVersionSet: Object.fromEntries(details) };
+}
+
 export function apiBehaviour(): Behaviour {
-  return { download: downloadSpec, prepare: prepareApi, get: exportApi, listed: (api) => api.properties.isCurrent !== false, afterDelete: deleteRevisions };
+  return { download: downloadSpec, prepare: prepareApi, get: exportApi, present: presentApi, listed: (api) => api.properties.isCurrent !== false, afterDelete: deleteRevisions };
 }
 
 export function operationBehaviour(): Behaviour {

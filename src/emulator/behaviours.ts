@@ -10,11 +10,13 @@ import type { ServiceState } from './store';
 
 /** Per-kind behaviour on top of the generic CRUD, keyed by route template; and what a new service holds. */
 
-function withDefaults(defaults: Record<string, unknown>, check?: (input: WriteInput) => void): Behaviour {
+type Defaults = Record<string, unknown> | ((properties: Record<string, unknown>) => Record<string, unknown>);
+
+function withDefaults(defaults: Defaults, check?: (input: WriteInput) => void): Behaviour {
   return {
     prepare(input: WriteInput): Prepared {
       check?.(input);
-      const properties = { ...defaults, ...input.properties };
+      const properties = { ...(typeof defaults === 'function' ? defaults(input.properties) : defaults), ...input.properties };
       delete properties.provisioningState;
       return { properties };
     },
@@ -34,6 +36,12 @@ function checkProduct(input: WriteInput): void {
   if (properties.subscriptionRequired === false && (properties.approvalRequired === true || properties.subscriptionsLimit !== undefined && properties.subscriptionsLimit !== null)) {
     throw invalidField('subscriptionRequired', "'approvalRequired' and 'subscriptionsLimit' can be set only when 'subscriptionRequired' is true.");
   }
+}
+
+/** A product that requires subscriptions reads back `approvalRequired: false` unless told otherwise (Azure's example). */
+function productDefaults(properties: Record<string, unknown>): Record<string, unknown> {
+  const subscriptionRequired = properties.subscriptionRequired ?? true;
+  return { subscriptionRequired, state: 'notPublished', ...(subscriptionRequired === true ? { approvalRequired: false } : {}) };
 }
 
 /** APIM refuses to delete a product with subscriptions unless asked to delete them too. */
@@ -111,7 +119,7 @@ export function behaviourTable(): BehaviourTable {
   const backend = table.get(routeOf('backend').template) as Behaviour;
   backend.beforeDelete = (input) => refuseDeleteWhileUsed(input, 'Backend', (refs) => refs.backends.includes(input.entity.name.toLowerCase()));
   backend.actions = { reconnect: () => ({ status: 202 }) };
-  set('product', { ...withDefaults({ subscriptionRequired: true, state: 'notPublished' }, checkProduct), beforeDelete: deleteProductSubscriptions, afterDelete: removeLinksTo });
+  set('product', { ...withDefaults(productDefaults, checkProduct), beforeDelete: deleteProductSubscriptions, afterDelete: removeLinksTo });
   set('group', { ...withDefaults({ builtIn: false, type: 'custom' }, oneOf('type', ['custom', 'external'])), beforeDelete: refuseBuiltIn, afterDelete: removeLinksTo });
   set('tag', withDefaults({}));
   set('apiVersionSet', { ...withDefaults({}, checkVersionSet), beforeDelete: refuseVersionSetInUse });

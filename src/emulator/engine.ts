@@ -111,9 +111,22 @@ export class OperationRegistry {
   }
 }
 
-export function resourceId(request: ArmRequest, route: Route, names: string[]): string {
+/**
+ * A name as Azure writes it in a resource id: as it is (`echo-api;rev=3`), with only what would end or split
+ * the path segment escaped.
+ */
+export function idSegment(name: string): string {
+  return name.replace(/[%/?#\s]/g, encodeURIComponent);
+}
+
+function resourcePath(request: ArmRequest, route: Route, names: string[], encode: (name: string) => string): string {
   const segments = route.template.split('/');
-  return `${request.servicePath}/${segments.map((s, i) => (i % 2 === 0 ? s : encodeURIComponent(names[(i - 1) / 2]))).join('/')}`;
+  return `${request.servicePath}/${segments.map((s, i) => (i % 2 === 0 ? s : encode(names[(i - 1) / 2]))).join('/')}`;
+}
+
+/** The `id` of an entity in a response body. */
+export function resourceId(request: ArmRequest, route: Route, names: string[]): string {
+  return resourcePath(request, route, names, idSegment);
 }
 
 export function armBody(request: ArmRequest, route: Route, names: string[], entity: Entity, behaviour?: Behaviour): Record<string, unknown> {
@@ -192,7 +205,7 @@ function lroHeaders(request: ArmRequest, env: EmulatorEnv, operations: Operation
   const version = `api-version=${encodeURIComponent(request.apiVersion)}`;
   return {
     'Azure-AsyncOperation': `${base}${request.servicePath}/tenant/operationResults/${id}?${version}`,
-    Location: `${base}${resourceId(request, route, names)}?${version}&asyncId=${id}&asyncCode=${asyncCode}`,
+    Location: `${base}${resourcePath(request, route, names, encodeURIComponent)}?${version}&asyncId=${id}&asyncCode=${asyncCode}`,
     'Retry-After': '0',
   };
 }

@@ -5,6 +5,15 @@ import type { Entity, ServiceState } from './store';
 
 /** Resource ids inside one service: full ARM ids, service-relative ids (`/apis/x`), and their comparison. */
 
+/** The names along a path (`apis/a%3Bb` gives `apis`, `a;b`); undefined when an escape is malformed (`%zz`). */
+export function pathSegments(path: string): string[] | undefined {
+  try {
+    return path.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+}
+
 /** `/apis/echo-api` from a full ARM id or a service-relative one; undefined when it names another service. */
 export function relativeId(request: ArmRequest, id: string): string | undefined {
   if (!id.startsWith('/subscriptions/')) return id.startsWith('/') ? id : `/${id}`;
@@ -13,9 +22,15 @@ export function relativeId(request: ArmRequest, id: string): string | undefined 
   return rest === '' || rest.startsWith('/') ? rest : undefined;
 }
 
+/** Whether two ids name one entity: ARM ids are case-insensitive, and `a;rev=2` may arrive as `a%3Brev%3D2`. */
 export function sameId(request: ArmRequest, a: unknown, b: string): boolean {
   if (typeof a !== 'string') return false;
-  return relativeId(request, a)?.toLowerCase() === relativeId(request, b)?.toLowerCase();
+  const canonical = (id: string) => {
+    const relative = relativeId(request, id);
+    return relative === undefined ? undefined : pathSegments(relative)?.join('/').toLowerCase();
+  };
+  const left = canonical(a);
+  return left !== undefined && left === canonical(b);
 }
 
 export interface ResolvedId {
@@ -27,7 +42,8 @@ export interface ResolvedId {
 /** Resolves an id property (`apiId`, `scope`…) to an existing entity of the expected route, or 400. */
 export function resolveReference(request: ArmRequest, property: string, id: unknown, template: string): ResolvedId {
   const relative = typeof id === 'string' ? relativeId(request, id) : undefined;
-  const match = relative ? matchRoute(relative.split('/').slice(1).map(decodeURIComponent)) : undefined;
+  const segments = relative ? pathSegments(relative) : undefined;
+  const match = segments ? matchRoute(segments) : undefined;
   if (!relative || !match || match.mode !== 'entity' || match.route.template !== template) {
     throw invalidField(property, `'${String(id)}' is not a valid ${property}.`);
   }

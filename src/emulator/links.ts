@@ -1,6 +1,6 @@
-import { armBody, checkName, listReply, type ArmRequest, type Behaviour, type BehaviourTable, type EmulatorEnv, type EntityInput, type Prepared, type Reply, type WriteInput } from './engine';
+import { armBody, checkName, idSegment, resourceId, listReply, type ArmRequest, type Behaviour, type BehaviourTable, type EmulatorEnv, type EntityInput, type Prepared, type Reply, type WriteInput } from './engine';
 import { notFound } from './errors';
-import { relativeId, resolveReference, sameId } from './ids';
+import { pathSegments, relativeId, resolveReference, sameId } from './ids';
 import { matchRoute, routeOf, type RouteMatch } from './routes';
 import type { ServiceState } from './store';
 
@@ -44,7 +44,7 @@ function linkCollection(r: Relation, holderName: string): string {
 }
 
 function memberId(request: ArmRequest, r: Relation, memberNames: string[]): string {
-  return `${request.servicePath}/${pathOf(r.member, memberNames.map(encodeURIComponent))}`;
+  return `${request.servicePath}/${pathOf(r.member, memberNames.map(idSegment))}`;
 }
 
 function linkBehaviour(r: Relation): Behaviour {
@@ -93,7 +93,8 @@ function findLinks(request: ArmRequest, r: Relation, holderName: string | undefi
 
 function namesOfId(request: ArmRequest, id: string): string[] {
   const relative = relativeId(request, id) ?? '';
-  return matchRoute(relative.split('/').slice(1).map(decodeURIComponent))?.names ?? [];
+  const segments = pathSegments(relative);
+  return (segments && matchRoute(segments)?.names) ?? [];
 }
 
 function entityAt(service: ServiceState, template: string, names: string[]) {
@@ -109,9 +110,15 @@ function classicHandler(view: ClassicView) {
   return (match: RouteMatch, request: ArmRequest, env: EmulatorEnv, behaviours: BehaviourTable): Reply => {
     const { names, mode } = match;
     const service = request.service;
+    // Azure names a tag assignment, and a product holding an API, by the tag's or product's own id; a new product
+    // link answers with the API's or group's own id, while listing a product's links names them under the product.
+    const ownId = view.shows === 'holder' || request.method === 'PUT';
     const present = (shownNames: string[], pathNames: string[]) => {
       const entity = entityAt(service, shownTemplate, shownNames);
-      return entity ? armBody(request, viewRoute, pathNames, entity, behaviours.get(shownTemplate)) : undefined;
+      if (!entity) return undefined;
+      const body = armBody(request, viewRoute, pathNames, entity, behaviours.get(shownTemplate));
+      if (ownId) body.id = resourceId(request, shownRoute, [...shownNames.slice(0, -1), entity.name]);
+      return body;
     };
     const known = (i: number) => i < names.length;
     const holderName = known(view.holderAt) ? names[view.holderAt] : undefined;

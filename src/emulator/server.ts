@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { handleArm, OperationRegistry, type ArmRequest, type BehaviourTable, type EmulatorEnv, type Reply } from './engine';
 import { ArmError, badRequest } from './errors';
 import { seededRandom, type Random } from './random';
+import { pathSegments } from './ids';
 import { matchRoute } from './routes';
 import type { EmulatorStore } from './store';
 
@@ -60,7 +61,8 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 function routeName(method: string, servicePathRest: string | undefined): string {
   if (servicePathRest === undefined) return `${method} (service)`;
-  const segments = servicePathRest.split('/').filter(Boolean).map(decodeURIComponent);
+  const segments = pathSegments(servicePathRest);
+  if (!segments) return `${method} (unknown)`;
   if (!segments.length) return `${method} (service)`;
   if (segments[0].toLowerCase() === 'tenant') return `${method} tenant/operationResults/{operationId}`;
   const match = matchRoute(segments);
@@ -232,10 +234,11 @@ export class EmulatorServer {
       }
     }
     const [, subscriptionId, resourceGroup, serviceName, rest] = match;
-    const scope = { subscriptionId: decodeURIComponent(subscriptionId), resourceGroup: decodeURIComponent(resourceGroup), serviceName: decodeURIComponent(serviceName) };
+    const [scopeNames, segments] = [pathSegments(`${subscriptionId}/${resourceGroup}/${serviceName}`), pathSegments(rest ?? '')];
+    if (scopeNames?.length !== 3 || !segments) throw badRequest('InvalidRequestUri', `The request URI '${url.pathname}' is not valid: it has a malformed percent-encoding.`);
+    const scope = { subscriptionId: scopeNames[0], resourceGroup: scopeNames[1], serviceName: scopeNames[2] };
     const service = this.store.service(scope);
     const servicePath = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ApiManagement/service/${serviceName}`;
-    const segments = (rest ?? '').split('/').filter(Boolean).map(decodeURIComponent);
     const request: ArmRequest = { method, service, servicePath, segments, query: url.searchParams, headers: req.headers, body, apiVersion };
     if (!segments.length) return this.serviceReply(request);
     if (segments.length === 3 && segments[0].toLowerCase() === 'tenant' && segments[1].toLowerCase() === 'operationresults' && method === 'GET') {
