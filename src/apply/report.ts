@@ -1,20 +1,15 @@
 import type { RequestCounts } from '../azure/client';
 import { summarize, type Plan, type PlannedChange, type PlanSummary } from '../plan/plan';
-import type { Style } from '../plan/print';
+import { changeJson, type ChangeJson, type Style } from '../plan/print';
 import type { ApplyResult, ChangeOutcome, Outcome } from './apply';
 
 /** What publish reports: the outcome of every change, as text and as the contract's `publish --json`. */
 
-interface ChangeJson {
-  action: PlannedChange['action'];
-  kind: string;
-  id: string;
-  fields?: string[];
-}
-
 export interface PublishJson {
   formatVersion: 1;
   dryRun: boolean;
+  /** The plan, as `diff --json` lists it (with --dry-run, what publish would do). */
+  changes: ChangeJson[];
   /** The changes publish carried out. */
   applied: ChangeJson[];
   failed: Array<ChangeJson & { reason: string; conflict?: boolean }>;
@@ -23,15 +18,6 @@ export interface PublishJson {
   notPruned: ChangeJson[];
   summary: PlanSummary;
   requests: RequestCounts;
-}
-
-function changeJson(change: PlannedChange): ChangeJson {
-  return {
-    action: change.action,
-    kind: change.kind,
-    id: change.id,
-    ...(change.fields.length ? { fields: change.fields.map((f) => f.field) } : {}),
-  };
 }
 
 function withOutcome(outcomes: ChangeOutcome[], outcome: Outcome): ChangeOutcome[] {
@@ -43,6 +29,7 @@ export function publishJson(plan: Plan, result: ApplyResult | undefined, request
   return {
     formatVersion: 1,
     dryRun,
+    changes: plan.changes.map(changeJson),
     applied: withOutcome(outcomes, 'applied').map((o) => changeJson(o.change)),
     failed: withOutcome(outcomes, 'failed').map((o) => ({
       ...changeJson(o.change),

@@ -4,23 +4,31 @@ import { summarize, SPECIFICATION_FIELD, type ChangeAction, type Plan, type Plan
 
 /** Printers for a plan: terraform-like text for people, the contract's `diff --json` shape for machines. */
 
+/** One change as `diff --json` and `publish --json` give it: names of the changed fields, never their values. */
+export interface ChangeJson {
+  action: ChangeAction;
+  kind: string;
+  id: string;
+  fields?: string[];
+}
+
 export interface DiffJson {
   formatVersion: 1;
-  changes: Array<{ action: ChangeAction; kind: string; id: string; fields?: string[] }>;
+  changes: ChangeJson[];
   summary: PlanSummary;
 }
 
-export function diffJson(p: Plan): DiffJson {
+export function changeJson(change: PlannedChange): ChangeJson {
   return {
-    formatVersion: 1,
-    changes: p.changes.map((c) => ({
-      action: c.action,
-      kind: c.kind,
-      id: c.id,
-      ...(c.fields.length ? { fields: c.fields.map((f) => f.field) } : {}),
-    })),
-    summary: summarize(p),
+    action: change.action,
+    kind: change.kind,
+    id: change.id,
+    ...(change.fields.length ? { fields: change.fields.map((f) => f.field) } : {}),
   };
+}
+
+export function diffJson(p: Plan): DiffJson {
+  return { formatVersion: 1, changes: p.changes.map(changeJson), summary: summarize(p) };
 }
 
 type Paint = (text: string) => string;

@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { connect } from '../../src/azure/client';
+import { readResource } from '../../src/azure/read';
+import { putResource } from '../../src/azure/write';
 import { generateRepository } from '../fixtures/generate';
 import { addEndpointEnvironment, CI_SCOPE, removeDir, runCli, runJson, tempDir } from './helpers';
 
@@ -34,6 +36,37 @@ describe('publish --prune', () => {
     expect(pruned.json.failed).toEqual([]);
     expect(pruned.code).toBe(0);
     expect(pruned.json.applied).toContainEqual({ action: 'delete', kind: 'product', id: 'partner-production' });
+    expect((await runJson(root, ['diff', ...CI, '--exit-code'])).code).toBe(0);
+  });
+
+  it("never deletes APIM's built-ins (echo-api, starter, unlimited) it does not name, while pruning what the repository dropped", async () => {
+    root = tempDir('prune-builtins');
+    generateRepository(root, { apis: 2, operationsPerApi: 1 });
+    addEndpointEnvironment(root, emulator.url);
+    // What a new APIM instance comes with.
+    const c = connect(CI_SCOPE, { endpoint: emulator.url });
+    const echo = { kind: 'api' as const, ids: ['echo-api'] };
+    await putResource(c, echo, { displayName: 'Echo API', path: 'echo', protocols: ['https'], serviceUrl: 'http://echoapi.cloudapp.net/api' });
+    for (const product of ['starter', 'unlimited']) {
+      await putResource(c, { kind: 'product', ids: [product] }, { displayName: product, subscriptionRequired: true, state: 'published' });
+      await putResource(c, { kind: 'productApi', ids: [product, 'echo-api'] }, {});
+    }
+    expect((await runCli(root, ['publish', ...CI, '--prune'])).code).toBe(0);
+    fs.rmSync(path.join(root, 'apis/api-0001'), { recursive: true });
+    for (const product of ['partner-developer', 'partner-production']) {
+      const file = path.join(root, 'products', product, 'product.yaml');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^ {2}- api-0001\n/m, ''));
+    }
+
+    const pruned = await runJson(root, ['publish', ...CI, '--prune']);
+    expect(pruned.code).toBe(0);
+    const touched = [...pruned.json.applied, ...pruned.json.failed, ...pruned.json.skipped].map((c: { kind: string; id: string }) => `${c.kind} ${c.id}`);
+    expect(touched).toContain('api api-0001');
+    expect(touched.filter((t: string) => /echo-api|starter|unlimited/.test(t))).toEqual([]);
+    for (const ref of [echo, { kind: 'product' as const, ids: ['starter'] }, { kind: 'product' as const, ids: ['unlimited'] }, { kind: 'productApi' as const, ids: ['starter', 'echo-api'] }]) {
+      expect(await readResource(c, ref)).toBeDefined();
+    }
+    expect(await readResource(c, { kind: 'api', ids: ['api-0001'] })).toBeUndefined();
     expect((await runJson(root, ['diff', ...CI, '--exit-code'])).code).toBe(0);
   });
 });

@@ -166,11 +166,27 @@ describe('publish and diff: the sample repository', () => {
     expect(dry.code).toBe(0);
     expect(dry.out).toMatch(/Plan: \d+ to create/);
     expect(dry.out).toContain('Dry run: nothing was written.');
-    const json = await runJson(root, ['publish', ...LOCAL, '--dry-run']);
+    const json = await runJson(root, ['publish', ...LOCAL, '--dry-run', '--prune']);
     expect(json.json.dryRun).toBe(true);
     expect(json.json.applied).toEqual([]);
     expect(writes(json.json.requests)).toBe(0);
+    expect(json.json.requests.POST).toBe(0);
     expect(json.json.summary.create).toBeGreaterThan(30);
+    // What it would do, listed as diff lists it; and the instance is still empty afterwards.
+    const diff = await runJson(root, ['diff', ...LOCAL]);
+    expect(json.json.changes).toEqual(diff.json.changes);
+    expect(diff.json.summary).toEqual(json.json.summary);
+
+    // With something to prune, too.
+    expect((await runCli(root, ['publish', ...LOCAL])).code).toBe(0);
+    fs.rmSync(path.join(root, 'apis/media-catalog'), { recursive: true });
+    for (const product of ['fabrikam-developer', 'fabrikam-production']) {
+      editFile(root, `products/${product}/product.yaml`, (text) => text.replace(/^ {2}- media-catalog\n/m, ''));
+    }
+    const dryPrune = await runJson(root, ['publish', ...LOCAL, '--dry-run', '--prune']);
+    expect(dryPrune.json.summary.delete).toBeGreaterThan(0);
+    expect(writes(dryPrune.json.requests)).toBe(0);
+    expect((await runJson(root, ['diff', ...LOCAL])).json.changes).toEqual(dryPrune.json.changes);
   });
 });
 
