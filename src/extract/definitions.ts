@@ -53,9 +53,9 @@ function flag(value: unknown): boolean | undefined {
   return typeof value === 'boolean' ? value : undefined;
 }
 
-/** Lists the instance stores (tags, protocols) keep its order: it is stable, and it is the order diff compares. */
-function strings(value: unknown): string[] | undefined {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined;
+/** Lists of names (tags, protocols) are written sorted: their order means nothing to APIM, and diff compares them as sets. */
+function sortedStrings(value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string').sort() : undefined;
 }
 
 /** Drops undefined fields so that a definition only holds what is set. */
@@ -72,7 +72,7 @@ export function apiDefinition(properties: Properties, tags: string[] = []): ApiD
     displayName: text(properties.displayName) ?? '',
     description: text(properties.description),
     path: typeof properties.path === 'string' ? properties.path : '',
-    protocols: strings(properties.protocols) as ApiDefinition['protocols'],
+    protocols: sortedStrings(properties.protocols) as ApiDefinition['protocols'],
     serviceUrl: text(properties.serviceUrl),
     subscriptionRequired: flag(properties.subscriptionRequired),
     apiVersion: text(properties.apiVersion),
@@ -138,7 +138,7 @@ export function suggestedEnvVar(namedValueId: string): string {
  */
 export function namedValueDefinition(id: string, properties: Properties, existingEnvVar?: string): NamedValueDefinition {
   const keyVault = properties.keyVault as Properties | undefined;
-  const tags = strings(properties.tags);
+  const tags = sortedStrings(properties.tags);
   const common = { displayName: text(properties.displayName) ?? id };
   const tagField = tags && tags.length ? { tags } : {};
   if (keyVault && text(keyVault.secretIdentifier)) {

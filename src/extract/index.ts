@@ -6,11 +6,10 @@ import { UserError } from '../diagnostics';
 import { RESOURCE_TYPES, resourceType, type ResourceKind } from '../resources/types';
 import { ExistingRepository } from './existing';
 import { layoutRepository, LiveIndex, type PendingSpecification } from './layout';
-import { openApiFromOperations } from './openapi';
 import type { TemplateContext } from '../policy';
 import { policyReferences, referencedKinds, selectReferenced } from './references';
 import { scaffoldFiles, type ScaffoldSource } from './scaffold';
-import { repositorySpecification, specificationText } from './specification';
+import { extractedSpecification } from './specification';
 import { writeRepository, type WriteOutcome } from './write';
 
 /**
@@ -107,9 +106,9 @@ async function exportSpecifications(options: ExtractOptions, pending: PendingSpe
   await Promise.all(
     pending.map(async (specification) => {
       const exported = await exportOpenApi(options.connection, specification.apiId);
-      if (!exported.ok) warnings.push(`${specification.file}: built from the API's operations (${exported.reason})`);
-      const document = repositorySpecification(exported.ok ? exported.document : openApiFromOperations(specification.api, specification.operations));
-      files.set(specification.file, specificationText(specification.file, document));
+      const { text, warning } = extractedSpecification(specification.file, exported, specification.api, specification.operations);
+      if (warning) warnings.push(warning);
+      files.set(specification.file, text);
       options.onProgress?.({ phase: 'export', done: ++done, total: pending.length });
     }),
   );

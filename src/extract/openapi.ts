@@ -1,7 +1,8 @@
 /**
- * An OpenAPI 3 document built from an API's operations, for instances that cannot export one. It carries what
- * the repository derives operations from (operationId, method, path, summary, description, parameters) and
- * the responses the instance records, so importing it recreates the same operations.
+ * An OpenAPI 3 document built from an API's operations, for instances that cannot export one (and for the
+ * operations an exported document misdescribes). It carries what the repository derives operations from
+ * (operationId, method, path, summary, description, parameters) and the responses the instance records, so
+ * importing it recreates the same operations.
  */
 
 type Properties = Record<string, unknown>;
@@ -19,7 +20,8 @@ interface ParameterOut {
   schema: Record<string, unknown>;
 }
 
-function parameters(list: unknown, locate: (name: string) => ParameterOut['in']): ParameterOut[] {
+/** `templated`: parameters of the URL template, which a request cannot leave out (and which only a required query parameter becomes on import). */
+function parameters(list: unknown, locate: (name: string) => ParameterOut['in'], templated = false): ParameterOut[] {
   if (!Array.isArray(list)) return [];
   return list
     .filter((item): item is Properties => Boolean(item) && typeof item === 'object' && typeof (item as Properties).name === 'string')
@@ -32,13 +34,19 @@ function parameters(list: unknown, locate: (name: string) => ParameterOut['in'])
         name: item.name as string,
         in: location,
         // OpenAPI requires path parameters to be required.
-        required: location === 'path' ? true : item.required === true,
+        required: templated || location === 'path' ? true : item.required === true,
         schema,
       };
       if (typeof item.description === 'string' && item.description) parameter.description = item.description;
       return parameter;
     });
 }
+
+/**
+ * OpenAPI wants at least one response; an operation that records none gets only a `default` one, which an import
+ * does not turn into a response (a made-up `200` would add one to the operation on the next publish).
+ */
+const NO_RECORDED_RESPONSES = { default: { description: 'No responses recorded on the instance' } };
 
 function responses(list: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -48,7 +56,7 @@ function responses(list: unknown): Record<string, unknown> {
       out[String(item.statusCode)] = { description: typeof item.description === 'string' && item.description ? item.description : String(item.statusCode) };
     }
   }
-  return Object.keys(out).length ? out : { '200': { description: 'OK' } };
+  return Object.keys(out).length ? out : NO_RECORDED_RESPONSES;
 }
 
 /** `/orders/{id}?expand={expand}` → path `/orders/{id}`: template parameters of the query part are query parameters. */
@@ -66,7 +74,7 @@ function operationObject(operation: LiveOperation, path: string): Record<string,
   };
   if (typeof properties.description === 'string' && properties.description) out.description = properties.description;
   const allParameters = [
-    ...parameters(properties.templateParameters, (name) => (path.includes(`{${name}}`) ? 'path' : 'query')),
+    ...parameters(properties.templateParameters, (name) => (path.includes(`{${name}}`) ? 'path' : 'query'), true),
     ...parameters(request.queryParameters, () => 'query'),
     ...parameters(request.headers, () => 'header'),
   ];
@@ -75,12 +83,17 @@ function operationObject(operation: LiveOperation, path: string): Record<string,
   return out;
 }
 
+/** Where an operation goes in a document's `paths`: its path and (lowercase) method. */
+function placeOf(operation: LiveOperation): { pathKey: string; method: string } {
+  const urlTemplate = typeof operation.properties.urlTemplate === 'string' ? operation.properties.urlTemplate : '/';
+  const method = typeof operation.properties.method === 'string' ? operation.properties.method.toLowerCase() : 'get';
+  return { pathKey: pathOf(urlTemplate), method };
+}
+
 export function openApiFromOperations(api: Properties, operations: LiveOperation[]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of [...operations].sort((a, b) => a.id.localeCompare(b.id))) {
-    const urlTemplate = typeof operation.properties.urlTemplate === 'string' ? operation.properties.urlTemplate : '/';
-    const method = typeof operation.properties.method === 'string' ? operation.properties.method.toLowerCase() : 'get';
-    const pathKey = pathOf(urlTemplate);
+    const { pathKey, method } = placeOf(operation);
     paths[pathKey] ??= {};
     paths[pathKey][method] = operationObject(operation, pathKey);
   }
@@ -90,4 +103,29 @@ export function openApiFromOperations(api: Properties, operations: LiveOperation
   };
   if (typeof api.description === 'string' && api.description) info.description = api.description;
   return { openapi: '3.0.1', info, paths };
+}
+
+function isObject(value: unknown): value is Properties {
+  return Boolean(value) && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * An exported document with the named operations described as the instance has them: each is removed from where
+ * the document has it (found by operationId, ignoring case as APIM does) and built from the instance's operation
+ * instead; named operations the instance lacks are only removed. The rest of the document (schemas, examples) stays.
+ */
+export function withOperationsFromInstance(document: Record<string, unknown>, operations: LiveOperation[], ids: string[]): Record<string, unknown> {
+  const replaced = new Set(ids.map((id) => id.toLowerCase()));
+  const paths: Record<string, Properties> = {};
+  for (const [pathKey, pathItem] of Object.entries(isObject(document.paths) ? document.paths : {})) {
+    if (!isObject(pathItem)) continue;
+    const kept = Object.entries(pathItem).filter(([, entry]) => !(isObject(entry) && typeof entry.operationId === 'string' && replaced.has(entry.operationId.toLowerCase())));
+    if (kept.length) paths[pathKey] = Object.fromEntries(kept);
+  }
+  for (const operation of operations.filter((candidate) => replaced.has(candidate.id.toLowerCase()))) {
+    const { pathKey, method } = placeOf(operation);
+    paths[pathKey] ??= {};
+    paths[pathKey][method] = operationObject(operation, pathKey);
+  }
+  return { ...document, paths };
 }

@@ -49,7 +49,7 @@ export function policyFileText(file: string, livePolicy: LivePolicy, fragment: b
     return { text: toLf(livePolicy.value), warning: `${file}: the instance's policy does not parse; written as received` };
   }
   if (existingText !== undefined && renderedExisting(file, existingText, context, live)) return { text: existingText };
-  const text = serializePolicy(live, { form: 'rawxml', style: 'pretty' });
+  const text = literalTemplate(file, serializePolicy(live, { form: 'rawxml', style: 'pretty' }), context);
   if (existingText !== undefined && TEMPLATE_SYNTAX.test(existingText)) {
     return { text, warning: `${file}: was a template; replaced by the instance's policy for environment '${context.env}' (put its {{values…}} back)` };
   }
@@ -58,6 +58,26 @@ export function policyFileText(file: string, livePolicy: LivePolicy, fragment: b
 
 /** Handlebars that is ours (values/env and block helpers), as opposed to named-value references and Liquid. */
 const TEMPLATE_SYNTAX = /\{\{\s*(#|\/|else\b|values\.|env\b)/;
+
+const rendered = (file: string, text: string, context: TemplateContext): string | undefined => renderTemplate({ file, text }, context).text;
+
+/**
+ * A policy file is a template: live text that reads as our Handlebars (a named value called `env` or `this`, a
+ * `{{!…}}` or `{{#if …}}` in a Liquid body) would be rendered rather than published as it is. Each such mustache is
+ * escaped as `\{{`, which the template renders back to `{{`; every other `{{` (named values, Liquid) stays as it is.
+ */
+function literalTemplate(file: string, text: string, context: TemplateContext): string {
+  if (!text.includes('{{') || rendered(file, text, context) === text) return text;
+  let escaped = '';
+  let copied = 0;
+  for (const match of text.matchAll(/\{\{[^]*?\}\}/g)) {
+    if (rendered(file, match[0], context) === match[0]) continue;
+    escaped += `${text.slice(copied, match.index)}\\`;
+    copied = match.index;
+  }
+  escaped += text.slice(copied);
+  return rendered(file, escaped, context) === text ? escaped : text;
+}
 
 function renderedExisting(file: string, text: string, context: TemplateContext, live: PolicyDocument): boolean {
   const rendered = renderTemplate({ file, text }, context);

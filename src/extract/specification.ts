@@ -2,7 +2,8 @@ import { Document } from 'yaml';
 import { changedFields } from '../plan/compare';
 import { operationProperties } from '../render/render';
 import { loadSpecification } from '../repo/openapi';
-import type { LiveOperation } from './openapi';
+import type { ExportedSpecification } from '../azure/export';
+import { openApiFromOperations, withOperationsFromInstance, type LiveOperation } from './openapi';
 import { YAML_OUTPUT } from './yaml-files';
 
 /**
@@ -11,21 +12,69 @@ import { YAML_OUTPUT } from './yaml-files';
  * export gives back: schemas, examples, comments); otherwise it is replaced by the exported document.
  */
 
+type Properties = Record<string, unknown>;
+
 /**
- * Whether a specification file's text describes exactly the instance's operations: each operation it derives
- * would show no change in a plan against the live one (the same comparison diff makes).
+ * The operations on which a specification file's text and the instance disagree (by id): those it derives
+ * otherwise than the live ones are (a plan would show a change: the same comparison diff makes), those it lacks
+ * and those the instance lacks. Undefined when the text is not a specification.
  */
-export function specificationMatches(file: string, text: string, live: LiveOperation[]): boolean {
+export function mismatchedOperations(file: string, text: string, live: LiveOperation[]): string[] | undefined {
   const { specification } = loadSpecification(file, text);
-  if (!specification || specification.operations.length !== live.length) return false;
+  if (!specification) return undefined;
   const liveById = new Map(live.map((operation) => [operation.id.toLowerCase(), operation]));
-  return specification.operations.every((operation) => {
-    const found = liveById.get(operation.id.toLowerCase());
-    if (!found) return false;
-    const ref = { kind: 'apiOperation' as const, ids: ['', operation.id] };
-    const desired = { ref, properties: operationProperties(operation), source: operation.pos };
-    return changedFields(desired, { ref, properties: found.properties }, operation.id).fields.length === 0;
-  });
+  const mismatched = specification.operations
+    .filter((operation) => {
+      const found = liveById.get(operation.id.toLowerCase());
+      if (!found) return true;
+      const ref = { kind: 'apiOperation' as const, ids: ['', operation.id] };
+      const desired = { ref, properties: operationProperties(operation), source: operation.pos };
+      return changedFields(desired, { ref, properties: found.properties }, operation.id).fields.length > 0;
+    })
+    .map((operation) => operation.id);
+  const described = new Set(specification.operations.map((operation) => operation.id.toLowerCase()));
+  return [...mismatched, ...live.filter((operation) => !described.has(operation.id.toLowerCase())).map((operation) => operation.id)];
+}
+
+/** Whether a specification file's text describes exactly the instance's operations. */
+export function specificationMatches(file: string, text: string, live: LiveOperation[]): boolean {
+  return mismatchedOperations(file, text, live)?.length === 0;
+}
+
+export interface ExtractedSpecification {
+  text: string;
+  warning?: string;
+}
+
+/**
+ * The specification extract writes for an API whose file must change. The exported document when it describes the
+ * instance's operations exactly; else that document with the operations it misdescribes built from the instance
+ * (an export gives an operation without responses a `200` one, for instance), keeping its schemas and examples for
+ * the rest; else, and when the instance cannot export, the document built from the operations alone.
+ */
+export function extractedSpecification(file: string, exported: ExportedSpecification, api: Properties, operations: LiveOperation[]): ExtractedSpecification {
+  const textOf = (document: Record<string, unknown>): string => specificationText(file, repositorySpecification(document));
+  const mismatchesIn = (text: string): string[] | undefined => mismatchedOperations(file, text, operations);
+  let reason: string;
+  if (exported.ok) {
+    const text = textOf(exported.document);
+    const mismatched = mismatchesIn(text);
+    if (mismatched?.length === 0) return { text };
+    if (mismatched) {
+      const repaired = textOf(withOperationsFromInstance(exported.document, operations, mismatched));
+      const described = `the exported document misdescribed ${[...mismatched].sort().join(', ')}`;
+      if (mismatchesIn(repaired)?.length === 0) return { text: repaired, warning: `${file}: ${described}; ${mismatched.length === 1 ? 'it was' : 'they were'} built from the instance's operations` };
+      reason = described;
+    } else {
+      reason = 'the exported document is not a specification';
+    }
+  } else {
+    reason = exported.reason;
+  }
+  const text = textOf(openApiFromOperations(api, operations));
+  const stillMismatched = mismatchesIn(text) ?? [];
+  const inexact = stillMismatched.length ? `; the repository cannot describe ${stillMismatched.join(', ')} exactly, so diff will show ${stillMismatched.length === 1 ? 'it' : 'them'} changed` : '';
+  return { text, warning: `${file}: built from the API's operations (${reason})${inexact}` };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { apiDefinition, backendDefinition, namedValueDefinition, productDefinition, suggestedEnvVar, unrepresentedApiSettings } from '../../src/extract/definitions';
 import { KEPT_ON_INSTANCE } from '../../src/plan/backend-fields';
 import { openApiFromOperations } from '../../src/extract/openapi';
-import { repositorySpecification, specificationText } from '../../src/extract/specification';
+import { extractedSpecification, repositorySpecification, specificationMatches, specificationText } from '../../src/extract/specification';
 
 describe('live properties → repository definitions', () => {
   it('suggests an upper-snake environment variable for a secret', () => {
@@ -39,7 +39,7 @@ describe('live properties → repository definitions', () => {
 
   it('never carries a secret value', () => {
     const secret = namedValueDefinition('partner-key', { displayName: 'partner-key', secret: true, value: 's3cr3t-value', tags: ['b', 'a'] });
-    expect(secret).toEqual({ displayName: 'partner-key', secret: true, valueFromEnv: 'PARTNER_KEY', tags: ['b', 'a'] });
+    expect(secret).toEqual({ displayName: 'partner-key', secret: true, valueFromEnv: 'PARTNER_KEY', tags: ['a', 'b'] });
     expect(JSON.stringify(secret)).not.toContain('s3cr3t-value');
     expect(namedValueDefinition('k', { displayName: 'k', secret: true }, 'KEEP_ME').valueFromEnv).toBe('KEEP_ME');
   });
@@ -83,7 +83,7 @@ describe('live properties → repository definitions', () => {
     expect(apiDefinition({ displayName: 'Orders', path: 'orders', protocols: ['https', 'http'], description: '', serviceUrl: 'https://b', subscriptionRequired: true, apiRevision: '1' })).toEqual({
       displayName: 'Orders',
       path: 'orders',
-      protocols: ['https', 'http'],
+      protocols: ['http', 'https'],
       serviceUrl: 'https://b',
       subscriptionRequired: true,
     });
@@ -122,7 +122,8 @@ describe('OpenAPI built from operations', () => {
           get: {
             operationId: 'list-orders',
             summary: 'List orders',
-            parameters: [{ name: 'status', in: 'query', required: false, schema: { type: 'string', enum: ['open', 'closed'] } }],
+            // A parameter of the URL template is required, whatever the instance says: only required query parameters import into the template.
+            parameters: [{ name: 'status', in: 'query', required: true, schema: { type: 'string', enum: ['open', 'closed'] } }],
             responses: { '200': { description: 'the orders' } },
           },
         },
@@ -131,7 +132,8 @@ describe('OpenAPI built from operations', () => {
             operationId: 'get-order',
             summary: 'Get order',
             parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
-            responses: { '200': { description: 'OK' } },
+            // No responses recorded: only a `default` one, which an import does not turn into a response.
+            responses: { default: { description: 'No responses recorded on the instance' } },
           },
         },
       },
@@ -147,5 +149,50 @@ describe('specifications as the repository keeps them', () => {
     expect(Object.keys(kept.paths as object)).toEqual(['/a', '/b']);
     expect(specificationText('apis/t/openapi.yaml', kept)).toBe("openapi: 3.0.1\ninfo:\n  title: T\n  version: \"1\"\npaths:\n  /a: {}\n  /b: {}\n");
     expect(JSON.parse(specificationText('apis/t/openapi.json', kept))).toEqual(kept);
+  });
+});
+
+describe('the specification extract writes', () => {
+  const file = 'apis/orders/openapi.yaml';
+  const api = { displayName: 'Orders' };
+  const operations = [
+    { id: 'get-order', properties: { displayName: 'Get order', method: 'GET', urlTemplate: '/orders/{id}', templateParameters: [{ name: 'id', type: 'string', required: true }], responses: [{ statusCode: 200 }] } },
+    { id: 'ping', properties: { displayName: 'Ping', method: 'GET', urlTemplate: '/ping' } },
+  ];
+  const exportedDocument = {
+    openapi: '3.0.1',
+    info: { title: 'Orders', version: '1.0' },
+    paths: {
+      '/orders/{id}': { get: { operationId: 'get-order', summary: 'Get order', parameters: [{ name: 'id', in: 'path', required: true, schema: { $ref: '#/components/schemas/Id' } }], responses: { '200': { description: 'ok' } } } },
+      // An export gives an operation that records no responses a 200 one: publishing that would add it.
+      '/ping': { get: { operationId: 'ping', summary: 'Ping', responses: { '200': { description: '' } } } },
+    },
+    components: { schemas: { Id: { type: 'string' } } },
+  };
+
+  it('is the export when it describes the operations exactly', () => {
+    const matching = { ...exportedDocument, paths: { '/orders/{id}': exportedDocument.paths['/orders/{id}'] } };
+    expect(extractedSpecification(file, { ok: true, document: matching }, api, operations.slice(0, 1))).toEqual({ text: specificationText(file, matching) });
+  });
+
+  it('keeps the rest of an export and builds the operations it misdescribes from the instance', () => {
+    const { text, warning } = extractedSpecification(file, { ok: true, document: exportedDocument }, api, operations);
+    expect(warning).toBe(`${file}: the exported document misdescribed ping; it was built from the instance's operations`);
+    expect(specificationMatches(file, text, operations)).toBe(true);
+    expect(text).toContain('$ref: "#/components/schemas/Id"');
+    expect(text).toContain('default:');
+  });
+
+  it('is built from the operations when the instance cannot export', () => {
+    const { text, warning } = extractedSpecification(file, { ok: false, reason: 'export refused: 400' }, api, operations);
+    expect(warning).toBe(`${file}: built from the API's operations (export refused: 400)`);
+    expect(specificationMatches(file, text, operations)).toBe(true);
+  });
+
+  it('names the operations no document can describe exactly', () => {
+    // APIM keeps a template parameter a request may leave out; an import always makes it required.
+    const optional = [{ id: 'find', properties: { displayName: 'Find', method: 'GET', urlTemplate: '/find?q={q}', templateParameters: [{ name: 'q', type: 'string', required: false }] } }];
+    const { warning } = extractedSpecification(file, { ok: false, reason: 'no export' }, api, optional);
+    expect(warning).toBe(`${file}: built from the API's operations (no export); the repository cannot describe find exactly, so diff will show it changed`);
   });
 });
