@@ -1,3 +1,5 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connect } from '../../src/azure/client';
 import { armFailure, raw, RG, startHarness, SVC, type Harness } from './helpers';
 
@@ -114,6 +116,31 @@ describe('policies as APIM stores them', () => {
     expect(blocked.message).toBe("The Policy Fragment 'strip-key' is used by the following entities: /policies/policy");
     await h.apim.client.policy.delete(RG, SVC, 'policy', '*');
     await h.apim.client.policyFragment.delete(RG, SVC, 'strip-key', '*');
+  });
+
+  it('downloads rawxml-link and xml-link documents at write time and refuses links it cannot fetch', async () => {
+    const documents: Record<string, string> = {
+      '/raw.xml': '<policies><inbound><base /><set-header name="x-when" exists-action="override"><value>@(DateTime.UtcNow.Hour < 12 ? "am" : "pm")</value></set-header></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>',
+      '/escaped.xml': '<policies><inbound><set-header name="x-flag" exists-action="override"><value>@(1 &lt; 2 &amp;&amp; true)</value></set-header></inbound><backend><forward-request /></backend><outbound /><on-error /></policies>',
+    };
+    const server = http.createServer((req, res) => {
+      const body = documents[req.url ?? ''];
+      res.writeHead(body ? 200 : 404, { 'Content-Type': 'application/xml' }).end(body ?? '');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await h.apim.client.apiPolicy.createOrUpdate(RG, SVC, 'orders', 'policy', { format: 'rawxml-link', value: `${base}/raw.xml` });
+      const stored = (await rawGet(h, 'apis/orders/policies/policy', 'format=rawxml')).properties;
+      expect(stored.value).toContain('<value>@(DateTime.UtcNow.Hour < 12 ? "am" : "pm")</value>');
+      expect(stored.value).toContain('\r\n\t<inbound>');
+      await h.apim.client.policy.createOrUpdate(RG, SVC, 'policy', { format: 'xml-link', value: `${base}/escaped.xml` });
+      expect((await rawGet(h, 'policies/policy', 'format=rawxml')).properties.value).toContain('<value>@(1 < 2 && true)</value>');
+      const missing = await armFailure(h.apim.client.apiPolicy.createOrUpdate(RG, SVC, 'orders', 'policy', { format: 'rawxml-link', value: `${base}/missing.xml` }));
+      expect(missing).toMatchObject({ statusCode: 400, code: 'ValidationError' });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('refuses a fragment without the <fragment> root and non-xml formats', async () => {
