@@ -1,7 +1,7 @@
 import { ApiManagementClient, KnownExportApi, KnownExportFormat } from '@azure/arm-apimanagement';
 import { bearerTokenAuthenticationPolicyName, RestError, retryPolicy, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/core-auth';
-import { DefaultAzureCredential } from '@azure/identity';
+import { AggregateAuthenticationError, AuthenticationError, CredentialUnavailableError, DefaultAzureCredential } from '@azure/identity';
 import { createLimiter, type Limiter } from './concurrency';
 import { apiopsRetryStrategy } from './retry';
 
@@ -71,6 +71,11 @@ const WRITES_STOPPED = 'APIOPS_WRITES_STOPPED';
 /** Whether a request failed because the connection's writes were stopped, i.e. it was never sent. */
 export function isWriteStopped(error: unknown): boolean {
   return error instanceof RestError && error.code === WRITES_STOPPED;
+}
+
+/** Whether a request failed because DefaultAzureCredential could not get a token (not signed in, no identity). */
+export function isSignInFailure(error: unknown): boolean {
+  return error instanceof CredentialUnavailableError || error instanceof AuthenticationError || error instanceof AggregateAuthenticationError;
 }
 
 export function isLoopbackEndpoint(endpoint: string): boolean {

@@ -1,3 +1,5 @@
+import { CredentialUnavailableError } from '@azure/identity';
+import { isSignInFailure } from '../../src/azure/client';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { generateRepository } from '../fixtures/generate';
@@ -30,5 +32,12 @@ describe('diff and publish against a wrong target', () => {
     expect(run.out).toBe('');
     expect(run.err).toMatch(/could not read apim-ci \(resource group rg-ci at http:\/\/127\.0\.0\.1:\d+\): 404: The Resource .* was not found/);
     expect(run.err).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('a failed Azure sign-in', () => {
+  it('is told apart from other failures (the CLI then says how to sign in)', () => {
+    expect(isSignInFailure(new CredentialUnavailableError('ChainedTokenCredential authentication failed.'))).toBe(true);
+    expect(isSignInFailure(new Error('connect ECONNREFUSED'))).toBe(false);
   });
 });
