@@ -220,12 +220,14 @@ describe('publish and diff: generated repositories', () => {
     expect((await runCli(root, ['publish', ...LOCAL])).code).toBe(0);
     // Tabs and CRLF instead of four spaces and LF.
     editFile(root, 'apis/api-0000/policy.xml', (text) => text.replace(/ {4}/g, '\t').replace(/\n/g, '\r\n'));
-    // The same attributes in another order, and a self-closing element written out.
+    // The same attributes in another order and quote style, and a self-closing element written out.
     editFile(root, 'apis/api-0001/operations/op0.xml', (text) =>
       text
-        .replace('<set-header name="X-Trace-Id" exists-action="override">', '<set-header exists-action="override"   name="X-Trace-Id">')
+        .replace('<set-header name="X-Trace-Id" exists-action="override">', "<set-header exists-action='override'   name=\"X-Trace-Id\">")
         .replace('<base />', '<base></base>'),
     );
+    expect(fs.readFileSync(path.join(root, 'apis/api-0001/operations/op0.xml'), 'utf8')).toMatch(/<base><\/base>[\s\S]*<set-header exists-action='override' {3}name="X-Trace-Id">/);
+    expect(fs.readFileSync(path.join(root, 'apis/api-0000/policy.xml'), 'utf8')).toContain('\r\n\t<inbound>');
 
     const diff = await runJson(root, ['diff', ...LOCAL, '--exit-code']);
     expect(diff.json.changes).toEqual([]);
