@@ -136,8 +136,16 @@ export function printAttributeValue(value: string, form: 'rawxml' | 'xml'): stri
 function mapLiteralParts(value: string, form: 'rawxml' | 'xml', escape: (literal: string) => string): string {
   if (form === 'xml' || !value.includes('@')) return escape(value);
   return splitExpressions(value)
-    .map((segment) => (segment.expression ? segment.text : escape(segment.text)))
+    .map((segment) => (segment.expression ? segment.text : escapeExpressionStarts(escape(segment.text))))
     .join('');
+}
+
+/**
+ * A literal `@(`/`@{` (one that never closes, written `&#64;(` in the source) printed as is would make a rawxml
+ * reader start an expression there and run past the end of the value; as a character reference it stays literal.
+ */
+function escapeExpressionStarts(literal: string): string {
+  return literal.includes('@') ? literal.replace(/@(?=[({])/g, '&#64;') : literal;
 }
 
 function escapeText(text: string): string {

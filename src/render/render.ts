@@ -17,7 +17,6 @@ export interface RenderOptions {
 /** Stands in when the configuration defines no usable environment (already reported): templates are not rendered. */
 const NO_ENVIRONMENT: EnvironmentConfig = { name: '', target: { emulator: '.apiops/local' }, values: {} };
 
-/** Picks `envName`, or the first environment; an unknown name is a UserError (the command could not run). */
 /** The ARM properties of an operation as APIM derives it from the specification on import. */
 export function operationProperties(operation: OperationDefinition): Record<string, unknown> {
   return {
@@ -31,6 +30,7 @@ export function operationProperties(operation: OperationDefinition): Record<stri
   };
 }
 
+/** Picks `envName`, or the first environment; an unknown name is a UserError (the command could not run). */
 export function pickEnvironment(model: RepoModel, envName?: string): EnvironmentConfig {
   const environments = model.config.data.environments;
   const names = Object.keys(environments);

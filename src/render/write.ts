@@ -25,8 +25,18 @@ export function renderedContentOf(resource: DesiredResource): string {
 /**
  * Writes the desired state as a tree mirroring the ARM paths publish writes to. Refuses to write into a non-empty
  * directory it did not create (so a mistyped --out cannot wipe someone's files); replaces its own earlier output.
+ * A file system failure (--out names a file, a read-only place…) is the user's to fix: a UserError naming the path.
  */
 export function writeDesiredState(desired: DesiredState, outDir: string): string[] {
+  try {
+    return writeTree(desired, outDir);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`cannot write ${outDir}: ${(error as Error).message}`);
+  }
+}
+
+function writeTree(desired: DesiredState, outDir: string): string[] {
   if (fs.existsSync(outDir)) {
     const entries = fs.readdirSync(outDir);
     if (entries.length && !entries.includes(MARKER_FILE)) {

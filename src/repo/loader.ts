@@ -83,7 +83,7 @@ class RepositoryLoader {
 
   private loadConfig(): YamlDocument<RepoConfig> {
     const doc = this.loadYaml<Record<string, unknown>>(CONFIG_FILE, 'apiops-config');
-    const raw = doc?.data ?? {};
+    const raw = doc.data;
     const environments: Record<string, EnvironmentConfig> = {};
     for (const [name, env] of Object.entries((raw.environments ?? {}) as Record<string, Omit<EnvironmentConfig, 'name'>>)) {
       environments[name] = { name, target: env.target, values: env.values ?? {}, ...(env.lint ? { lint: env.lint } : {}) };
@@ -91,25 +91,26 @@ class RepositoryLoader {
     const rules = ((raw.lint as { rules?: Record<string, LintLevel> } | undefined)?.rules ?? {}) as Record<string, LintLevel>;
     const data: RepoConfig = { environments, lint: { rules } };
     // The same document, its data normalised (every environment has a name and values).
-    return doc ? { ...doc, data } : { file: CONFIG_FILE, data, locate: () => ({ file: CONFIG_FILE, line: 1, column: 1 }) };
+    return { ...doc, data };
   }
 
   /**
-   * Reads, parses and schema-checks a YAML file; undefined only when the file cannot be read as text. A document that
-   * breaks its schema is returned without the top-level properties that broke it, so later stages can check the rest
-   * of the repository without tripping over wrong types.
+   * Reads, parses and schema-checks a YAML file. A document that breaks its schema is returned without the top-level
+   * properties that broke it, so later stages can check the rest of the repository without tripping over wrong types.
    */
-  private loadYaml<T>(file: string, schema: SchemaName): YamlDocument<T> | undefined {
+  private loadYaml<T>(file: string, schema: SchemaName): YamlDocument<T> {
+    // A file that cannot be read or parsed still stands for its resource (with no properties): the resource's other
+    // files (an API's spec and policies, a product's policy) are checked too, and references to it (a product's
+    // `apis`) are not reported as dangling on top of the real problem.
+    const standIn = (text?: string): YamlDocument<T> => ({ file, data: {} as T, locate: () => ({ file, line: 1, column: 1 }), text });
     const read = readTextFile(this.root, file);
     if (read.finding) {
       this.findings.push(read.finding);
-      return undefined;
+      return standIn();
     }
     const parsed = parseYaml<T>(file, read.text);
     this.findings.push(...parsed.findings);
-    // A file that does not parse still stands for its resource (with no properties), so the resource's other files
-    // (an API's spec and policies, a product's policy) are checked too.
-    if (!parsed.document) return { file, data: {} as T, locate: () => ({ file, line: 1, column: 1 }), text: read.text };
+    if (!parsed.document) return standIn(read.text);
     const doc = parsed.document;
     if (typeof doc.data !== 'object' || doc.data === null || Array.isArray(doc.data)) {
       this.findings.push({ ...schemaFinding(file, 'expected a mapping of properties'), ...doc.locate([]) });
@@ -135,8 +136,7 @@ class RepositoryLoader {
       }
       const id = name.slice(0, -'.yaml'.length);
       this.checkId(kind, id, file);
-      const definition = this.loadYaml<T>(file, schema);
-      if (definition) loaded.push({ id, definition });
+      loaded.push({ id, definition: this.loadYaml<T>(file, schema) });
     }
     return loaded;
   }
@@ -274,7 +274,7 @@ class RepositoryLoader {
     for (const api of model.apis) {
       const backend = api.definition.data.backend;
       if (backend !== undefined && !backendIds.has(backend)) {
-        this.report(api.definition.locate(['backend']), `backend '${backend}' is not defined in backends/`);
+        this.report(api.definition.locate(['backend']), undefinedReferenceMessage('backend', backend, backendIds, 'backends/'));
       }
     }
     // APIM routes by path (and version): two APIs on one path and version cannot both exist.
@@ -290,7 +290,7 @@ class RepositoryLoader {
     for (const product of model.products) {
       const { apis = [], groups = [] } = product.definition.data;
       apis.forEach((apiId, i) => {
-        if (!apiIds.has(apiId)) this.report(product.definition.locate(['apis', i]), `API '${apiId}' is not defined in apis/`);
+        if (!apiIds.has(apiId)) this.report(product.definition.locate(['apis', i]), undefinedReferenceMessage('API', apiId, apiIds, 'apis/'));
       });
       groups.forEach((groupId, i) => {
         const finding = checkId('group', groupId, product.definition.locate(['groups', i]));
@@ -327,4 +327,14 @@ class RepositoryLoader {
       }
     }
   }
+}
+
+/**
+ * "<label> '<id>' is not defined in <folder>", naming the id that differs only in letter case when there is one: APIM
+ * ids are case-insensitive, but every reference in the repository must spell the id as its folder or file does.
+ */
+function undefinedReferenceMessage(label: string, id: string, definedIds: Set<string>, folder: string): string {
+  const sameIgnoringCase = [...definedIds].find((defined) => defined.toLowerCase() === id.toLowerCase());
+  const hint = sameIgnoringCase === undefined ? '' : ` (${folder}${sameIgnoringCase} differs only in letter case; write '${sameIgnoringCase}')`;
+  return `${label} '${id}' is not defined in ${folder}${hint}`;
 }

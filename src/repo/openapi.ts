@@ -34,8 +34,11 @@ export function loadSpecification(file: string, text: string): { specification?:
     format = 'swagger-json';
     if (!isJson) sentText = JSON.stringify(root, null, 2);
   } else {
+    const versionKey = 'swagger' in root && !('openapi' in root) ? 'swagger' : 'openapi';
+    // YAML reads an unquoted `swagger: 2.0` or `openapi: 3.0` as a number, which no specification version is.
+    const unquoted = typeof root[versionKey] === 'number' ? `; the version must be a string: quote it (${versionKey}: "${versionKey === 'swagger' ? '2.0' : '3.0.3'}")` : '';
     return {
-      findings: [{ ...schemaFinding(file, "unsupported specification: expected 'openapi: 3.x' or 'swagger: \"2.0\"'"), ...doc.locate(['openapi']) }],
+      findings: [{ ...schemaFinding(file, `unsupported specification: expected 'openapi: 3.x' or 'swagger: "2.0"'${unquoted}`), ...doc.locate([versionKey]) }],
     };
   }
   const findings: Finding[] = [];

@@ -80,6 +80,16 @@ describe('serializePolicy', () => {
     );
   });
 
+  it.each([
+    ['an attribute', '<policies><set-header name="a" value="&#64;(x" /></policies>'],
+    ['text', '<policies><set-body>a &#64;{ b</set-body></policies>'],
+  ])('keeps a literal "@(" / "@{" in %s literal: printed as &#64;, so the reparse does not start an expression there', (_where, source) => {
+    const doc = parseOk(source);
+    const printed = serializePolicy(doc);
+    expect(printed).toContain('&#64;');
+    expect(shape(parseOk(printed))).toEqual(shape(doc));
+  });
+
   it('prints mixed content inline, as .NET does, so no whitespace is added to text', () => {
     const doc = parseOk('<policies><set-body>a<b>c</b>d<!--e--></set-body></policies>');
     expect(serializePolicy(doc)).toBe('<policies>\n    <set-body>a<b>c</b>d<!--e--></set-body>\n</policies>\n');

@@ -76,6 +76,15 @@ describe('apiops render', () => {
     expect(fs.existsSync(path.join(target, 'apis', 'stale.json'))).toBe(false);
   });
 
+  it('--out naming a file: exit 2 with a message naming it, no stack trace', async () => {
+    const file = path.join(out, 'a-file');
+    fs.writeFileSync(file, 'not a directory');
+    const { code, io } = await runCli(['render', '--out', path.join(file, 'build')], PROJECT_ROOT);
+    expect(code).toBe(2);
+    expect(io.err).toMatch(/^error: cannot write .*a-file\/build: ENOTDIR/);
+    expect(io.err).not.toMatch(/\n\s+at |--debug/);
+  });
+
   it('writes nothing and exits 2 when the repository has errors', async () => {
     const root = makeRepo({ 'apis/orders/policy.xml': '<policies><inbound>' });
     try {

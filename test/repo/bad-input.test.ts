@@ -85,6 +85,8 @@ describe('bad input: exit 1 with a finding naming the file (and line), never a c
     ['a product written as a file', { 'products/gold.yaml': 'displayName: Gold\n' }, { rule: 'schema', file: 'products/gold.yaml', message: /^not read by apiops: products\/ holds one folder per product/ }],
     ['file of the wrong kind in named-values/', { 'named-values/notes.txt': 'hello' }, { rule: 'schema', file: 'named-values/notes.txt', message: /unexpected file/ }],
     ['API folder without api.yaml', { 'apis/billing/openapi.yaml': 'openapi: 3.0.1\n' }, { rule: 'schema', file: 'apis/billing/api.yaml', message: /no api\.yaml/ }],
+    ['a product naming an API in other letter case, with the spelling to use', { 'products/partners/product.yaml': 'displayName: P\napis: [Orders]\n' }, { rule: 'schema', file: 'products/partners/product.yaml', line: 2, message: /^API 'Orders' is not defined in apis\/ \(apis\/orders differs only in letter case; write 'orders'\)$/ }],
+    ['Swagger version read as a number (unquoted 2.0)', { 'apis/orders/openapi.yaml': 'swagger: 2.0\ninfo: { title: O, version: "1" }\npaths: {}\n' }, { rule: 'schema', file: 'apis/orders/openapi.yaml', line: 1, message: /the version must be a string: quote it \(swagger: "2\.0"\)$/ }],
     ['invalid config target', { 'apiops.config.yaml': 'environments:\n  dev:\n    target:\n      subscriptionId: not-a-guid\n      resourceGroup: rg\n      serviceName: apim\n' }, { rule: 'schema', file: 'apiops.config.yaml', line: 4, message: /subscriptionId: must match pattern/ }],
   ];
 
@@ -129,6 +131,14 @@ describe('bad input: exit 1 with a finding naming the file (and line), never a c
     for (const file of ['apis/orders/api.yaml', 'apis/orders/policy.xml', 'products/partners/product.yaml', 'backends/orders-functions.yaml', 'policies/global.xml']) {
       expect(files).toContain(file);
     }
+  });
+
+  it.each([
+    ['binary', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0])],
+    ['empty', ''],
+  ])('an unreadable (%s) api.yaml is the one finding: the API still stands for product references and its policies', async (_kind, content) => {
+    const { findings } = await findingsFor({ 'apis/orders/api.yaml': content, 'apis/orders/policy.xml': '<policies><inbound>' });
+    expect(findings.map((f) => `${f.rule} ${f.file}`).sort()).toEqual(['schema apis/orders/api.yaml', 'xml-syntax apis/orders/policy.xml']);
   });
 
   it('still checks the policies of an API whose api.yaml breaks its schema', async () => {
