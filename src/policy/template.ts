@@ -76,7 +76,8 @@ const HANDLEBARS = Handlebars.create();
 const COMPILE_OPTIONS: CompileOptions = {
   strict: true,
   noEscape: true,
-  knownHelpers: { if: true, each: true, unless: true },
+  // Handlebars' other built-ins (with, lookup, log) are switched off: templates offer what the contract documents.
+  knownHelpers: { if: true, each: true, unless: true, with: false, lookup: false, log: false },
   knownHelpersOnly: true,
 };
 // Inherited properties print as '' — said explicitly, so Handlebars does not log a warning on stderr for each.
@@ -92,8 +93,10 @@ const BACKSLASH = 0x5c;
  * A mustache that is ours: see the module comment. Anything else starting with `{{` is APIM's or Liquid's.
  * (So a named value called `env`, `values.x` or `this` cannot be referenced from a template — by design.)
  */
+// Any `{{#name`, `{{^name` or `{{/name}}` is a Handlebars block (no named value or Liquid output starts so): one with
+// a helper we do not offer (`{{#with}}`) is reported, not passed to APIM as text.
 const OUR_MUSTACHE =
-  /\{\{\{?~?\s*(?:[#^]\s*(?:if|each|unless)(?![\w-])|\/\s*(?:if|each|unless)\s*~?\}\}|else(?![\w-])|!|(?:\.\.\/)*(?:values|env|this|@index|@key|@first|@last|@root)(?![\w-]))/y;
+  /\{\{\{?~?\s*(?:[#^]\s*[A-Za-z_]|\/\s*[A-Za-z_][\w.-]*\s*~?\}\}|else(?![\w-])|!|(?:\.\.\/)*(?:values|env|this|@index|@key|@first|@last|@root)(?![\w-]))/y;
 
 interface OurMustache {
   start: number;
@@ -362,6 +365,13 @@ function runtimeError(error: unknown, template: string, context: TemplateContext
   }
   const starts = lineStarts(template);
   const offset = starts[located.lineNumber - 1] + located.column;
+  const unknownHelper = /^You specified knownHelpersOnly, but used the unknown helper (\S+)/.exec(message);
+  if (unknownHelper) {
+    return {
+      message: `'${unknownHelper[1]}' is not a template helper: only {{#if}}, {{#each}} and {{#unless}} are, and a value is written alone ({{values.<name>}}, nothing after it)`,
+      offset,
+    };
+  }
   const notDefined = /^"(.*)" not defined in /.exec(message);
   if (!notDefined) return { message: `template error: ${message.replace(/ - \d+:\d+$/, '')}`, offset };
   const end = located.endLineNumber === located.lineNumber ? starts[located.lineNumber - 1] + (located.endColumn ?? 0) : offset;
@@ -394,7 +404,7 @@ function unbalancedBlock(text: string, mustaches: OurMustache[], endsInside: boo
   return endsInside && innermost ? { message: `{{#${innermost.helper}}} is never closed (add {{/${innermost.helper}}})`, start: innermost.start } : undefined;
 }
 
-const BLOCK_TAG_PARTS = /^\{\{~?\s*(?:([#/])\s*(if|each|unless)\b|(else)\b)/;
+const BLOCK_TAG_PARTS = /^\{\{~?\s*(?:([#/])\s*([A-Za-z_][\w-]*)|(else)\b)/;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -109,6 +109,10 @@ describe('renderTemplate', () => {
     ['an else without a block', '<policies>\n  {{#if values.strict}}{{/if}}\n  {{else}}\n</policies>', /^template syntax error: \{\{else\}\} is outside any/, 3],
     ['a mismatched closer', '<policies>\n  {{#if values.strict}}<a/>{{/each}}\n</policies>', /^template syntax error: if doesn't match each/, 2],
     ['an unterminated mustache', '<policies>\n  <a v="{{values.tenantId" />\n</policies>', /^template syntax error: /, 2],
+    ['a block helper the templates do not offer, not passed to APIM as text', '<policies>\n  {{#with values.tenantId}}<a/>{{/with}}\n</policies>', /^'with' is not a template helper: only \{\{#if\}\}, \{\{#each\}\} and \{\{#unless\}\} are/, 2],
+    ['an unclosed block of an unknown helper', '<policies>\n  {{#unlesss values.strict}}\n</policies>', /^template syntax error: \{\{#unlesss\}\} is never closed/, 2],
+    ['a helper in a subexpression', '<policies>\n{{#if (eq env "prod")}}<a/>{{/if}}\n</policies>', /^'eq' is not a template helper/, 2],
+    ['a value mustache with arguments', '<policies>\n  <a v="{{values.tenantId extra}}" />\n</policies>', /^'values' is not a template helper: .*a value is written alone/, 2],
   ])('reports %s as a template syntax finding with its line', (_name, text, message, line) => {
     const result = render(text);
     expect(result.text).toBeUndefined();
