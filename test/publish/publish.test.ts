@@ -290,9 +290,12 @@ describe('publish and diff: generated repositories', () => {
     expect(terminal.code).toBe(0);
     expect(terminal.out).toMatch(/\r\u001b\[K\[\d+\/\d+\] \u001b\[32mcreated\u001b\[0m/);
     expect(terminal.out).toContain('\u001b[1mPublish complete: ');
+    // Reading the instance reports its request count, on stderr (stdout stays the plan or the JSON).
+    expect(terminal.err).toMatch(/\r\u001b\[KRead embedded emulator \(\.apiops\/local\) in \d+ requests\.\n$/);
     editFile(root, 'apis/api-0000/policy.xml', (text) => text.replace('<base />', '<base />\n        <set-header name="X-A" exists-action="override"><value>a</value></set-header>'));
     const ci = await runCli(root, ['publish', ...LOCAL]);
     expect(ci.out).not.toMatch(/[\r\u001b]/);
+    expect(ci.err).toMatch(/^Reading embedded emulator \(\.apiops\/local\)…\nRead embedded emulator \(\.apiops\/local\) in \d+ requests\.\n$/);
     expect(ci.out).toContain('\nupdated apiPolicy api-0000\nPublish complete: 1 applied, 0 failed, 0 skipped.\n');
   });
 

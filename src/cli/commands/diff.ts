@@ -32,7 +32,8 @@ const SIGN_IN_HINT =
 
 /**
  * Planning reads the live instance, which on Azure takes a while: on a terminal a line counting the requests is
- * rewritten in place (on stderr, so stdout stays the plan or the JSON); in CI one line before and one after.
+ * rewritten in place (on stderr, so stdout stays the plan or the JSON); in CI one line before and one after; both end
+ * with the number of requests it took.
  */
 export async function planWithProgress(target: OpenTarget, rendered: RenderedRepository, io: CommandIO): Promise<Plan> {
   const { requests } = target.connection;
@@ -49,7 +50,8 @@ export async function planWithProgress(target: OpenTarget, rendered: RenderedRep
     throw new Error(`could not read ${target.label}: ${failureMessage(error)}`, { cause: error });
   } finally {
     clearInterval(timer);
-    io.stderr(io.isTTY ? '\r\u001b[K' : `${status()}.\n`);
+    // The request count stays, on a terminal too (the rewritten line is cleared first).
+    io.stderr(`${io.isTTY ? '\r\u001b[K' : ''}Read ${target.label} in ${requests.total} requests.\n`);
   }
 }
 
