@@ -30,12 +30,17 @@ export function operationProperties(operation: OperationDefinition): Record<stri
   };
 }
 
-/** Picks `envName`, or the first environment; an unknown name is a UserError (the command could not run). */
-export function pickEnvironment(model: RepoModel, envName?: string): EnvironmentConfig {
+/**
+ * Picks `envName`, or the first environment; an unknown name is a UserError (the command could not run) — unless
+ * `loadFindings` hold an error in the configuration file, which may be why the name is unknown: then no environment is
+ * rendered and that error is what the user sees.
+ */
+export function pickEnvironment(model: RepoModel, envName?: string, loadFindings: readonly Finding[] = []): EnvironmentConfig {
   const environments = model.config.data.environments;
   const names = Object.keys(environments);
   if (envName === undefined) return names.length ? environments[names[0]] : NO_ENVIRONMENT;
   const environment = environments[envName];
+  if (!environment && loadFindings.some((finding) => finding.file === CONFIG_FILE && finding.severity === 'error')) return NO_ENVIRONMENT;
   if (!environment) {
     throw new UserError(
       `unknown environment '${envName}' (${CONFIG_FILE} defines: ${names.join(', ') || 'none'})`,
@@ -53,7 +58,7 @@ export function pickEnvironment(model: RepoModel, envName?: string): Environment
  * forwarding target, and the backend is where the repository says the API lives.
  */
 export function renderRepository(model: RepoModel, envName?: string, options: RenderOptions = {}): RenderedRepository {
-  const environment = pickEnvironment(model, envName);
+  const environment = pickEnvironment(model, envName, options.findings);
   const renderer = new Renderer(model, environment, options.processEnv ?? process.env);
   renderer.findings.push(...(options.findings ?? []));
   renderer.renderAll();

@@ -152,6 +152,18 @@ describe('bad input: exit 1 with a finding naming the file (and line), never a c
   });
 });
 
+it('--env naming an environment of a configuration that breaks its schema: the schema finding (exit 1), not "unknown environment"', async () => {
+  const root = makeRepo({ 'apiops.config.yaml': MINIMAL_REPO['apiops.config.yaml'].replace('serviceName: apim-orders', 'serviceName: 42') });
+  try {
+    const { code, report, stderr } = await validateJson(root, ['--env', 'local']);
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    expect(report.findings).toEqual([expect.objectContaining({ rule: 'schema', file: 'apiops.config.yaml', line: 11, message: expect.stringMatching(/serviceName: must be string/) })]);
+  } finally {
+    removeRepo(root);
+  }
+});
+
 describe('could not run: exit 2', () => {
   it('without apiops.config.yaml', async () => {
     const root = makeRepo({ 'apiops.config.yaml': null });
