@@ -27,3 +27,12 @@ export interface ApiopsCommand<A = Record<string, unknown>> {
   builder: (yargs: Argv) => Argv;
   run: (args: A & GlobalArgs, io: CommandIO) => Promise<number>;
 }
+
+/**
+ * yargs settings for an option that takes one value: it must be given one (`--env` alone is a usage error, not ''), and
+ * given twice the last one counts, as in most CLIs (yargs would otherwise pass an array the command cannot use).
+ */
+export const ONE_VALUE = {
+  requiresArg: true,
+  coerce: (value: unknown) => (Array.isArray(value) ? value[value.length - 1] : value),
+} as const;

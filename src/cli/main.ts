@@ -1,6 +1,6 @@
 import yargs from 'yargs';
 import { formatPos, UserError } from '../diagnostics';
-import type { ApiopsCommand, CommandIO } from './command';
+import { ONE_VALUE, type ApiopsCommand, type CommandIO } from './command';
 import { validateCommand } from './commands/validate';
 import { renderCommand } from './commands/render';
 import { diffCommand } from './commands/diff';
@@ -35,7 +35,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     .scriptName('apiops')
     .usage('$0 <command> [options]\n\nPolicy-as-code for Azure API Management.')
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces and internal details' })
-    .option('repo', { type: 'string', describe: 'Repository root (default: current directory)' })
+    .option('repo', { type: 'string', ...ONE_VALUE, describe: 'Repository root (default: current directory)' })
     .demandCommand(1, 'Name a command.')
     .strict()
     .recommendCommands()
@@ -44,7 +44,8 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new UserError(message);
+      // yargs reports some usage errors (a missing option value) as its own YError: a usage error all the same.
+      throw error && error.name !== 'YError' ? error : new UserError(message ?? error.message);
     });
   for (const command of COMMANDS) {
     parser = parser.command(command.name, command.describe, command.builder, async (args) => {

@@ -1,5 +1,5 @@
 import { main } from '../../src/cli/main';
-import { captureIO as captureIn } from '../fixtures/repo';
+import { captureIO as captureIn, makeRepo, removeRepo, runCli } from '../fixtures/repo';
 
 const captureIO = () => captureIn(process.cwd());
 
@@ -30,5 +30,31 @@ describe('usage errors', () => {
     const io = captureIO();
     expect(await main([command, '--no-such-flag'], io)).toBe(code);
     expect(io.err).toMatch(/Unknown argument/);
+  });
+});
+
+describe('options that take one value', () => {
+  it.each([
+    [['validate', '--env']],
+    [['validate', '--output']],
+    [['validate', '--format']],
+    [['render', '--out']],
+    [['validate', '--repo']],
+  ])('%j without its value is a usage error (exit 2), not an empty string', async (argv) => {
+    const io = captureIO();
+    expect(await main(argv, io)).toBe(2);
+    expect(io.err).toMatch(/^error: Not enough arguments following: [a-z-]+\n$/);
+  });
+
+  it('given twice, the last value counts (no crash on an array)', async () => {
+    const root = makeRepo();
+    try {
+      const { code, io } = await runCli(['validate', '--format', 'sarif', '--format', 'json'], root);
+      expect(io.err).toBe('');
+      expect(code).toBe(0);
+      expect(JSON.parse(io.out)).toEqual({ findings: [], summary: { error: 0, warn: 0 } });
+    } finally {
+      removeRepo(root);
+    }
   });
 });

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { UserError } from '../../diagnostics';
 import { printEffectivePolicies } from '../../lint';
 import { loadAndRender, writeDesiredState } from '../../render';
-import type { ApiopsCommand } from '../command';
+import { ONE_VALUE, type ApiopsCommand } from '../command';
 import { formatFindings, sortFindings } from '../output';
 import { repositoryRoot } from './validate';
 
@@ -19,8 +19,8 @@ export const renderCommand: ApiopsCommand<RenderArgs> = {
   errorExitCode: 2,
   builder: (y) =>
     y
-      .option('env', { type: 'string', describe: 'Environment to render (default: the first)' })
-      .option('out', { type: 'string', describe: 'Output directory (created; replaced if apiops wrote it)' })
+      .option('env', { type: 'string', ...ONE_VALUE, describe: 'Environment to render (default: the first)' })
+      .option('out', { type: 'string', ...ONE_VALUE, describe: 'Output directory (created; replaced if apiops wrote it)' })
       .option('effective', {
         type: 'boolean',
         default: false,

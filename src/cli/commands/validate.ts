@@ -4,7 +4,7 @@ import type { Severity } from '../../diagnostics';
 import { UserError } from '../../diagnostics';
 import { lintRepository } from '../../lint';
 import { loadAndRender } from '../../render';
-import type { ApiopsCommand } from '../command';
+import { ONE_VALUE, type ApiopsCommand } from '../command';
 import { formatFindings, meetsLevel, OUTPUT_FORMATS, type OutputFormat } from '../output';
 
 interface ValidateArgs {
@@ -24,10 +24,10 @@ export const validateCommand: ApiopsCommand<ValidateArgs> = {
   errorExitCode: 2,
   builder: (y) =>
     y
-      .option('env', { type: 'string', describe: 'Environment whose template values are used (default: the first)' })
-      .option('format', { choices: OUTPUT_FORMATS, default: 'stylish' as OutputFormat, describe: 'Report format' })
-      .option('output', { type: 'string', describe: 'Write the report to this file instead of stdout' })
-      .option('fail-on', { choices: ['error', 'warn'] as const, default: 'error' as Severity, describe: 'Lowest severity that fails the run (exit 1)' })
+      .option('env', { type: 'string', ...ONE_VALUE, describe: 'Environment whose template values are used (default: the first)' })
+      .option('format', { choices: OUTPUT_FORMATS, ...ONE_VALUE, default: 'stylish' as OutputFormat, describe: 'Report format' })
+      .option('output', { type: 'string', ...ONE_VALUE, describe: 'Write the report to this file instead of stdout' })
+      .option('fail-on', { choices: ['error', 'warn'] as const, ...ONE_VALUE, default: 'error' as Severity, describe: 'Lowest severity that fails the run (exit 1)' })
       .example('$0 validate', 'Validate the repository in the current directory')
       .example('$0 validate --env prod --format sarif --output apiops.sarif', 'SARIF for GitHub code scanning'),
   run: async (args, io) => {
