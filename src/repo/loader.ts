@@ -236,6 +236,11 @@ class RepositoryLoader {
         }
       }
     };
+    const folders = ['apis', 'products', 'policies', 'policies/fragments', 'named-values', 'backends'];
+    for (const folder of [...folders, ...listDir(path.join(this.root, 'apis'), 'directory').map((id) => `apis/${id}/operations`)]) {
+      const stat = fs.statSync(path.join(this.root, folder), { throwIfNoEntry: false });
+      if (stat && !stat.isDirectory()) this.findings.push(schemaFinding(folder, `not read by apiops: ${folder} must be a folder`));
+    }
     const isContent = (name: string) => /\.(xml|ya?ml|json)$/.test(name);
     report('apis', (name, kind) => kind === 'directory' || !isContent(name), 'apis/ holds one folder per API (apis/<api-id>/api.yaml)');
     report('products', (name, kind) => kind === 'directory' || !isContent(name), 'products/ holds one folder per product (products/<product-id>/product.yaml)');

@@ -87,6 +87,8 @@ describe('bad input: exit 1 with a finding naming the file (and line), never a c
     ['API folder without api.yaml', { 'apis/billing/openapi.yaml': 'openapi: 3.0.1\n' }, { rule: 'schema', file: 'apis/billing/api.yaml', message: /no api\.yaml/ }],
     ['a product naming an API in other letter case, with the spelling to use', { 'products/partners/product.yaml': 'displayName: P\napis: [Orders]\n' }, { rule: 'schema', file: 'products/partners/product.yaml', line: 2, message: /^API 'Orders' is not defined in apis\/ \(apis\/orders differs only in letter case; write 'orders'\)$/ }],
     ['Swagger version read as a number (unquoted 2.0)', { 'apis/orders/openapi.yaml': 'swagger: 2.0\ninfo: { title: O, version: "1" }\npaths: {}\n' }, { rule: 'schema', file: 'apis/orders/openapi.yaml', line: 1, message: /the version must be a string: quote it \(swagger: "2\.0"\)$/ }],
+    ['a file where a folder belongs (backends)', { 'backends/orders-functions.yaml': null, 'apis/orders/api.yaml': 'displayName: Orders\npath: orders\n', backends: 'orders-functions: https://x.example\n' }, { rule: 'schema', file: 'backends', line: 1, message: /^not read by apiops: backends must be a folder$/ }],
+    ['a file named like the operations folder', { 'apis/orders/operations': '<policies />' }, { rule: 'schema', file: 'apis/orders/operations', line: 1, message: /must be a folder/ }],
     ['invalid config target', { 'apiops.config.yaml': 'environments:\n  dev:\n    target:\n      subscriptionId: not-a-guid\n      resourceGroup: rg\n      serviceName: apim\n' }, { rule: 'schema', file: 'apiops.config.yaml', line: 4, message: /subscriptionId: must match pattern/ }],
   ];
 
