@@ -80,6 +80,18 @@ describe('apiops validate', () => {
     }
   });
 
+  it('--repo naming a folder of the working directory: sarif and github paths start with it, json stays repository-relative', async () => {
+    const checkout = path.dirname(root);
+    const repo = path.basename(root);
+    const github = await runCli(['validate', '--repo', repo, '--format', 'github'], checkout);
+    expect(github.io.out).toMatch(new RegExp(`^::error file=${repo}/apis/orders/policy\\.xml,line=4,`, 'm'));
+    const sarif = JSON.parse((await runCli(['validate', '--repo', repo, '--format', 'sarif'], checkout)).io.out);
+    const uris = sarif.runs[0].results.map((r: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) => r.locations[0].physicalLocation.artifactLocation.uri);
+    expect(uris).toContain(`${repo}/apis/orders/policy.xml`);
+    const json = JSON.parse((await runCli(['validate', '--repo', repo, '--format', 'json'], checkout)).io.out);
+    expect(json.findings.map((f: { file: string }) => f.file)).toContain('apis/orders/policy.xml');
+  });
+
   it('--format junit: well-formed JUnit XML with one failure per error', async () => {
     const { code, io } = await runCli(['validate', '--format', 'junit'], root);
     expect(code).toBe(1);

@@ -18,6 +18,12 @@ export function repositoryRoot(args: { repo?: string }, cwd: string): string {
   return path.resolve(cwd, args.repo ?? '.');
 }
 
+/** `dir` relative to `cwd` with forward slashes when it lies inside it, else '' (also when they are the same). */
+function pathInside(cwd: string, dir: string): string {
+  const relative = path.relative(cwd, dir);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? '' : relative.split(path.sep).join('/');
+}
+
 export const validateCommand: ApiopsCommand<ValidateArgs> = {
   name: 'validate',
   describe: 'Check schemas, templates, policy XML and lint rules',
@@ -31,9 +37,14 @@ export const validateCommand: ApiopsCommand<ValidateArgs> = {
       .example('$0 validate', 'Validate the repository in the current directory')
       .example('$0 validate --env prod --format sarif --output apiops.sarif', 'SARIF for GitHub code scanning'),
   run: async (args, io) => {
-    const rendered = loadAndRender(repositoryRoot(args, io.cwd), args.env, io.env);
+    const root = repositoryRoot(args, io.cwd);
+    const rendered = loadAndRender(root, args.env, io.env);
     const findings = lintRepository(rendered);
-    const report = formatFindings(args.format, findings, { color: io.isTTY && !args.output, failOn: args.failOn });
+    const report = formatFindings(args.format, findings, {
+      color: io.isTTY && !args.output,
+      failOn: args.failOn,
+      repositoryPath: pathInside(io.cwd, root),
+    });
     if (args.output) {
       const target = path.resolve(io.cwd, args.output);
       try {
