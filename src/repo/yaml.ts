@@ -17,7 +17,8 @@ export interface YamlParseResult<T> {
  */
 export function parseYaml<T>(file: string, text: string): YamlParseResult<T> {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
+  // `merge`: YAML 1.1 merge keys (`<<: *defaults`), the usual way to share environment values, are honoured.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, merge: true, prettyErrors: false, keepSourceTokens: false });
   const at = (offset: number): SourcePos => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };

@@ -22,6 +22,13 @@ describe('parseYaml', () => {
     expect(aliased.document!.data.copy).toEqual({ x: 1 });
   });
 
+  it('honours merge keys (<<: *anchor), with the explicit keys of the map winning', () => {
+    const config = 'dev:\n  values: &dev { tenantId: t, calls: 60 }\nprod:\n  values:\n    <<: *dev\n    calls: 600\n';
+    const { document, findings } = parseYaml<{ prod: { values: unknown } }>('apiops.config.yaml', config);
+    expect(findings).toEqual([]);
+    expect(document!.data.prod.values).toEqual({ tenantId: 't', calls: 600 });
+  });
+
   it('reports every syntax error with its position, and a second document', () => {
     expect(parseYaml('x.yaml', 'a: 1\nb: [\n').findings[0]).toMatchObject({ rule: 'schema', file: 'x.yaml', line: 3 });
     expect(parseYaml('x.yaml', 'a: 1\n---\nb: 2\n').findings[0]).toMatchObject({ rule: 'schema', line: 2, message: expect.stringMatching(/^more than one YAML document/) });
