@@ -71,7 +71,21 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   return exitCode;
 }
 
+/**
+ * A reader that goes away (`apiops validate | head`) is not a crash: the rest of the output is dropped and the exit code
+ * stays the command's. Any other failure to write is reported (on stderr, when stdout failed) and exits 2.
+ */
+export function tolerateClosedReader(stream: NodeJS.EventEmitter, name: 'stdout' | 'stderr'): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+    process.exitCode = 2;
+    if (name === 'stdout') process.stderr.write(`apiops: cannot write the output: ${error.message}\n`);
+  });
+}
+
 export function runFromProcess(): void {
+  tolerateClosedReader(process.stdout, 'stdout');
+  tolerateClosedReader(process.stderr, 'stderr');
   const io: CommandIO = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

@@ -1,4 +1,5 @@
-import { main } from '../../src/cli/main';
+import { EventEmitter } from 'events';
+import { main, tolerateClosedReader } from '../../src/cli/main';
 import { captureIO as captureIn, makeRepo, removeRepo, runCli } from '../fixtures/repo';
 
 const captureIO = () => captureIn(process.cwd());
@@ -55,6 +56,35 @@ describe('options that take one value', () => {
       expect(JSON.parse(io.out)).toEqual({ findings: [], summary: { error: 0, warn: 0 } });
     } finally {
       removeRepo(root);
+    }
+  });
+});
+
+describe('writing to a reader that went away', () => {
+  const savedExitCode = process.exitCode;
+  afterEach(() => {
+    process.exitCode = savedExitCode;
+  });
+
+  it('`apiops validate | head`: EPIPE on stdout is no crash and keeps the exit code', () => {
+    const stdout = new EventEmitter();
+    tolerateClosedReader(stdout, 'stdout');
+    process.exitCode = 1;
+    expect(() => stdout.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }))).not.toThrow();
+    expect(() => stdout.emit('error', Object.assign(new Error('destroyed'), { code: 'ERR_STREAM_DESTROYED' }))).not.toThrow();
+    expect(process.exitCode).toBe(1);
+  });
+
+  it('another write failure exits 2 with a message on stderr, not a stack trace', () => {
+    const stdout = new EventEmitter();
+    tolerateClosedReader(stdout, 'stdout');
+    const written = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      stdout.emit('error', Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
+      expect(process.exitCode).toBe(2);
+      expect(written).toHaveBeenCalledWith('apiops: cannot write the output: no space left on device\n');
+    } finally {
+      written.mockRestore();
     }
   });
 });
