@@ -269,6 +269,9 @@ class Scanner {
         runStart = this.i;
       } else if (c === AT && this.rawxml && isExpressionStart(src, this.i)) {
         this.i = this.expressionEnd();
+      } else if (c === CLOSE_BRACKET && src.startsWith(']]>', this.i)) {
+        // XML reserves it for ending a CDATA section; .NET's XmlReader refuses it in text, so APIM does too.
+        this.fail("']]>' is not allowed in text outside a CDATA section (write ]]&gt;)", this.i);
       } else {
         this.i++;
       }
@@ -426,6 +429,7 @@ const LT = 0x3c;
 const GT = 0x3e;
 const AMP = 0x26;
 const AT = 0x40;
+const CLOSE_BRACKET = 0x5d;
 const SLASH = 0x2f;
 const EQUALS = 0x3d;
 const QUOTE = 0x22;

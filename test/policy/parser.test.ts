@@ -170,6 +170,7 @@ describe('parsePolicy: what APIM rejects, at the right line and column', () => {
     ['binary content', '<policies>\u0000\u0001</policies>', '1:11 invalid character U+0000 (is this a binary file?)'],
     ['truncated file', '<policies>\n  <inbound>\n    <set-header name="x" exists-act', "3:36 unexpected end of file: expected '=' after attribute 'exists-act'"],
     ['truncated inside a tag name', '<policies>\n  <inb', '2:3 unterminated start tag <inb>'],
+    ["']]>' in text, e.g. after a CDATA section that already ended", '<policies>\n  <set-body><![CDATA[a]]>]]></set-body>\n</policies>', "2:26 ']]>' is not allowed in text outside a CDATA section (write ]]&gt;)"],
   ])('%s', (_name, text, expected) => {
     expect(rejection(text)).toBe(expected);
   });
