@@ -40,7 +40,9 @@ export interface LoadResult {
 export function loadRepository(root: string): LoadResult {
   const absoluteRoot = path.resolve(root);
   if (!fs.existsSync(path.join(absoluteRoot, CONFIG_FILE))) {
-    throw new UserError(`no ${CONFIG_FILE} in ${absoluteRoot} (is this an apiops repository? use --repo to point at one)`);
+    const misnamed = CONFIG_FILE.replace(/\.yaml$/, '.yml');
+    const advice = fs.existsSync(path.join(absoluteRoot, misnamed)) ? `rename ${misnamed} to ${CONFIG_FILE}` : 'is this an apiops repository? use --repo to point at one';
+    throw new UserError(`no ${CONFIG_FILE} in ${absoluteRoot} (${advice})`);
   }
   return new RepositoryLoader(absoluteRoot).load();
 }
@@ -146,7 +148,9 @@ class RepositoryLoader {
     const file = `${folder}/${fileName}`;
     this.checkId(kind, folder.slice(folder.indexOf('/') + 1), file);
     if (!fs.existsSync(path.join(this.root, file))) {
-      this.findings.push(schemaFinding(file, `${kind === 'api' ? 'API' : kind} folder ${folder}/ has no ${fileName}`));
+      const misnamed = fileName.replace(/\.yaml$/, '.yml');
+      const hint = fs.existsSync(path.join(this.root, folder, misnamed)) ? ` (rename ${misnamed} to ${fileName})` : '';
+      this.findings.push(schemaFinding(file, `${kind === 'api' ? 'API' : kind} folder ${folder}/ has no ${fileName}${hint}`));
       return undefined;
     }
     return this.loadYaml<T>(file, schema);

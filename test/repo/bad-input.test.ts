@@ -89,6 +89,7 @@ describe('bad input: exit 1 with a finding naming the file (and line), never a c
     ['Swagger version read as a number (unquoted 2.0)', { 'apis/orders/openapi.yaml': 'swagger: 2.0\ninfo: { title: O, version: "1" }\npaths: {}\n' }, { rule: 'schema', file: 'apis/orders/openapi.yaml', line: 1, message: /the version must be a string: quote it \(swagger: "2\.0"\)$/ }],
     ['a file where a folder belongs (backends)', { 'backends/orders-functions.yaml': null, 'apis/orders/api.yaml': 'displayName: Orders\npath: orders\n', backends: 'orders-functions: https://x.example\n' }, { rule: 'schema', file: 'backends', line: 1, message: /^not read by apiops: backends must be a folder$/ }],
     ['a file named like the operations folder', { 'apis/orders/operations': '<policies />' }, { rule: 'schema', file: 'apis/orders/operations', line: 1, message: /must be a folder/ }],
+    ['api.yml instead of api.yaml', { 'apis/orders/api.yaml': null, 'apis/orders/api.yml': 'displayName: Orders\npath: orders\n' }, { rule: 'schema', file: 'apis/orders/api.yaml', message: /^API folder apis\/orders\/ has no api\.yaml \(rename api\.yml to api\.yaml\)$/ }],
     ['invalid config target', { 'apiops.config.yaml': 'environments:\n  dev:\n    target:\n      subscriptionId: not-a-guid\n      resourceGroup: rg\n      serviceName: apim\n' }, { rule: 'schema', file: 'apiops.config.yaml', line: 4, message: /subscriptionId: must match pattern/ }],
   ];
 
@@ -174,6 +175,17 @@ describe('could not run: exit 2', () => {
       expect(code).toBe(2);
       expect(io.err).toMatch(/no apiops\.config\.yaml/);
       expect(io.err).not.toMatch(/\n\s+at /);
+    } finally {
+      removeRepo(root);
+    }
+  });
+
+  it('with apiops.config.yml instead of .yaml, saying so', async () => {
+    const root = makeRepo({ 'apiops.config.yaml': null, 'apiops.config.yml': MINIMAL_REPO['apiops.config.yaml'] });
+    try {
+      const { code, io } = await runCli(['validate'], root);
+      expect(code).toBe(2);
+      expect(io.err).toMatch(/no apiops\.config\.yaml in .* \(rename apiops\.config\.yml to apiops\.config\.yaml\)\n$/);
     } finally {
       removeRepo(root);
     }
