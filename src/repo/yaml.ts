@@ -35,8 +35,11 @@ export function parseYaml<T>(file: string, text: string): YamlParseResult<T> {
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { findings: [schemaFinding(file, `YAML cannot be expanded: ${message}`)] };
+    const message = (error as Error).message ?? String(error);
+    const explained = /Excessive alias count/.test(message)
+      ? `its aliases (*name) would expand more than ${MAX_ALIAS_COUNT} times, which apiops refuses as a possible "billion laughs" attack; repeat the content or use fewer aliases (a specification can use $ref)`
+      : message;
+    return { findings: [schemaFinding(file, `YAML cannot be expanded: ${explained}`)] };
   }
   const locate = (path: YamlPath): SourcePos => at(nodeAt(doc, path)?.range?.[0] ?? 0);
   const locateKey = (path: YamlPath): SourcePos => at(nodeAt(doc, path, true)?.range?.[0] ?? 0);
