@@ -1,4 +1,8 @@
+import { spawnSync } from 'child_process';
 import { EventEmitter } from 'events';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { main, tolerateClosedReader } from '../../src/cli/main';
 import { captureIO as captureIn, makeRepo, removeRepo, runCli } from '../fixtures/repo';
 
@@ -85,6 +89,21 @@ describe('writing to a reader that went away', () => {
       expect(written).toHaveBeenCalledWith('apiops: cannot write the output: no space left on device\n');
     } finally {
       written.mockRestore();
+    }
+  });
+});
+
+describe('bin/apiops.js', () => {
+  it('in a checkout installed without its build step: exit 2 with the command to run, no stack trace', () => {
+    const checkout = fs.mkdtempSync(path.join(os.tmpdir(), 'apiops-unbuilt-'));
+    try {
+      fs.mkdirSync(path.join(checkout, 'bin'));
+      fs.copyFileSync(path.join(__dirname, '..', '..', 'bin', 'apiops.js'), path.join(checkout, 'bin', 'apiops.js'));
+      const run = spawnSync(process.execPath, [path.join(checkout, 'bin', 'apiops.js'), 'validate'], { encoding: 'utf8' });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toBe('apiops: not built yet (no dist/): run `npm run build` in the apiops package (`npm ci` does it)\n');
+    } finally {
+      fs.rmSync(checkout, { recursive: true, force: true });
     }
   });
 });
