@@ -36,3 +36,8 @@ export const ONE_VALUE = {
   requiresArg: true,
   coerce: (value: unknown) => (Array.isArray(value) ? value[value.length - 1] : value),
 } as const;
+
+/** Colour only on a terminal, and not when the user opted out with NO_COLOR (https://no-color.org). */
+export function wantsColor(io: CommandIO): boolean {
+  return io.isTTY && !io.env.NO_COLOR;
+}

@@ -112,7 +112,7 @@ describe('apiops validate', () => {
     expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^::error file=apis\/orders\/policy\.xml,line=4,col=\d+,title=apiops xml-syntax::/)]));
   });
 
-  it('--format stylish (default): grouped by file, no colour off a terminal, colour on one', async () => {
+  it('--format stylish (default): grouped by file, no colour off a terminal, colour on one unless NO_COLOR is set', async () => {
     const plain = await runCli(['validate'], root);
     expect(plain.code).toBe(1);
     expect(plain.io.out).not.toMatch(/\u001b\[/);
@@ -120,6 +120,8 @@ describe('apiops validate', () => {
     expect(plain.io.out).toMatch(/✖ \d+ problems \(\d+ errors, \d+ warnings?\)/);
     const tty = await runCli(['validate'], root, { isTTY: true });
     expect(tty.io.out).toMatch(/\u001b\[31merror/);
+    const optedOut = await runCli(['validate'], root, { isTTY: true, env: { NO_COLOR: '1' } });
+    expect(optedOut.io.out).not.toMatch(/\u001b\[/);
   });
 
   it('--output writes the report to a file (relative to the working directory)', async () => {

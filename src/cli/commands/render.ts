@@ -2,7 +2,7 @@ import * as path from 'path';
 import { UserError } from '../../diagnostics';
 import { printEffectivePolicies } from '../../lint';
 import { loadAndRender, writeDesiredState } from '../../render';
-import { ONE_VALUE, type ApiopsCommand } from '../command';
+import { ONE_VALUE, wantsColor, type ApiopsCommand } from '../command';
 import { formatFindings, sortFindings } from '../output';
 import { repositoryRoot } from './validate';
 
@@ -38,7 +38,7 @@ export const renderCommand: ApiopsCommand<RenderArgs> = {
     const rendered = loadAndRender(repositoryRoot(args, io.cwd), args.env, io.env);
     const errors = sortFindings(rendered.findings.filter((f) => f.severity === 'error'));
     if (errors.length) {
-      io.stderr(formatFindings('stylish', errors, { color: io.isTTY, failOn: 'error' }));
+      io.stderr(formatFindings('stylish', errors, { color: wantsColor(io), failOn: 'error' }));
       io.stderr('apiops render: nothing written; fix the errors above first\n');
       return 2;
     }

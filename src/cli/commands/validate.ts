@@ -4,7 +4,7 @@ import type { Severity } from '../../diagnostics';
 import { UserError } from '../../diagnostics';
 import { lintRepository } from '../../lint';
 import { loadAndRender } from '../../render';
-import { ONE_VALUE, type ApiopsCommand } from '../command';
+import { ONE_VALUE, wantsColor, type ApiopsCommand } from '../command';
 import { formatFindings, meetsLevel, OUTPUT_FORMATS, type OutputFormat } from '../output';
 
 interface ValidateArgs {
@@ -41,7 +41,7 @@ export const validateCommand: ApiopsCommand<ValidateArgs> = {
     const rendered = loadAndRender(root, args.env, io.env);
     const findings = lintRepository(rendered);
     const report = formatFindings(args.format, findings, {
-      color: io.isTTY && !args.output,
+      color: wantsColor(io) && !args.output,
       failOn: args.failOn,
       repositoryPath: pathInside(io.cwd, root),
     });
