@@ -155,7 +155,7 @@ export async function applyPlan(c: ApimConnection, plan: Plan, repository: Desir
       if (carried.interrupted) return settle({ change, outcome: 'skipped', reason: INTERRUPTED_REASON, interrupted: true });
       return settle({ change, outcome: 'skipped', reason: `${carried.change.kind} ${carried.change.id} was not applied` });
     }
-    if (change.action === 'delete' && !options.prune) return settle({ change, outcome: 'not-pruned' });
+    if (change.action === 'delete' && !change.droppedFromList && !options.prune) return settle({ change, outcome: 'not-pruned' });
     const { after, requires } = dependencies.get(change)!;
     const waited = await Promise.all([...after].flatMap((key) => (settled.has(key) ? [settled.get(key)!] : [])));
     if (options.signal?.aborted) return settle({ change, outcome: 'skipped', reason: INTERRUPTED_REASON, interrupted: true });

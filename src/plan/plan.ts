@@ -29,6 +29,12 @@ export interface PlannedChange {
   viaImport?: boolean;
   /** Removed by deleting this ancestor (no request of its own). */
   deletedWith?: ResourceRef;
+  /**
+   * delete: a link dropped from a list the repository still defines (a product's `apis`/`groups`, an API's `tags`)
+   * while what it joins stays. Such a list is the repository's statement of the whole membership, so every publish
+   * removes the link; only what the repository dropped altogether waits for --prune.
+   */
+  droppedFromList?: boolean;
   /** An unchanged operation policy written again because its API's specification is re-imported. */
   afterImport?: boolean;
   /** Where the repository defines it (creates and updates). */
@@ -166,13 +172,42 @@ function planDeletes(desired: DesiredState, live: LiveState, desiredKeys: Set<st
   const [droppedTags, keptTags] = [linkedTags(true), linkedTags(false)];
   const deletable = orphans.filter((r) => r.ref.kind !== 'tag' || (droppedTags.has(r.ref.ids[0]) && !keptTags.has(r.ref.ids[0])));
   deletable.forEach((r) => deletedKeys.add(refKey(r.ref)));
-  return deletable.map((r) => {
+  const deletes = deletable.map((r) => {
     const deletedWith = ancestors(r.ref)
       .reverse()
       .find((a) => deletedKeys.has(refKey(a)));
     const viaImport = !deletedWith && r.ref.kind === 'apiOperation';
-    return makeChange('delete', r.ref, { etag: r.etag, deletedWith, viaImport: viaImport || undefined });
+    const droppedFromList = !deletedWith && isDroppedFromList(r.ref, desiredKeys, deletedKeys);
+    return makeChange('delete', r.ref, {
+      etag: r.etag,
+      deletedWith,
+      viaImport: viaImport || undefined,
+      droppedFromList: droppedFromList || undefined,
+    });
   });
+  // A tag exists for the API tag lists that name it: when the last of them drops it, the tag goes in the same run
+  // (left behind unlinked, no later plan could tell it from a tag made by hand).
+  const tagLinkDeletes = deletes.filter((c) => c.kind === 'apiTag');
+  for (const tag of deletes.filter((c) => c.kind === 'tag')) {
+    const links = tagLinkDeletes.filter((c) => c.ref.ids[1] === tag.ref.ids[0]);
+    if (links.every((c) => c.droppedFromList)) tag.droppedFromList = true;
+  }
+  return deletes;
+}
+
+/** A kind the repository defines in files of its own (an API's folder), rather than by naming it in a list. */
+function hasFilesOfItsOwn(kind: ResourceKind): boolean {
+  const type = resourceType(kind);
+  return Boolean(type.managed && type.repoPath && [...type.repoPath.matchAll(/\{(\w+)\}/g)].every(([, key]) => type.keys.includes(key)));
+}
+
+/** A link whose parent the repository still defines, joining something the repository has not dropped altogether. */
+function isDroppedFromList(ref: ResourceRef, desiredKeys: Set<string>, deletedKeys: Set<string>): boolean {
+  const type = resourceType(ref.kind);
+  const parent = parentRef(ref);
+  if (!type.link || !parent || !desiredKeys.has(refKey(parent))) return false;
+  const target: ResourceRef = { kind: type.references[0], ids: ref.ids.slice(-1) };
+  return !(hasFilesOfItsOwn(target.kind) && deletedKeys.has(refKey(target)));
 }
 
 /**

@@ -91,6 +91,7 @@ function changeNote(change: PlannedChange, options: PrintOptions): string {
   if (change.deletedWith) return `(removed with ${change.deletedWith.kind} ${displayId(change.deletedWith)})`;
   if (change.viaImport) return '(by the specification import)';
   if (change.afterImport) return '(written again after the specification import)';
+  if (change.droppedFromList) return '(dropped from its list in the repository)';
   if (change.action === 'delete' && options.deleteNote) return `(${options.deleteNote})`;
   return '';
 }

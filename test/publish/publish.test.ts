@@ -46,6 +46,25 @@ describe('publish and diff: the sample repository', () => {
     expect(again.json.summary).toEqual({ create: 0, update: 0, delete: 0, unchanged: cold.json.applied.length });
   });
 
+  it('an API or group dropped from a product\'s lists is unlinked without --prune; the API itself stays', async () => {
+    expect((await runCli(root, ['publish', ...LOCAL])).code).toBe(0);
+    editFile(root, 'products/fabrikam-developer/product.yaml', (text) => text.replace(/^ {2}- media-catalog\n/m, '').replace(/^groups:\n {2}- developers\n/m, 'groups: []\n'));
+
+    const diff = await runCli(root, ['diff', ...LOCAL]);
+    expect(diff.out).toContain('- fabrikam-developer/media-catalog (dropped from its list in the repository)');
+    const published = await runJson(root, ['publish', ...LOCAL]);
+    expect(published.code).toBe(0);
+    expect(published.json.notPruned).toEqual([]);
+    expect(published.json.applied).toEqual([
+      { action: 'delete', kind: 'productGroup', id: 'fabrikam-developer/developers' },
+      { action: 'delete', kind: 'productApi', id: 'fabrikam-developer/media-catalog' },
+    ]);
+    expect(published.json.requests.DELETE).toBe(2);
+    expect(writes(published.json.requests)).toBe(2);
+    const after = await runJson(root, ['diff', ...LOCAL, '--exit-code']);
+    expect(after.code).toBe(0);
+  });
+
   it('--prune deletes a removed API and its product links; without it nothing is deleted', async () => {
     expect((await runCli(root, ['publish', ...LOCAL])).code).toBe(0);
     fs.rmSync(path.join(root, 'apis/media-catalog'), { recursive: true });
