@@ -16,11 +16,21 @@ import type { TemplateSource } from '../repo/model';
  *   it came from (markers woven into the parsed template's content, stripped from the output). `mapPosition`
  *   turns a line/column of the output into the template's line/column; inside an inserted value it points at
  *   the mustache that produced it.
+ * - Block parameters (`{{#if values.x}}`, `{{#unless …}}`, `{{#each …}}`, `{{else if …}}`) are not strict in
+ *   Handlebars: an undefined one is silently falsy. That is what a feature flag set in only some environments
+ *   needs, but it would also hide a misspelt flag, so one that no environment defines is reported (see
+ *   `allEnvironmentValues`).
  */
 
 export interface TemplateContext {
   env: string;
   values: Record<string, unknown>;
+  /**
+   * The values of every environment in apiops.config.yaml. With them, a block parameter rooted at `values` that no
+   * environment defines is a finding (a typo); one that only other environments define is falsy here. Without
+   * them, every undefined block parameter is falsy, as in Handlebars.
+   */
+  allEnvironmentValues?: ReadonlyArray<Record<string, unknown>>;
 }
 
 export interface RenderedTemplate {
@@ -59,6 +69,8 @@ export function renderTemplate(source: TemplateSource, context: TemplateContext)
     if (unbalanced) return fail(`template syntax error: ${unbalanced.message}`, unbalanced.start);
     return fail(`template syntax error: ${parseErrorSummary(error)}`, parseErrorOffset(error, text));
   }
+  const misspelt = undefinedBlockParameterFindings(compiled.blockParameters, context, finding);
+  if (misspelt.length > 0) return { findings: misspelt, mapPosition: identity };
   let output: string;
   try {
     output = compiled.template({ env: context.env, values: context.values }, RUNTIME_OPTIONS);
@@ -71,13 +83,23 @@ export function renderTemplate(source: TemplateSource, context: TemplateContext)
 
 const identity = (line: number, column: number) => ({ line, column });
 
+/**
+ * The helper that environment-rooted block parameters are rewritten to call (see `rewriteEnvironmentParameters`).
+ * Its name starts with a reserved character, which templates cannot contain, so no template can call it itself.
+ */
+const ENVIRONMENT_VALUE_HELPER = '\uFDD0environment-value';
+
 // An isolated Handlebars environment: no helpers or partials registered by anyone else leak in.
 const HANDLEBARS = Handlebars.create();
+HANDLEBARS.registerHelper(ENVIRONMENT_VALUE_HELPER, (...segmentsAndOptions: unknown[]) => {
+  const options = segmentsAndOptions.pop() as Handlebars.HelperOptions;
+  return ownValueAt(options.data.root, segmentsAndOptions as string[]);
+});
 const COMPILE_OPTIONS: CompileOptions = {
   strict: true,
   noEscape: true,
   // Handlebars' other built-ins (with, lookup, log) are switched off: templates offer what the contract documents.
-  knownHelpers: { if: true, each: true, unless: true, with: false, lookup: false, log: false },
+  knownHelpers: { if: true, each: true, unless: true, with: false, lookup: false, log: false, [ENVIRONMENT_VALUE_HELPER]: true },
   knownHelpersOnly: true,
 };
 // Inherited properties print as '' — said explicitly, so Handlebars does not log a warning on stderr for each.
@@ -220,6 +242,7 @@ function undefinedValueMessage(path: string, context: TemplateContext, primitive
 interface CompiledTemplate {
   template: HandlebarsTemplateDelegate<TemplateContext>;
   runs: Run[];
+  blockParameters: EnvironmentBlockParameter[];
 }
 
 // Compiled templates by text: several environments (and generated repositories) render the same file.
@@ -241,8 +264,10 @@ function compileTemplate(text: string, mustaches: OurMustache[]): CompiledTempla
   }
   hidden += text.slice(copied);
   const program = HANDLEBARS.parse(hidden);
-  const runs = weaveMarkers(program, lineStarts(hidden));
-  const compiled = { template: HANDLEBARS.compile<TemplateContext>(program, COMPILE_OPTIONS), runs };
+  const starts = lineStarts(hidden);
+  const runs = weaveMarkers(program, starts);
+  const blockParameters = rewriteEnvironmentParameters(program, starts);
+  const compiled = { template: HANDLEBARS.compile<TemplateContext>(program, COMPILE_OPTIONS), runs, blockParameters };
   if (compiledTemplates.size >= COMPILED_TEMPLATES_KEPT) compiledTemplates.delete(compiledTemplates.keys().next().value!);
   compiledTemplates.set(text, compiled);
   return compiled;
@@ -261,33 +286,144 @@ interface Run {
  */
 function weaveMarkers(program: hbs.AST.Program, starts: number[]): Run[] {
   const runs: Run[] = [];
-  const pending: hbs.AST.Program[] = [program];
+  visitStatements(program, (statement) => {
+    if (statement.type !== 'ContentStatement') return;
+    const content = statement as hbs.AST.ContentStatement;
+    const original = content.original as unknown as string;
+    if (content.value === '') return;
+    const start = offsetOf(content.loc.start, starts) + strippedPrefixLength(original, content.value);
+    let woven = '';
+    let from = 0;
+    while (from < content.value.length) {
+      const newline = content.value.indexOf('\n', from);
+      const to = newline < 0 ? content.value.length : newline + 1;
+      woven += MARK_START + runs.length.toString(36) + MARK_END + content.value.slice(from, to);
+      runs.push({ source: start + from, length: to - from });
+      from = to;
+    }
+    content.value = woven;
+  });
+  return runs;
+}
+
+/** What a path inside a block is relative to. */
+interface Scope {
+  /** How many enclosing `{{#each}}` bodies changed the context (what `../` climbs; `{{#if}}` does not change it). */
+  contextDepth: number;
+  /** Names declared with `{{#each … as |name|}}`, which a path then starts from instead of the context. */
+  blockParams: readonly string[];
+}
+
+/** Every statement of the template, nested blocks included, with its scope. */
+function visitStatements(program: hbs.AST.Program, visit: (statement: hbs.AST.Statement, scope: Scope) => void): void {
+  const pending: Array<{ program: hbs.AST.Program; scope: Scope }> = [{ program, scope: { contextDepth: 0, blockParams: [] } }];
   while (pending.length > 0) {
-    for (const statement of pending.pop()!.body) {
-      if (statement.type === 'BlockStatement') {
-        const block = statement as hbs.AST.BlockStatement;
-        if (block.program) pending.push(block.program);
-        if (block.inverse) pending.push(block.inverse);
-        continue;
+    const { program: current, scope } = pending.pop()!;
+    for (const statement of current.body) {
+      visit(statement, scope);
+      if (statement.type !== 'BlockStatement') continue;
+      const block = statement as hbs.AST.BlockStatement;
+      if (block.program) {
+        const contextDepth = scope.contextDepth + (block.path.original === 'each' ? 1 : 0);
+        pending.push({ program: block.program, scope: { contextDepth, blockParams: [...scope.blockParams, ...(block.program.blockParams ?? [])] } });
       }
-      if (statement.type !== 'ContentStatement') continue;
-      const content = statement as hbs.AST.ContentStatement;
-      const original = content.original as unknown as string;
-      if (content.value === '') continue;
-      const start = starts[content.loc.start.line - 1] + content.loc.start.column + strippedPrefixLength(original, content.value);
-      let woven = '';
-      let from = 0;
-      while (from < content.value.length) {
-        const newline = content.value.indexOf('\n', from);
-        const to = newline < 0 ? content.value.length : newline + 1;
-        woven += MARK_START + runs.length.toString(36) + MARK_END + content.value.slice(from, to);
-        runs.push({ source: start + from, length: to - from });
-        from = to;
-      }
-      content.value = woven;
+      // An inverse (`{{else}}`, `{{else if …}}`, `{{^…}}`) runs in the block's own context.
+      if (block.inverse) pending.push({ program: block.inverse, scope });
     }
   }
-  return runs;
+}
+
+/** A block parameter naming an environment value: `values.a.b`, `@root.values.a.b`, `../values.a.b` inside `{{#each}}`. */
+interface EnvironmentBlockParameter {
+  /** From `values` on. */
+  path: string[];
+  /** Template offset of the parameter. */
+  offset: number;
+}
+
+/**
+ * Lists every block parameter that names an environment value, and makes it safe to evaluate: Handlebars' strict
+ * mode reads `values.a.b` without checking `values.a` (a TypeError when `a` is undefined), so each becomes a call of
+ * ENVIRONMENT_VALUE_HELPER, which yields undefined (falsy) for a value the chosen environment lacks. Whether some
+ * environment defines it is checked per render (`undefinedBlockParameterFindings`).
+ */
+function rewriteEnvironmentParameters(program: hbs.AST.Program, starts: number[]): EnvironmentBlockParameter[] {
+  const found: EnvironmentBlockParameter[] = [];
+  visitStatements(program, (statement, scope) => {
+    if (statement.type !== 'BlockStatement') return;
+    const block = statement as hbs.AST.BlockStatement;
+    block.params = block.params.map((parameter) => {
+      const path = parameter.type === 'PathExpression' ? environmentValuePath(parameter as hbs.AST.PathExpression, scope) : undefined;
+      if (!path) return parameter;
+      found.push({ path, offset: offsetOf(parameter.loc.start, starts) });
+      return environmentValueCall(path, parameter.loc);
+    });
+  });
+  // Blocks are visited depth-first, inverses after bodies: findings read best in document order.
+  return found.sort((a, b) => a.offset - b.offset);
+}
+
+/** The path from `values` on when `path` names an environment value where it stands, else undefined. */
+function environmentValuePath(path: hbs.AST.PathExpression, scope: Scope): string[] | undefined {
+  let fromRoot: string[];
+  if (path.data) fromRoot = path.parts[0] === 'root' ? path.parts.slice(1) : [];
+  else if (path.depth === 0 && scope.blockParams.includes(path.parts[0])) return undefined;
+  else fromRoot = path.depth === scope.contextDepth ? path.parts : [];
+  return fromRoot[0] === 'values' ? fromRoot : undefined;
+}
+
+function environmentValueCall(path: string[], loc: hbs.AST.SourceLocation): hbs.AST.SubExpression {
+  return {
+    type: 'SubExpression',
+    path: { type: 'PathExpression', data: false, depth: 0, parts: [ENVIRONMENT_VALUE_HELPER], original: ENVIRONMENT_VALUE_HELPER, loc },
+    params: path.map((segment): hbs.AST.StringLiteral => ({ type: 'StringLiteral', value: segment, original: segment, loc })),
+    hash: undefined as unknown as hbs.AST.Hash,
+    loc,
+  };
+}
+
+/** A value read as Handlebars reads it: own properties only (inherited ones are undefined), undefined past a missing one. */
+function ownValueAt(root: unknown, path: string[]): unknown {
+  let current = root;
+  for (const segment of path) {
+    if (current === null || current === undefined) return undefined;
+    current = Object.prototype.hasOwnProperty.call(current, segment) ? (current as Record<string, unknown>)[segment] : undefined;
+  }
+  return current;
+}
+
+/** A finding for each environment block parameter no environment defines; none without `allEnvironmentValues`. */
+function undefinedBlockParameterFindings(
+  parameters: EnvironmentBlockParameter[],
+  context: TemplateContext,
+  finding: (message: string, offset: number) => Finding,
+): Finding[] {
+  if (!context.allEnvironmentValues || parameters.length === 0) return [];
+  const environments = [context.values, ...context.allEnvironmentValues];
+  const definedSomewhere = (path: string[]) => environments.some((values) => 'value' in strictLookup({ env: context.env, values }, path));
+  return parameters
+    .filter((parameter) => !definedSomewhere(parameter.path))
+    .map((parameter) => {
+      const path = parameter.path.join('.');
+      return finding(`'${path}' is not defined in any environment of apiops.config.yaml (a typo?); ${fieldsDefinedNear(parameter.path, environments)}`, parameter.offset);
+    });
+}
+
+/** The fields, across environments, of the longest prefix of `path` that some environment defines as a map. */
+function fieldsDefinedNear(path: string[], environments: ReadonlyArray<Record<string, unknown>>): string {
+  for (let length = path.length - 1; length > 1; length--) {
+    const fields = new Set<string>();
+    let isMap = false;
+    for (const values of environments) {
+      const lookup = strictLookup({ env: '', values }, path.slice(0, length));
+      if (!('value' in lookup) || lookup.value === null || typeof lookup.value !== 'object') continue;
+      isMap = true;
+      for (const field of Object.keys(lookup.value)) fields.add(field);
+    }
+    if (isMap) return `'${path.slice(0, length).join('.')}' has: ${[...fields].sort().join(', ') || 'no fields'}`;
+  }
+  const topLevel = new Set(environments.flatMap((values) => Object.keys(values)));
+  return `defined values: ${[...topLevel].sort().join(', ') || 'none'}`;
 }
 
 /** How many leading characters whitespace control removed from `original` to leave `value`. */
@@ -441,6 +577,11 @@ function parseErrorOffset(error: unknown, template: string): number {
   }
   const line = /line (\d+)/.exec(error instanceof Error ? error.message : '');
   return line ? (starts[Number(line[1]) - 1] ?? 0) : 0;
+}
+
+/** The template offset of a Handlebars AST position (1-based line, 0-based column). */
+function offsetOf(position: hbs.AST.Position, starts: number[]): number {
+  return starts[position.line - 1] + position.column;
 }
 
 function lineStarts(text: string): number[] {

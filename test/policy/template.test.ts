@@ -207,6 +207,61 @@ describe('renderTemplate', () => {
   });
 });
 
+describe('renderTemplate: block parameters that no environment defines', () => {
+  const dev = { tenantId: 't', cache: { ttl: 60 }, origins: ['https://a'] };
+  const prod = { tenantId: 't', enableCache: true, cache: { ttl: 600, shared: { region: 'eu' } }, origins: ['https://a'] };
+  const inDev: TemplateContext = { env: 'dev', values: dev, allEnvironmentValues: [dev, prod] };
+
+  it('reports a misspelt flag at its line:column instead of rendering it as false', () => {
+    const result = render('<policies>\n  <inbound>\n    {{#if values.enableCahce}}<cache-lookup />{{/if}}\n  </inbound>\n</policies>', inDev);
+    expect(result.text).toBeUndefined();
+    expect(result.findings).toEqual([
+      {
+        rule: 'template',
+        severity: 'error',
+        file: 'apis/orders/policy.xml',
+        line: 3,
+        column: 11,
+        message: "'values.enableCahce' is not defined in any environment of apiops.config.yaml (a typo?); defined values: cache, enableCache, origins, tenantId",
+      },
+    ]);
+  });
+
+  it('reports every misspelt parameter of #unless, #each, {{else if}} and @root/../ paths inside #each, and nested paths', () => {
+    const text = [
+      '{{#unless values.enableCahce}}a{{/unless}}',
+      '{{#each values.orgins}}b{{/each}}',
+      '{{#if values.tenantId}}c{{else if values.cache.tll}}d{{/if}}',
+      '{{#each values.origins}}{{#if @root.values.cache.shared.regoin}}e{{/if}}{{#if ../values.flag}}f{{/if}}{{/each}}',
+    ].join('\n');
+    const result = render(text, inDev);
+    expect(result.findings.map((finding) => [finding.line, finding.column, finding.message])).toEqual([
+      [1, 11, expect.stringMatching(/^'values\.enableCahce' is not defined in any environment/)],
+      [2, 9, expect.stringMatching(/^'values\.orgins' is not defined/)],
+      [3, 35, "'values.cache.tll' is not defined in any environment of apiops.config.yaml (a typo?); 'values.cache' has: shared, ttl"],
+      [4, 31, "'values.cache.shared.regoin' is not defined in any environment of apiops.config.yaml (a typo?); 'values.cache.shared' has: region"],
+      [4, 79, expect.stringMatching(/^'values\.flag' is not defined in any environment/)],
+    ]);
+  });
+
+  it('renders a value only another environment defines as false, also below a map the chosen environment lacks', () => {
+    const text = '{{#if values.enableCache}}on{{else}}off{{/if}} {{#if values.cache.shared.region}}{{else}}local{{/if}} {{#unless values.enableCache}}plain{{/unless}}';
+    expect(renderOk(text, inDev)).toBe('off local plain');
+    expect(renderOk(text, { env: 'prod', values: prod, allEnvironmentValues: [dev, prod] })).toBe('on  ');
+    expect(renderOk('{{#each values.cache.shared}}[{{this}}]{{/each}}', inDev)).toBe('');
+  });
+
+  it('leaves paths relative to an #each item, and names declared with as |…|, to Handlebars', () => {
+    const values: TemplateContext = { env: 'dev', values: { apis: [{ values: { on: true } }] }, allEnvironmentValues: [] };
+    expect(renderOk('{{#each values.apis}}{{#if values.on}}item{{/if}}{{/each}}', values)).toBe('item');
+    expect(renderOk('{{#each values.apis as |values|}}{{#if values.values.on}}named{{/if}}{{/each}}', values)).toBe('named');
+  });
+
+  it('without the other environments, stays silent: every undefined block parameter is false', () => {
+    expect(renderOk('{{#if values.enableCahce}}on{{else}}off{{/if}}{{#if values.nope.deeper}}on{{else}}off{{/if}}', { env: 'dev', values: dev })).toBe('offoff');
+  });
+});
+
 describe('renderTemplate: plain value mustaches render exactly as Handlebars renders them', () => {
   // A block forces the Handlebars path; without one, plain `{{values.x}}` mustaches take the fast path.
   const FORCE_HANDLEBARS = '{{#if env}}{{/if}}';
