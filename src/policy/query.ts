@@ -68,8 +68,7 @@ const NAMED_VALUE_REFERENCE = /\{\{([A-Za-z0-9._-]+)\}\}/g;
 
 /**
  * Every `{{name}}` APIM would resolve against its named values: in attribute values, text and CDATA,
- * but not in comments, and not inside a Liquid body (`<set-body template="liquid">`), whose `{{ … }}`
- * are Liquid's own.
+ * but not in comments, and not inside a Liquid body (see `isLiquidBody`), whose `{{ … }}` are Liquid's own.
  */
 export function findNamedValueReferences(doc: PolicyDocument): NamedValueReference[] {
   const references: NamedValueReference[] = [];
@@ -92,6 +91,14 @@ export function namedValueNamesIn(value: string): string[] {
   return value.includes('{{') ? [...value.matchAll(NAMED_VALUE_REFERENCE)].map((match) => match[1]) : [];
 }
 
+/**
+ * The policies whose content is a template when they say `template="liquid"` (any letter case: the policy reference
+ * writes "Liquid" for the Dapr ones). For `invoke-dapr-binding` the Liquid content is its `<data>`; the whole
+ * element counts, so a `{{…}}` in its `<metadata>` is not taken for a named-value reference either.
+ */
+const LIQUID_TEMPLATE_POLICIES = new Set(['set-body', 'publish-to-dapr', 'invoke-dapr-binding']);
+
+/** An element whose content is a Liquid template, not text with named-value references: its children are Liquid's. */
 export function isLiquidBody(element: PolicyElement): boolean {
-  return element.name === 'set-body' && attributeValue(element, 'template')?.toLowerCase() === 'liquid';
+  return LIQUID_TEMPLATE_POLICIES.has(element.name) && attributeValue(element, 'template')?.toLowerCase() === 'liquid';
 }

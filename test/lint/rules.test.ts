@@ -319,6 +319,24 @@ const cases: Record<string, Case[]> = {
         }),
       }),
     },
+    {
+      name: 'Liquid content of Dapr policies (template="Liquid")',
+      files: repo({
+        [API_POLICY]: policy({
+          inbound: `${MANAGED_IDENTITY}<publish-to-dapr pubsub-name="orders" topic="new" template="Liquid" content-type="application/json">{"id": "{{body.id}}"}</publish-to-dapr><invoke-dapr-binding name="store" operation="create" template="Liquid"><data>{"id": "{{body.id}}"}</data></invoke-dapr-binding>`,
+        }),
+      }),
+    },
+    {
+      name: 'an undefined named value next to a Dapr Liquid body',
+      files: repo({
+        [API_POLICY]: policy({
+          inbound: `${MANAGED_IDENTITY}<publish-to-dapr pubsub-name="orders" topic="new" template="Liquid">{"id": "{{body.id}}"}</publish-to-dapr><set-header name="x-key" exists-action="override"><value>{{missing-nv}}</value></set-header>`,
+        }),
+      }),
+      file: API_POLICY,
+      message: /^\{\{missing-nv\}\} names no named value/,
+    },
   ],
   'cors-wildcard': [
     { name: 'any origin', files: repo({ [API_POLICY]: policy({ inbound: `<cors><allowed-origins><origin>*</origin></allowed-origins></cors>${MANAGED_IDENTITY}` }) }), file: API_POLICY, severity: 'warn' },

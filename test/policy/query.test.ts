@@ -32,6 +32,21 @@ describe('policy queries', () => {
     ]);
   });
 
+  it('treats the content of publish-to-dapr and invoke-dapr-binding with template="Liquid" (any case) as Liquid', () => {
+    const doc = parseOk(`<policies>
+    <inbound>
+        <publish-to-dapr pubsub-name="orders" topic="{{orders-topic}}" template="Liquid">{"id": "{{body.id}}"}</publish-to-dapr>
+        <invoke-dapr-binding name="store" template="liquid"><data>{"id": "{{body.id}}"}</data></invoke-dapr-binding>
+        <publish-to-dapr topic="audit">{{audit-body}}</publish-to-dapr>
+        <set-body template="LIQUID">{{body.name}}</set-body>
+    </inbound>
+</policies>`);
+    expect(findNamedValueReferences(doc).map((reference) => [reference.name, reference.pos.line])).toEqual([
+      ['orders-topic', 3],
+      ['audit-body', 5],
+    ]);
+  });
+
   it('walks elements in document order with their ancestors and can skip subtrees', () => {
     const doc = parseOk(POLICY_SHAPES.api);
     const paths: string[] = [];
