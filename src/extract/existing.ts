@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseDocument } from 'yaml';
 import { listDir } from '../repo/files';
 import { DEFAULT_SPEC_FILES } from '../repo/loader';
+import { specOperations } from '../repo/openapi';
+import { parseYaml } from '../repo/yaml';
 
 /**
  * The repository extract writes into, as it is on disk before extracting: files are read once, lazily, and
@@ -11,6 +12,7 @@ import { DEFAULT_SPEC_FILES } from '../repo/loader';
 export class ExistingRepository {
   private readonly texts = new Map<string, string | undefined>();
   private readonly mappings = new Map<string, Record<string, unknown> | undefined>();
+  private readonly listings = new Map<string, string[]>();
 
   constructor(readonly root: string) {}
 
@@ -29,18 +31,32 @@ export class ExistingRepository {
   }
 
   list(dir: string, want: 'file' | 'directory'): string[] {
-    return listDir(path.join(this.root, dir), want);
+    const listing = `${want}:${dir}`;
+    if (!this.listings.has(listing)) this.listings.set(listing, listDir(path.join(this.root, dir), want));
+    return this.listings.get(listing)!;
+  }
+
+  /** An existing YAML (or JSON) mapping file's data, read the way the repository loader reads it (merge keys honoured). */
+  private mapping(file: string): Record<string, unknown> | undefined {
+    if (!this.mappings.has(file)) {
+      const text = this.read(file);
+      const data: unknown = text === undefined ? undefined : parseYaml<unknown>(file, text).document?.data;
+      this.mappings.set(file, data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined);
+    }
+    return this.mappings.get(file);
   }
 
   /** A top-level field of an existing YAML mapping file. */
   yamlField(file: string, field: string): unknown {
-    if (!this.mappings.has(file)) {
-      const text = this.read(file);
-      const document = text === undefined ? undefined : parseDocument(text);
-      const data: unknown = document && !document.errors.length ? document.toJS() : undefined;
-      this.mappings.set(file, data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined);
-    }
-    return this.mappings.get(file)?.[field];
+    return this.mapping(file)?.[field];
+  }
+
+  /** The operationIds of the API's existing specification, as written there. */
+  operationIds(apiId: string): string[] {
+    const file = this.specificationFile(apiId);
+    const document = file === undefined ? undefined : this.mapping(file);
+    if (!document) return [];
+    return specOperations(document).flatMap(({ operation }) => (typeof operation.operationId === 'string' ? [operation.operationId] : []));
   }
 
   /**

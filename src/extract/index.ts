@@ -9,6 +9,7 @@ import { layoutRepository, LiveIndex, type PendingSpecification } from './layout
 import type { TemplateContext } from '../policy';
 import { policyReferences, referencedKinds, selectReferenced } from './references';
 import { scaffoldFiles, type ScaffoldSource } from './scaffold';
+import { RepositorySpelling } from './spelling';
 import { extractedSpecification } from './specification';
 import { writeRepository, type WriteOutcome } from './write';
 
@@ -90,13 +91,27 @@ async function readSelection(connection: ApimConnection, selection: Selection): 
 }
 
 /** The live resources, and what was read when a selection was given (undefined: the whole instance). */
-async function readInstance(connection: ApimConnection, selection: Selection | undefined): Promise<{ live: LiveIndex; read?: Selection }> {
+interface InstanceRead {
+  resources: LiveResource[];
+  read?: Selection;
+}
+
+async function readInstance(connection: ApimConnection, selection: Selection | undefined): Promise<InstanceRead> {
   if (!selection) {
     const kinds = RESOURCE_TYPES.filter((type) => type.managed).map((type) => type.kind);
-    return { live: new LiveIndex(await readLiveState(connection, { kinds })) };
+    return { resources: (await readLiveState(connection, { kinds })).resources };
   }
-  const { resources, read } = await readSelection(connection, selection);
-  return { live: new LiveIndex({ resources }), read };
+  return readSelection(connection, selection);
+}
+
+/** What was read, with every id as the repository spells it (see RepositorySpelling). */
+function spelledInstance(instance: InstanceRead, spelling: RepositorySpelling): { live: LiveIndex; read?: Selection } {
+  const spellIds = (kind: 'api' | 'product', ids: string[] | undefined) => ids?.map((id) => spelling.spell({ kind, ids: [id] }).ids[0]);
+  const { resources, read } = instance;
+  return {
+    live: new LiveIndex({ resources: resources.map((resource) => ({ ...resource, ref: spelling.spell(resource.ref) })) }),
+    read: read && { apis: spellIds('api', read.apis), products: spellIds('product', read.products) },
+  };
 }
 
 async function exportSpecifications(options: ExtractOptions, pending: PendingSpecification[], warnings: string[]): Promise<Map<string, string>> {
@@ -136,16 +151,16 @@ export async function extractInstance(options: ExtractOptions): Promise<ExtractR
   const reportRead = (): void => options.onProgress?.({ phase: 'read', done: options.connection.requests.total, total: 0 });
   reportRead();
   const ticker = options.onProgress ? setInterval(reportRead, READ_PROGRESS_INTERVAL_MS) : undefined;
-  let instance: { live: LiveIndex; read?: Selection };
+  let instance: InstanceRead;
   try {
     instance = await readInstance(options.connection, selection);
   } finally {
     clearInterval(ticker);
   }
-  const { live, read } = instance;
   reportRead();
 
   const existing = new ExistingRepository(options.outDir);
+  const { live, read } = spelledInstance(instance, new RepositorySpelling(existing));
   const layout = layoutRepository(live, existing, options.template, selection !== undefined);
   const warnings = [...layout.warnings];
   const specifications = await exportSpecifications(options, layout.pendingSpecifications, warnings);

@@ -129,3 +129,21 @@ export function withOperationsFromInstance(document: Record<string, unknown>, op
   }
   return { ...document, paths };
 }
+
+/**
+ * A document whose operationIds are spelled as `operations` spell them (APIM matches them ignoring case): an export
+ * spells them as the instance does, and the repository's operation policy files are named by the operationId.
+ */
+export function withOperationIdsOf(document: Record<string, unknown>, operations: LiveOperation[]): Record<string, unknown> {
+  const spellings = new Map(operations.map((operation) => [operation.id.toLowerCase(), operation.id]));
+  const respelled = (entry: unknown): unknown => {
+    if (!isObject(entry) || typeof entry.operationId !== 'string') return entry;
+    const operationId = spellings.get(entry.operationId.toLowerCase()) ?? entry.operationId;
+    return operationId === entry.operationId ? entry : { ...entry, operationId };
+  };
+  if (!isObject(document.paths)) return document;
+  const paths = Object.fromEntries(
+    Object.entries(document.paths).map(([pathKey, pathItem]) => [pathKey, isObject(pathItem) ? Object.fromEntries(Object.entries(pathItem).map(([method, entry]) => [method, respelled(entry)])) : pathItem]),
+  );
+  return { ...document, paths };
+}

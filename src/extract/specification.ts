@@ -3,7 +3,7 @@ import { changedFields } from '../plan/compare';
 import { operationProperties } from '../render/render';
 import { loadSpecification } from '../repo/openapi';
 import type { ExportedSpecification } from '../azure/export';
-import { openApiFromOperations, withOperationsFromInstance, type LiveOperation } from './openapi';
+import { openApiFromOperations, withOperationIdsOf, withOperationsFromInstance, type LiveOperation } from './openapi';
 import { YAML_OUTPUT } from './yaml-files';
 
 /**
@@ -47,8 +47,9 @@ export interface ExtractedSpecification {
 }
 
 /**
- * The specification extract writes for an API whose file must change. The exported document when it describes the
- * instance's operations exactly; else that document with the operations it misdescribes built from the instance
+ * The specification extract writes for an API whose file must change, its operationIds spelled as `operations` spell
+ * them (the repository's spelling, which names its operation policy files). The exported document when it describes
+ * the instance's operations exactly; else that document with the operations it misdescribes built from the instance
  * (an export gives an operation without responses a `200` one, for instance), keeping its schemas and examples for
  * the rest; else, and when the instance cannot export, the document built from the operations alone.
  */
@@ -57,11 +58,12 @@ export function extractedSpecification(file: string, exported: ExportedSpecifica
   const mismatchesIn = (text: string): string[] | undefined => mismatchedOperations(file, text, operations);
   let reason: string;
   if (exported.ok) {
-    const text = textOf(exported.document);
+    const document = withOperationIdsOf(exported.document, operations);
+    const text = textOf(document);
     const mismatched = mismatchesIn(text);
     if (mismatched?.length === 0) return { text };
     if (mismatched) {
-      const repaired = textOf(withOperationsFromInstance(exported.document, operations, mismatched));
+      const repaired = textOf(withOperationsFromInstance(document, operations, mismatched));
       const described = `the exported document misdescribed ${[...mismatched].sort().join(', ')}`;
       if (mismatchesIn(repaired)?.length === 0) return { text: repaired, warning: `${file}: ${described}; ${mismatched.length === 1 ? 'it was' : 'they were'} built from the instance's operations` };
       reason = described;
