@@ -124,7 +124,11 @@ class Renderer {
   /** Renders and parses one policy template; records it as a policy (and a desired resource when `managed`). */
   private addPolicy(ref: ResourceRef, source: TemplateSource, managed = true): void {
     if (!this.environment.name || source.unreadable) return;
-    const rendered = renderTemplate(source, { env: this.environment.name, values: this.environment.values });
+    const rendered = renderTemplate(source, {
+      env: this.environment.name,
+      values: this.environment.values,
+      allEnvironmentValues: Object.values(this.model.config.data.environments ?? {}).map((environment) => environment.values ?? {}),
+    });
     this.findings.push(...rendered.findings);
     if (rendered.text === undefined) return;
     const parsed = parsePolicy(rendered.text, source.file, { mapPosition: rendered.mapPosition });

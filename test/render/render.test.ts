@@ -186,6 +186,42 @@ describe('renderRepository: the desired state', () => {
       removeRepo(root);
     }
   });
+  it('reports a block parameter no environment defines (a typo), and renders one defined elsewhere as false', () => {
+    const root = makeRepo({
+      'policies/global.xml': [
+        '<policies>',
+        '  <inbound>',
+        '    {{#if values.audience}}<set-header name="x-audience" exists-action="override"><value>{{values.audience}}</value></set-header>{{/if}}',
+        '    {{#if values.enableCahce}}<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" />{{/if}}',
+        '  </inbound>',
+        '  <backend><forward-request /></backend>',
+        '  <outbound />',
+        '  <on-error />',
+        '</policies>',
+        '',
+      ].join('\n'),
+    });
+    try {
+      const { model: small } = loadRepository(root);
+      const findings = renderRepository(small, 'local', { processEnv: {} }).findings.filter((f) => f.rule === 'template');
+      expect(findings).toEqual([
+        expect.objectContaining({ file: 'policies/global.xml', line: 4, column: 11, message: expect.stringContaining("'values.enableCahce' is not defined in any environment") }),
+      ]);
+      const withFlag = makeRepo({ 'policies/global.xml': fs.readFileSync(path.join(root, 'policies/global.xml'), 'utf8') });
+      try {
+        const config = fs.readFileSync(path.join(withFlag, 'apiops.config.yaml'), 'utf8').replace('      audience: api://orders-prod', '      audience: api://orders-prod\n      enableCahce: true');
+        fs.writeFileSync(path.join(withFlag, 'apiops.config.yaml'), config);
+        const local = renderRepository(loadRepository(withFlag).model, 'local', { processEnv: {} });
+        expect(local.findings.filter((f) => f.rule === 'template')).toEqual([]);
+        expect(String(find(local.desired.resources, 'globalPolicy').properties.value)).not.toContain('cache-lookup');
+      } finally {
+        removeRepo(withFlag);
+      }
+    } finally {
+      removeRepo(root);
+    }
+  });
+
   it('keeps no parsed document for a policy with the wrong root: only the root finding follows from it', () => {
     const root = makeRepo({
       'products/partners/policy.xml': '<fragment>\n  <set-header name="a" exists-action="delete" />\n</fragment>\n',
