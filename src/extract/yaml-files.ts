@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Document, isMap, parseDocument, type Node, type Pair, type Scalar, type ToStringOptions } from 'yaml';
+import { Document, isAlias, isMap, isNode, parseDocument, visit, type Node, type Pair, type Scalar, type ToStringOptions, type YAMLMap } from 'yaml';
 import type { DefinitionShape } from './definitions';
 
 /**
@@ -72,36 +72,85 @@ function pairEnd(text: string, pair: Pair): number {
   return text[end - 1] === '\n' || lineBreak < 0 ? end : lineBreak + 1;
 }
 
+/** The shape's fields on which a file's data and what it must say disagree. */
+function differingFields(data: Record<string, unknown>, intended: Record<string, unknown>, shape: DefinitionShape): string[] {
+  return shape.fields.filter((key) => !sameValue(withDefault(shape, key, intended[key]), withDefault(shape, key, data[key])));
+}
+
+/** The anchors (`&name`) a top-level pair defines and those its aliases (`*name`) name. */
+function anchorsOf(pair: Pair): { defined: string[]; named: string[] } {
+  const anchors = { defined: [] as string[], named: [] as string[] };
+  for (const node of [pair.key, pair.value]) {
+    if (!isNode(node)) continue;
+    visit(node, {
+      Node(_, inner) {
+        if (isAlias(inner)) anchors.named.push(inner.source);
+        else if (inner.anchor) anchors.defined.push(inner.anchor);
+      },
+    });
+  }
+  return anchors;
+}
+
+/**
+ * The top-level fields to rewrite, by key text, with their new values (undefined: removed). Besides the fields that
+ * change, a field whose alias names an anchor defined in a rewritten field is written out as what it expands to:
+ * a rewritten field is printed without its anchors, and an alias left without its anchor breaks the file.
+ */
+function fieldsToRewrite(document: Document, map: YAMLMap, changed: Map<string, unknown>, keyText: (pair: Pair) => string): Map<string, unknown> {
+  const rewritten = new Map(changed);
+  for (let grew = true; grew; ) {
+    grew = false;
+    const dropped = new Set(map.items.filter((pair) => rewritten.has(keyText(pair))).flatMap((pair) => anchorsOf(pair).defined));
+    for (const pair of map.items) {
+      if (rewritten.has(keyText(pair)) || !anchorsOf(pair).named.some((anchor) => dropped.has(anchor))) continue;
+      rewritten.set(keyText(pair), isNode(pair.value) ? pair.value.toJS(document) : pair.value);
+      grew = true;
+    }
+  }
+  return rewritten;
+}
+
 /**
  * Updates an existing file's text to hold `definition`, returning the same string when every field already
  * matches. Only the lines of fields that change are rewritten (spliced into the original text at the ranges the
- * yaml Document gives them), so comments, quoting, folded text and fields the instance does not know (`tier`)
- * stay byte for byte. A file that is not a block mapping is replaced by a fresh one.
+ * yaml Document gives them), so comments, quoting, folded text, anchors and merge keys (`<<: *defaults`, read as the
+ * repository loader reads them) and fields the instance does not know (`tier`) stay byte for byte. A file that is
+ * not a block mapping, or whose merge keys give a field the instance no longer has, is replaced by a fresh one.
  */
 export function mergeYaml(file: string, existingText: string, definition: object, shape: DefinitionShape): string {
   // New field text ends with a line break and is spliced in after whole lines: a last line without its own line
   // break gets one first, or the text appended after it would join it.
   const source = existingText.endsWith('\n') ? existingText : `${existingText}\n`;
-  const document = parseDocument(source);
+  const document = parseDocument(source, { merge: true });
   const map = document.contents;
   if (document.errors.length || !isMap(map) || map.flow) return freshYaml(file, definition, shape);
   const existing = (document.toJS() ?? {}) as Record<string, unknown>;
   const fresh = definition as Record<string, unknown>;
-  const pairs = new Map(map.items.map((pair) => [String((pair.key as Scalar | null)?.value), pair as Pair]));
+  // The definition, and the repository-only fields (`tier`) it leaves to the file.
+  const intended: Record<string, unknown> = { ...Object.fromEntries(shape.repositoryOnly.map((key) => [key, existing[key]])), ...fresh };
+  const changed = differingFields(existing, intended, shape);
+  if (!changed.length) return existingText;
+  // A merge key's value is a symbol: it is named as written (`<<`).
+  const keyText = (pair: Pair): string => {
+    const key = pair.key as Scalar | null;
+    return typeof key?.value === 'string' || !key?.range ? String(key?.value) : source.slice(key.range[0], key.range[1]);
+  };
+  const rewritten = fieldsToRewrite(document, map, new Map(changed.map((key) => [key, intended[key]])), keyText);
+  const pairs = new Map(map.items.map((pair) => [keyText(pair), pair as Pair]));
   const splices: Splice[] = [];
+  const replace = (key: string, pair: Pair): void => {
+    const value = rewritten.get(key);
+    splices.push({ start: (pair.key as Node).range?.[0] ?? 0, end: pairEnd(source, pair), text: value === undefined ? '' : keepLineComment(pairText(key, value), pair) });
+  };
   let insertAt = pairs.size ? ((map.items[0].key as Node).range?.[0] ?? 0) : source.length;
   for (const key of shape.fields) {
     const pair = pairs.get(key);
-    const changed = !(shape.repositoryOnly.includes(key) && fresh[key] === undefined) && !sameValue(withDefault(shape, key, fresh[key]), withDefault(shape, key, existing[key]));
-    if (changed && pair) {
-      const start = (pair.key as Node).range?.[0] ?? 0;
-      splices.push({ start, end: pairEnd(source, pair), text: fresh[key] === undefined ? '' : keepLineComment(pairText(key, fresh[key]), pair) });
-    } else if (changed && fresh[key] !== undefined) {
-      splices.push({ start: insertAt, end: insertAt, text: pairText(key, fresh[key]) });
-    }
+    if (rewritten.has(key) && pair) replace(key, pair);
+    else if (rewritten.get(key) !== undefined) splices.push({ start: insertAt, end: insertAt, text: pairText(key, rewritten.get(key)) });
     if (pair) insertAt = pairEnd(source, pair);
   }
-  if (!splices.length) return existingText;
+  for (const [key, pair] of pairs) if (rewritten.has(key) && !shape.fields.includes(key)) replace(key, pair);
   // A file checked out with CRLF keeps them: rewritten fields follow the file's line breaks, not only the new lines.
   const lineBreaks = (fieldText: string): string => (source.includes('\r\n') ? fieldText.replace(/\r?\n/g, '\r\n') : fieldText);
   let text = source;
@@ -109,7 +158,11 @@ export function mergeYaml(file: string, existingText: string, definition: object
   for (const splice of splices.sort((a, b) => b.start - a.start || b.end - a.end)) text = text.slice(0, splice.start) + lineBreaks(splice.text) + text.slice(splice.end);
   // The line break added above stays only when something was written after the last line.
   const lastLineKept = source !== existingText && !splices.some((splice) => splice.end >= source.length);
-  return lastLineKept ? text.slice(0, -1) : text;
+  const merged = lastLineKept ? text.slice(0, -1) : text;
+  // A field that only a merge key gives cannot be removed by rewriting lines: the file must still say exactly what the instance has.
+  const reread = parseDocument(merged, { merge: true });
+  const says = reread.errors.length ? undefined : ((reread.toJS() ?? {}) as Record<string, unknown>);
+  return says && !differingFields(says, intended, shape).length ? merged : freshYaml(file, intended, shape);
 }
 
 /** A one-line field keeps the comment written after it. */

@@ -1,5 +1,16 @@
-import { API_SHAPE, PRODUCT_SHAPE, productDefinition } from '../../src/extract/definitions';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { API_SHAPE, NAMED_VALUE_SHAPE, PRODUCT_SHAPE, productDefinition } from '../../src/extract/definitions';
+import { ExistingRepository } from '../../src/extract/existing';
 import { freshYaml, mergeYaml, sameValue, schemaHeader } from '../../src/extract/yaml-files';
+import { TemporaryDirs } from './files';
+
+const temporary = new TemporaryDirs('apiops-yaml-files');
+afterAll(() => temporary.removeAll());
+
+/** What a file says, read as the repository loader reads it (merge keys honoured). */
+const dataOf = (text: string): unknown => parse(text, { merge: true });
 
 describe('repository YAML files', () => {
   it('writes new files in field order under the schema header', () => {
@@ -68,6 +79,10 @@ describe('repository YAML files', () => {
     );
   });
 
+  it('finds fields by their names however the keys are quoted', () => {
+    expect(mergeYaml('apis/o/api.yaml', '"displayName": O\n\'path\': o\n', { displayName: 'P', path: 'o' }, API_SHAPE)).toBe("displayName: P\n'path': o\n");
+  });
+
   it('removes fields the instance no longer has', () => {
     const merged = mergeYaml('apis/o/api.yaml', 'displayName: O\ndescription: old\npath: o\n', { displayName: 'O', path: 'o' }, API_SHAPE);
     expect(merged).toBe('displayName: O\npath: o\n');
@@ -97,5 +112,41 @@ describe('repository YAML files', () => {
     expect(sameValue({ a: 1, b: undefined }, { a: 1 })).toBe(true);
     expect(sameValue([{ a: 1 }], [{ a: 2 }])).toBe(false);
     expect(sameValue(['a'], ['a', 'b'])).toBe(false);
+  });
+
+  describe('anchors, aliases and merge keys', () => {
+    it('leaves a file byte-identical when what its merge keys and aliases expand to is what the instance has', () => {
+      const existing = 'displayName: &name Gold\n<<: { subscriptionRequired: true, approvalRequired: false }\ndescription: *name\n';
+      const definition = { displayName: 'Gold', description: 'Gold', subscriptionRequired: true, approvalRequired: false };
+      expect(mergeYaml('products/p/product.yaml', existing, definition, PRODUCT_SHAPE)).toBe(existing);
+    });
+
+    it('writes out the fields that alias a rewritten field, so no alias is left without its anchor', () => {
+      const existing = '# partner keys\ndisplayName: &name Gold # portal\ndescription: *name\ntier: production\n';
+      const merged = mergeYaml('products/p/product.yaml', existing, { displayName: 'Platinum', description: 'Gold' }, PRODUCT_SHAPE);
+      expect(merged).toBe('# partner keys\ndisplayName: Platinum # portal\ndescription: Gold\ntier: production\n');
+    });
+
+    it('overrides a merged field that changed and keeps the merge key', () => {
+      const existing = '<<: { subscriptionRequired: true, approvalRequired: false }\ndisplayName: Gold\ntier: developer\n';
+      const merged = mergeYaml('products/p/product.yaml', existing, { displayName: 'Gold', subscriptionRequired: true, approvalRequired: true }, PRODUCT_SHAPE);
+      expect(merged).toContain('<<: { subscriptionRequired: true, approvalRequired: false }\n');
+      expect(dataOf(merged)).toEqual({ displayName: 'Gold', subscriptionRequired: true, approvalRequired: true, tier: 'developer' });
+    });
+
+    it('says exactly what the instance has when a field only a merge key gives is gone', () => {
+      const existing = '<<: { description: Shared, subscriptionRequired: true }\ndisplayName: Gold\ntier: developer\n';
+      const merged = mergeYaml('products/p/product.yaml', existing, { displayName: 'Gold', subscriptionRequired: true }, PRODUCT_SHAPE);
+      expect(dataOf(merged)).toEqual({ displayName: 'Gold', subscriptionRequired: true, tier: 'developer' });
+    });
+
+    it('reads fields of an existing file through its merge keys (a secret keeps the variable it names)', () => {
+      const root = temporary.create();
+      fs.mkdirSync(path.join(root, 'named-values'));
+      fs.writeFileSync(path.join(root, 'named-values/partner-key.yaml'), '<<: { secret: true, valueFromEnv: FABRIKAM_KEY }\ndisplayName: partner-key\n');
+      expect(new ExistingRepository(root).yamlField('named-values/partner-key.yaml', 'valueFromEnv')).toBe('FABRIKAM_KEY');
+      const existing = fs.readFileSync(path.join(root, 'named-values/partner-key.yaml'), 'utf8');
+      expect(mergeYaml('named-values/partner-key.yaml', existing, { displayName: 'partner-key', secret: true, valueFromEnv: 'FABRIKAM_KEY' }, NAMED_VALUE_SHAPE)).toBe(existing);
+    });
   });
 });
