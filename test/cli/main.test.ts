@@ -51,6 +51,43 @@ describe('options that take one value', () => {
     expect(io.err).toMatch(/^error: Not enough arguments following: [a-z-]+\n$/);
   });
 
+  it.each([
+    [['diff', '--env'], 1],
+    [['publish', '--env'], 1],
+    [['publish', '--concurrency'], 1],
+    [['extract', '--env'], 1],
+    [['extract', '--out'], 1],
+    [['extract', '--concurrency'], 1],
+    [['emulator', '--port'], 1],
+    [['emulator', '--data'], 1],
+    [['emulator', '--host'], 1],
+    [['emulator', '--latency'], 1],
+    [['emulator', '--fault-rate'], 1],
+    [['emulator', '--seed'], 1],
+  ])('%j without its value is a usage error (exit %i, the command\'s "could not run"), not a default', async (argv, code) => {
+    const io = captureIO();
+    expect(await main(argv, io)).toBe(code);
+    expect(io.err).toMatch(/^error: Not enough arguments following: [a-z-]+\n$/);
+  });
+
+  it('emulator: a repeated option takes the last value', async () => {
+    const io = captureIO();
+    expect(await main(['emulator', '--port', '8787', '--port', '70000'], io)).toBe(1);
+    expect(io.err).toBe('error: --port must be 0..65535, got 70000\n');
+  });
+
+  it('diff: a repeated --env takes the last value', async () => {
+    const root = makeRepo();
+    try {
+      const { code, io } = await runCli(['diff', '--env', 'no-such-env', '--env', 'local', '--json'], root);
+      expect(io.err).not.toContain('no-such-env');
+      expect(code).toBe(0);
+      expect(JSON.parse(io.out).summary.create).toBeGreaterThan(0);
+    } finally {
+      removeRepo(root);
+    }
+  });
+
   it('given twice, the last value counts (no crash on an array)', async () => {
     const root = makeRepo();
     try {

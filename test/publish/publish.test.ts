@@ -318,6 +318,27 @@ describe('publish and diff: generated repositories', () => {
     expect(ci.out).toContain('\nupdated apiPolicy api-0000\nPublish complete: 1 applied, 0 failed, 0 skipped.\n');
   });
 
+  it('NO_COLOR (no-color.org): a terminal still gets progress in place, but diff, publish and their findings carry no colour', async () => {
+    root = generated(1, 2);
+    const noColor = { NO_COLOR: '1' };
+    const colour = /\u001b\[\d+m/;
+    const diff = await runCli(root, ['diff', ...LOCAL], noColor, true);
+    expect(diff.code).toBe(0);
+    expect(diff.out).toContain('Plan: ');
+    expect(diff.out).not.toMatch(colour);
+    const publish = await runCli(root, ['publish', ...LOCAL], noColor, true);
+    expect(publish.code).toBe(0);
+    expect(publish.out).toMatch(/\r\u001b\[K\[\d+\/\d+\] created /);
+    expect(publish.out).toContain('Publish complete: ');
+    expect(publish.out).not.toMatch(colour);
+    editFile(root, 'apis/api-0000/policy.xml', (text) => text.replace('<base />', '<base>'));
+    for (const command of ['diff', 'publish']) {
+      const blocked = await runCli(root, [command, ...LOCAL], noColor, true);
+      expect(blocked.err).toMatch(/xml-syntax/);
+      expect(blocked.err).not.toMatch(colour);
+    }
+  });
+
   it('a repository with errors is not published', async () => {
     root = generated(1, 1);
     editFile(root, 'apis/api-0000/policy.xml', (text) => text.replace('<base />', '<base>'));

@@ -7,7 +7,7 @@ import { diffJson, printPlan, styleFor } from '../../plan/print';
 import type { Plan } from '../../plan/plan';
 import { loadAndRender } from '../../render';
 import type { RenderedRepository } from '../../render/desired';
-import type { ApiopsCommand, CommandIO, GlobalArgs } from '../command';
+import { ONE_VALUE, wantsColor, type ApiopsCommand, type CommandIO, type GlobalArgs } from '../command';
 import { formatFindings } from '../output';
 import { repositoryRoot } from './validate';
 
@@ -21,7 +21,7 @@ interface DiffArgs {
 export function reportBlockingFindings(findings: Finding[], io: CommandIO, what: string): boolean {
   const errors = findings.filter((f) => f.severity === 'error');
   if (!errors.length) return false;
-  io.stderr(formatFindings('stylish', errors, { color: io.isTTY, failOn: 'error' }));
+  io.stderr(formatFindings('stylish', errors, { color: wantsColor(io), failOn: 'error' }));
   io.stderr(`apiops ${what}: stopped, the repository has ${errors.length} error${errors.length === 1 ? '' : 's'} (see \`apiops validate\`).\n`);
   return true;
 }
@@ -80,7 +80,7 @@ export const diffCommand: ApiopsCommand<DiffArgs> = {
   errorExitCode: 1,
   builder: (y) =>
     y
-      .option('env', { type: 'string', describe: 'Environment to compare (default: the first in apiops.config.yaml)' })
+      .option('env', { type: 'string', ...ONE_VALUE, describe: 'Environment to compare (default: the first in apiops.config.yaml)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the changes as JSON (formatVersion 1)' })
       .option('exit-code', { type: 'boolean', default: false, describe: 'Exit 2 when there are changes (0 when none)' })
       .example('$0 diff --env dev', 'What publish would change on the dev instance')
@@ -95,7 +95,7 @@ export const diffCommand: ApiopsCommand<DiffArgs> = {
     );
     if (!plan) return 1;
     if (args.json) io.stdout(`${JSON.stringify(diffJson(plan), null, 2)}\n`);
-    else io.stdout(printPlan(plan, { style: styleFor(io.isTTY), deleteNote: 'publish deletes it only with --prune' }));
+    else io.stdout(printPlan(plan, { style: styleFor(wantsColor(io)), deleteNote: 'publish deletes it only with --prune' }));
     return args.exitCode && plan.changes.length ? 2 : 0;
   },
 };

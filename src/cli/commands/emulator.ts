@@ -1,6 +1,6 @@
 import { UserError } from '../../diagnostics';
 import { startEmulator } from '../../emulator';
-import type { ApiopsCommand } from '../command';
+import { ONE_VALUE, type ApiopsCommand } from '../command';
 
 interface EmulatorArgs {
   port: number;
@@ -21,12 +21,12 @@ export const emulatorCommand: ApiopsCommand<EmulatorArgs> = {
   errorExitCode: 1,
   builder: (y) =>
     y
-      .option('port', { type: 'number', default: 8787, describe: 'Port to listen on (0 = any free port)' })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
-      .option('data', { type: 'string', describe: 'Directory where state persists (default: in memory)' })
-      .option('latency', { type: 'number', default: 0, describe: 'Added latency per request in ms (with ±50% jitter)' })
-      .option('fault-rate', { type: 'number', default: 0, describe: 'Share of requests answered with a fault (429, 500, 503, dropped connection), 0..1' })
-      .option('seed', { type: 'number', default: 1, describe: 'Seed of the fault and jitter sequence' })
+      .option('port', { type: 'number', ...ONE_VALUE, default: 8787, describe: 'Port to listen on (0 = any free port)' })
+      .option('host', { type: 'string', ...ONE_VALUE, default: '127.0.0.1', describe: 'Address to listen on' })
+      .option('data', { type: 'string', ...ONE_VALUE, describe: 'Directory where state persists (default: in memory)' })
+      .option('latency', { type: 'number', ...ONE_VALUE, default: 0, describe: 'Added latency per request in ms (with ±50% jitter)' })
+      .option('fault-rate', { type: 'number', ...ONE_VALUE, default: 0, describe: 'Share of requests answered with a fault (429, 500, 503, dropped connection), 0..1' })
+      .option('seed', { type: 'number', ...ONE_VALUE, default: 1, describe: 'Seed of the fault and jitter sequence' })
       .option('verbose', { type: 'boolean', default: false, describe: 'Print one line per request' }),
   run: async (args, io) => {
     if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UserError(`--port must be 0..65535, got ${args.port}`);

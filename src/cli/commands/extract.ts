@@ -4,7 +4,7 @@ import { UserError } from '../../diagnostics';
 import { extractInstance, type ExtractProgress, type ExtractResult } from '../../extract';
 import { loadRepository, CONFIG_FILE } from '../../repo';
 import { pickEnvironment } from '../../render';
-import type { ApiopsCommand, CommandIO } from '../command';
+import { ONE_VALUE, type ApiopsCommand, type CommandIO } from '../command';
 import { repositoryRoot } from './validate';
 
 interface ExtractArgs {
@@ -65,11 +65,11 @@ export const extractCommand: ApiopsCommand<ExtractArgs> = {
   errorExitCode: 1,
   builder: (y) =>
     y
-      .option('env', { type: 'string', describe: 'Environment whose target is read (default: the first)' })
-      .option('out', { type: 'string', describe: 'Repository to write (default: the repository itself)' })
+      .option('env', { type: 'string', ...ONE_VALUE, describe: 'Environment whose target is read (default: the first)' })
+      .option('out', { type: 'string', ...ONE_VALUE, describe: 'Repository to write (default: the repository itself)' })
       .option('api', { type: 'string', array: true, describe: 'Extract only these APIs (ids)' })
       .option('product', { type: 'string', array: true, describe: 'Extract only these products (ids), with the APIs they hold' })
-      .option('concurrency', { type: 'number', default: 8, describe: 'Requests in flight at once' })
+      .option('concurrency', { type: 'number', ...ONE_VALUE, default: 8, describe: 'Requests in flight at once' })
       .example('$0 extract --env dev', 'Update the repository from the dev instance')
       .example('$0 extract --env dev --out ../adopted --api orders', 'One API (and what its policies use) into another folder'),
   run: async (args, io) => {

@@ -4,7 +4,7 @@ import { outcomeLine, publishJson, resultSummary } from '../../apply/report';
 import { lintRepository } from '../../lint';
 import { printPlan, styleFor } from '../../plan/print';
 import { UserError } from '../../diagnostics';
-import type { ApiopsCommand, CommandIO } from '../command';
+import { ONE_VALUE, wantsColor, type ApiopsCommand, type CommandIO } from '../command';
 import { planWithProgress, reportBlockingFindings, withTarget } from './diff';
 
 interface PublishArgs {
@@ -21,7 +21,7 @@ interface PublishArgs {
  */
 function progressReporter(io: CommandIO, json: boolean): (outcome: ChangeOutcome, settled: number, total: number) => void {
   const write = json ? io.stderr : io.stdout;
-  const style = styleFor(io.isTTY && !json);
+  const style = styleFor(wantsColor(io) && !json);
   if (io.isTTY && !json) {
     return (outcome, settled, total) => {
       const line = `[${settled}/${total}] ${outcomeLine(outcome, style)}`;
@@ -61,10 +61,10 @@ export const publishCommand: ApiopsCommand<PublishArgs> = {
   errorExitCode: 1,
   builder: (y) =>
     y
-      .option('env', { type: 'string', describe: 'Environment to publish (default: the first in apiops.config.yaml)' })
+      .option('env', { type: 'string', ...ONE_VALUE, describe: 'Environment to publish (default: the first in apiops.config.yaml)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and write nothing' })
       .option('prune', { type: 'boolean', default: false, describe: 'Also delete what the repository no longer has' })
-      .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Most requests in flight at once' })
+      .option('concurrency', { type: 'number', ...ONE_VALUE, default: DEFAULT_CONCURRENCY, describe: 'Most requests in flight at once' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the outcome as JSON (changes, summary, requests)' })
       .example('$0 publish --env local', 'Publish the repository into the embedded emulator')
       .example('$0 publish --env prod --dry-run', 'Show what would be written to prod'),
@@ -72,7 +72,7 @@ export const publishCommand: ApiopsCommand<PublishArgs> = {
     if (!Number.isInteger(args.concurrency) || args.concurrency < 1) {
       throw new UserError(`--concurrency must be a positive whole number, got ${args.concurrency}`);
     }
-    const style = styleFor(io.isTTY && !args.json);
+    const style = styleFor(wantsColor(io) && !args.json);
     const exitCode = await withTarget(
       args,
       io,
