@@ -1,10 +1,11 @@
-import type { PipelineResponse, RestError, RetryStrategy } from '@azure/core-rest-pipeline';
+import { RestError, type PipelineResponse, type RetryStrategy } from '@azure/core-rest-pipeline';
 
 /**
  * The retry rule for every ARM request. The SDK's default strategies honour Retry-After only on 429/503 and do not
  * retry a 429 that lacks the header; Azure sends Retry-After on other 5xx answers too (and the emulator injects
  * all of these), so one strategy covers them: 408, 429 and 5xx (but 501/505) and dropped connections are retried,
- * after the server's Retry-After when it gives one, else after an exponential backoff with jitter.
+ * after the server's Retry-After when it gives one (up to MAX_RETRY_AFTER_MS), else after an exponential backoff with
+ * jitter.
  */
 
 export interface RetryTiming {
@@ -46,6 +47,24 @@ export function retryAfterMs(response: PipelineResponse): number | undefined {
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
+/**
+ * The longest wait a server may ask for (Retry-After) that apiops sits out. ARM throttling asks for seconds: its
+ * request windows refill within a minute. A longer ask (`Retry-After: 3600`, a maintenance window) means "not now",
+ * and neither way of obeying it helps a pipeline: waiting holds the job silently until its own timeout kills it with
+ * no message, and retrying sooner than asked defies the server and mostly earns another 429. So such a request fails at
+ * once, saying how long the server asked for: publish reports it with the change it belonged to, and a later re-run
+ * re-plans and picks up where this one stopped.
+ */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+function retryAfterTooLong(response: PipelineResponse, askedMs: number): RestError {
+  const seconds = Math.ceil(askedMs / 1000);
+  return new RestError(
+    `the service asked to wait ${seconds} s before retrying (Retry-After), longer than apiops waits (${MAX_RETRY_AFTER_MS / 1000} s): try again later`,
+    { code: 'RetryAfterTooLong', statusCode: response.status, request: response.request, response },
+  );
+}
+
 /** Exponential backoff with "equal jitter": half the clamped delay fixed, half random, so retries spread out. */
 export function backoffDelayMs(retryCount: number, timing: RetryTiming, random: () => number = Math.random): number {
   const clamped = Math.min(timing.maxRetryDelayInMs, timing.retryDelayInMs * 2 ** retryCount);
@@ -58,6 +77,7 @@ export function apiopsRetryStrategy(timing: RetryTiming): RetryStrategy {
     retry({ retryCount, response, responseError }) {
       if (response && isRetryableStatus(response.status)) {
         const asked = retryAfterMs(response);
+        if (asked !== undefined && asked > MAX_RETRY_AFTER_MS) return { errorToThrow: retryAfterTooLong(response, asked) };
         return { retryAfterInMs: asked ?? backoffDelayMs(retryCount, timing) };
       }
       if (!response && isDroppedConnection(responseError)) {

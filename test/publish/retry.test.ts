@@ -1,7 +1,10 @@
 import { createHttpHeaders, createPipelineRequest, RestError, type PipelineResponse } from '@azure/core-rest-pipeline';
-import { apiopsRetryStrategy, backoffDelayMs, retryAfterMs } from '../../src/azure/retry';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import { apiopsRetryStrategy, backoffDelayMs, MAX_RETRY_AFTER_MS, retryAfterMs } from '../../src/azure/retry';
 import { createLimiter } from '../../src/azure/concurrency';
 import { connect } from '../../src/azure/client';
+import { failureMessage } from '../../src/azure/write';
 
 /** Retry rule and request bounding: the pieces every ARM request goes through. */
 
@@ -41,6 +44,38 @@ describe('retry strategy', () => {
   it('reads Retry-After as an HTTP date too', () => {
     const inTwoSeconds = new Date(Date.now() + 2_000).toUTCString();
     expect(retryAfterMs(response(503, { 'Retry-After': inTwoSeconds }))).toBeGreaterThan(500);
+  });
+
+  it(`sits out a Retry-After up to ${MAX_RETRY_AFTER_MS / 1000} s, and fails at once, naming the wait, when the server asks for longer`, () => {
+    expect(strategy.retry({ retryCount: 0, response: response(429, { 'Retry-After': '60' }) })).toEqual({ retryAfterInMs: 60_000 });
+    const anHourLater = new Date(Date.now() + 3_600_000).toUTCString();
+    const tooLong: Array<Record<string, string>> = [{ 'Retry-After': '3600' }, { 'Retry-After': anHourLater }, { 'retry-after-ms': '60001' }];
+    for (const headers of tooLong) {
+      const { errorToThrow, retryAfterInMs } = strategy.retry({ retryCount: 0, response: response(429, headers) });
+      expect(retryAfterInMs).toBeUndefined();
+      expect(errorToThrow).toMatchObject({ statusCode: 429, code: 'RetryAfterTooLong' });
+      expect(errorToThrow?.message).toMatch(/^the service asked to wait \d+ s before retrying \(Retry-After\), longer than apiops waits \(60 s\): try again later$/);
+    }
+  });
+
+  it('through a connection: a request told to come back in an hour fails after one attempt with a clear message', async () => {
+    let attempts = 0;
+    const server = http.createServer((_request, reply) => {
+      attempts += 1;
+      reply.writeHead(429, { 'Retry-After': '3600', 'Content-Type': 'application/json' });
+      reply.end(JSON.stringify({ error: { code: 'TooManyRequests', message: 'Too many requests' } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const { client, requests } = connect({ subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'r', serviceName: 'x' }, { endpoint });
+      const failure = await client.tag.get('r', 'x', 'tag').catch((error: unknown) => error);
+      expect(failureMessage(failure)).toBe('429: the service asked to wait 3600 s before retrying (Retry-After), longer than apiops waits (60 s): try again later');
+      expect(attempts).toBe(1);
+      expect(requests.total).toBe(1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("replaces the SDK's default retry policy in every connection", () => {
