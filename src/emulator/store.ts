@@ -180,6 +180,26 @@ function acquireLock(dataDir: string): () => void {
   }
 }
 
+/** A state file being written: `<file>.<pid of the writer>.tmp`, renamed over `<file>` once complete. */
+const tempFileOf = (file: string): string => `${file}.${process.pid}.tmp`;
+const TEMP_FILE_WRITER = /\.json\.(\d+)\.tmp$/;
+
+/**
+ * An emulator killed while writing leaves its temp file (a torn or superseded copy of the state; the state file
+ * itself stays whole). With the lock held, such files are abandoned and removed, except those of a process that
+ * still runs (one whose lock was deleted by hand may still be writing). A file with this process's own id is from an
+ * earlier process that had the same id: no other store of this process can hold the lock we hold.
+ */
+function removeAbandonedTempFiles(dataDir: string): void {
+  for (const file of fs.readdirSync(dataDir)) {
+    const writer = TEMP_FILE_WRITER.exec(file)?.[1];
+    if (writer === undefined) continue;
+    const pid = Number(writer);
+    if (pid !== process.pid && processAlive(pid)) continue;
+    fs.rmSync(path.join(dataDir, file), { force: true });
+  }
+}
+
 export class EmulatorStore {
   private readonly services = new Map<string, ServiceState>();
   private readonly dirty = new Set<ServiceState>();
@@ -201,6 +221,7 @@ export class EmulatorStore {
     fs.mkdirSync(dataDir, { recursive: true });
     const unlock = acquireLock(dataDir);
     try {
+      removeAbandonedTempFiles(dataDir);
       const sealer = openSealer(dataDir);
       const store = new EmulatorStore(dataDir, provision, sealer, unlock);
       for (const file of fs.readdirSync(dataDir)) {
@@ -248,7 +269,7 @@ export class EmulatorStore {
     this.dirty.clear();
     for (const service of services) {
       const file = path.join(this.dataDir as string, serviceFileName(serviceKey(service.scope)));
-      const temp = `${file}.${process.pid}.tmp`;
+      const temp = tempFileOf(file);
       try {
         const handle = await fs.promises.open(temp, 'w', 0o600);
         try {

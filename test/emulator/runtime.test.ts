@@ -130,12 +130,18 @@ describe('emulator runtime: faults, latency, statistics, persistence', () => {
 });
 
 describe('emulator state directory', () => {
-  it('ignores a temp file a crash left behind and names a damaged state file', async () => {
+  /** A data directory an emulator closed cleanly, its one service holding the tag `kept`. */
+  async function savedState(): Promise<{ dataDir: string; stateFile: string }> {
     const dataDir = tempDir();
     const first = await startHarness({ dataDir });
     await first.apim.client.tag.createOrUpdate(RG, SVC, 'kept', { displayName: 'kept' });
     await first.emulator.close();
     const [stateFile] = fs.readdirSync(dataDir).filter((f) => f.endsWith('.json'));
+    return { dataDir, stateFile };
+  }
+
+  it('ignores a temp file a crash left behind and names a damaged state file', async () => {
+    const { dataDir, stateFile } = await savedState();
     fs.writeFileSync(path.join(dataDir, `${stateFile}.999.tmp`), '{"scope": {"subscr');
     const second = await startHarness({ dataDir });
     expect((await second.apim.client.tag.get(RG, SVC, 'kept')).displayName).toBe('kept');
@@ -156,6 +162,22 @@ describe('emulator state directory', () => {
     expect((await second.apim.client.tag.get(RG, SVC, 'kept')).displayName).toBe('kept');
     await second.emulator.close();
     expect(fs.existsSync(path.join(dataDir, 'emulator.lock'))).toBe(false);
+  });
+
+  it("removes the temp files and takes over the lock of a killed emulator, but never touches a live process's temp file", async () => {
+    const { dataDir, stateFile } = await savedState();
+    // A process that died mid-write (no process has the largest pid), an earlier process that had this one's id,
+    // and a process that still runs (the test runner that started this worker) all left a write behind.
+    const killed = 2147483647;
+    fs.writeFileSync(path.join(dataDir, 'emulator.lock'), `${killed}\n`);
+    const abandoned = [`${stateFile}.${killed}.tmp`, `other-service.json.${killed}.tmp`, `${stateFile}.${process.pid}.tmp`];
+    const live = `${stateFile}.${process.ppid}.tmp`;
+    for (const file of [...abandoned, live]) fs.writeFileSync(path.join(dataDir, file), '{"scope": {"subscr');
+    const second = await startHarness({ dataDir });
+    expect(fs.readFileSync(path.join(dataDir, 'emulator.lock'), 'utf8')).toBe(`${process.pid}\n`);
+    expect(fs.readdirSync(dataDir).filter((f) => f.endsWith('.tmp'))).toEqual([live]);
+    expect((await second.apim.client.tag.get(RG, SVC, 'kept')).displayName).toBe('kept');
+    await second.emulator.close();
   });
 
   it('names a state file whose secrets its key cannot decrypt', async () => {
