@@ -18,6 +18,9 @@ const API_TYPES = ['http', 'soap', 'websocket', 'graphql', 'odata', 'grpc'];
 /** Properties of a source API that a clone, new version or revision does not inherit. */
 const NOT_INHERITED = ['isCurrent', 'isOnline', 'apiRevision', 'apiRevisionDescription', 'provisioningState'];
 
+/** `{apiId};rev={n}`: revision n of an API. */
+const REVISION_NAME = /^(.+);rev=(\d+)$/i;
+
 interface ImportedOperation {
   name: string;
   properties: Record<string, unknown>;
@@ -168,7 +171,7 @@ function prepareApi({ request, names, properties }: WriteInput): Prepared {
   }
   for (const property of [...IMPORT_ONLY_PROPERTIES, ...DERIVED_PROPERTIES]) delete stored[property];
   if (stored.type !== undefined && !API_TYPES.includes(String(stored.type))) throw invalidField('type', `'${String(stored.type)}' is not a valid API type; expected one of ${API_TYPES.join(', ')}.`);
-  const revision = /;rev=(\d+)$/i.exec(name);
+  const revision = REVISION_NAME.exec(name);
   if (!stored.displayName) throw invalidField('displayName', "'displayName' is required.");
   checkUrl('serviceUrl', stored.serviceUrl);
   if (stored.apiVersionSetId !== undefined && stored.apiVersionSetId !== null) {
@@ -184,7 +187,7 @@ function prepareApi({ request, names, properties }: WriteInput): Prepared {
     protocols: ['https'],
     subscriptionKeyParameterNames: { header: 'Ocp-Apim-Subscription-Key', query: 'subscription-key' },
     ...stored,
-    ...(revision ? { apiRevision: revision[1] } : {}),
+    ...(revision ? { apiRevision: revision[2] } : {}),
     isCurrent: !revision,
     isOnline: true,
   };
@@ -260,6 +263,18 @@ function exportApi({ request, env, entity }: EntityInput) {
   return { status: 200, body: { id: `${request.servicePath}/apis/${entity.name}`, format: shape.resultFormat, value: { link } } };
 }
 
+/**
+ * In Azure every revision is addressable as `{apiId};rev={n}`, the current one too: that is the API itself, stored
+ * under `{apiId}` with `apiRevision` n (other revisions are stored under their own names). A read of it shows the
+ * name as asked, like Azure's example of a revision read.
+ */
+function currentRevision(service: ServiceState, name: string): { entity: Entity; name: string } | undefined {
+  const revision = REVISION_NAME.exec(name);
+  const api = revision ? service.get('apis', revision[1]) : undefined;
+  if (!revision || !api || String(api.properties.apiRevision) !== revision[2]) return undefined;
+  return { entity: api, name: `${api.name};rev=${revision[2]}` };
+}
+
 /** Deleting an API deletes its revisions (`{apiId};rev=n`) too. */
 function deleteRevisions({ request, entity }: EntityInput): void {
   const prefix = `${entity.name.toLowerCase()};rev=`;
@@ -278,7 +293,7 @@ function presentApi(api: Entity, request: ArmRequest): Json {
 }
 
 export function apiBehaviour(): Behaviour {
-  return { download: downloadSpec, prepare: prepareApi, get: exportApi, present: presentApi, listed: (api) => api.properties.isCurrent !== false, afterDelete: deleteRevisions };
+  return { download: downloadSpec, prepare: prepareApi, get: exportApi, alias: currentRevision, present: presentApi, listed: (api) => api.properties.isCurrent !== false, afterDelete: deleteRevisions };
 }
 
 export function operationBehaviour(): Behaviour {

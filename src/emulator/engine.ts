@@ -77,6 +77,11 @@ export interface Behaviour {
   prepare?(input: WriteInput): Prepared;
   /** Answers a GET of one entity differently (API export); undefined for the ordinary read. */
   get?(input: EntityInput): Reply | undefined;
+  /**
+   * For a GET/HEAD of a name nothing is stored under: the entity it names all the same (an API's current revision as
+   * `{apiId};rev={n}`) and the name the reply shows.
+   */
+  alias?(service: ServiceState, name: string): { entity: Entity; name: string } | undefined;
   /** Whether a list shows the entity (an API's non-current revisions are listed only under /revisions). */
   listed?(entity: Entity): boolean;
   /** The `properties` a read returns (secrets removed, formats applied). */
@@ -261,11 +266,13 @@ export async function handleArm(request: ArmRequest, env: EmulatorEnv, behaviour
     case 'GET':
     case 'HEAD': {
       checkAncestors(request, route, names);
-      if (!existing) throw notFound(route.label);
-      const headers = { ETag: quoted(existing.etag) };
-      const custom = method === 'GET' ? behaviour?.get?.({ request, env, route, names, entity: existing }) : undefined;
+      const found = existing ? { entity: existing, name: existing.name } : behaviour?.alias?.(request.service, name);
+      if (!found) throw notFound(route.label);
+      const { entity } = found;
+      const headers = { ETag: quoted(entity.etag) };
+      const custom = method === 'GET' ? behaviour?.get?.({ request, env, route, names, entity }) : undefined;
       if (custom) return custom;
-      return method === 'HEAD' ? { status: 200, headers } : { status: 200, headers, body: armBody(request, route, names, existing, behaviour) };
+      return method === 'HEAD' ? { status: 200, headers } : { status: 200, headers, body: armBody(request, route, names, { ...entity, name: found.name }, behaviour) };
     }
     case 'PUT':
     case 'PATCH': {

@@ -168,6 +168,24 @@ describe('resource families through the SDK', () => {
     await c.api.beginDeleteAndWait(RG, SVC, 'media;rev=2', '*');
   });
 
+  it("reads the current revision as `{apiId};rev={n}` (n = the API's apiRevision), and no revision that does not exist", async () => {
+    const api = await c.api.get(RG, SVC, 'media');
+    expect(api).toMatchObject({ apiRevision: '1', isCurrent: true });
+    const current = await c.api.get(RG, SVC, 'media;rev=1');
+    expect(current).toEqual({ ...api, id: `${SERVICE_ID}/apis/media;rev=1`, name: 'media;rev=1' });
+    expect((await c.api.get(RG, SVC, 'MEDIA;REV=1')).name).toBe('media;rev=1');
+    expect((await c.api.getEntityTag(RG, SVC, 'media;rev=1')).eTag).toBe(api.eTag);
+    for (const missing of ['media;rev=2', 'media;rev=0', 'ghost;rev=1']) {
+      expect((await armFailure(c.api.get(RG, SVC, missing))).statusCode).toBe(404);
+      expect((await armFailure(c.api.getEntityTag(RG, SVC, missing))).statusCode).toBe(404);
+    }
+    // A second revision is read under its own name, and the current one still under the API's revision number.
+    await c.api.beginCreateOrUpdateAndWait(RG, SVC, 'media;rev=2', { path: 'media', sourceApiId: '/apis/media' });
+    expect(await c.api.get(RG, SVC, 'media;rev=2')).toMatchObject({ name: 'media;rev=2', apiRevision: '2', isCurrent: false });
+    expect(await c.api.get(RG, SVC, 'media;rev=1')).toMatchObject({ name: 'media;rev=1', apiRevision: '1', isCurrent: true });
+    await c.api.beginDeleteAndWait(RG, SVC, 'media;rev=2', '*');
+  });
+
   it('refuses deleting a backend that a policy uses (409) and answers 404 under missing parents', async () => {
     await c.backend.createOrUpdate(RG, SVC, 'media-fn', { url: 'https://media.azurewebsites.net/api', protocol: 'http' });
     await c.apiPolicy.createOrUpdate(RG, SVC, 'media', 'policy', { format: 'rawxml', value: '<policies><inbound><base /><set-backend-service backend-id="media-fn" /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>' });
