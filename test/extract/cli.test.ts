@@ -4,7 +4,7 @@ import { connect } from '../../src/azure/client';
 import { deleteResource, putResource } from '../../src/azure/write';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { runCli } from '../fixtures/repo';
-import { snapshot, TemporaryDirs } from './files';
+import { endpointConfig, snapshot, TemporaryDirs } from './files';
 import { SEED_NAMED_VALUE, SEED_PRODUCT, SEED_SECRET, SEED_SECRET_VALUE, seedApiId, seedInstance } from './seed';
 
 /** `apiops extract` in-process against an emulator reached as a `ci`-style endpoint target. */
@@ -27,7 +27,7 @@ beforeAll(async () => {
   repo = tempDir('repo');
   fs.writeFileSync(
     path.join(repo, 'apiops.config.yaml'),
-    `environments:\n  ci:\n    target:\n      subscriptionId: ${SCOPE.subscriptionId}\n      resourceGroup: ${SCOPE.resourceGroup}\n      serviceName: ${SCOPE.serviceName}\n      endpoint: "${emulator.url}"\n`,
+    endpointConfig(SCOPE, emulator.url),
   );
 });
 

@@ -35,3 +35,8 @@ export function snapshot(root: string, skip: string[] = []): Map<string, string>
   walk('');
   return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
 }
+
+/** An `apiops.config.yaml` whose one environment, `ci`, targets the emulator at `url` as an endpoint. */
+export function endpointConfig(scope: { subscriptionId: string; resourceGroup: string; serviceName: string }, url: string): string {
+  return `environments:\n  ci:\n    target:\n      subscriptionId: ${scope.subscriptionId}\n      resourceGroup: ${scope.resourceGroup}\n      serviceName: ${scope.serviceName}\n      endpoint: "${url}"\n`;
+}

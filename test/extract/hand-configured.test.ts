@@ -4,7 +4,7 @@ import { connect, type ApimConnection } from '../../src/azure/client';
 import { putResource } from '../../src/azure/write';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { runCli } from '../fixtures/repo';
-import { snapshot, TemporaryDirs } from './files';
+import { endpointConfig, snapshot, TemporaryDirs } from './files';
 
 /**
  * The round trip from an instance configured by hand in the portal rather than published by apiops: APIs made of
@@ -130,7 +130,7 @@ beforeAll(async () => {
   repo = temporary.create('repo');
   fs.writeFileSync(
     path.join(repo, 'apiops.config.yaml'),
-    `environments:\n  ci:\n    target:\n      subscriptionId: ${SCOPE.subscriptionId}\n      resourceGroup: ${SCOPE.resourceGroup}\n      serviceName: ${SCOPE.serviceName}\n      endpoint: "${emulator.url}"\n`,
+    endpointConfig(SCOPE, emulator.url),
   );
 });
 

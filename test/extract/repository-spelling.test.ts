@@ -4,7 +4,7 @@ import { connect, type ApimConnection } from '../../src/azure/client';
 import { putResource } from '../../src/azure/write';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { runCli } from '../fixtures/repo';
-import { snapshot, TemporaryDirs } from './files';
+import { endpointConfig, snapshot, TemporaryDirs } from './files';
 
 /**
  * APIM ids are case-insensitive: an instance that spells the repository's `orders-api` as `Orders-API` diffs clean,
@@ -103,7 +103,7 @@ beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
   connection = connect(SCOPE, { endpoint: emulator.url });
   await configureInstance(connection);
-  const config = `environments:\n  ci:\n    target:\n      subscriptionId: ${SCOPE.subscriptionId}\n      resourceGroup: ${SCOPE.resourceGroup}\n      serviceName: ${SCOPE.serviceName}\n      endpoint: "${emulator.url}"\n`;
+  const config = endpointConfig(SCOPE, emulator.url);
   const extracted = temporary.create('instance');
   fs.writeFileSync(path.join(extracted, 'apiops.config.yaml'), config);
   expect((await run(['extract', '--env', 'ci'], extracted)).code).toBe(0);
