@@ -71,21 +71,30 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   return exitCode;
 }
 
+/** Whether the output could not be written (other than to a reader that went away): the run then exits 2, whatever the command returned. */
+interface OutputState {
+  failed: boolean;
+}
+
 /**
  * A reader that goes away (`apiops validate | head`) is not a crash: the rest of the output is dropped and the exit code
  * stays the command's. Any other failure to write is reported (on stderr, when stdout failed) and exits 2.
  */
-export function tolerateClosedReader(stream: NodeJS.EventEmitter, name: 'stdout' | 'stderr'): void {
+export function tolerateClosedReader(stream: NodeJS.EventEmitter, name: 'stdout' | 'stderr', output: OutputState = { failed: false }): void {
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+    output.failed = true;
+    // Also set here: the failure may surface after the command's exit code was set.
     process.exitCode = 2;
     if (name === 'stdout') process.stderr.write(`apiops: cannot write the output: ${error.message}\n`);
   });
 }
 
-export function runFromProcess(): void {
-  tolerateClosedReader(process.stdout, 'stdout');
-  tolerateClosedReader(process.stderr, 'stderr');
+/** Runs the CLI on this process's arguments and streams; resolves once the exit code is set. */
+export function runFromProcess(argv: string[] = process.argv.slice(2)): Promise<void> {
+  const output: OutputState = { failed: false };
+  tolerateClosedReader(process.stdout, 'stdout', output);
+  tolerateClosedReader(process.stderr, 'stderr', output);
   const io: CommandIO = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -93,12 +102,13 @@ export function runFromProcess(): void {
     cwd: process.cwd(),
     env: process.env,
   };
-  main(process.argv.slice(2), io).then(
+  return main(argv, io).then(
     (code) => {
-      process.exitCode = code;
+      // A write error usually fires while the command still runs: its exit code must not hide it.
+      process.exitCode = output.failed ? 2 : code;
     },
     (error) => {
-      reportError(error, process.argv.includes('--debug'), io);
+      reportError(error, argv.includes('--debug'), io);
       process.exitCode = 2;
     },
   );

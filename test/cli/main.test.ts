@@ -3,7 +3,7 @@ import { EventEmitter } from 'events';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main, tolerateClosedReader } from '../../src/cli/main';
+import { main, runFromProcess, tolerateClosedReader } from '../../src/cli/main';
 import { captureIO as captureIn, makeRepo, removeRepo, runCli } from '../fixtures/repo';
 
 const captureIO = () => captureIn(process.cwd());
@@ -127,6 +127,47 @@ describe('writing to a reader that went away', () => {
     } finally {
       written.mockRestore();
     }
+  });
+});
+
+describe('the CLI run on the process streams', () => {
+  const savedExitCode = process.exitCode;
+  let listeners: { stdout: Function[]; stderr: Function[] };
+  beforeEach(() => {
+    listeners = { stdout: process.stdout.listeners('error'), stderr: process.stderr.listeners('error') };
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    for (const name of ['stdout', 'stderr'] as const) {
+      for (const listener of process[name].listeners('error')) {
+        if (!listeners[name].includes(listener)) process[name].removeListener('error', listener as (error: Error) => void);
+      }
+    }
+    process.exitCode = savedExitCode;
+  });
+
+  /** Runs `apiops --help` (exit 0) with stdout failing with `code` as the help is written. */
+  async function runWithFailingStdout(code: string): Promise<string> {
+    let err = '';
+    jest.spyOn(process.stderr, 'write').mockImplementation((text) => {
+      err += String(text);
+      return true;
+    });
+    jest.spyOn(process.stdout, 'write').mockImplementation(() => process.stdout.emit('error', Object.assign(new Error(`write ${code}`), { code })));
+    await runFromProcess(['--help']);
+    return err;
+  }
+
+  it('`apiops validate --format json > /dev/full`: a failed write exits 2 even though the command succeeded', async () => {
+    const err = await runWithFailingStdout('ENOSPC');
+    expect(process.exitCode).toBe(2);
+    expect(err).toBe('apiops: cannot write the output: write ENOSPC\n');
+  });
+
+  it('a reader that went away keeps the exit code of the command', async () => {
+    const err = await runWithFailingStdout('EPIPE');
+    expect(process.exitCode).toBe(0);
+    expect(err).toBe('');
   });
 });
 
