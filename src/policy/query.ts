@@ -92,8 +92,9 @@ export function namedValueNamesIn(value: string): string[] {
 }
 
 /**
- * The policies whose content is a template when they say `template="liquid"` (any letter case: the policy reference
- * writes "Liquid" for the Dapr ones). For `invoke-dapr-binding` the Liquid content is its `<data>`; the whole
+ * The policies whose content is a template when they say `template="liquid"`, in any letter case: the Dapr policies
+ * accept any (the reference writes "Liquid"), and a set-body in another case than "liquid" is policy-attributes'
+ * finding, not a reason to read its Liquid as named-value references as well. For `invoke-dapr-binding` the Liquid content is its `<data>`; the whole
  * element counts, so a `{{…}}` in its `<metadata>` is not taken for a named-value reference either.
  */
 const LIQUID_TEMPLATE_POLICIES = new Set(['set-body', 'publish-to-dapr', 'invoke-dapr-binding']);

@@ -294,6 +294,12 @@ const cases: Record<string, Case[]> = {
       }),
     },
     {
+      name: '"dapr" where it is no keyword (llm-content-safety backend-id names a backend)',
+      files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<llm-content-safety backend-id="dapr" />` }) }),
+      file: API_POLICY,
+      message: /llm-content-safety backend-id="dapr" names a backend that backends\/ does not define/,
+    },
+    {
       name: 'set-backend-service to the Dapr sidecar (backend-id="dapr" is a keyword, not a backend)',
       files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<set-backend-service backend-id="dapr" dapr-app-id="orders" dapr-method="@(context.Request.Url.Path)" dapr-namespace="media" />` }) }),
     },
@@ -419,6 +425,20 @@ const cases: Record<string, Case[]> = {
 <llm-emit-token-metric namespace="llm"><dimension name="API ID" /><dimension name="Client IP" value="@(context.Request.IpAddress)" /></llm-emit-token-metric>
 <publish-to-dapr pubsub-name="orders" topic="new" template="Liquid" content-type="application/json" timeout="30">@(context.Request.Body.As<string>())</publish-to-dapr>
 <invoke-dapr-binding name="external-system" operation="create" template="Liquid" response-variable-name="bind-response"><metadata><item key="source">api-management</item></metadata><data>@(context.Request.Body.As<string>())</data></invoke-dapr-binding>`,
+        }),
+      }),
+    },
+    {
+      name: 'a Dapr template engine other than Liquid',
+      files: repo({ [API_POLICY]: policy({ inbound: `${MANAGED_IDENTITY}<publish-to-dapr topic="orders/new" template="mustache">@(context.Request.Body.As<string>())</publish-to-dapr>` }) }),
+      file: API_POLICY,
+      message: /template="mustache" must be one of Liquid \(in any letter case\)/,
+    },
+    {
+      name: 'the Dapr template engine in any letter case (template="LIQUID"), its content Liquid rather than named values',
+      files: repo({
+        [API_POLICY]: policy({
+          inbound: `${MANAGED_IDENTITY}<publish-to-dapr topic="orders/new" template="LIQUID">{"id": "{{body.id}}"}</publish-to-dapr><invoke-dapr-binding name="store" template="liquid"><data>{"id": "{{body.id}}"}</data></invoke-dapr-binding>`,
         }),
       }),
     },

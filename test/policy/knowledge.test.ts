@@ -1,4 +1,4 @@
-import { POLICIES, policySpec } from '../../src/policy/knowledge/policies';
+import { isKeywordValue, POLICIES, policySpec } from '../../src/policy/knowledge/policies';
 import { closestName } from '../../src/policy/knowledge/suggest';
 import type { ElementSpec } from '../../src/policy/knowledge/types';
 import { valueProblem } from '../../src/lint/rules/policy-attributes';
@@ -60,5 +60,25 @@ describe('policy knowledge base', () => {
     expect(valueProblem('1m', renewal)).toMatch(/whole number/);
     expect(valueProblem('True', { name: 'b', type: 'boolean' })).toBeUndefined();
     expect(valueProblem('yes', { name: 'b', type: 'boolean' })).toMatch(/true or false/);
+  });
+
+  test('enumerations are case-sensitive unless the attribute says otherwise', () => {
+    const exact = { name: 'exists-action', values: ['override', 'skip'] } as const;
+    expect(valueProblem('override', exact)).toBeUndefined();
+    expect(valueProblem('Override', exact)).toMatch(/must be one of override, skip$/);
+    const anyCase = { name: 'template', values: ['Liquid'], ignoreCase: true } as const;
+    expect(valueProblem('liquid', anyCase)).toBeUndefined();
+    expect(valueProblem('LIQUID', anyCase)).toBeUndefined();
+    expect(valueProblem('mustache', anyCase)).toMatch(/must be one of Liquid \(in any letter case\)/);
+    expect(policySpec('publish-to-dapr')!.attributes.find((a) => a.name === 'template')).toMatchObject({ ignoreCase: true });
+    expect(policySpec('set-body')!.attributes.find((a) => a.name === 'template')!.ignoreCase).toBeUndefined();
+  });
+
+  test('keyword values are not references, and only where the policy defines them', () => {
+    expect(isKeywordValue('set-backend-service', 'backend-id', 'dapr')).toBe(true);
+    expect(isKeywordValue('set-backend-service', 'backend-id', 'orders')).toBe(false);
+    expect(isKeywordValue('set-backend-service', 'base-url', 'dapr')).toBe(false);
+    expect(isKeywordValue('llm-content-safety', 'backend-id', 'dapr')).toBe(false);
+    expect(isKeywordValue('no-such-policy', 'backend-id', 'dapr')).toBe(false);
   });
 });

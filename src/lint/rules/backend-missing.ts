@@ -1,16 +1,11 @@
 import { isDynamic } from '../checks';
 import { ruleDocsPath, type Rule } from '../context';
+import { isKeywordValue } from '../../policy/knowledge/policies';
 import { didYouMean } from '../../policy/knowledge/suggest';
 import { walkElements } from '../../policy/query';
 
 /** `backend-id` (set-backend-service, llm-content-safety) and `embeddings-backend-id` (semantic cache lookups). */
 const BACKEND_REFERENCE = /(?:^|-)backend-id$/;
-
-/**
- * `<set-backend-service backend-id="dapr" dapr-app-id="…" />` sends the request to the Dapr sidecar: "dapr" is a
- * keyword of the policy, not a backend entity (set-backend-service-dapr-policy).
- */
-const DAPR_SIDECAR = { element: 'set-backend-service', attribute: 'backend-id', value: 'dapr' };
 
 export const backendMissing: Rule = {
   id: 'backend-missing',
@@ -24,7 +19,7 @@ export const backendMissing: Rule = {
         for (const attribute of element.attributes) {
           const id = attribute.value.trim();
           if (!BACKEND_REFERENCE.test(attribute.name) || id === '' || isDynamic(id) || defined.includes(id)) continue;
-          if (element.name === DAPR_SIDECAR.element && attribute.name === DAPR_SIDECAR.attribute && id === DAPR_SIDECAR.value) continue;
+          if (isKeywordValue(element.name, attribute.name, id)) continue;
           ctx.report({
             pos: attribute.pos,
             message: `${element.name} ${attribute.name}="${id}" names a backend that backends/ does not define${didYouMean(id, defined)}`,

@@ -70,7 +70,7 @@ const MIXED_EXPRESSION =
 /** Why a literal value is not acceptable, if it is not. */
 export function valueProblem(raw: string, spec: AttributeSpec): string | undefined {
   const value = raw.trim();
-  if (spec.values && !spec.values.includes(value)) return `must be one of ${spec.values.join(', ')}`;
+  if (spec.values && !isAllowedValue(value, spec.values, spec.ignoreCase)) return `must be one of ${spec.values.join(', ')}${spec.ignoreCase ? ' (in any letter case)' : ''}`;
   if (spec.type === 'boolean' && !/^(true|false)$/i.test(value)) return 'must be true or false';
   if (spec.type === 'integer') {
     if (!/^-?\d+$/.test(value)) return 'must be a whole number';
@@ -79,4 +79,8 @@ export function valueProblem(raw: string, spec: AttributeSpec): string | undefin
     if (spec.max !== undefined && number > spec.max) return `is above the maximum of ${spec.max}`;
   }
   return undefined;
+}
+
+function isAllowedValue(value: string, allowed: readonly string[], ignoreCase = false): boolean {
+  return ignoreCase ? allowed.some((candidate) => candidate.toLowerCase() === value.toLowerCase()) : allowed.includes(value);
 }

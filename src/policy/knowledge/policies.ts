@@ -108,11 +108,12 @@ const SEMANTIC_CACHE_LOOKUP_ATTRIBUTES = [
 ];
 const SEND_REQUEST_CHILDREN = [SET_URL, SET_METHOD, SET_HEADER, SET_BODY, AUTH_CERTIFICATE, AUTH_MANAGED_IDENTITY, PROXY];
 // "Liquid" is the only template engine and "application/json" the only content type; timeout "from 1 to 240 seconds".
+// The template engine in any letter case: the Dapr pages write "Liquid", set-body's page the same engine "liquid".
 const DAPR_CALL_ATTRIBUTES = [
   opt('ignore-error', BOOL),
   opt('response-variable-name'),
   opt('timeout', { ...INT, min: 1, max: 240 }),
-  opt('template', { values: ['Liquid', 'liquid'] }),
+  opt('template', { values: ['Liquid'], ignoreCase: true }),
   opt('content-type', { values: ['application/json'] }),
 ];
 const VALIDATION_ACTION = { values: ['ignore', 'prevent', 'detect'] } as const;
@@ -288,7 +289,8 @@ export const POLICIES: readonly PolicySpec[] = [
   ]),
   policy('set-backend-service', { sections: ['inbound', 'backend'] }, [
     opt('base-url'),
-    opt('backend-id'),
+    // backend-id="dapr" (with dapr-app-id) sends the call to the Dapr sidecar (set-backend-service-dapr-policy).
+    opt('backend-id', { keywords: ['dapr'] }),
     opt('sf-resolve-condition'),
     opt('sf-service-instance-name'),
     opt('sf-partition-key'),
@@ -425,6 +427,11 @@ const BY_NAME = new Map(POLICIES.map((p) => [p.name, p]));
 
 export function policySpec(name: string): PolicySpec | undefined {
   return BY_NAME.get(name);
+}
+
+/** True when `value` is a keyword of the policy's attribute (`AttributeSpec.keywords`), not a reference to an entity. */
+export function isKeywordValue(policy: string, attribute: string, value: string): boolean {
+  return policySpec(policy)?.attributes.find((spec) => spec.name === attribute)?.keywords?.includes(value) ?? false;
 }
 
 export const POLICY_NAMES: readonly string[] = POLICIES.map((p) => p.name);

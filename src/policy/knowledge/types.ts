@@ -16,8 +16,15 @@ export interface AttributeSpec {
   type?: 'integer' | 'boolean' | 'string';
   min?: number;
   max?: number;
-  /** Allowed literal values (case-sensitive, as APIM compares them). */
+  /** Allowed literal values (case-sensitive, as APIM compares them, unless `ignoreCase`). */
   values?: readonly string[];
+  /** `values` match in any letter case: only where the reference says so or writes the value in several cases. */
+  ignoreCase?: boolean;
+  /**
+   * Literal values that are keywords of the policy, not references to an entity the repository defines
+   * (`set-backend-service backend-id="dapr"` calls the Dapr sidecar, not a backend): reference checks skip them.
+   */
+  keywords?: readonly string[];
 }
 
 /** A child element that is not itself a policy (e.g. `<value>` of set-header, `<openid-config>` of validate-jwt). */
