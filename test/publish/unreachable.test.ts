@@ -26,11 +26,12 @@ describe('diff and publish against a wrong target', () => {
     removeDir(root);
   });
 
-  it.each([['diff'], ['publish']])('%s exits 1 naming the instance it could not read', async (command) => {
+  it.each([['diff'], ['publish']])('%s exits 1 naming the instance it could not read, and does not report it read', async (command) => {
     const run = await runCli(root, [command, '--env', 'ci', '--json']);
     expect(run.code).toBe(1);
     expect(run.out).toBe('');
-    expect(run.err).toMatch(/could not read apim-ci \(resource group rg-ci at http:\/\/127\.0\.0\.1:\d+\): 404: The Resource .* was not found/);
+    expect(run.err).toMatch(/^Reading apim-ci .*…\napiops: could not read apim-ci \(resource group rg-ci at http:\/\/127\.0\.0\.1:\d+\): 404: The Resource .* was not found/);
+    expect(run.err).not.toMatch(/^Read apim-ci .* in \d+ requests/m);
     expect(run.err).not.toMatch(/\n\s+at /);
   });
 });

@@ -40,8 +40,9 @@ export async function planWithProgress(target: OpenTarget, rendered: RenderedRep
   const status = () => `Reading ${target.label}: ${requests.total} requests`;
   if (!io.isTTY) io.stderr(`Reading ${target.label}…\n`);
   const timer = io.isTTY ? setInterval(() => io.stderr(`\r\u001b[K${status()}`), PROGRESS_INTERVAL_MS) : undefined;
+  let plan: Plan;
   try {
-    return await planAgainstLive(target.connection, rendered.desired);
+    plan = await planAgainstLive(target.connection, rendered.desired);
   } catch (error) {
     // Name the instance: "connect ECONNREFUSED" or a 404 alone does not say which target of which environment.
     if (isSignInFailure(error)) {
@@ -50,9 +51,12 @@ export async function planWithProgress(target: OpenTarget, rendered: RenderedRep
     throw new Error(`could not read ${target.label}: ${failureMessage(error)}`, { cause: error });
   } finally {
     clearInterval(timer);
-    // The request count stays, on a terminal too (the rewritten line is cleared first).
-    io.stderr(`${io.isTTY ? '\r\u001b[K' : ''}Read ${target.label} in ${requests.total} requests.\n`);
+    // Clear the line rewritten in place, so that what follows (the request count, or the error) starts on a clean line.
+    if (io.isTTY) io.stderr('\r\u001b[K');
   }
+  // The request count stays, on a terminal too; only a read that finished reports one (a failure is the error alone).
+  io.stderr(`Read ${target.label} in ${requests.total} requests.\n`);
+  return plan;
 }
 
 /** Loads and renders the repository for `--env`, opens the environment's target, and runs `work` with both. */
