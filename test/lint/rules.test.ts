@@ -360,6 +360,25 @@ const cases: Record<string, Case[]> = {
       message: /echoes the request's Origin header/,
     },
     {
+      name: "a block whose only return is the request's Origin header",
+      files: repo({
+        [API_POLICY]: policy({
+          inbound: `<cors><allowed-origins><origin>@{ var origin = context.Request.Headers.GetValueOrDefault("Origin", ""); return origin; }</origin><origin>@{ return context.Request.Headers["Origin"].First(); }</origin></allowed-origins></cors>${MANAGED_IDENTITY}`,
+        }),
+      }),
+      file: API_POLICY,
+      severity: 'warn',
+      message: /echoes the request's Origin header[^]*echoes the request's Origin header/,
+    },
+    {
+      name: 'an expression checking the Origin against an allowlist, with credentials',
+      files: repo({
+        [API_POLICY]: policy({
+          inbound: `<cors allow-credentials="true"><allowed-origins><origin>@{ var origin = context.Request.Headers.GetValueOrDefault("Origin",""); return origin.EndsWith(".fabrikam.com") ? origin : "https://www.fabrikam.com"; }</origin><origin>@(new [] { "https://a.fabrikam.com", "https://b.fabrikam.com" }.Contains(context.Request.Headers.GetValueOrDefault("Origin", "")) ? context.Request.Headers.GetValueOrDefault("Origin", "") : "https://www.fabrikam.com")</origin></allowed-origins></cors>${MANAGED_IDENTITY}`,
+        }),
+      }),
+    },
+    {
       name: 'an expression choosing among listed origins',
       files: repo({
         [API_POLICY]: policy({

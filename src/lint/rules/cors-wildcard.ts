@@ -1,16 +1,25 @@
 import { attributeValue, childElements, textContent } from '../../policy/query';
-import { isPolicyExpression } from '../../policy/expression';
 import { elementsNamed } from '../checks';
 import { ruleDocsPath, type Rule } from '../context';
 
-/** An expression echoing the caller's own Origin header back as the allowed origin: `*` in disguise. */
-const REFLECTS_REQUEST_ORIGIN = /\bHeaders\b[\s\S]*?["']Origin["']/i;
+/** Reading the request's Origin header: `context.Request.Headers.GetValueOrDefault("Origin"[, "…"])`, `…Headers["Origin"][0]`. */
+const ORIGIN_HEADER = String.raw`context\.Request\.Headers(?:\.GetValueOrDefault\(\s*"Origin"\s*(?:,\s*"[^"]*"\s*)?\)|\[\s*"Origin"\s*\](?:\[0\]|\.First(?:OrDefault)?\(\))?)`;
+
+/**
+ * An expression that returns the caller's own Origin header unconditionally: `*` in disguise. Only the header itself,
+ * `@(header)` or `@{ return header; }` / `@{ var o = header; return o; }`: an expression that also compares or tests
+ * the Origin (`o.EndsWith(".fabrikam.com") ? o : "https://www.fabrikam.com"`) is an allowlist, the right way to do this.
+ */
+const REFLECTS_REQUEST_ORIGIN = new RegExp(
+  String.raw`^@(?:\(\s*${ORIGIN_HEADER}\s*\)|\{\s*(?:return\s+${ORIGIN_HEADER}\s*;|(?:var|string)\s+(\w+)\s*=\s*${ORIGIN_HEADER}\s*;\s*return\s+\1\s*;)\s*\})$`,
+  'i',
+);
 
 /** Why an `<origin>` allows any web site, if it does. */
 function anyOrigin(origin: string): string | undefined {
   const value = origin.trim();
   if (value === '*') return 'any origin (*)';
-  if (isPolicyExpression(value) && REFLECTS_REQUEST_ORIGIN.test(value)) return "any origin (the expression echoes the request's Origin header)";
+  if (REFLECTS_REQUEST_ORIGIN.test(value)) return "any origin (the expression echoes the request's Origin header)";
   return undefined;
 }
 
