@@ -1,5 +1,5 @@
 import { ApiManagementClient, KnownExportApi, KnownExportFormat } from '@azure/arm-apimanagement';
-import { bearerTokenAuthenticationPolicyName, RestError, retryPolicy, type PipelinePolicy } from '@azure/core-rest-pipeline';
+import { bearerTokenAuthenticationPolicyName, RestError, retryPolicy, type PipelinePolicy, type PipelineRequest } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/core-auth';
 import { AggregateAuthenticationError, AuthenticationError, CredentialUnavailableError, DefaultAzureCredential } from '@azure/identity';
 import { createLimiter, type Limiter } from './concurrency';
@@ -60,7 +60,7 @@ export interface ApimConnection {
   pollIntervalInMs: number;
   /**
    * From now on, refuse every request that would change the instance before it is sent (Ctrl-C during publish):
-   * the requests already sent finish, reads go on (a long-running write in flight is still followed to its end).
+   * the requests already sent finish, retries included, reads go on (a long-running write in flight is still followed to its end).
    * A refused request fails with an error that `isWriteStopped` recognises.
    */
   stopWrites(): void;
@@ -109,15 +109,22 @@ function staticBearerPolicy(token: string): PipelinePolicy {
   };
 }
 
-/** Bounds the requests in flight; a write that gets its slot after writes were stopped is not sent. */
+/**
+ * Bounds the requests in flight; a write that gets its slot after writes were stopped is not sent. This policy runs
+ * after the Retry phase, once per attempt, and the retry policy sends the same request object each time: an attempt
+ * of a write already sent is a retry, and goes out (the first attempt may have landed; stopping must not leave it
+ * half-known).
+ */
 function concurrencyPolicy(limiter: Limiter, writesStopped: () => boolean): PipelinePolicy {
+  const sent = new WeakSet<PipelineRequest>();
   return {
     name: 'apiopsConcurrencyLimit',
     sendRequest: (request, next) =>
       limiter.run(() => {
-        if (writesStopped() && request.method !== 'GET' && request.method !== 'HEAD') {
+        if (writesStopped() && request.method !== 'GET' && request.method !== 'HEAD' && !sent.has(request)) {
           throw new RestError(`${request.method} not sent: writes were stopped`, { code: WRITES_STOPPED, request });
         }
+        sent.add(request);
         return next(request);
       }),
   };

@@ -1,3 +1,5 @@
+import * as http from 'http';
+import type { AddressInfo } from 'net';
 import { connect, isWriteStopped } from '../../src/azure/client';
 import { readResource } from '../../src/azure/read';
 import { putResource } from '../../src/azure/write';
@@ -66,6 +68,38 @@ describe('a connection whose writes are stopped', () => {
       expect(c.requests).toMatchObject({ PUT: 1, DELETE: 0, PATCH: 0 });
     } finally {
       await emulator.close();
+    }
+  });
+
+  it.each([[500], [429]])('still retries a write whose first attempt, sent before the stop, got a %i', async (status) => {
+    let c: ReturnType<typeof connect> | undefined;
+    let attempts = 0;
+    const server = http.createServer((_request, reply) => {
+      attempts += 1;
+      reply.setHeader('Content-Type', 'application/json');
+      if (attempts === 1) {
+        // Ctrl-C while the first attempt is on the wire: it may have landed, so its retry must go out.
+        c!.stopWrites();
+        reply.writeHead(status);
+        reply.end(JSON.stringify({ error: { code: 'Transient', message: 'try again' } }));
+        return;
+      }
+      reply.writeHead(200);
+      reply.end(JSON.stringify({ id: '/tags/ttl', name: 'ttl', properties: { displayName: 'ttl' } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      c = connect(CI_SCOPE, { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, retryDelayInMs: 10 });
+      const tag = await c.client.tag.createOrUpdate(CI_SCOPE.resourceGroup, CI_SCOPE.serviceName, 'ttl', { displayName: 'ttl' });
+      expect(tag.displayName).toBe('ttl');
+      expect(attempts).toBe(2);
+      expect(c.requests).toMatchObject({ PUT: 2 });
+      // A write first tried after the stop is still refused.
+      const refused = await c.client.tag.createOrUpdate(CI_SCOPE.resourceGroup, CI_SCOPE.serviceName, 'other', { displayName: 'other' }).catch((error: unknown) => error);
+      expect(isWriteStopped(refused)).toBe(true);
+      expect(attempts).toBe(2);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });
