@@ -14,10 +14,23 @@ import { unifiedDiff } from './text-diff';
  * Known blind spot: leading spaces on a line inside a multi-line verbatim string or Liquid body.
  */
 export function canonicalPolicy(doc: PolicyDocument): string {
+  return printNormalised(doc, normaliseText);
+}
+
+/**
+ * What a policy diff shows: the canonical form, except that multi-line text keeps the shape of its code (only the
+ * indentation all its lines share is removed). Used only once the canonical forms differ, so layout still never
+ * makes a change on its own.
+ */
+function displayPolicy(doc: PolicyDocument): string {
+  return printNormalised(doc, dedentText);
+}
+
+function printNormalised(doc: PolicyDocument, normaliseCharacterData: (text: string) => string): string {
   const canonical: PolicyDocument = {
     file: doc.file,
     prolog: doc.prolog.map(canonicalComment),
-    root: canonicalElement(doc.root),
+    root: canonicalElement(doc.root, normaliseCharacterData),
   };
   if (doc.epilog?.length) canonical.epilog = doc.epilog.map(canonicalComment);
   return printPolicy(canonical, {
@@ -42,16 +55,16 @@ export function policyTextDiff(before: PolicyDocument | undefined, after: Policy
 }
 
 function canonicalLines(doc: PolicyDocument): string[] {
-  return canonicalPolicy(doc).replace(/\n$/, '').split('\n');
+  return displayPolicy(doc).replace(/\n$/, '').split('\n');
 }
 
 // Recursion depth is bounded by the parser's nesting limit.
-function canonicalElement(element: PolicyElement): PolicyElement {
+function canonicalElement(element: PolicyElement, normaliseCharacterData: (text: string) => string): PolicyElement {
   const attributes = [...element.attributes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const children: PolicyNode[] = [];
   let pendingText: { value: string; pos: PolicyNode['pos'] } | undefined;
   const flushText = () => {
-    const value = pendingText && normaliseText(pendingText.value);
+    const value = pendingText && normaliseCharacterData(pendingText.value);
     if (pendingText && value) children.push({ type: 'text', value, pos: pendingText.pos });
     pendingText = undefined;
   };
@@ -61,7 +74,7 @@ function canonicalElement(element: PolicyElement): PolicyElement {
       continue;
     }
     flushText();
-    children.push(child.type === 'comment' ? canonicalComment(child) : canonicalElement(child));
+    children.push(child.type === 'comment' ? canonicalComment(child) : canonicalElement(child, normaliseCharacterData));
   }
   flushText();
   return { ...element, attributes, children };
@@ -82,4 +95,20 @@ function normaliseText(text: string): string {
     .map((line) => line.trim())
     .join('\n')
     .trim();
+}
+
+/**
+ * Multi-line text for display: trailing spaces and the blank lines around it dropped, the first line (which follows
+ * the start tag) trimmed, and the indentation the other lines share removed, so a C# block reads as written.
+ */
+function dedentText(text: string): string {
+  if (!text.includes('\n')) return text;
+  const lines = text.split('\n').map((line) => line.trimEnd());
+  while (lines.length && lines[lines.length - 1] === '') lines.pop();
+  const startsOnTagLine = lines.length > 0 && lines[0].trim() !== '';
+  const first = startsOnTagLine ? [lines[0].trimStart()] : [];
+  const rest = lines.slice(startsOnTagLine ? 1 : lines.findIndex((line) => line !== ''));
+  const indents = rest.filter((line) => line !== '').map((line) => line.length - line.trimStart().length);
+  const margin = indents.length ? Math.min(...indents) : 0;
+  return [...first, ...rest.map((line) => line.slice(margin))].join('\n');
 }

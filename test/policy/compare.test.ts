@@ -96,6 +96,28 @@ describe('canonicalPolicy and policyTextDiff', () => {
     expect(policyTextDiff(undefined, undefined)).toBe('');
   });
 
+  it('shows a changed multi-line expression with the shape of its code, however the block is indented', () => {
+    const policy = (indent: string, secret: string) =>
+      parseOk(
+        `<policies>\n  <inbound>\n    <set-header name="x-sig" exists-action="override">\n      <value>@{\n${indent}var key = "${secret}";\n${indent}if (key.Length > 0)\n${indent}{\n${indent}    return key;\n${indent}}\n${indent}return "";\n${indent.slice(4)}}</value>\n    </set-header>\n  </inbound>\n</policies>`,
+      );
+    expect(policiesEquivalent(policy('        ', '{{a}}'), policy('\t\t\t\t\t', '{{a}}'))).toBe(true);
+    expect(policyTextDiff(policy('        ', '{{a}}'), policy('                ', '{{b}}'))).toBe(
+      [
+        '@@ -3,7 +3,7 @@',
+        '         <set-header exists-action="override" name="x-sig">',
+        '             <value>',
+        '                 @{',
+        '-                    var key = "{{a}}";',
+        '+                    var key = "{{b}}";',
+        '                     if (key.Length > 0)',
+        '                     {',
+        '                         return key;',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('keeps separate hunks for changes far apart', () => {
     const lines = Array.from({ length: 30 }, (_, i) => `<v${i} />`);
     const before = parseOk(`<policies>${lines.join('')}</policies>`);
