@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { connect, type ApimConnection, type ClientOptions } from './client';
+import { connect, isSignInFailure, type ApimConnection, type ClientOptions } from './client';
+import { failureMessage } from './write';
 import { startEmulator } from '../emulator';
 import type { EnvironmentConfig } from '../repo/model';
 
@@ -41,4 +42,17 @@ export async function openTarget(
     label: `${serviceName} (resource group ${resourceGroup}${endpoint ? ` at ${endpoint}` : ''})`,
     close: async () => undefined,
   };
+}
+
+const SIGN_IN_HINT =
+  'apiops signs in with DefaultAzureCredential: run `az login` on a workstation; in a pipeline, use workload identity federation or set AZURE_TENANT_ID, AZURE_CLIENT_ID and a secret or certificate.';
+
+/**
+ * A failure to sign in to Azure while reading `target`, as an error that names the target and says how apiops signs
+ * in (DefaultAzureCredential's own message lists every credential it tried, not which instance it was for); undefined
+ * when `error` is not a sign-in failure.
+ */
+export function signInFailure(error: unknown, target: OpenTarget): Error | undefined {
+  if (!isSignInFailure(error)) return undefined;
+  return new Error(`could not sign in to Azure to read ${target.label}: ${failureMessage(error)}\n${SIGN_IN_HINT}`, { cause: error });
 }

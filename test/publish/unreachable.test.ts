@@ -1,4 +1,4 @@
-import { CredentialUnavailableError } from '@azure/identity';
+import { CredentialUnavailableError, DefaultAzureCredential } from '@azure/identity';
 import { isSignInFailure } from '../../src/azure/client';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
@@ -40,5 +40,26 @@ describe('a failed Azure sign-in', () => {
   it('is told apart from other failures (the CLI then says how to sign in)', () => {
     expect(isSignInFailure(new CredentialUnavailableError('ChainedTokenCredential authentication failed.'))).toBe(true);
     expect(isSignInFailure(new Error('connect ECONNREFUSED'))).toBe(false);
+  });
+
+  it.each([['diff'], ['publish']])('%s exits 1 naming the instance it could not sign in for, with the sign-in advice', async (command) => {
+    // No credential is available: DefaultAzureCredential fails here, before any request is sent (the test reaches no network).
+    const getToken = jest
+      .spyOn(DefaultAzureCredential.prototype, 'getToken')
+      .mockRejectedValue(new CredentialUnavailableError('ChainedTokenCredential authentication failed.'));
+    const root = tempDir('sign-in');
+    try {
+      generateRepository(root, { apis: 1, operationsPerApi: 1 });
+      addEndpointEnvironment(root, 'https://management.azure.com');
+      const run = await runCli(root, [command, '--env', 'ci']);
+      expect(getToken).toHaveBeenCalled();
+      expect(run.code).toBe(1);
+      expect(run.err).toMatch(
+        /\napiops: could not sign in to Azure to read apim-ci \(resource group rg-ci at https:\/\/management\.azure\.com\): ChainedTokenCredential authentication failed\.\napiops signs in with DefaultAzureCredential: run `az login`/,
+      );
+    } finally {
+      getToken.mockRestore();
+      removeDir(root);
+    }
   });
 });

@@ -1,6 +1,5 @@
 import type { Finding } from '../../diagnostics';
-import { isSignInFailure } from '../../azure/client';
-import { openTarget, type OpenTarget } from '../../azure/target';
+import { openTarget, signInFailure, type OpenTarget } from '../../azure/target';
 import { failureMessage } from '../../azure/write';
 import { planAgainstLive } from '../../plan/live';
 import { diffJson, printPlan, styleFor } from '../../plan/print';
@@ -27,8 +26,6 @@ export function reportBlockingFindings(findings: Finding[], io: CommandIO, what:
 }
 
 const PROGRESS_INTERVAL_MS = 200;
-const SIGN_IN_HINT =
-  'apiops signs in with DefaultAzureCredential: run `az login` on a workstation; in a pipeline, use workload identity federation or set AZURE_TENANT_ID, AZURE_CLIENT_ID and a secret or certificate.';
 
 /**
  * Planning reads the live instance, which on Azure takes a while: on a terminal a line counting the requests is
@@ -45,10 +42,7 @@ export async function planWithProgress(target: OpenTarget, rendered: RenderedRep
     plan = await planAgainstLive(target.connection, rendered.desired);
   } catch (error) {
     // Name the instance: "connect ECONNREFUSED" or a 404 alone does not say which target of which environment.
-    if (isSignInFailure(error)) {
-      throw new Error(`could not sign in to Azure to read ${target.label}: ${failureMessage(error)}\n${SIGN_IN_HINT}`, { cause: error });
-    }
-    throw new Error(`could not read ${target.label}: ${failureMessage(error)}`, { cause: error });
+    throw signInFailure(error, target) ?? new Error(`could not read ${target.label}: ${failureMessage(error)}`, { cause: error });
   } finally {
     clearInterval(timer);
     // Clear the line rewritten in place, so that what follows (the request count, or the error) starts on a clean line.

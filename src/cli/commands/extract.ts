@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { openTarget } from '../../azure/target';
+import { openTarget, signInFailure } from '../../azure/target';
 import { UserError } from '../../diagnostics';
 import { extractInstance, type ExtractProgress, type ExtractResult } from '../../extract';
 import { loadRepository, CONFIG_FILE } from '../../repo';
@@ -93,6 +93,8 @@ export const extractCommand: ApiopsCommand<ExtractArgs> = {
         scaffold: outDir === repoRoot ? undefined : { environment, repoRoot },
         onProgress: progress.report,
       });
+    } catch (error) {
+      throw signInFailure(error, target) ?? error;
     } finally {
       progress.end();
       await target.close();
