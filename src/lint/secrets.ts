@@ -6,23 +6,88 @@
  *   a YAML key named `clientSecret`) and is a plain literal rather than a `{{named-value}}` or an expression.
  * GUIDs (tenant and client ids) and URLs without credentials are not secrets. Messages never repeat the value.
  */
+import { skipRegularString, skipVerbatimString } from '../policy/expression';
 import { isDynamic } from './checks';
 
 /** Names that only ever hold a credential, as a key in code or JSON (`var password = "…"`, `"client_secret": "…"`). */
 const CREDENTIAL_KEY = String.raw`[\w-]*?(?:password|passwd|pwd|secret|client[-_]?secret|api[-_]?key|access[-_]?key|account[-_]?key|subscription[-_]?key|connection[-_]?string|private[-_]?key)`;
-/** A quoted literal (possibly with C#-escaped quotes): not empty, not a reference, an expression or a `<placeholder>`. */
-const QUOTED_LITERAL = String.raw`\\?["'](?![0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-)[^"'\s{}<>\\@]{6,}\\?["']`;
+/** A quoted literal (possibly with C#-escaped quotes), captured: not empty, not a reference, an expression or a `<placeholder>`. */
+const QUOTED_LITERAL = String.raw`\\?["'](?![0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-)([^"'\s{}<>\\@]{6,})\\?["']`;
 /** `key = "literal"` (C# assignment or indexer, not `==`/`=>`) or `"key": "literal"` (JSON, object initialisers). */
-const CREDENTIAL_ASSIGNMENT = new RegExp(String.raw`(?<![\w-])\\?["']?${CREDENTIAL_KEY}\\?["']?\]?\s*(?:=(?![=>])|:)\s*@?${QUOTED_LITERAL}`, 'i');
+const CREDENTIAL_ASSIGNMENT = new RegExp(String.raw`(?<![\w-])\\?["']?${CREDENTIAL_KEY}\\?["']?\]?\s*(?:=(?![=>])|:)\s*@?${QUOTED_LITERAL}`, 'gi');
 
-/** A string literal holding `user:password`, or its base64 form, where a Basic credential is built (`"Basic " + …`). */
+/**
+ * A URL without credentials (those are a shape of their own) or a path: where a secret is kept or a page about one
+ * (`"keyVaultSecret": "https://contoso.vault.azure.net/secrets/x"`, `"forgotPassword": "/account/forgot-password"`),
+ * never the secret itself.
+ */
+const URL_OR_PATH = /^(?:[a-z][a-z0-9+.-]*:\/\/[^\s/@]*(?:[/?#]|$)|~?\.{0,2}\/)/i;
+
+function hasCredentialAssignment(text: string): boolean {
+  for (const [, value] of text.matchAll(CREDENTIAL_ASSIGNMENT)) if (!URL_OR_PATH.test(value)) return true;
+  return false;
+}
+
+export interface StringLiteral {
+  /** The literal's value, escapes decoded. */
+  value: string;
+  /** Where the literal starts (its `@`/`$` prefix included) and ends (just past its closing quote). */
+  start: number;
+  end: number;
+}
+
+const ESCAPED: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', '0': '\0' };
+
+/**
+ * The C# string literals of a text, in order: regular `"…"` with backslash escapes, verbatim `@"…"` with `""` for a
+ * quote, interpolated `$"…"` (holes kept as written). Pairing quotes by position instead would read the code between
+ * two literals as one when a literal holds a space or an escaped quote. JSON strings read the same way.
+ */
+export function stringLiterals(text: string): StringLiteral[] {
+  const literals: StringLiteral[] = [];
+  for (let quote = text.indexOf('"'); quote >= 0; ) {
+    if (isCharLiteralQuote(text, quote)) {
+      quote = text.indexOf('"', quote + 1);
+      continue;
+    }
+    const prefix = /[@$]{0,2}$/.exec(text.slice(Math.max(0, quote - 2), quote))![0];
+    const verbatim = prefix.includes('@');
+    const end = verbatim ? skipVerbatimString(text, quote + 1) : skipRegularString(text, quote + 1);
+    if (end > quote + 1 && text[end - 1] === '"') {
+      const raw = text.slice(quote + 1, end - 1);
+      const value = verbatim ? raw.replace(/""/g, '"') : raw.replace(/\\(.)/g, (_, c: string) => ESCAPED[c] ?? c);
+      literals.push({ value, start: quote - prefix.length, end });
+    }
+    quote = text.indexOf('"', Math.max(end, quote + 1));
+  }
+  return literals;
+}
+
+/** `'"'` or `'\"'`: a C# char literal holding a quote, which starts no string. */
+function isCharLiteralQuote(text: string, quote: number): boolean {
+  return text[quote + 1] === "'" && (text[quote - 1] === "'" || (text[quote - 1] === '\\' && text[quote - 2] === "'"));
+}
+
+/**
+ * A string literal holding `user:password`, or its base64 form, where a Basic credential is built: concatenated to
+ * `"Basic "`, or the argument of `GetBytes(…)` in text using the Basic scheme. Other `a:bcde` literals near the word
+ * Basic (`"urn:basic"`, `"Content-Type:json"`, `"realm:contoso"`) are not credentials.
+ */
 function hasBasicCredentialLiteral(text: string): boolean {
   if (!/\bBasic\b/.test(text)) return false;
-  for (const [, literal] of text.matchAll(/"([^"\s{}]{3,})"/g)) {
-    if (isUserPassword(literal)) return true;
-    if (/^[A-Za-z0-9+/]{12,}={0,2}$/.test(literal) && isUserPassword(Buffer.from(literal, 'base64').toString('latin1'))) return true;
-  }
-  return false;
+  const literals = stringLiterals(text);
+  return literals.some((literal, index) => {
+    const previous = literals[index - 1];
+    const codeBefore = text.slice(previous?.end ?? 0, literal.start);
+    const afterBasicScheme = previous !== undefined && /^Basic\s+$/i.test(previous.value) && /^\s*\+\s*$/.test(codeBefore);
+    const bytesOf = /\bGetBytes\s*\(\s*$/.test(codeBefore) && /^\s*\)/.test(text.slice(literal.end));
+    return (afterBasicScheme || bytesOf) && isBasicCredential(literal.value);
+  });
+}
+
+function isBasicCredential(value: string): boolean {
+  if (/[{}]/.test(value)) return false; // named values, Liquid and interpolation holes are filled in at run time
+  return isUserPassword(value) || (/^[A-Za-z0-9+/]{12,}={0,2}$/.test(value) && isUserPassword(Buffer.from(value, 'base64').toString('latin1')));
 }
 
 function isUserPassword(text: string): boolean {
@@ -44,7 +109,7 @@ const SHAPES: ReadonlyArray<readonly [kind: string, test: RegExp | ((text: strin
   ['subscription key', /\b(?:subscription-key|Ocp-Apim-Subscription-Key)=[0-9a-f]{32}\b/i],
   ['Basic authentication credentials', /\bBasic\s+[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])/],
   ['Basic authentication credentials', hasBasicCredentialLiteral],
-  ['credential assigned in code or JSON', CREDENTIAL_ASSIGNMENT],
+  ['credential assigned in code or JSON', hasCredentialAssignment],
   ['AWS access key', /\bAKIA[0-9A-Z]{16}\b/],
   ['GitHub token', /\bgh[pousr]_[A-Za-z0-9]{36,}\b/],
 ];
@@ -65,10 +130,10 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name.replace(/([a-z])([A-Z])/g, '$1-$2'));
 }
 
-/** True when a value in a secret-only place is a literal credential (not empty, a reference, an expression or a GUID). */
+/** True when a value in a secret-only place is a literal credential (not empty, a reference, an expression, a GUID, a URL or path). */
 export function isLiteralCredential(value: string): boolean {
   const trimmed = value.trim();
-  return trimmed.length >= 6 && !isDynamic(trimmed) && !GUID.test(trimmed) && !/^(true|false)$/i.test(trimmed);
+  return trimmed.length >= 6 && !isDynamic(trimmed) && !GUID.test(trimmed) && !URL_OR_PATH.test(trimmed) && !/^(true|false)$/i.test(trimmed);
 }
 
 export const SECRET_ADVICE = 'keep it in a secret named value (secret: true with valueFromEnv, or keyVault) and reference it as {{name}}';

@@ -151,7 +151,8 @@ function stringPrefixLength(text: string, i: number): number {
   return next === other && text.charCodeAt(i + 2) === QUOTE ? 3 : 0;
 }
 
-function skipRegularString(text: string, i: number): number {
+/** From just past a regular string's opening `"`: the index just past its closing `"` (escapes skipped). */
+export function skipRegularString(text: string, i: number): number {
   const length = text.length;
   while (i < length) {
     const c = text.charCodeAt(i);
@@ -163,7 +164,8 @@ function skipRegularString(text: string, i: number): number {
   return length;
 }
 
-function skipVerbatimString(text: string, i: number): number {
+/** From just past a verbatim string's opening `@"`: the index just past its closing `"` (`""` is a quote). */
+export function skipVerbatimString(text: string, i: number): number {
   for (;;) {
     const end = text.indexOf('"', i);
     if (end < 0) return text.length;

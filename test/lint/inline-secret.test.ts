@@ -1,4 +1,4 @@
-import { isLiteralCredential, isSecretName, secretShape } from '../../src/lint/secrets';
+import { isLiteralCredential, isSecretName, secretShape, stringLiterals } from '../../src/lint/secrets';
 import { compliantRepository, lintFiles, MANAGED_IDENTITY, ofRule, policy } from './helpers';
 
 // Test data assembled from pieces so that secret scanners do not flag this file.
@@ -28,6 +28,10 @@ describe('secret recognisers', () => {
     ['a password in a JSON body', '{"username": "svc", "password": "' + 'Winter2026!x' + '"}'],
     ['a client secret in JSON built by an expression', '@("{\\"client_secret\\":\\"' + 'Winter2026!x' + '\\"}")'],
     ['a password form field', 'grant_type=password&username=svc&' + 'password=' + 'Winter2026!x'],
+    ['a Basic credential after a literal holding a space', '@("a b" == "c" ? "" : "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("svc:' + 'Winter2026!x' + '")))'],
+    ['a Basic credential whose password holds a space', '@("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("svc:' + 'Winter 2026!x' + '")))'],
+    ['a Basic credential in a verbatim string', '@{ var note = @"say ""hi"""; return "Basic " + Convert.ToBase64String(Encoding.ASCII.GetBytes(@"svc:' + 'Winter2026!x' + '")); }'],
+    ['a password next to a key-vault URL', '{"keyVaultSecret": "https://contoso.vault.azure.net/secrets/x", "password": "' + 'Winter2026!x' + '"}'],
   ])('recognises %s', (_kind, text) => {
     expect(secretShape(text)).toBeDefined();
   });
@@ -45,9 +49,23 @@ describe('secret recognisers', () => {
     ['an expression checking the Basic scheme', '@(context.Request.Headers.GetValueOrDefault("Authorization","").StartsWith("Basic ") && context.Variables.ContainsKey("urn:ietf:params:oauth"))'],
     ['a password read from a variable or compared', '@{ var password = (string)context.Variables.GetValueOrDefault("password", ""); return password == "changeme"; }'],
     ['a JSON body taking the password from Liquid or a named value', '{"password": "{{ body.password }}", "apiKey": "{{orders-api-key}}"}'],
+    ['a key-vault secret URL and a path under credential-like keys', '{"keyVaultSecret": "https://contoso.vault.azure.net/secrets/x", "forgotPassword": "/account/forgot-password"}'],
+    ['a C# assignment of a secret URL', '@{ var clientSecretUrl = "https://contoso.vault.azure.net/secrets/client"; return clientSecretUrl; }'],
+    [
+      'a:bcde literals that are not where a Basic credential is built',
+      '@(context.Request.Headers.GetValueOrDefault("Authorization","").StartsWith("Basic ") ? "urn:basic" : "Content-Type:json" + "realm:contoso")',
+    ],
+    ['a literal holding a space, then "Basic" in another literal', '@(context.Variables.ContainsKey("a b") ? "Basic realm" : "realm:contoso")'],
     ['JSON error bodies and secret names that are not secrets', '{"code": "Unauthorized", "secretName": "orders-key", "passwordPolicy": "strong", "secret": "<your secret>"}'],
   ])('does not flag %s', (_kind, text) => {
     expect(secretShape(text)).toBeUndefined();
+  });
+
+  test('C# string literals are read with their escapes, verbatim quotes and prefixes', () => {
+    const code = String.raw`@("a b" + "say \"hi\"" + @"c:\x ""q""" + $"{x}" + '"' + "")`;
+    expect(stringLiterals(code).map((literal) => literal.value)).toEqual(['a b', 'say "hi"', String.raw`c:\x "q"`, '{x}', '']);
+    expect(stringLiterals(code).map((literal) => code.slice(literal.start, literal.end))[2]).toBe(String.raw`@"c:\x ""q"""`);
+    expect(stringLiterals('"unterminated\n"closed"').map((literal) => literal.value)).toEqual(['closed']);
   });
 
   test('secret-only places', () => {
@@ -57,6 +75,8 @@ describe('secret recognisers', () => {
     expect(isLiteralCredential('@(context.Variables["k"])')).toBe(false);
     expect(isLiteralCredential('4c1b6e2a-9d3f-4e7a-b5c8-2f0a6d9e1b37')).toBe(false);
     expect(isLiteralCredential(SUBSCRIPTION_KEY)).toBe(true);
+    expect(isLiteralCredential('https://kv-media.vault.azure.net/secrets/storage-key')).toBe(false);
+    expect(isLiteralCredential('/account/forgot-password')).toBe(false);
   });
 });
 
