@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import type { Finding } from '../diagnostics';
+import { compareFindings, type Finding } from '../diagnostics';
 import type { TemplateSource } from '../repo/model';
 
 /**
@@ -19,7 +19,10 @@ import type { TemplateSource } from '../repo/model';
  * - Block parameters (`{{#if values.x}}`, `{{#unless …}}`, `{{#each …}}`, `{{else if …}}`) are not strict in
  *   Handlebars: an undefined one is silently falsy. That is what a feature flag set in only some environments
  *   needs, but it would also hide a misspelt flag, so one that no environment defines is reported (see
- *   `allEnvironmentValues`).
+ *   `allEnvironmentValues`), and so is one read from the render context but not rooted at `values` or `env`
+ *   (`{{#if enableCache}}`), which is undefined in every environment.
+ * - Findings that leave the template renderable are collected, not returned one at a time: a file's template
+ *   errors are reported together (Handlebars itself still stops at the first error it throws).
  */
 
 export interface TemplateContext {
@@ -48,7 +51,7 @@ export function renderTemplate(source: TemplateSource, context: TemplateContext)
     ...lineColumnAt(lineStarts(text), offset),
     message,
   });
-  const fail = (message: string, offset: number): RenderedTemplate => ({ findings: [finding(message, offset)], mapPosition: identity });
+  const fail = (message: string, offset: number, alongside: Finding[] = []): RenderedTemplate => failWith([...alongside, finding(message, offset)]);
 
   const reserved = RESERVED_CHARS.exec(text);
   if (reserved) return fail('the Unicode noncharacters U+FDD0–U+FDD2 are not allowed in a policy template', reserved.index);
@@ -56,9 +59,9 @@ export function renderTemplate(source: TemplateSource, context: TemplateContext)
   if (tooDeep !== undefined) return fail(`template blocks are nested deeper than ${MAX_BLOCK_DEPTH} levels`, tooDeep);
   if (mustaches.length === 0) return { text, findings: [], mapPosition: identity };
   const structured = structuredValueFindings(text, mustaches, context, finding);
-  if (structured.length > 0) return { findings: structured, mapPosition: identity };
   if (mustaches.every((mustache) => mustache.path !== undefined)) {
-    return substitutePaths(text, mustaches as SimpleMustache[], context, finding);
+    const rendered = substitutePaths(text, mustaches as SimpleMustache[], context, finding);
+    return structured.length > 0 ? failWith([...structured, ...rendered.findings]) : rendered;
   }
 
   let compiled: CompiledTemplate;
@@ -66,25 +69,36 @@ export function renderTemplate(source: TemplateSource, context: TemplateContext)
     compiled = compileTemplate(text, mustaches);
   } catch (error) {
     const unbalanced = unbalancedBlock(text, mustaches, endsInsideBlock(error));
-    if (unbalanced) return fail(`template syntax error: ${unbalanced.message}`, unbalanced.start);
-    return fail(`template syntax error: ${parseErrorSummary(error)}`, parseErrorOffset(error, text));
+    if (unbalanced) return fail(`template syntax error: ${unbalanced.message}`, unbalanced.start, structured);
+    return fail(`template syntax error: ${parseErrorSummary(error)}`, parseErrorOffset(error, text), structured);
   }
-  const misspelt = undefinedBlockParameterFindings(compiled.blockParameters, context, finding);
-  if (misspelt.length > 0) return { findings: misspelt, mapPosition: identity };
+  const found = [
+    ...structured,
+    ...compiled.unrootedParameters.map(({ offset, message }) => finding(message, offset)),
+    ...undefinedBlockParameterFindings(compiled.blockParameters, context, finding),
+  ];
   let output: string;
   try {
+    // Reported parameters were rewritten to read as undefined (see `rewriteRootContextParameters`), so rendering is
+    // safe and can still report an error elsewhere in the file.
     output = compiled.template({ env: context.env, values: context.values }, RUNTIME_OPTIONS);
   } catch (error) {
     const { message, offset } = runtimeError(error, text, context);
-    return fail(message, offset);
+    return fail(message, offset, found);
   }
+  if (found.length > 0) return failWith(found);
   return decodeOutput(output, compiled.runs, text) ?? fail('a template value contains the Unicode noncharacters U+FDD0–U+FDD2', 0);
 }
 
 const identity = (line: number, column: number) => ({ line, column });
 
+/** A template that did not render, with its findings in report order. */
+function failWith(findings: Finding[]): RenderedTemplate {
+  return { findings: findings.sort(compareFindings), mapPosition: identity };
+}
+
 /**
- * The helper that environment-rooted block parameters are rewritten to call (see `rewriteEnvironmentParameters`).
+ * The helper that environment-rooted block parameters are rewritten to call (see `rewriteRootContextParameters`).
  * Its name starts with a reserved character, which templates cannot contain, so no template can call it itself.
  */
 const ENVIRONMENT_VALUE_HELPER = '\uFDD0environment-value';
@@ -243,6 +257,8 @@ interface CompiledTemplate {
   template: HandlebarsTemplateDelegate<TemplateContext>;
   runs: Run[];
   blockParameters: EnvironmentBlockParameter[];
+  /** Block parameters that read the render context outside `values` and `env`: mistakes in every environment. */
+  unrootedParameters: UnrootedBlockParameter[];
 }
 
 // Compiled templates by text: several environments (and generated repositories) render the same file.
@@ -266,8 +282,8 @@ function compileTemplate(text: string, mustaches: OurMustache[]): CompiledTempla
   const program = HANDLEBARS.parse(hidden);
   const starts = lineStarts(hidden);
   const runs = weaveMarkers(program, starts);
-  const blockParameters = rewriteEnvironmentParameters(program, starts);
-  const compiled = { template: HANDLEBARS.compile<TemplateContext>(program, COMPILE_OPTIONS), runs, blockParameters };
+  const { blockParameters, unrootedParameters } = rewriteRootContextParameters(program, starts);
+  const compiled = { template: HANDLEBARS.compile<TemplateContext>(program, COMPILE_OPTIONS), runs, blockParameters, unrootedParameters };
   if (compiledTemplates.size >= COMPILED_TEMPLATES_KEPT) compiledTemplates.delete(compiledTemplates.keys().next().value!);
   compiledTemplates.set(text, compiled);
   return compiled;
@@ -308,11 +324,17 @@ function weaveMarkers(program: hbs.AST.Program, starts: number[]): Run[] {
 
 /** What a path inside a block is relative to. */
 interface Scope {
-  /** How many enclosing `{{#each}}` bodies changed the context (what `../` climbs; `{{#if}}` does not change it). */
+  /** How many enclosing blocks changed the context (what `../` climbs; `{{#if}}` does not change it). */
   contextDepth: number;
   /** Names declared with `{{#each … as |name|}}`, which a path then starts from instead of the context. */
   blockParams: readonly string[];
 }
+
+/**
+ * The block helpers whose body sees another context (`{{#with}}` is refused as an unknown helper, but its body must not
+ * also be reported as reading the render context).
+ */
+const CONTEXT_CHANGING_HELPERS = new Set(['each', 'with']);
 
 /** Every statement of the template, nested blocks included, with its scope. */
 function visitStatements(program: hbs.AST.Program, visit: (statement: hbs.AST.Statement, scope: Scope) => void): void {
@@ -324,7 +346,7 @@ function visitStatements(program: hbs.AST.Program, visit: (statement: hbs.AST.St
       if (statement.type !== 'BlockStatement') continue;
       const block = statement as hbs.AST.BlockStatement;
       if (block.program) {
-        const contextDepth = scope.contextDepth + (block.path.original === 'each' ? 1 : 0);
+        const contextDepth = scope.contextDepth + (CONTEXT_CHANGING_HELPERS.has(block.path.original) ? 1 : 0);
         pending.push({ program: block.program, scope: { contextDepth, blockParams: [...scope.blockParams, ...(block.program.blockParams ?? [])] } });
       }
       // An inverse (`{{else}}`, `{{else if …}}`, `{{^…}}`) runs in the block's own context.
@@ -341,35 +363,60 @@ interface EnvironmentBlockParameter {
   offset: number;
 }
 
+/** A block parameter that reads the render context `{ env, values }` but names neither: `{{#if enableCache}}`. */
+interface UnrootedBlockParameter {
+  message: string;
+  /** Template offset of the parameter. */
+  offset: number;
+}
+
 /**
- * Lists every block parameter that names an environment value, and makes it safe to evaluate: Handlebars' strict
- * mode reads `values.a.b` without checking `values.a` (a TypeError when `a` is undefined), so each becomes a call of
+ * Lists every block parameter that reads the render context, and makes it safe to evaluate: Handlebars' strict mode
+ * reads `values.a.b` without checking `values.a` (a TypeError when `a` is undefined), so each becomes a call of
  * ENVIRONMENT_VALUE_HELPER, which yields undefined (falsy) for a value the chosen environment lacks. Whether some
- * environment defines it is checked per render (`undefinedBlockParameterFindings`).
+ * environment defines a `values` path is checked per render (`undefinedBlockParameterFindings`); any other path but
+ * `env` is undefined in every environment, so it is listed with its finding's message.
  */
-function rewriteEnvironmentParameters(program: hbs.AST.Program, starts: number[]): EnvironmentBlockParameter[] {
-  const found: EnvironmentBlockParameter[] = [];
+function rewriteRootContextParameters(
+  program: hbs.AST.Program,
+  starts: number[],
+): { blockParameters: EnvironmentBlockParameter[]; unrootedParameters: UnrootedBlockParameter[] } {
+  const blockParameters: EnvironmentBlockParameter[] = [];
+  const unrootedParameters: UnrootedBlockParameter[] = [];
   visitStatements(program, (statement, scope) => {
     if (statement.type !== 'BlockStatement') return;
     const block = statement as hbs.AST.BlockStatement;
     block.params = block.params.map((parameter) => {
-      const path = parameter.type === 'PathExpression' ? environmentValuePath(parameter as hbs.AST.PathExpression, scope) : undefined;
-      if (!path) return parameter;
-      found.push({ path, offset: offsetOf(parameter.loc.start, starts) });
+      if (parameter.type !== 'PathExpression') return parameter;
+      const written = parameter as hbs.AST.PathExpression;
+      const path = rootContextPath(written, scope);
+      if (!path || path.length === 0 || path[0] === 'env') return parameter;
+      const offset = offsetOf(parameter.loc.start, starts);
+      if (path[0] === 'values') blockParameters.push({ path, offset });
+      else unrootedParameters.push({ message: unrootedParameterMessage(written, path), offset });
       return environmentValueCall(path, parameter.loc);
     });
   });
   // Blocks are visited depth-first, inverses after bodies: findings read best in document order.
-  return found.sort((a, b) => a.offset - b.offset);
+  const byOffset = (a: { offset: number }, b: { offset: number }) => a.offset - b.offset;
+  return { blockParameters: blockParameters.sort(byOffset), unrootedParameters: unrootedParameters.sort(byOffset) };
 }
 
-/** The path from `values` on when `path` names an environment value where it stands, else undefined. */
-function environmentValuePath(path: hbs.AST.PathExpression, scope: Scope): string[] | undefined {
-  let fromRoot: string[];
-  if (path.data) fromRoot = path.parts[0] === 'root' ? path.parts.slice(1) : [];
-  else if (path.depth === 0 && scope.blockParams.includes(path.parts[0])) return undefined;
-  else fromRoot = path.depth === scope.contextDepth ? path.parts : [];
-  return fromRoot[0] === 'values' ? fromRoot : undefined;
+/**
+ * The segments `path` reads from the render context `{ env, values }` where it stands, or undefined when it reads
+ * something else: a data variable (`@index`), a name declared with `as |name|`, or the current `{{#each}}` item.
+ */
+function rootContextPath(path: hbs.AST.PathExpression, scope: Scope): string[] | undefined {
+  if (path.data) return path.parts[0] === 'root' ? path.parts.slice(1) : undefined;
+  if (path.depth === 0 && scope.blockParams.includes(path.parts[0])) return undefined;
+  return path.depth === scope.contextDepth ? path.parts : undefined;
+}
+
+/** Suggests the same path below `values`, keeping how it reached the render context (`../`, `@root.`). */
+function unrootedParameterMessage(written: hbs.AST.PathExpression, path: string[]): string {
+  const name = path.join('.');
+  const reach = written.data ? '@root.' : '../'.repeat(written.depth);
+  return `'${written.original}' is undefined in every environment: templates see only env and values; did you mean ${reach}values.${name}?`;
 }
 
 function environmentValueCall(path: string[], loc: hbs.AST.SourceLocation): hbs.AST.SubExpression {

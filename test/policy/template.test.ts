@@ -257,6 +257,56 @@ describe('renderTemplate: block parameters that no environment defines', () => {
     expect(renderOk('{{#each values.apis as |values|}}{{#if values.values.on}}named{{/if}}{{/each}}', values)).toBe('named');
   });
 
+  it('reports a block parameter that forgot values. at its line:column, in every environment, with the path to write', () => {
+    const text = [
+      '<policies>',
+      '  {{#if enableCache}}<cache-lookup />{{/if}}',
+      '  {{#unless cache.ttl}}a{{else if this.strict}}b{{/unless}}',
+      '  {{#each values.origins}}{{#if ../enableCache}}c{{/if}}{{#if @root.enableCache}}d{{/if}}{{/each}}',
+      '</policies>',
+    ].join('\n');
+    for (const environment of [inDev, { env: 'dev', values: dev }]) {
+      const result = render(text, environment);
+      expect(result.text).toBeUndefined();
+      expect(result.findings.map((finding) => [finding.rule, finding.line, finding.column, finding.message])).toEqual([
+        ['template', 2, 9, "'enableCache' is undefined in every environment: templates see only env and values; did you mean values.enableCache?"],
+        ['template', 3, 13, expect.stringMatching(/^'cache\.ttl' is undefined in every environment: .*did you mean values\.cache\.ttl\?$/)],
+        ['template', 3, 35, expect.stringMatching(/^'this\.strict' is undefined .*did you mean values\.strict\?$/)],
+        ['template', 4, 33, expect.stringMatching(/^'\.\.\/enableCache' is undefined .*did you mean \.\.\/values\.enableCache\?$/)],
+        ['template', 4, 63, expect.stringMatching(/^'@root\.enableCache' is undefined .*did you mean @root\.values\.enableCache\?$/)],
+      ]);
+    }
+  });
+
+  it('leaves item-relative, as |…|, data and env parameters alone, also inside a refused {{#with}}', () => {
+    const values: TemplateContext = { env: 'dev', values: { apis: [{ on: true }] }, allEnvironmentValues: [] };
+    expect(renderOk('{{#each values.apis as |api|}}{{#if on}}a{{/if}}{{#if this.on}}b{{/if}}{{#if api.on}}c{{/if}}{{#if @first}}d{{/if}}{{/each}}{{#if env}}e{{/if}}', values)).toBe('abcde');
+    const withBlock = render('{{#with values.apis}}{{#if on}}a{{/if}}{{/with}}', values);
+    expect(withBlock.findings).toEqual([expect.objectContaining({ message: expect.stringMatching(/^'with' is not a template helper/) })]);
+  });
+
+  it('reports a file\'s template findings together, not only the first kind found', () => {
+    const text = [
+      '{{#if enableCache}}a{{/if}}',
+      '{{#if values.enableCahce}}b{{/if}}',
+      '<x v="{{values.cache}}" />',
+      '<y v="{{values.tennantId}}" />',
+    ].join('\n');
+    const result = render(text, inDev);
+    expect(result.text).toBeUndefined();
+    expect(result.findings.map((finding) => [finding.line, finding.message])).toEqual([
+      [1, expect.stringMatching(/^'enableCache' is undefined in every environment/)],
+      [2, expect.stringMatching(/^'values\.enableCahce' is not defined in any environment/)],
+      [3, expect.stringMatching(/^'values\.cache' is a map/)],
+      [4, expect.stringMatching(/^'values\.tennantId' is not defined for environment 'dev'/)],
+    ]);
+    const unclosed = render('<x v="{{values.cache}}" />\n{{#if values.tenantId}}', inDev);
+    expect(unclosed.findings.map((finding) => [finding.line, finding.message])).toEqual([
+      [1, expect.stringMatching(/^'values\.cache' is a map/)],
+      [2, expect.stringMatching(/^template syntax error: \{\{#if\}\} is never closed/)],
+    ]);
+  });
+
   it('without the other environments, stays silent: every undefined block parameter is false', () => {
     expect(renderOk('{{#if values.enableCahce}}on{{else}}off{{/if}}{{#if values.nope.deeper}}on{{else}}off{{/if}}', { env: 'dev', values: dev })).toBe('offoff');
   });
