@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { listDir } from '../repo/files';
 import { DEFAULT_SPEC_FILES } from '../repo/loader';
-import { specOperations } from '../repo/openapi';
+import type { ApiSpecification } from '../repo/model';
+import { loadSpecification } from '../repo/openapi';
 import { parseYaml } from '../repo/yaml';
 
 /**
@@ -13,6 +14,7 @@ export class ExistingRepository {
   private readonly texts = new Map<string, string | undefined>();
   private readonly mappings = new Map<string, Record<string, unknown> | undefined>();
   private readonly listings = new Map<string, string[]>();
+  private readonly specifications = new Map<string, ApiSpecification | undefined>();
 
   constructor(readonly root: string) {}
 
@@ -51,12 +53,23 @@ export class ExistingRepository {
     return this.mapping(file)?.[field];
   }
 
+  /**
+   * The API's existing specification as the repository loader derives it; undefined when it has none or the file is
+   * not a specification. Loaded once: both the repository's spelling and the check whether it still matches the
+   * instance need it.
+   */
+  specification(apiId: string): ApiSpecification | undefined {
+    if (!this.specifications.has(apiId)) {
+      const file = this.specificationFile(apiId);
+      const text = file === undefined ? undefined : this.read(file);
+      this.specifications.set(apiId, text === undefined ? undefined : loadSpecification(file!, text).specification);
+    }
+    return this.specifications.get(apiId);
+  }
+
   /** The operationIds of the API's existing specification, as written there. */
   operationIds(apiId: string): string[] {
-    const file = this.specificationFile(apiId);
-    const document = file === undefined ? undefined : this.mapping(file);
-    if (!document) return [];
-    return specOperations(document).flatMap(({ operation }) => (typeof operation.operationId === 'string' ? [operation.operationId] : []));
+    return this.specification(apiId)?.operations.map((operation) => operation.id) ?? [];
   }
 
   /**

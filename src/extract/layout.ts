@@ -131,9 +131,10 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
     const apiFile = `apis/${apiId}/api.yaml`;
     const operations: LiveOperation[] = live.under('apiOperation', apiId).map((operation) => ({ id: operation.ref.ids[1], properties: operation.properties }));
     const specificationFile = existing.specificationFile(apiId) ?? `apis/${apiId}/openapi.yaml`;
-    const currentSpecification = existing.read(specificationFile);
-    if (currentSpecification !== undefined && specificationMatches(specificationFile, currentSpecification, operations)) {
-      files.set(specificationFile, currentSpecification);
+    const currentSpecification = existing.specification(apiId);
+    if (currentSpecification && specificationMatches(currentSpecification, operations)) {
+      // As written: the loaded specification's text is what import sends (a YAML Swagger file becomes JSON).
+      files.set(specificationFile, existing.read(specificationFile)!);
     } else {
       pendingSpecifications.push({ apiId, file: specificationFile, api: api.properties, operations });
     }

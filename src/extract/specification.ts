@@ -2,6 +2,7 @@ import { Document } from 'yaml';
 import { changedFields } from '../plan/compare';
 import { operationProperties } from '../render/render';
 import { loadSpecification } from '../repo/openapi';
+import type { ApiSpecification } from '../repo/model';
 import type { ExportedSpecification } from '../azure/export';
 import { openApiFromOperations, withOperationIdsOf, withOperationsFromInstance, type LiveOperation } from './openapi';
 import { YAML_OUTPUT } from './yaml-files';
@@ -14,14 +15,17 @@ import { YAML_OUTPUT } from './yaml-files';
 
 type Properties = Record<string, unknown>;
 
-/**
- * The operations on which a specification file's text and the instance disagree (by id): those it derives
- * otherwise than the live ones are (a plan would show a change: the same comparison diff makes), those it lacks
- * and those the instance lacks. Undefined when the text is not a specification.
- */
+/** The operations on which a specification file's text and the instance disagree; undefined when the text is not a specification. */
 export function mismatchedOperations(file: string, text: string, live: LiveOperation[]): string[] | undefined {
   const { specification } = loadSpecification(file, text);
-  if (!specification) return undefined;
+  return specification && mismatchedOperationsOf(specification, live);
+}
+
+/**
+ * The operations on which a specification and the instance disagree (by id): those it derives otherwise than the live
+ * ones are (a plan would show a change: the same comparison diff makes), those it lacks and those the instance lacks.
+ */
+function mismatchedOperationsOf(specification: ApiSpecification, live: LiveOperation[]): string[] {
   const liveById = new Map(live.map((operation) => [operation.id.toLowerCase(), operation]));
   const mismatched = specification.operations
     .filter((operation) => {
@@ -36,9 +40,9 @@ export function mismatchedOperations(file: string, text: string, live: LiveOpera
   return [...mismatched, ...live.filter((operation) => !described.has(operation.id.toLowerCase())).map((operation) => operation.id)];
 }
 
-/** Whether a specification file's text describes exactly the instance's operations. */
-export function specificationMatches(file: string, text: string, live: LiveOperation[]): boolean {
-  return mismatchedOperations(file, text, live)?.length === 0;
+/** Whether a specification describes exactly the instance's operations. */
+export function specificationMatches(specification: ApiSpecification, live: LiveOperation[]): boolean {
+  return mismatchedOperationsOf(specification, live).length === 0;
 }
 
 export interface ExtractedSpecification {
