@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { UserError, type Finding, type SourcePos } from '../diagnostics';
-import type { ResourceKind } from '../resources/types';
+import { RESOURCE_TYPES, type ResourceKind } from '../resources/types';
 import type {
   ApiDefinition,
   ApiModel,
@@ -25,6 +25,23 @@ import { validateAgainstSchema, type SchemaName } from './schemas';
 import { parseYaml } from './yaml';
 
 export const CONFIG_FILE = 'apiops.config.yaml';
+
+const PLACEHOLDER = /^\{\w+\}$/;
+
+/**
+ * The folders the repository keeps resources in, as templates: every folder of a managed type's repoPath that is not a
+ * placeholder (`apis/{apiId}/operations/{operationId}.xml` → apis, apis/{apiId}/operations). A file where one of
+ * them belongs is reported; a placeholder folder (`apis/{apiId}`) is one the loader found as a directory.
+ */
+const RESOURCE_FOLDERS = [
+  ...new Set(
+    RESOURCE_TYPES.flatMap((type) => {
+      if (!type.managed || !type.repoPath) return [];
+      const folders = type.repoPath.split('/').slice(0, -1);
+      return folders.flatMap((segment, index) => (PLACEHOLDER.test(segment) ? [] : [folders.slice(0, index + 1).join('/')]));
+    }),
+  ),
+];
 /** Specification file names looked for when api.yaml does not name one, in this order. */
 export const DEFAULT_SPEC_FILES = ['openapi.yaml', 'openapi.yml', 'openapi.json'];
 
@@ -240,11 +257,14 @@ class RepositoryLoader {
         }
       }
     };
-    const folders = ['apis', 'products', 'policies', 'policies/fragments', 'named-values', 'backends'];
-    for (const folder of [...folders, ...listDir(path.join(this.root, 'apis'), 'directory').map((id) => `apis/${id}/operations`)]) {
+    const notFolders: string[] = [];
+    // Parents come first (RESOURCE_FOLDERS), and below a file there is nothing to look at (stat would fail: ENOTDIR).
+    for (const folder of RESOURCE_FOLDERS.flatMap((template) => this.foldersMatching(template))) {
+      if (notFolders.some((file) => folder.startsWith(`${file}/`))) continue;
       const stat = fs.statSync(path.join(this.root, folder), { throwIfNoEntry: false });
-      if (stat && !stat.isDirectory()) this.findings.push(schemaFinding(folder, `not read by apiops: ${folder} must be a folder`));
+      if (stat && !stat.isDirectory()) notFolders.push(folder);
     }
+    for (const folder of notFolders) this.findings.push(schemaFinding(folder, `not read by apiops: ${folder} must be a folder`));
     const isContent = (name: string) => /\.(xml|ya?ml|json)$/.test(name);
     report('apis', (name, kind) => kind === 'directory' || !isContent(name), 'apis/ holds one folder per API (apis/<api-id>/api.yaml)');
     report('products', (name, kind) => kind === 'directory' || !isContent(name), 'products/ holds one folder per product (products/<product-id>/product.yaml)');
@@ -261,6 +281,18 @@ class RepositoryLoader {
     for (const id of listDir(path.join(this.root, 'products'), 'directory')) {
       report(`products/${id}`, (name, kind) => kind === 'directory' || name === 'policy.xml' || !name.endsWith('.xml'), 'a product folder holds product.yaml and policy.xml');
     }
+  }
+
+  /** The folder paths a template names (`apis/{apiId}/operations`), its placeholders filled with the directories that exist. */
+  private foldersMatching(template: string): string[] {
+    return template.split('/').reduce(
+      (parents, segment) =>
+        parents.flatMap((parent) => {
+          const names = PLACEHOLDER.test(segment) ? listDir(path.join(this.root, parent), 'directory') : [segment];
+          return names.map((name) => (parent ? `${parent}/${name}` : name));
+        }),
+      [''],
+    );
   }
 
   private xmlFiles(folder: string): string[] {
