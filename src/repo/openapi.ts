@@ -1,4 +1,4 @@
-import type { Finding } from '../diagnostics';
+import type { Finding, SourcePos } from '../diagnostics';
 import type { ApiSpecification, OperationDefinition, OperationParameter, YamlDocument } from './model';
 import { checkId } from './ids';
 import { schemaFinding } from './files';
@@ -35,15 +35,23 @@ export function loadSpecification(file: string, text: string): { specification?:
     if (!isJson) sentText = JSON.stringify(root, null, 2);
   } else {
     const versionKey = 'swagger' in root && !('openapi' in root) ? 'swagger' : 'openapi';
-    // YAML reads an unquoted `swagger: 2.0` or `openapi: 3.0` as a number, which no specification version is.
-    const unquoted = typeof root[versionKey] === 'number' ? `; the version must be a string: quote it (${versionKey}: "${versionKey === 'swagger' ? '2.0' : '3.0.3'}")` : '';
+    const at = doc.locate([versionKey]);
+    // YAML reads an unquoted `swagger: 2.0` or `openapi: 3.1` as a number, which no specification version is. The
+    // advice quotes it as written: the number would print `3.0` as 3.
+    const unquoted = typeof root[versionKey] === 'number' ? `; the version must be a string: quote it (${versionKey}: "${writtenScalarAt(text, at) ?? root[versionKey]}")` : '';
     return {
-      findings: [{ ...schemaFinding(file, `unsupported specification: expected 'openapi: 3.x' or 'swagger: "2.0"'${unquoted}`), ...doc.locate([versionKey]) }],
+      findings: [{ ...schemaFinding(file, `unsupported specification: expected 'openapi: 3.x' or 'swagger: "2.0"'${unquoted}`), ...at }],
     };
   }
   const findings: Finding[] = [];
   const operations = deriveOperations(doc as YamlDocument<JsonObject>, findings);
   return { specification: { file, format, text: sentText, operations }, findings };
+}
+
+/** The plain scalar that starts at `at` in `text`, as written (`3.0`, `3.10`). */
+function writtenScalarAt(text: string, at: SourcePos): string | undefined {
+  const line = text.split(/\r?\n/)[at.line - 1];
+  return line === undefined ? undefined : /^[^\s,\]}#]+/.exec(line.slice(at.column - 1))?.[0];
 }
 
 function deriveOperations(doc: YamlDocument<JsonObject>, findings: Finding[]): OperationDefinition[] {

@@ -117,6 +117,17 @@ paths:
     expect(specification!.format).toBe('openapi');
     expect(specification!.operations[0]).toMatchObject({ displayName: 'Remove A', method: 'DELETE', templateParameters: [{ name: 'id', type: 'string', required: true }] });
   });
+
+  it.each([
+    ['openapi: "3.1"', 'openapi.yaml', 'openapi: 3.1\ninfo: { title: T, version: "1" }\n', 10],
+    ['openapi: "3.0"', 'openapi.yaml', 'openapi: 3.0   # the YAML number 3\n', 10],
+    ['openapi: "3.10"', 'openapi.json', '{\n  "openapi": 3.10,\n  "paths": {}\n}', 14],
+    ['swagger: "2.0"', 'swagger.yaml', 'swagger: 2.0\r\npaths: {}\r\n', 10],
+  ])('advises quoting an unquoted version as written: %s in %s', (quoted, file, text, column) => {
+    const { specification, findings } = loadSpecification(file, text);
+    expect(specification).toBeUndefined();
+    expect(findings).toEqual([expect.objectContaining({ rule: 'schema', file, column, message: `unsupported specification: expected 'openapi: 3.x' or 'swagger: "2.0"'; the version must be a string: quote it (${quoted})` })]);
+  });
 });
 
 describe('checkId', () => {
