@@ -8,3 +8,16 @@ export function packageRoot(): string {
     if (path.dirname(dir) === dir) throw new Error('apiops: package.json not found above its modules');
   }
 }
+
+export interface PackageInfo {
+  version: string;
+  /** Where the project's sources are browsable (package.json `repository`, else `homepage`), without `git+`/`.git`. */
+  repositoryUrl?: string;
+}
+
+export function packageInfo(): PackageInfo {
+  const pkg = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8'));
+  const repository = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
+  const url = (repository ?? pkg.homepage) as string | undefined;
+  return { version: pkg.version, repositoryUrl: url?.replace(/^git\+/, '').replace(/\.git$/, '') };
+}

@@ -1,5 +1,6 @@
 import yargs from 'yargs';
 import { formatPos, UserError } from '../diagnostics';
+import { packageInfo } from '../package-root';
 import { ONE_VALUE, type ApiopsCommand, type CommandIO } from './command';
 import { validateCommand } from './commands/validate';
 import { renderCommand } from './commands/render';
@@ -40,7 +41,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     .strict()
     .recommendCommands()
     .help()
-    .version(false)
+    .version(packageInfo().version)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .exitProcess(false)
     .fail((message, error) => {

@@ -17,6 +17,13 @@ describe('apiops CLI', () => {
     }
   });
 
+  it('prints the package version with --version', async () => {
+    const io = captureIO();
+    expect(await main(['--version'], io)).toBe(0);
+    const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    expect(io.out).toBe(`${version}\n`);
+  });
+
   it('rejects an unknown command with exit 2 and no stack trace', async () => {
     const io = captureIO();
     expect(await main(['bogus'], io)).toBe(2);

@@ -1,23 +1,10 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { Finding } from '../../diagnostics';
 import type { RuleMetadata } from '../../lint';
-import { packageRoot } from '../../package-root';
+import { packageInfo, packageRoot, type PackageInfo } from '../../package-root';
 import { sortFindings } from './findings';
 
-
-interface PackageInfo {
-  version: string;
-  repositoryUrl?: string;
-}
-
-function packageInfo(): PackageInfo {
-  const pkg = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8'));
-  const repository = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
-  const url = (repository ?? pkg.homepage) as string | undefined;
-  return { version: pkg.version, repositoryUrl: url?.replace(/^git\+/, '').replace(/\.git$/, '') };
-}
 
 /**
  * Rule docs live in docs/rules/ of the package: linked on the project's repository when package.json names one
