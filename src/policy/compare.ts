@@ -14,23 +14,28 @@ import { unifiedDiff } from './text-diff';
  * Known blind spot: leading spaces on a line inside a multi-line verbatim string or Liquid body.
  */
 export function canonicalPolicy(doc: PolicyDocument): string {
-  return printNormalised(doc, normaliseText);
+  return printNormalised(doc, { characterData: normaliseText, sortAttributes: true });
 }
 
 /**
- * What a policy diff shows: the canonical form, except that multi-line text keeps the shape of its code (only the
- * indentation all its lines share is removed). Used only once the canonical forms differ, so layout still never
- * makes a change on its own.
+ * What a policy diff shows: the canonical form, except that attributes stay in the order written (APIM keeps it, so
+ * the live side reads as last published) and multi-line text keeps the shape of its code (only the indentation all
+ * its lines share is removed). Used only once the canonical forms differ, so layout never makes a change on its own.
  */
 function displayPolicy(doc: PolicyDocument): string {
-  return printNormalised(doc, dedentText);
+  return printNormalised(doc, { characterData: dedentText, sortAttributes: false });
 }
 
-function printNormalised(doc: PolicyDocument, normaliseCharacterData: (text: string) => string): string {
+interface Normalisation {
+  characterData: (text: string) => string;
+  sortAttributes: boolean;
+}
+
+function printNormalised(doc: PolicyDocument, normalisation: Normalisation): string {
   const canonical: PolicyDocument = {
     file: doc.file,
     prolog: doc.prolog.map(canonicalComment),
-    root: canonicalElement(doc.root, normaliseCharacterData),
+    root: canonicalElement(doc.root, normalisation),
   };
   if (doc.epilog?.length) canonical.epilog = doc.epilog.map(canonicalComment);
   return printPolicy(canonical, {
@@ -59,12 +64,14 @@ function canonicalLines(doc: PolicyDocument): string[] {
 }
 
 // Recursion depth is bounded by the parser's nesting limit.
-function canonicalElement(element: PolicyElement, normaliseCharacterData: (text: string) => string): PolicyElement {
-  const attributes = [...element.attributes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+function canonicalElement(element: PolicyElement, normalisation: Normalisation): PolicyElement {
+  const attributes = normalisation.sortAttributes
+    ? [...element.attributes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    : element.attributes;
   const children: PolicyNode[] = [];
   let pendingText: { value: string; pos: PolicyNode['pos'] } | undefined;
   const flushText = () => {
-    const value = pendingText && normaliseCharacterData(pendingText.value);
+    const value = pendingText && normalisation.characterData(pendingText.value);
     if (pendingText && value) children.push({ type: 'text', value, pos: pendingText.pos });
     pendingText = undefined;
   };
@@ -74,7 +81,7 @@ function canonicalElement(element: PolicyElement, normaliseCharacterData: (text:
       continue;
     }
     flushText();
-    children.push(child.type === 'comment' ? canonicalComment(child) : canonicalElement(child, normaliseCharacterData));
+    children.push(child.type === 'comment' ? canonicalComment(child) : canonicalElement(child, normalisation));
   }
   flushText();
   return { ...element, attributes, children };

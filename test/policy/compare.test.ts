@@ -79,8 +79,8 @@ describe('canonicalPolicy and policyTextDiff', () => {
         '                 <set-backend-service backend-id="orders-gold" />',
         '             </when>',
         '             <when condition="@((string)context.Variables["region"] != "eu")">',
-        '-                <rate-limit-by-key calls="10" counter-key="@(context.Subscription?.Key ?? "anonymous")" renewal-period="60" />',
-        '+                <rate-limit-by-key calls="10" counter-key="@(context.Subscription?.Key ?? "anonymous")" renewal-period="30" />',
+        '-                <rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Subscription?.Key ?? "anonymous")" />',
+        '+                <rate-limit-by-key calls="10" renewal-period="30" counter-key="@(context.Subscription?.Key ?? "anonymous")" />',
         '             </when>',
         '             <otherwise>',
         '                 <return-response>',
@@ -96,7 +96,7 @@ describe('canonicalPolicy and policyTextDiff', () => {
     expect(policyTextDiff(undefined, undefined)).toBe('');
   });
 
-  it('shows a changed multi-line expression with the shape of its code, however the block is indented', () => {
+  it('shows a changed policy as written: attributes in their order, a multi-line expression with the shape of its code', () => {
     const policy = (indent: string, secret: string) =>
       parseOk(
         `<policies>\n  <inbound>\n    <set-header name="x-sig" exists-action="override">\n      <value>@{\n${indent}var key = "${secret}";\n${indent}if (key.Length > 0)\n${indent}{\n${indent}    return key;\n${indent}}\n${indent}return "";\n${indent.slice(4)}}</value>\n    </set-header>\n  </inbound>\n</policies>`,
@@ -105,7 +105,7 @@ describe('canonicalPolicy and policyTextDiff', () => {
     expect(policyTextDiff(policy('        ', '{{a}}'), policy('                ', '{{b}}'))).toBe(
       [
         '@@ -3,7 +3,7 @@',
-        '         <set-header exists-action="override" name="x-sig">',
+        '         <set-header name="x-sig" exists-action="override">',
         '             <value>',
         '                 @{',
         '-                    var key = "{{a}}";',

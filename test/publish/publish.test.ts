@@ -224,7 +224,7 @@ describe('publish and diff: generated repositories', () => {
     expect(diff.code).toBe(2);
     expect(diff.json.changes).toEqual([{ action: 'update', kind: 'apiPolicy', id: 'api-0001', fields: ['value'] }]);
     const text = await runCli(root, ['diff', ...LOCAL]);
-    expect(text.out).toMatch(/^\s+\+\s+<set-header exists-action="override" name="X-Orders-Api">$/m);
+    expect(text.out).toMatch(/^\s+\+\s+<set-header name="X-Orders-Api" exists-action="override">$/m);
     expect(text.out).toContain('Plan: 0 to create, 1 to update, 0 to delete');
 
     const publish = await runJson(root, ['publish', ...LOCAL]);
