@@ -124,15 +124,21 @@ export async function tagsLinkedOutsideApis(c: ApimConnection, tagIds: string[])
   return new Set(tagIds.filter((_, i) => linked[i]));
 }
 
+/** A secret named value's value, with the ETag listValue answered with: the version of the resource it is the value of. */
+export interface SecretValue {
+  value: string;
+  etag?: string;
+}
+
 /**
  * The values of secret named values (hidden on GET), by id, through listValue. Only for secrets whose value the
  * caller has locally, to compare them; the values stay in memory.
  */
-export async function readSecretValues(c: ApimConnection, namedValueIds: string[]): Promise<Map<string, string>> {
+export async function readSecretValues(c: ApimConnection, namedValueIds: string[]): Promise<Map<string, SecretValue>> {
   const values = await Promise.all(
     namedValueIds.map(async (id) => {
       const result = await c.client.namedValue.listValue(c.scope.resourceGroup, c.scope.serviceName, id);
-      return [id, result.value ?? ''] as const;
+      return [id, { value: result.value ?? '', etag: result.eTag }] as const;
     }),
   );
   return new Map(values);

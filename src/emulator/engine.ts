@@ -144,7 +144,8 @@ export function armBody(request: ArmRequest, route: Route, names: string[], enti
   };
 }
 
-const quoted = (etag: string): string => `"${etag}"`;
+/** An ETag as its header carries it. */
+export const quoted = (etag: string): string => `"${etag}"`;
 
 function unquote(tag: string): string {
   return tag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');

@@ -1,4 +1,4 @@
-import { armBody, checkName, idSegment, resourceId, listReply, type ArmRequest, type Behaviour, type BehaviourTable, type EmulatorEnv, type EntityInput, type Prepared, type Reply, type WriteInput } from './engine';
+import { armBody, checkName, idSegment, quoted, resourceId, listReply, type ArmRequest, type Behaviour, type BehaviourTable, type EmulatorEnv, type EntityInput, type Prepared, type Reply, type WriteInput } from './engine';
 import { notFound } from './errors';
 import { pathSegments, relativeId, resolveReference, sameId } from './ids';
 import { matchRoute, routeOf, type RouteMatch } from './routes';
@@ -147,8 +147,8 @@ function classicHandler(view: ClassicView) {
       case 'HEAD': {
         if (!links.length || !shown) throw notFound(viewRoute.label);
         // APIM answers a link check with 204, a tag-assignment check with the tag's ETag.
-        if (request.method === 'HEAD') return view.shows === 'member' ? { status: 204 } : { status: 200, headers: { ETag: `"${shown.etag}"` } };
-        return { status: 200, headers: { ETag: `"${shown.etag}"` }, body: present(shownNames, names) };
+        if (request.method === 'HEAD') return view.shows === 'member' ? { status: 204 } : { status: 200, headers: { ETag: quoted(shown.etag) } };
+        return { status: 200, headers: { ETag: quoted(shown.etag) }, body: present(shownNames, names) };
       }
       case 'PUT': {
         if (!shown) throw notFound(shownRoute.label);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Behaviour, EntityInput, Prepared, WriteInput } from './engine';
+import { quoted, type Behaviour, type EntityInput, type Prepared, type WriteInput } from './engine';
 import { ArmError, conflict, invalidField } from './errors';
 import { relativeId, resolveReference } from './ids';
 import { refuseDeleteWhileUsed, renameNamedValueReferences } from './policies';
@@ -67,7 +67,8 @@ export function namedValueBehaviour(): Behaviour {
     actions: {
       listValue: ({ entity }: EntityInput) => {
         if (entity.properties.keyVault) throw new ArmError(400, 'ValidationError', `The emulator cannot resolve the Key Vault secret of named value '${entity.name}'.`);
-        return { status: 200, body: { value: entity.secrets?.value ?? entity.properties.value } };
+        // Like Azure, with the ETag of the version the value belongs to.
+        return { status: 200, headers: { ETag: quoted(entity.etag) }, body: { value: entity.secrets?.value ?? entity.properties.value } };
       },
       refreshSecret: ({ request, entity }: EntityInput) => ({ status: 200, body: { id: `${request.servicePath}/namedValues/${entity.name}`, type: 'Microsoft.ApiManagement/service/namedValues', name: entity.name, properties: entity.properties } }),
     },

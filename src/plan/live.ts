@@ -1,6 +1,6 @@
 import type { ApimConnection } from '../azure/client';
 import type { LiveResource, LiveState } from '../azure/live-state';
-import { readLiveState, readResources, readSecretValues, tagsLinkedOutsideApis } from '../azure/read';
+import { readLiveState, readResources, readSecretValues, tagsLinkedOutsideApis, type SecretValue } from '../azure/read';
 import type { DesiredState } from '../render/desired';
 import { RESOURCE_TYPES, resourceType } from '../resources/types';
 import { plan, refKey, type Plan, type PlannedChange } from './plan';
@@ -15,24 +15,41 @@ import { adoptTags, tagAdoptions } from './tag-adoption';
 
 export const MANAGED_KINDS = RESOURCE_TYPES.filter((t) => t.managed).map((t) => t.kind);
 
-/** Secret named values are hidden on GET: fetch the values the repository has locally, to compare them. */
-async function withSecretValues(c: ApimConnection, desired: DesiredState, live: LiveState): Promise<LiveState> {
+interface WithSecretValues {
+  live: LiveState;
+  /** Every secret value known so far, by named value id, for a later call to reuse. */
+  values: Map<string, SecretValue>;
+}
+
+/**
+ * Secret named values are hidden on GET: fetch the values the repository has locally, to compare them. A secret read
+ * again (for its ETag) keeps the value read `earlier` when its ETag is the one listValue answered with: nothing changed
+ * in between, so that value is the value of the version publish sends If-Match for, and listValue is not asked twice.
+ */
+async function withSecretValues(
+  c: ApimConnection,
+  desired: DesiredState,
+  live: LiveState,
+  earlier = new Map<string, SecretValue>(),
+): Promise<WithSecretValues> {
   const liveByKey = new Map(live.resources.map((r) => [refKey(r.ref), r]));
   const comparable = desired.resources
     .filter((r) => r.ref.kind === 'namedValue' && r.properties.secret === true && typeof r.properties.value === 'string')
-    .map((r) => r.ref.ids[0])
-    .filter((id) => {
-      const current = liveByKey.get(refKey({ kind: 'namedValue', ids: [id] }));
-      return current?.properties.secret === true && current.properties.value === undefined;
-    });
-  if (!comparable.length) return live;
-  const values = await readSecretValues(c, comparable);
+    .map((r) => liveByKey.get(refKey(r.ref)))
+    .filter((r): r is LiveResource => r?.properties.secret === true && r.properties.value === undefined);
+  const unchangedSince = (r: LiveResource) => r.etag !== undefined && earlier.get(r.ref.ids[0])?.etag === r.etag;
+  const toRead = comparable.filter((r) => !unchangedSince(r)).map((r) => r.ref.ids[0]);
+  const values = new Map([...earlier, ...(toRead.length ? await readSecretValues(c, toRead) : [])]);
+  const compared = new Set(comparable.map((r) => r.ref.ids[0]));
   return {
-    resources: live.resources.map((r) =>
-      r.ref.kind === 'namedValue' && values.has(r.ref.ids[0])
-        ? { ...r, properties: { ...r.properties, value: values.get(r.ref.ids[0]) } }
-        : r,
-    ),
+    live: {
+      resources: live.resources.map((r) =>
+        r.ref.kind === 'namedValue' && compared.has(r.ref.ids[0])
+          ? { ...r, properties: { ...r.properties, value: values.get(r.ref.ids[0])!.value } }
+          : r,
+      ),
+    },
+    values,
   };
 }
 
@@ -77,9 +94,10 @@ function replaceResources(live: LiveState, stale: PlannedChange[], fresh: Array<
 export async function planAgainstLive(c: ApimConnection, desired: DesiredState): Promise<Plan> {
   const read = await readLiveState(c, { kinds: MANAGED_KINDS });
   const listed = await withSecretValues(c, desired, await withoutTagsUsedElsewhere(c, desired, read));
-  const first = plan(desired, listed);
+  const first = plan(desired, listed.live);
   const stale = first.changes.filter(needsFreshRead);
   if (!stale.length) return first;
   const fresh = await readResources(c, stale.map((change) => change.ref));
-  return plan(desired, await withSecretValues(c, desired, replaceResources(listed, stale, fresh)));
+  const reread = await withSecretValues(c, desired, replaceResources(listed.live, stale, fresh), listed.values);
+  return plan(desired, reread.live);
 }

@@ -125,6 +125,23 @@ describe('publish and diff: the sample repository', () => {
     expect((await runJson(root, ['diff', ...LOCAL, '--exit-code'], withSecret)).code).toBe(0);
   });
 
+  it('reads a compared secret once per publish (one listValue POST), also when publishing it re-reads it for its ETag', async () => {
+    const withSecret = { APIOPS_FABRIKAM_WEBHOOK_SECRET: 'hmac-key-from-the-pipeline' };
+    expect((await runCli(root, ['publish', ...LOCAL])).code).toBe(0);
+    // The value differs (the cold publish set a placeholder): planned, re-read by GET for its ETag, written.
+    const valueChanged = await runJson(root, ['publish', ...LOCAL], withSecret);
+    expect(valueChanged.json.applied).toEqual([{ action: 'update', kind: 'namedValue', id: 'fabrikam-webhook-secret', fields: ['value'] }]);
+    expect(valueChanged.json.requests.POST).toBe(1);
+    // Another field changes, the value does not: compared, re-read, written, still one listValue.
+    editFile(root, 'named-values/fabrikam-webhook-secret.yaml', (t) => t.replace('tags: [partner-webhooks, fabrikam]', 'tags: [partner-webhooks]'));
+    const tagsChanged = await runJson(root, ['publish', ...LOCAL], withSecret);
+    expect(tagsChanged.json.applied).toEqual([{ action: 'update', kind: 'namedValue', id: 'fabrikam-webhook-secret', fields: ['tags'] }]);
+    expect(tagsChanged.json.requests.POST).toBe(1);
+    const again = await runJson(root, ['publish', ...LOCAL], withSecret);
+    expect(again.json.applied).toEqual([]);
+    expect(again.json.requests.POST).toBe(1);
+  });
+
   it('renames a named value together with the policies naming it: the service rewriting them is not a conflict', async () => {
     const header = (value: string) => `<base />\n        <set-header name="X-Cache" exists-action="override"><value>${value}</value></set-header>`;
     editFile(root, 'apis/media-orders/policy.xml', (text) => text.replace('<base />', header('{{catalog-cache-seconds}}')));
