@@ -148,7 +148,7 @@ async function downloadSpec(properties: Json, env: EmulatorEnv): Promise<Json> {
   return { ...properties, format: LINK_FORMATS[format], value: await env.download(String(properties.value)) };
 }
 
-function prepareApi({ request, names, properties }: WriteInput): Prepared {
+function prepareApi({ request, names, properties, existing }: WriteInput): Prepared {
   const name = names[0];
   const stored: Json = { ...properties };
   let imported: ImportedApi | undefined;
@@ -182,7 +182,8 @@ function prepareApi({ request, names, properties }: WriteInput): Prepared {
   }
   checkPathUnique(request.service, name, stored);
   const withDefaults: Json = {
-    apiRevision: '1',
+    // Replacing an API keeps its revision number: only making another revision current changes it.
+    apiRevision: existing?.properties.apiRevision ?? '1',
     subscriptionRequired: true,
     protocols: ['https'],
     subscriptionKeyParameterNames: { header: 'Ocp-Apim-Subscription-Key', query: 'subscription-key' },
@@ -265,8 +266,9 @@ function exportApi({ request, env, entity }: EntityInput) {
 
 /**
  * In Azure every revision is addressable as `{apiId};rev={n}`, the current one too: that is the API itself, stored
- * under `{apiId}` with `apiRevision` n (other revisions are stored under their own names). A read of it shows the
- * name as asked, like Azure's example of a revision read.
+ * under `{apiId}` with `apiRevision` n (other revisions are stored under their own names), so reads, writes and
+ * paths under it (`{apiId};rev={n}/operations`) reach the API. A read of it shows the name as asked, like Azure's
+ * example of a revision read.
  */
 function currentRevision(service: ServiceState, name: string): { entity: Entity; name: string } | undefined {
   const revision = REVISION_NAME.exec(name);

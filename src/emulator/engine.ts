@@ -78,8 +78,9 @@ export interface Behaviour {
   /** Answers a GET of one entity differently (API export); undefined for the ordinary read. */
   get?(input: EntityInput): Reply | undefined;
   /**
-   * For a GET/HEAD of a name nothing is stored under: the entity it names all the same (an API's current revision as
-   * `{apiId};rev={n}`) and the name the reply shows.
+   * For a name nothing is stored under: the entity it names all the same (an API's current revision as
+   * `{apiId};rev={n}`) and the name a read of it shows. Requests through the name, and to paths under it, act on
+   * that entity.
    */
   alias?(service: ServiceState, name: string): { entity: Entity; name: string } | undefined;
   /** Whether a list shows the entity (an API's non-current revisions are listed only under /revisions). */
@@ -235,9 +236,31 @@ export function listReply(request: ArmRequest, env: EmulatorEnv, items: Array<Re
   return { status: 200, body };
 }
 
+interface ResolvedMatch {
+  match: RouteMatch;
+  /** The name a reply shows for the entity when the path named it by an alias. */
+  shownName?: string;
+}
+
+/** The route match with every name that is an alias (see Behaviour.alias) replaced by the name it stands for. */
+function resolveAliases(service: ServiceState, behaviours: BehaviourTable, asked: RouteMatch): ResolvedMatch {
+  const template = asked.route.template.split('/');
+  const names: string[] = [];
+  let shownName: string | undefined;
+  asked.names.forEach((name, i) => {
+    const alias = behaviours.get(template.slice(0, 2 * i + 2).join('/'))?.alias;
+    const collection = template.slice(0, 2 * i + 1).map((segment, j) => (j % 2 === 0 ? segment : names[(j - 1) / 2])).join('/');
+    const aliased = alias && !service.get(collection, name) ? alias(service, name) : undefined;
+    names.push(aliased?.entity.name ?? name);
+    if (i === asked.names.length - 1) shownName = aliased?.name;
+  });
+  return { match: { ...asked, names }, shownName };
+}
+
 export async function handleArm(request: ArmRequest, env: EmulatorEnv, behaviours: BehaviourTable, operations: OperationRegistry): Promise<Reply> {
-  const match = matchRoute(request.segments);
-  if (!match) throw new ArmError(404, 'NotFound', `No route for ${request.method} /${request.segments.join('/')}.`);
+  const asked = matchRoute(request.segments);
+  if (!asked) throw new ArmError(404, 'NotFound', `No route for ${request.method} /${request.segments.join('/')}.`);
+  const { match, shownName } = resolveAliases(request.service, behaviours, asked);
   const { route, names, mode } = match;
   const behaviour = behaviours.get(route.template);
   if (behaviour?.handle) return behaviour.handle(match, request, env);
@@ -267,13 +290,11 @@ export async function handleArm(request: ArmRequest, env: EmulatorEnv, behaviour
     case 'GET':
     case 'HEAD': {
       checkAncestors(request, route, names);
-      const found = existing ? { entity: existing, name: existing.name } : behaviour?.alias?.(request.service, name);
-      if (!found) throw notFound(route.label);
-      const { entity } = found;
-      const headers = { ETag: quoted(entity.etag) };
-      const custom = method === 'GET' ? behaviour?.get?.({ request, env, route, names, entity }) : undefined;
+      if (!existing) throw notFound(route.label);
+      const headers = { ETag: quoted(existing.etag) };
+      const custom = method === 'GET' ? behaviour?.get?.({ request, env, route, names, entity: existing }) : undefined;
       if (custom) return custom;
-      return method === 'HEAD' ? { status: 200, headers } : { status: 200, headers, body: armBody(request, route, names, { ...entity, name: found.name }, behaviour) };
+      return method === 'HEAD' ? { status: 200, headers } : { status: 200, headers, body: armBody(request, route, names, { ...existing, name: shownName ?? existing.name }, behaviour) };
     }
     case 'PUT':
     case 'PATCH': {
@@ -298,7 +319,7 @@ export async function handleArm(request: ArmRequest, env: EmulatorEnv, behaviour
       const { entity, created } = request.service.put(path, name, prepared.properties, prepared.hidden, prepared.secrets);
       prepared.afterWrite?.(entity);
       const status = method === 'PUT' && created ? 201 : 200;
-      const body = armBody(request, route, names, entity, behaviour);
+      const body = armBody(request, route, names, { ...entity, name: shownName ?? entity.name }, behaviour);
       const headers: Record<string, string> = { ETag: quoted(entity.etag) };
       if (route.longRunning.includes(method as WriteMethod)) {
         Object.assign(headers, lroHeaders(request, env, operations, route, names, status));

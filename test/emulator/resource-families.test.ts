@@ -186,6 +186,31 @@ describe('resource families through the SDK', () => {
     await c.api.beginDeleteAndWait(RG, SVC, 'media;rev=2', '*');
   });
 
+  it('writes and child paths through `{apiId};rev={current}` act on the API itself; other revision numbers still create revisions', async () => {
+    const created = await c.api.beginCreateOrUpdateAndWait(RG, SVC, 'albums', { displayName: 'Albums', path: 'albums' });
+    const stale = await armFailure(c.api.beginCreateOrUpdateAndWait(RG, SVC, 'albums;rev=1', { displayName: 'Albums', path: 'albums' }, { ifMatch: '"stale"' }));
+    expect(stale.statusCode).toBe(412);
+    const replaced = await c.api.beginCreateOrUpdateAndWait(RG, SVC, 'albums;rev=1', { displayName: 'Albums (replaced)', path: 'albums' }, { ifMatch: created.eTag });
+    expect(replaced).toMatchObject({ id: `${SERVICE_ID}/apis/albums;rev=1`, name: 'albums;rev=1', apiRevision: '1', isCurrent: true });
+    await c.api.update(RG, SVC, 'albums;rev=1', '*', { description: 'Patched through the revision' });
+    expect(await c.api.get(RG, SVC, 'albums')).toMatchObject({ name: 'albums', displayName: 'Albums (replaced)', description: 'Patched through the revision', apiRevision: '1', isCurrent: true });
+    expect((await all(c.api.listByService(RG, SVC))).filter((a) => a.name?.startsWith('albums')).map((a) => a.name)).toEqual(['albums']);
+
+    await c.apiOperation.createOrUpdate(RG, SVC, 'albums;rev=1', 'list-albums', { displayName: 'List albums', method: 'GET', urlTemplate: '/' });
+    await c.apiPolicy.createOrUpdate(RG, SVC, 'albums;rev=1', 'policy', { format: 'rawxml', value: '<policies><inbound><base /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>' });
+    expect((await all(c.apiOperation.listByApi(RG, SVC, 'albums'))).map((o) => o.name)).toEqual(['list-albums']);
+    expect((await all(c.apiOperation.listByApi(RG, SVC, 'albums;rev=1'))).map((o) => o.name)).toEqual(['list-albums']);
+    expect((await c.apiPolicy.getEntityTag(RG, SVC, 'albums', 'policy')).eTag).toBeDefined();
+
+    const revision = await c.api.beginCreateOrUpdateAndWait(RG, SVC, 'albums;rev=2', { path: 'albums', sourceApiId: '/apis/albums' });
+    expect(revision).toMatchObject({ name: 'albums;rev=2', apiRevision: '2', isCurrent: false });
+    expect((await all(c.apiOperation.listByApi(RG, SVC, 'albums;rev=2'))).map((o) => o.name)).toEqual(['list-albums']);
+
+    // Deleting the current revision deletes the API, its other revisions with it.
+    await c.api.beginDeleteAndWait(RG, SVC, 'albums;rev=1', '*');
+    for (const gone of ['albums', 'albums;rev=1', 'albums;rev=2']) expect((await armFailure(c.api.get(RG, SVC, gone))).statusCode).toBe(404);
+  });
+
   it('refuses deleting a backend that a policy uses (409) and answers 404 under missing parents', async () => {
     await c.backend.createOrUpdate(RG, SVC, 'media-fn', { url: 'https://media.azurewebsites.net/api', protocol: 'http' });
     await c.apiPolicy.createOrUpdate(RG, SVC, 'media', 'policy', { format: 'rawxml', value: '<policies><inbound><base /><set-backend-service backend-id="media-fn" /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>' });
