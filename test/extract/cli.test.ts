@@ -1,40 +1,22 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { connect } from '../../src/azure/client';
 import { deleteResource, putResource } from '../../src/azure/write';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { runCli } from '../fixtures/repo';
-import { endpointConfig, snapshot, TemporaryDirs } from './files';
+import { emulatedInstance, snapshot, TemporaryDirs } from './files';
 import { SEED_NAMED_VALUE, SEED_PRODUCT, SEED_SECRET, SEED_SECRET_VALUE, seedApiId, seedInstance } from './seed';
 
 /** `apiops extract` in-process against an emulator reached as a `ci`-style endpoint target. */
 
 const SCOPE = { subscriptionId: '00000000-0000-0000-0000-000000000002', resourceGroup: 'rg-extract-cli', serviceName: 'apim-extract-cli' };
 
-let emulator: RunningEmulator;
-let repo: string;
 const temporary = new TemporaryDirs('apiops-extract-cli');
 const tempDir = (label: string): string => temporary.create(label);
+const instance = emulatedInstance(temporary, SCOPE, (connection) => seedInstance(connection, 3, 2));
 
 async function run(argv: string[], isTTY = false): Promise<{ code: number; out: string; err: string }> {
-  const { code, io } = await runCli(argv, repo, { isTTY });
+  const { code, io } = await runCli(argv, instance.repo, { isTTY });
   return { code, out: io.out, err: io.err };
 }
-
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-  await seedInstance(connect(SCOPE, { endpoint: emulator.url }), 3, 2);
-  repo = tempDir('repo');
-  fs.writeFileSync(
-    path.join(repo, 'apiops.config.yaml'),
-    endpointConfig(SCOPE, emulator.url),
-  );
-});
-
-afterAll(async () => {
-  await emulator.close();
-  temporary.removeAll();
-});
 
 describe('apiops extract (CLI)', () => {
   it('extracts into a directory that then validates and diffs clean against the instance', async () => {
@@ -42,7 +24,7 @@ describe('apiops extract (CLI)', () => {
     const extracted = await run(['extract', '--env', 'ci', '--out', out]);
     expect(extracted).toMatchObject({ code: 0, err: 'extract: reading the instance\nextract: exporting specifications (3)\nextract: writing files\n' });
     expect(extracted.out).toMatch(/^Extracted 3 APIs, 1 products, 3 named values, 1 backends, 1 fragments, the global policy into .*: \d+ written, 0 unchanged, 0 removed \(\d+ requests\)$/m);
-    expect(fs.readFileSync(path.join(out, 'apiops.config.yaml'), 'utf8')).toContain(`endpoint: ${emulator.url}`);
+    expect(fs.readFileSync(path.join(out, 'apiops.config.yaml'), 'utf8')).toContain(`endpoint: ${instance.emulator.url}`);
 
     const files = snapshot(out);
     for (const [file, text] of files) expect({ file, leaked: text.includes(SEED_SECRET_VALUE) }).toEqual({ file, leaked: false });
@@ -89,10 +71,10 @@ describe('apiops extract (CLI)', () => {
     fs.writeFileSync(path.join(out, productFile), annotated);
     const before = snapshot(out);
 
-    const c = connect(SCOPE, { endpoint: emulator.url });
-    await putResource(c, { kind: 'product', ids: [SEED_PRODUCT] }, { displayName: 'Partners (EU)', subscriptionRequired: true, approvalRequired: false, state: 'published' });
-    await putResource(c, { kind: 'namedValue', ids: ['region'] }, { displayName: 'region', value: 'westeurope', secret: false });
-    await deleteResource(c, { kind: 'api', ids: [seedApiId(2)] });
+    const { connection } = instance;
+    await putResource(connection, { kind: 'product', ids: [SEED_PRODUCT] }, { displayName: 'Partners (EU)', subscriptionRequired: true, approvalRequired: false, state: 'published' });
+    await putResource(connection, { kind: 'namedValue', ids: ['region'] }, { displayName: 'region', value: 'westeurope', secret: false });
+    await deleteResource(connection, { kind: 'api', ids: [seedApiId(2)] });
 
     const updated = await run(['extract', '--env', 'ci', '--out', out]);
     expect(updated.code).toBe(0);

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { connect, type ApimConnection, type ServiceScope } from '../../src/azure/client';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
 
 /** Temporary directories for a test file, removed by `removeAll` (call it in afterAll). */
 export class TemporaryDirs {
@@ -36,7 +38,39 @@ export function snapshot(root: string, skip: string[] = []): Map<string, string>
   return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** An `apiops.config.yaml` whose one environment, `ci`, targets the emulator at `url` as an endpoint. */
-export function endpointConfig(scope: { subscriptionId: string; resourceGroup: string; serviceName: string }, url: string): string {
-  return `environments:\n  ci:\n    target:\n      subscriptionId: ${scope.subscriptionId}\n      resourceGroup: ${scope.resourceGroup}\n      serviceName: ${scope.serviceName}\n      endpoint: "${url}"\n`;
+/** A new repository directory holding only an `apiops.config.yaml` whose one environment, `ci`, targets the service at `url` as an endpoint. */
+export function endpointRepository(temporary: TemporaryDirs, scope: ServiceScope, url: string): string {
+  const repo = temporary.create('repo');
+  const { subscriptionId, resourceGroup, serviceName } = scope;
+  const config = `environments:\n  ci:\n    target:\n      subscriptionId: ${subscriptionId}\n      resourceGroup: ${resourceGroup}\n      serviceName: ${serviceName}\n      endpoint: "${url}"\n`;
+  fs.writeFileSync(path.join(repo, 'apiops.config.yaml'), config);
+  return repo;
+}
+
+export interface EmulatedInstance {
+  emulator: RunningEmulator;
+  /** To the service at the scope given, through the SDK. */
+  connection: ApimConnection;
+  /** An endpointRepository targeting the service: extract, diff and publish run there with `--env ci`. */
+  repo: string;
+}
+
+/**
+ * The instance a test file extracts: before its tests, an emulator is started and `configure` sets up the service at
+ * `scope`; after them, the emulator is closed and every directory of `temporary` removed. The object returned is
+ * filled in by the beforeAll (read it in hooks and tests, not while the file is loaded).
+ */
+export function emulatedInstance(temporary: TemporaryDirs, scope: ServiceScope, configure: (connection: ApimConnection) => Promise<void>): EmulatedInstance {
+  const instance = {} as EmulatedInstance;
+  beforeAll(async () => {
+    instance.emulator = await startEmulator({ port: 0 });
+    instance.connection = connect(scope, { endpoint: instance.emulator.url });
+    await configure(instance.connection);
+    instance.repo = endpointRepository(temporary, scope, instance.emulator.url);
+  });
+  afterAll(async () => {
+    await instance.emulator?.close();
+    temporary.removeAll();
+  });
+  return instance;
 }

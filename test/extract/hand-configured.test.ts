@@ -1,10 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { connect, type ApimConnection } from '../../src/azure/client';
+import type { ApimConnection } from '../../src/azure/client';
 import { putResource } from '../../src/azure/write';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { runCli } from '../fixtures/repo';
-import { endpointConfig, snapshot, TemporaryDirs } from './files';
+import { emulatedInstance, snapshot, TemporaryDirs } from './files';
 
 /**
  * The round trip from an instance configured by hand in the portal rather than published by apiops: APIs made of
@@ -37,12 +36,10 @@ const API_POLICY = `<policies>
   <on-error><base /></on-error>
 </policies>`;
 
-let emulator: RunningEmulator;
-let repo: string;
 const temporary = new TemporaryDirs('apiops-extract-hand');
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const { code, io } = await runCli(argv, repo);
+  const { code, io } = await runCli(argv, instance.repo);
   return { code, out: io.out, err: io.err };
 }
 
@@ -124,20 +121,7 @@ async function configureByHand(c: ApimConnection): Promise<void> {
   });
 }
 
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-  await configureByHand(connect(SCOPE, { endpoint: emulator.url }));
-  repo = temporary.create('repo');
-  fs.writeFileSync(
-    path.join(repo, 'apiops.config.yaml'),
-    endpointConfig(SCOPE, emulator.url),
-  );
-});
-
-afterAll(async () => {
-  await emulator.close();
-  temporary.removeAll();
-});
+const instance = emulatedInstance(temporary, SCOPE, configureByHand);
 
 describe('extracting a hand-configured instance', () => {
   let out: string;

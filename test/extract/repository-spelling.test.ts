@@ -1,10 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { connect, type ApimConnection } from '../../src/azure/client';
+import type { ApimConnection } from '../../src/azure/client';
 import { putResource } from '../../src/azure/write';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { runCli } from '../fixtures/repo';
-import { endpointConfig, snapshot, TemporaryDirs } from './files';
+import { emulatedInstance, snapshot, TemporaryDirs } from './files';
 
 /**
  * APIM ids are case-insensitive: an instance that spells the repository's `orders-api` as `Orders-API` diffs clean,
@@ -80,10 +79,9 @@ function lowerCaseRepository(extracted: string, repo: string): void {
   edit('backends/orders-functions.yaml', (text) => text.replace(/^url:/m, '# Azure Functions\nurl:'));
 }
 
-let emulator: RunningEmulator;
-let connection: ApimConnection;
-let repo: string;
 const temporary = new TemporaryDirs('apiops-extract-spelling');
+const instance = emulatedInstance(temporary, SCOPE, configureInstance);
+let repo: string;
 
 async function run(argv: string[], cwd = repo): Promise<{ code: number; out: string; err: string }> {
   const { code, io } = await runCli(argv, cwd);
@@ -100,20 +98,10 @@ function paths(root: string): string[] {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-  connection = connect(SCOPE, { endpoint: emulator.url });
-  await configureInstance(connection);
-  const config = endpointConfig(SCOPE, emulator.url);
-  const extracted = temporary.create('instance');
-  fs.writeFileSync(path.join(extracted, 'apiops.config.yaml'), config);
-  expect((await run(['extract', '--env', 'ci'], extracted)).code).toBe(0);
-  repo = temporary.create('repo');
-  lowerCaseRepository(extracted, repo);
-});
-
-afterAll(async () => {
-  await emulator.close();
-  temporary.removeAll();
+  // The instance extracted as it spells its ids, then copied with them in lower case.
+  expect((await run(['extract', '--env', 'ci'], instance.repo)).code).toBe(0);
+  repo = temporary.create('lower-case');
+  lowerCaseRepository(instance.repo, repo);
 });
 
 describe('extract into a repository that spells ids in another letter case', () => {
@@ -147,10 +135,10 @@ describe('extract into a repository that spells ids in another letter case', () 
   });
 
   it('updates changed files in place and names new ones in the repository spelling', async () => {
-    await putResource(connection, { kind: 'product', ids: ['Gold'] }, { displayName: 'Gold', description: 'Production keys for partners', subscriptionRequired: true, approvalRequired: true, state: 'published' });
-    await putResource(connection, { kind: 'operationPolicy', ids: ['Orders-API', 'List-Orders'] }, { format: 'rawxml', value: POLICY('<set-query-parameter name="top" exists-action="skip"><value>50</value></set-query-parameter>') });
+    await putResource(instance.connection, { kind: 'product', ids: ['Gold'] }, { displayName: 'Gold', description: 'Production keys for partners', subscriptionRequired: true, approvalRequired: true, state: 'published' });
+    await putResource(instance.connection, { kind: 'operationPolicy', ids: ['Orders-API', 'List-Orders'] }, { format: 'rawxml', value: POLICY('<set-query-parameter name="top" exists-action="skip"><value>50</value></set-query-parameter>') });
     // A renamed operation: the specification no longer matches and is exported again.
-    await putResource(connection, { kind: 'apiOperation', ids: ['Orders-API', 'Get-Order'] }, {
+    await putResource(instance.connection, { kind: 'apiOperation', ids: ['Orders-API', 'Get-Order'] }, {
       displayName: 'Get one order',
       method: 'GET',
       urlTemplate: '/orders/{orderId}',
