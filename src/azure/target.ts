@@ -48,11 +48,13 @@ const SIGN_IN_HINT =
   'apiops signs in with DefaultAzureCredential: run `az login` on a workstation; in a pipeline, use workload identity federation or set AZURE_TENANT_ID, AZURE_CLIENT_ID and a secret or certificate.';
 
 /**
- * A failure to sign in to Azure while reading `target`, as an error that names the target and says how apiops signs
- * in (DefaultAzureCredential's own message lists every credential it tried, not which instance it was for); undefined
- * when `error` is not a sign-in failure.
+ * A request to `target` that failed, as an error that names the target: "connect ECONNREFUSED" or a 404 alone does not
+ * say which target of which environment. A failed Azure sign-in also says how apiops signs in (DefaultAzureCredential's
+ * own message lists every credential it tried, not which instance it was for).
  */
-export function signInFailure(error: unknown, target: OpenTarget): Error | undefined {
-  if (!isSignInFailure(error)) return undefined;
-  return new Error(`could not sign in to Azure to read ${target.label}: ${failureMessage(error)}\n${SIGN_IN_HINT}`, { cause: error });
+export function readFailure(error: unknown, target: OpenTarget): Error {
+  if (isSignInFailure(error)) {
+    return new Error(`could not sign in to Azure to read ${target.label}: ${failureMessage(error)}\n${SIGN_IN_HINT}`, { cause: error });
+  }
+  return new Error(`could not read ${target.label}: ${failureMessage(error)}`, { cause: error });
 }

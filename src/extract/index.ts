@@ -43,6 +43,26 @@ export interface ExtractProgress {
 
 const READ_PROGRESS_INTERVAL_MS = 200;
 
+/**
+ * A request to the instance failed (reading it, or exporting a specification), as opposed to the repository's files
+ * failing to be read or written: the caller names the instance (a bare "connect ECONNREFUSED" does not say which).
+ */
+export class InstanceReadError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'InstanceReadError';
+  }
+}
+
+/** `request`, its failure an InstanceReadError. */
+async function fromInstance<T>(request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (error) {
+    throw new InstanceReadError(error);
+  }
+}
+
 export interface ExtractResult extends WriteOutcome {
   warnings: string[];
   extracted: { apis: number; products: number; namedValues: number; backends: number; fragments: number; globalPolicy: boolean };
@@ -75,17 +95,17 @@ interface Selection {
  */
 async function readSelection(connection: ApimConnection, selection: Selection): Promise<{ resources: LiveResource[]; read: Selection }> {
   const kinds = [...(selection.apis ? API_KINDS : []), ...(selection.products ? PRODUCT_KINDS : [])];
-  const selected = (await readLiveState(connection, { kinds, apis: selection.apis, products: selection.products })).resources;
+  const selected = (await fromInstance(readLiveState(connection, { kinds, apis: selection.apis, products: selection.products }))).resources;
   const { ids: apis, absent: absentApis } = resolveIds('api', selection.apis, selected);
   const { ids: products, absent: absentProducts } = resolveIds('product', selection.products, selected);
   const absent = [...absentApis.map((id) => `API '${id}'`), ...absentProducts.map((id) => `product '${id}'`)];
   if (absent.length) throw new UserError(`not found on the instance: ${absent.join(', ')}`);
   const productApis = [...new Set(selected.filter((resource) => resource.ref.kind === 'productApi').map((link) => link.ref.ids[1]))];
   const more = productApis.filter((id) => !apis?.includes(id)).sort();
-  if (more.length) selected.push(...(await readLiveState(connection, { kinds: API_KINDS, apis: more })).resources);
+  if (more.length) selected.push(...(await fromInstance(readLiveState(connection, { kinds: API_KINDS, apis: more }))).resources);
   const references = policyReferences(selected.filter((resource) => resourceType(resource.ref.kind).policy));
   const serviceKinds = referencedKinds(references);
-  const service = serviceKinds.length ? (await readLiveState(connection, { kinds: serviceKinds })).resources : [];
+  const service = serviceKinds.length ? (await fromInstance(readLiveState(connection, { kinds: serviceKinds }))).resources : [];
   const read = { apis: apis || more.length ? [...(apis ?? []), ...more] : undefined, products };
   return { resources: [...selected, ...selectReferenced(references, service)], read };
 }
@@ -99,7 +119,7 @@ interface InstanceRead {
 async function readInstance(connection: ApimConnection, selection: Selection | undefined): Promise<InstanceRead> {
   if (!selection) {
     const kinds = RESOURCE_TYPES.filter((type) => type.managed).map((type) => type.kind);
-    return { resources: (await readLiveState(connection, { kinds })).resources };
+    return { resources: (await fromInstance(readLiveState(connection, { kinds }))).resources };
   }
   return readSelection(connection, selection);
 }
@@ -120,7 +140,7 @@ async function exportSpecifications(options: ExtractOptions, pending: PendingSpe
   options.onProgress?.({ phase: 'export', done, total: pending.length });
   await Promise.all(
     pending.map(async (specification) => {
-      const exported = await exportOpenApi(options.connection, specification.apiId);
+      const exported = await fromInstance(exportOpenApi(options.connection, specification.apiId));
       const { text, warning } = extractedSpecification(specification.file, exported, specification.api, specification.operations);
       if (warning) warnings.push(warning);
       files.set(specification.file, text);

@@ -1,6 +1,5 @@
 import type { Finding } from '../../diagnostics';
-import { openTarget, signInFailure, type OpenTarget } from '../../azure/target';
-import { failureMessage } from '../../azure/write';
+import { openTarget, readFailure, type OpenTarget } from '../../azure/target';
 import { planAgainstLive } from '../../plan/live';
 import { diffJson, printPlan, styleFor } from '../../plan/print';
 import type { Plan } from '../../plan/plan';
@@ -41,8 +40,7 @@ export async function planWithProgress(target: OpenTarget, rendered: RenderedRep
   try {
     plan = await planAgainstLive(target.connection, rendered.desired);
   } catch (error) {
-    // Name the instance: "connect ECONNREFUSED" or a 404 alone does not say which target of which environment.
-    throw signInFailure(error, target) ?? new Error(`could not read ${target.label}: ${failureMessage(error)}`, { cause: error });
+    throw readFailure(error, target);
   } finally {
     clearInterval(timer);
     // Clear the line rewritten in place, so that what follows (the request count, or the error) starts on a clean line.

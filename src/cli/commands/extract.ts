@@ -1,7 +1,7 @@
 import * as path from 'path';
-import { openTarget, signInFailure } from '../../azure/target';
+import { openTarget, readFailure } from '../../azure/target';
 import { UserError } from '../../diagnostics';
-import { extractInstance, type ExtractProgress, type ExtractResult } from '../../extract';
+import { extractInstance, InstanceReadError, type ExtractProgress, type ExtractResult } from '../../extract';
 import { loadRepository, CONFIG_FILE } from '../../repo';
 import { pickEnvironment } from '../../render';
 import { ONE_VALUE, type ApiopsCommand, type CommandIO } from '../command';
@@ -94,7 +94,8 @@ export const extractCommand: ApiopsCommand<ExtractArgs> = {
         onProgress: progress.report,
       });
     } catch (error) {
-      throw signInFailure(error, target) ?? error;
+      // Only a failed request is the instance's: a repository file that cannot be written names itself.
+      throw error instanceof InstanceReadError ? readFailure(error.cause, target) : error;
     } finally {
       progress.end();
       await target.close();
