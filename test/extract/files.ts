@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { connect, type ApimConnection, type ServiceScope } from '../../src/azure/client';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { runCli } from '../fixtures/repo';
 
 /** Temporary directories for a test file, removed by `removeAll` (call it in afterAll). */
 export class TemporaryDirs {
@@ -73,4 +74,14 @@ export function emulatedInstance(temporary: TemporaryDirs, scope: ServiceScope, 
     temporary.removeAll();
   });
   return instance;
+}
+
+/** Extract's round-trip promise: the repository it wrote is schema-clean and diffs clean against the instance it read. */
+export async function expectRoundTrip(out: string, environment: string): Promise<void> {
+  const validated = await runCli(['validate', '--env', environment, '--repo', out, '--format', 'json'], out);
+  const findings = JSON.parse(validated.io.out).findings as Array<{ rule: string; file: string; message: string }>;
+  expect(findings.filter((finding) => ['schema', 'xml-syntax', 'template'].includes(finding.rule))).toEqual([]);
+  const diff = await runCli(['diff', '--env', environment, '--repo', out, '--json', '--exit-code'], out);
+  expect(JSON.parse(diff.io.out).changes).toEqual([]);
+  expect(diff.code).toBe(0);
 }
