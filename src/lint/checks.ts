@@ -5,7 +5,7 @@ import { childElements } from '../policy/query';
 import { isPolicyExpression, splitExpressions } from '../policy/expression';
 import type { ApiModel, YamlPath } from '../repo/model';
 import type { LintContext, PolicyFile } from './context';
-import { describePaths, sectionElement } from './effective';
+import { describePaths, sectionElement } from '../effective';
 import type { Section } from '../policy/knowledge/types';
 import { runsOnEveryPath } from './walk';
 

@@ -1,32 +1,8 @@
 import type { Severity, SourcePos } from '../diagnostics';
-import type { PolicyDocument, PolicyElement } from '../policy/ast';
+import type { PolicyElement } from '../policy/ast';
 import type { RenderedRepository } from '../render/desired';
-import type { TemplateSource } from '../repo/model';
-import type { ResourceKind, ResourceRef } from '../resources/types';
-import type { EffectivePolicies } from './effective';
-
-/** Where a policy document applies: a scope, or `fragment` (it takes the scope of whatever includes it). */
-export type PolicyLevel = 'global' | 'product' | 'api' | 'operation' | 'fragment';
-
-const LEVEL_OF_KIND: Partial<Record<ResourceKind, PolicyLevel>> = {
-  globalPolicy: 'global',
-  productPolicy: 'product',
-  apiPolicy: 'api',
-  operationPolicy: 'operation',
-  policyFragment: 'fragment',
-};
-
-export function policyLevel(kind: ResourceKind): PolicyLevel | undefined {
-  return LEVEL_OF_KIND[kind];
-}
-
-/** A rendered policy file that parsed. */
-export interface PolicyFile {
-  ref: ResourceRef;
-  level: PolicyLevel;
-  source: TemplateSource;
-  document: PolicyDocument;
-}
+import type { EffectivePolicies, PolicyFile } from '../effective';
+export type { PolicyFile, PolicyLevel } from '../effective';
 
 export interface Report {
   pos: SourcePos;

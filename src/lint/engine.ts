@@ -4,8 +4,8 @@ import type { PolicyElement } from '../policy/ast';
 import { walkElements } from '../policy/query';
 import type { RenderedRepository } from '../render/desired';
 import type { LintLevel, RepoModel, TemplateSource, YamlDocument } from '../repo/model';
-import { policyLevel, type LintContext, type PolicyFile, type Report, type Rule } from './context';
-import { EffectivePolicies, policyKey } from './effective';
+import type { LintContext, Report, Rule } from './context';
+import { buildEffective, fragmentsById, policyFiles, policyTemplates, type PolicyFile } from '../effective';
 import { didYouMean } from '../policy/knowledge/suggest';
 import { applySuppressions, scanSuppressions, type Suppression } from './suppressions';
 
@@ -15,44 +15,6 @@ export const BUILT_IN_RULES: ReadonlyArray<Pick<Rule, 'id' | 'defaultSeverity' |
   { id: 'xml-syntax', defaultSeverity: 'error', description: 'Policy XML that API Management would reject.' },
   { id: 'template', defaultSeverity: 'error', description: 'An undefined template variable or a Handlebars syntax error in a policy template.' },
 ];
-
-/** The parsed policy files of a rendered repository, each with its level. */
-export function policyFiles(rendered: RenderedRepository): PolicyFile[] {
-  const files: PolicyFile[] = [];
-  for (const policy of rendered.policies) {
-    const level = policyLevel(policy.ref.kind);
-    if (level && policy.document) files.push({ ref: policy.ref, level, source: policy.source, document: policy.document });
-  }
-  return files;
-}
-
-/**
- * Every policy template of the repository with its level and ids, whether or not it rendered: a template with a
- * `template` error never reaches `rendered.policies`, yet it exists and would contribute to the effective policy.
- */
-function policyTemplates(model: RepoModel): Array<{ key: string; source: TemplateSource }> {
-  const templates: Array<{ key: string; source: TemplateSource | undefined }> = [
-    { key: policyKey('global', []), source: model.globalPolicy },
-    ...Object.entries(model.fragments).map(([id, source]) => ({ key: policyKey('fragment', [id]), source })),
-    ...model.products.map((p) => ({ key: policyKey('product', [p.id]), source: p.policy })),
-    ...model.apis.flatMap((a) => [
-      { key: policyKey('api', [a.id]), source: a.policy },
-      ...Object.entries(a.operationPolicies).map(([id, source]) => ({ key: policyKey('operation', [a.id, id]), source })),
-    ]),
-  ];
-  return templates.filter((t): t is { key: string; source: TemplateSource } => t.source !== undefined);
-}
-
-export function buildEffective(rendered: RenderedRepository, files = policyFiles(rendered)): EffectivePolicies {
-  const parsed = new Set(files.map((file) => policyKey(file.level, file.ref.ids)));
-  // Templates that did not render or parse: their template / xml-syntax finding is already reported.
-  const unparsed = new Set(policyTemplates(rendered.model).map((t) => t.key).filter((key) => !parsed.has(key)));
-  return new EffectivePolicies(rendered.model, files, fragmentsById(files), unparsed);
-}
-
-function fragmentsById(files: readonly PolicyFile[]): Map<string, PolicyFile> {
-  return new Map(files.filter((f) => f.level === 'fragment').map((f) => [f.ref.ids[0], f]));
-}
 
 /** `lint.rules` of the config, overridden by `environments.<e>.lint.rules`. */
 export function configuredLevels(rendered: RenderedRepository): Record<string, LintLevel> {

@@ -7,9 +7,6 @@ import { ruleDocsPath } from './context';
 import { BUILT_IN_RULES, runRules } from './engine';
 import { RULES } from './rules';
 
-export { printEffectivePolicies } from './print';
-export { buildEffective } from './engine';
-export type { EffectivePolicies, EffectiveUnit } from './effective';
 
 /**
  * All findings for a rendered repository: the load/render findings (schema, template, xml-syntax) plus every lint

@@ -1,6 +1,5 @@
 import type { PolicyNode } from '../../src/policy/ast';
-import { buildEffective, printEffectivePolicies } from '../../src/lint';
-import { describeUnit } from '../../src/lint/effective';
+import { buildEffective, describeUnit, printEffectivePolicies } from '../../src/effective';
 import { compliantRepository, policy, withRendered, type Files } from './helpers';
 
 /** Names of the statements with the file each comes from, e.g. `set-header@policies/global.xml`. */

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { UserError } from '../../diagnostics';
-import { printEffectivePolicies } from '../../lint';
+import { printEffectivePolicies } from '../../effective';
 import { loadAndRender, writeDesiredState } from '../../render';
 import { ONE_VALUE, wantsColor, type ApiopsCommand } from '../command';
 import { formatFindings, sortFindings } from '../output';

@@ -1,6 +1,6 @@
 import { ruleDocsPath, type Rule } from '../context';
 import { inheritsEnclosing } from '../checks';
-import { sectionElement } from '../effective';
+import { sectionElement } from '../../effective';
 import { SECTIONS } from '../../policy/knowledge/types';
 
 export const baseInherited: Rule = {

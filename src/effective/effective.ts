@@ -12,7 +12,7 @@
 import type { PolicyElement, PolicyNode } from '../policy/ast';
 import { attributeValue, childElements } from '../policy/query';
 import type { ApiModel, RepoModel } from '../repo/model';
-import type { PolicyFile } from './context';
+import type { PolicyFile } from './policy-files';
 import type { Section } from '../policy/knowledge/types';
 
 export interface PolicyChain {

@@ -7,8 +7,8 @@ import { formatPos } from '../diagnostics';
 import type { PolicyComment, PolicyDocument, PolicyElement, PolicyNode } from '../policy/ast';
 import { serializePolicy } from '../policy/serializer';
 import type { RenderedRepository } from '../render/desired';
+import { buildEffective } from './build';
 import { describeUnit, type EffectiveUnit } from './effective';
-import { buildEffective } from './engine';
 import { SECTIONS } from '../policy/knowledge/types';
 
 export interface PrintEffectiveOptions {
