@@ -3,7 +3,7 @@ import { compareFindings, type Finding, type Severity } from '../diagnostics';
 import type { PolicyElement } from '../policy/ast';
 import { walkElements } from '../policy/query';
 import type { RenderedRepository } from '../render/desired';
-import type { LintLevel, RepoModel, TemplateSource, YamlDocument } from '../repo/model';
+import type { LintLevel, RepoModel, YamlDocument } from '../repo/model';
 import type { LintContext, Report, Rule } from './context';
 import { buildEffective, fragmentsById, policyFiles, policyTemplates, type PolicyFile } from '../effective';
 import { didYouMean } from '../policy/knowledge/suggest';
