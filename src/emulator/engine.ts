@@ -171,6 +171,18 @@ function checkIfMatch(request: ArmRequest, existing: Entity | undefined, require
 }
 
 /**
+ * `If-None-Match` on a PUT, as ARM's contract for conditional requests has it: `*` makes it a create that fails with
+ * 412 when the resource exists; an ETag, one that fails when the resource still has that ETag.
+ */
+function checkIfNoneMatch(request: ArmRequest, existing: Entity | undefined): void {
+  const header = request.headers['if-none-match'];
+  if (header === undefined || header === '' || !existing) return;
+  const tags = String(header).split(',').map(unquote);
+  if (tags.includes('*')) throw new ArmError(412, 'PreconditionFailed', 'The resource already exists, so the If-None-Match precondition cannot be met.');
+  if (tags.includes(existing.etag)) throw new ArmError(412, 'PreconditionFailed', 'The specified If-None-Match precondition matches the entity tag of the resource.');
+}
+
+/**
  * Refuses a name APIM refuses (../resources/ids), with the answer APIM gives: 400 ValidationError "Invalid identifier".
  * `key` is the path parameter the name fills; a singleton's literal name (`policies/policy`) has none to check.
  */
@@ -323,6 +335,7 @@ export async function handleArm(request: ArmRequest, env: EmulatorEnv, behaviour
       const current = request.service.get(path, name);
       if (method === 'PATCH' && !current) throw notFound(route.label);
       checkIfMatch(request, current, method === 'PATCH');
+      if (method === 'PUT') checkIfNoneMatch(request, current);
       const properties = method === 'PATCH' ? { ...(current as Entity).properties, ...incoming } : incoming;
       checkRequired(route, properties);
       const prepared = behaviour?.prepare ? behaviour.prepare({ request, env, route, names, properties, existing: current }) : { properties };
