@@ -23,7 +23,14 @@ export type ResourceKind =
   | 'productPolicy'
   | 'subscription'
   | 'tag'
-  | 'apiTag';
+  | 'apiTag'
+  | 'logger'
+  | 'diagnostic'
+  | 'apiDiagnostic'
+  | 'apiRelease'
+  | 'apiSchema'
+  | 'graphQLResolver'
+  | 'resolverPolicy';
 
 export interface ResourceType {
   kind: ResourceKind;
@@ -69,6 +76,15 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   // repository manages the tags it uses, and prune removes only those no longer linked to anything it does not manage.
   { kind: 'tag', armPath: 'tags/{tagId}', keys: ['tagId'], references: [], repoPath: 'apis/{apiId}/api.yaml', managed: true, requiredProperties: ['displayName'] },
   { kind: 'apiTag', armPath: 'apis/{apiId}/tags/{tagId}', keys: ['apiId', 'tagId'], parent: 'api', references: ['tag'], repoPath: 'apis/{apiId}/api.yaml', managed: true, link: true },
+  // Loggers hold credentials only as `{{named value}}` references (APIM moves a literal key into a secret named value).
+  { kind: 'logger', armPath: 'loggers/{loggerId}', keys: ['loggerId'], references: ['namedValue'], managed: false, requiredProperties: ['loggerType'] },
+  { kind: 'diagnostic', armPath: 'diagnostics/{diagnosticId}', keys: ['diagnosticId'], references: ['logger'], managed: false, requiredProperties: ['loggerId'] },
+  { kind: 'apiDiagnostic', armPath: 'apis/{apiId}/diagnostics/{diagnosticId}', keys: ['apiId', 'diagnosticId'], parent: 'api', references: ['logger'], managed: false, requiredProperties: ['loggerId'] },
+  // A release makes the revision its `apiId` names the current one.
+  { kind: 'apiRelease', armPath: 'apis/{apiId}/releases/{releaseId}', keys: ['apiId', 'releaseId'], parent: 'api', references: [], managed: false, requiredProperties: ['apiId'] },
+  { kind: 'apiSchema', armPath: 'apis/{apiId}/schemas/{schemaId}', keys: ['apiId', 'schemaId'], parent: 'api', references: [], managed: false, longRunning: ['PUT'], requiredProperties: ['contentType'] },
+  { kind: 'graphQLResolver', armPath: 'apis/{apiId}/resolvers/{resolverId}', keys: ['apiId', 'resolverId'], parent: 'api', references: [], managed: false, requiredProperties: ['displayName', 'path'] },
+  { kind: 'resolverPolicy', armPath: 'apis/{apiId}/resolvers/{resolverId}/policies/policy', keys: ['apiId', 'resolverId'], parent: 'graphQLResolver', references: ['namedValue', 'backend', 'policyFragment'], managed: false, policy: true, requiredProperties: ['value'] },
 ];
 
 const BY_KIND = new Map(RESOURCE_TYPES.map((t) => [t.kind, t]));
