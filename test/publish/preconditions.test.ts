@@ -5,6 +5,7 @@ import { putResource } from '../../src/azure/write';
 import { applyPlan } from '../../src/apply/apply';
 import { resultSummary } from '../../src/apply/report';
 import { planAgainstLive } from '../../src/plan/live';
+import { styleFor } from '../../src/plan/print';
 import { loadAndRender } from '../../src/render';
 import { generateRepository } from '../fixtures/generate';
 import { addEndpointEnvironment, CI_SCOPE, removeDir, runJson, tempDir, writes } from './helpers';
@@ -15,7 +16,7 @@ import { addEndpointEnvironment, CI_SCOPE, removeDir, runJson, tempDir, writes }
  */
 
 const CI = ['--env', 'ci'];
-const PLAIN = { bold: (t: string) => t, green: (t: string) => t, red: (t: string) => t, yellow: (t: string) => t, dim: (t: string) => t };
+const PLAIN = styleFor(false);
 const THEIR_PRODUCT = { displayName: 'Created in the portal', description: 'theirs', subscriptionRequired: true, state: 'notPublished' };
 
 let emulator: RunningEmulator;
