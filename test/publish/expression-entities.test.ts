@@ -1,10 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { connect } from '../../src/azure/client';
 import { parsePolicy } from '../../src/policy';
-import { generateRepository } from '../fixtures/generate';
-import { addEndpointEnvironment, CI_SCOPE, removeDir, runCli, runJson, tempDir, writes } from './helpers';
+import { CI_SCOPE, emulatorWithRepositories, runCli, runJson, writes } from './helpers';
 
 /**
  * A policy file in the escaped XML form (`@(… &quot;x&quot; …)`, as the portal and format=xml reads give it) reaches
@@ -37,20 +35,12 @@ const ESCAPED_POLICY = `<policies>
 </policies>
 `;
 
-let emulator: RunningEmulator;
-const roots: string[] = [];
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-});
-afterAll(async () => {
-  await emulator.close();
-  roots.forEach(removeDir);
-});
+const setup = emulatorWithRepositories();
 
 const LITERAL_SCOPE = { ...CI_SCOPE, serviceName: 'apim-literal' };
 
 async function livePolicy(apiId: string, format: 'rawxml' | 'xml', scope = CI_SCOPE): Promise<string> {
-  const connection = connect(scope, { endpoint: emulator.url });
+  const connection = connect(scope, { endpoint: setup.emulator().url });
   let value = '';
   await connection.client.apiPolicy.get(RG, scope.serviceName, apiId, 'policy', { format, onResponse: (r) => (value = JSON.parse(r.bodyAsText ?? '{}').properties.value) });
   return value;
@@ -58,7 +48,7 @@ async function livePolicy(apiId: string, format: 'rawxml' | 'xml', scope = CI_SC
 
 describe('the emulator reads an entity inside an expression as APIM does', () => {
   it('rawxml keeps it literally (an xml read shows it as &amp;quot;); xml decodes it', async () => {
-    const connection = connect(LITERAL_SCOPE, { endpoint: emulator.url });
+    const connection = connect(LITERAL_SCOPE, { endpoint: setup.emulator().url });
     const svc = LITERAL_SCOPE.serviceName;
     await connection.client.api.beginCreateOrUpdateAndWait(RG, svc, 'literal', { displayName: 'L', path: 'literal', protocols: ['https'] }, { updateIntervalInMs: 1 });
     const policy = (value: string) => `<policies><inbound><set-header name="a" exists-action="override"><value>${value}</value></set-header></inbound><backend><base /></backend><outbound /><on-error /></policies>`;
@@ -77,10 +67,7 @@ describe('a policy file in the escaped form', () => {
   let root: string;
 
   it('publishes as the decoded expression', async () => {
-    root = tempDir('entities');
-    roots.push(root);
-    generateRepository(root, { apis: 1, operationsPerApi: 1 });
-    addEndpointEnvironment(root, emulator.url);
+    root = setup.repository('entities', { apis: 1, operationsPerApi: 1 });
     fs.writeFileSync(path.join(root, 'apis/api-0000/policy.xml'), ESCAPED_POLICY);
     expect((await runCli(root, ['validate', ...CI])).code).toBe(0);
 
@@ -107,8 +94,7 @@ describe('a policy file in the escaped form', () => {
     expect(extracted.code).toBe(0);
     expect(fs.readFileSync(path.join(root, 'apis/api-0000/policy.xml'), 'utf8')).toBe(ESCAPED_POLICY);
 
-    const out = tempDir('entities-out');
-    roots.push(out);
+    const out = setup.tempDir('entities-out');
     expect((await runCli(root, ['extract', ...CI, '--out', out])).code).toBe(0);
     const written = fs.readFileSync(path.join(out, 'apis/api-0000/policy.xml'), 'utf8');
     expect(written).toContain(DECODED_IN_ATTRIBUTE);
