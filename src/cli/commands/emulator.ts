@@ -21,7 +21,7 @@ export const emulatorCommand: ApiopsCommand<EmulatorArgs> = {
       .option('host', { type: 'string', ...ONE_VALUE, default: '127.0.0.1', describe: 'Address to listen on' })
       .option('data', { type: 'string', ...ONE_VALUE, describe: 'Directory where state persists (default: in memory)' })
       .option('latency', { type: 'number', ...ONE_VALUE, default: 0, describe: 'Added latency per request in ms (with ±50% jitter)' })
-      .option('fault-rate', { type: 'number', ...ONE_VALUE, default: 0, describe: 'Share of requests answered with a fault (429, 500, 503, dropped connection), 0..1' })
+      .option('fault-rate', { type: 'number', ...ONE_VALUE, default: 0, describe: 'Share of requests answered with a fault (429, 500, 503, dropped connection; 409 on writes), 0..1' })
       .option('seed', { type: 'number', ...ONE_VALUE, default: 1, describe: 'Seed of the fault and jitter sequence' })
       .option('verbose', { type: 'boolean', default: false, describe: 'Print one line per request' }),
   load: () => import('../actions/emulator'),
