@@ -31,7 +31,7 @@ describe('generateRepository (test/fixtures/generate.ts)', () => {
     const { model, findings } = loadRepository(mixed);
     expect(findings).toEqual([]);
     expect(model.apis.map((api) => api.specification?.format)).toEqual(['openapi', 'openapi+json']);
-    const [yamlApi, jsonApi] = model.apis.map((api) => api.specification?.operations.map(({ file, ...operation }) => operation));
+    const [yamlApi, jsonApi] = model.apis.map((api) => api.specification?.operations.map(({ pos, ...operation }) => operation));
     expect(jsonApi).toEqual(yamlApi?.map((operation) => ({ ...operation, displayName: operation.displayName.replace('API 0', 'API 1') })));
   });
 });
