@@ -239,7 +239,7 @@ function acquireLock(dataDir: string): () => void {
 
 /** A state file being written: `<file>.<pid of the writer>.tmp`, renamed over `<file>` once complete. */
 const tempFileOf = (file: string): string => `${file}.${process.pid}.tmp`;
-const TEMP_FILE_WRITER = /\.json\.(\d+)\.tmp$/;
+const TEMP_FILE_WRITER = /\.(\d+)\.tmp$/;
 
 /**
  * An emulator killed while writing leaves its temp file (a torn or superseded copy of the state; the state file
