@@ -91,6 +91,7 @@ export class ExistingRepository {
     const specification = this.specificationFile(apiId);
     if (specification) files.push(specification);
     files.push(...this.list(`${dir}/operations`, 'file').filter((name) => name.endsWith('.xml')).map((name) => `${dir}/operations/${name}`));
+    files.push(...this.list(`${dir}/diagnostics`, 'file').filter((name) => name.endsWith('.yaml')).map((name) => `${dir}/diagnostics/${name}`));
     return files.filter((file) => this.read(file) !== undefined);
   }
 
@@ -109,6 +110,7 @@ export class ExistingRepository {
       ...this.list('products', 'directory').flatMap((id) => this.productFiles(id)),
       ...inDir('named-values', '.yaml'),
       ...inDir('backends', '.yaml'),
+      ...['api-version-sets', 'groups', 'subscriptions', 'loggers', 'diagnostics'].flatMap((dir) => inDir(dir, '.yaml')),
       ...inDir('policies/fragments', '.xml'),
       ...['policies/global.xml'].filter((file) => this.read(file) !== undefined),
     ];

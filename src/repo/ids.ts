@@ -4,7 +4,8 @@ import type { ResourceKind } from '../resources/types';
 /**
  * APIM's identifier rules for the resources whose ids come from repository folder and file names, from the
  * 2024-05-01 REST specification's path parameters (ApiIdRevParameter, OperationIdParameter, ProductIdParameter,
- * NamedValueIdParameter, BackendIdParameter, IdParameter for policy fragments, GroupIdParameter).
+ * NamedValueIdParameter, BackendIdParameter, IdParameter for policy fragments, GroupIdParameter, ApiVersionSetIdParameter,
+ * SubscriptionEntityIdParameter, LoggerIdParameter, DiagnosticIdParameter).
  * Where the specification gives only a length, the service-wide character rule `^[^*#&+:<>?]+$` still applies:
  * those characters break the ARM resource path the id becomes part of. `/` is refused too: an id is one segment of
  * that path (operation ids from a spec and group ids from product.yaml are the ones that could carry it).
@@ -33,6 +34,11 @@ const ID_RULES: Partial<Record<ResourceKind, IdRule>> = {
     patternText: 'letters, digits, _ and -, not starting or ending with -',
   },
   group: { label: 'group id', maxLength: 256, pattern: ARM_PATH_SAFE, patternText: ARM_PATH_SAFE_TEXT },
+  apiVersionSet: { label: 'API version set id', maxLength: 80, pattern: ARM_PATH_SAFE, patternText: ARM_PATH_SAFE_TEXT },
+  subscription: { label: 'subscription id', maxLength: 256, pattern: ARM_PATH_SAFE, patternText: ARM_PATH_SAFE_TEXT },
+  logger: { label: 'logger id', maxLength: 256, pattern: ARM_PATH_SAFE, patternText: ARM_PATH_SAFE_TEXT },
+  diagnostic: { label: 'diagnostic id', maxLength: 80, pattern: ARM_PATH_SAFE, patternText: ARM_PATH_SAFE_TEXT },
+  apiDiagnostic: { label: 'diagnostic id', maxLength: 80, pattern: ARM_PATH_SAFE, patternText: ARM_PATH_SAFE_TEXT },
 };
 
 /** A `schema` finding when `id` breaks APIM's rules for `kind`, else undefined. */
