@@ -74,7 +74,7 @@ export const SUBSCRIPTION_SHAPE: DefinitionShape = {
 export const LOGGER_SHAPE: DefinitionShape = {
   schema: 'logger.schema.json',
   fields: ['type', 'description', 'credentials', 'isBuffered', 'resourceId'],
-  defaults: {},
+  defaults: { isBuffered: true },
   repositoryOnly: [],
 };
 
@@ -225,7 +225,8 @@ export function loggerDefinition(properties: Properties): LoggerExtraction {
       type,
       description: text(properties.description),
       credentials: Object.keys(credentials).length ? credentials : undefined,
-      isBuffered: flag(properties.isBuffered),
+      // Buffering is APIM's default: only turning it off is worth a line.
+      isBuffered: properties.isBuffered === false ? false : undefined,
       resourceId: text(properties.resourceId),
     }),
     withheld,

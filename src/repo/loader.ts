@@ -397,6 +397,15 @@ class RepositoryLoader {
       if (product !== undefined && !productIds.has(product)) this.report(subscription.definition.locate(['product']), undefinedReferenceMessage('product', product, productIds, 'products/'));
       if (api !== undefined && !apiIds.has(api)) this.report(subscription.definition.locate(['api']), undefinedReferenceMessage('API', api, apiIds, 'apis/'));
     }
+    const namedValueNames = new Set(model.namedValues.map((nv) => String(nv.definition.data.displayName ?? '').toLowerCase()));
+    for (const logger of model.loggers) {
+      for (const [field, value] of Object.entries(logger.definition.data.credentials ?? {})) {
+        const name = /^\{\{([^{}]+)\}\}$/.exec(value)?.[1];
+        if (name !== undefined && !namedValueNames.has(name.toLowerCase())) {
+          this.report(logger.definition.locate(['credentials', field]), `credential ${field} references named value '${name}', which no file in named-values/ has as its displayName`);
+        }
+      }
+    }
     for (const diagnostic of [...model.diagnostics, ...model.apis.flatMap((a) => a.diagnostics)]) {
       const { logger } = diagnostic.definition.data;
       if (logger !== undefined && !loggerIds.has(logger)) this.report(diagnostic.definition.locate(['logger']), undefinedReferenceMessage('logger', logger, loggerIds, 'loggers/'));

@@ -7,7 +7,7 @@ import type { CommandIO } from '../../src/cli/command';
 /** Test helpers for end-to-end diff/publish runs: temp copies of repositories and the CLI run in-process. */
 
 const PROJECT_ROOT = path.resolve(__dirname, '../..');
-const SAMPLE_ENTRIES = ['apiops.config.yaml', 'apis', 'products', 'policies', 'named-values', 'backends', 'schemas'];
+const SAMPLE_ENTRIES = ['apiops.config.yaml', 'apis', 'products', 'policies', 'named-values', 'backends', 'api-version-sets', 'loggers', 'diagnostics', 'subscriptions', 'schemas'];
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `apiops-${prefix}-`));

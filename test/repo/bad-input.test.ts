@@ -111,6 +111,7 @@ describe('bad input: exit 1 with a finding naming the file (and line), never a c
     ['a subscription for an undefined product', { 'subscriptions/s.yaml': 'displayName: S\nproduct: gold\n' }, 'subscriptions/s.yaml:2:10', /^product 'gold' is not defined in products\//],
     ['a subscription key written in the file', { 'subscriptions/s.yaml': 'displayName: S\napi: orders\nprimaryKey: 0123456789abcdef\n' }, 'subscriptions/s.yaml:3:1', /primaryKey: unknown property/],
     ['a literal logger credential', { 'loggers/ai.yaml': 'type: applicationInsights\ncredentials:\n  instrumentationKey: 5f0c1d7e-0000-4000-8000-00000000a1b2\n' }, 'loggers/ai.yaml:3:23', /must be a \{\{named value\}\} reference/],
+    ['a logger credential naming an undefined named value', { 'loggers/ai.yaml': 'type: applicationInsights\ncredentials: { connectionString: "{{ai-connection}}" }\n' }, 'loggers/ai.yaml:2:34', /references named value 'ai-connection', which no file in named-values\/ has/],
     ['a diagnostic naming an undefined logger', { 'diagnostics/applicationinsights.yaml': 'logger: ai\n' }, 'diagnostics/applicationinsights.yaml:1:9', /^logger 'ai' is not defined in loggers\//],
     ['an API diagnostic logging too many body bytes', { 'loggers/ai.yaml': 'type: azureMonitor\n', 'apis/orders/diagnostics/azuremonitor.yaml': 'logger: ai\nbackend:\n  response:\n    body: { bytes: 100000 }\n' }, 'apis/orders/diagnostics/azuremonitor.yaml:4:20', /bytes: must be <= 8192/],
   ])('%s: file:line:column', async (_name, overrides, where, message) => {
