@@ -35,8 +35,8 @@ const ID_RULES: Partial<Record<ResourceKind, IdRule>> = {
   group: { label: 'group id', maxLength: 256, pattern: ARM_PATH_SAFE, patternText: ARM_PATH_SAFE_TEXT },
 };
 
-/** A `schema` finding when `id` breaks APIM's rules for `kind`, else undefined. */
-export function checkId(kind: ResourceKind, id: string, pos: SourcePos): Finding | undefined {
+/** Why `id` breaks APIM's rules for `kind` ("named value id '…' is empty"), or undefined when it does not. */
+export function idProblem(kind: ResourceKind, id: string): string | undefined {
   const rule = ID_RULES[kind];
   if (!rule) return undefined;
   const problem =
@@ -44,8 +44,22 @@ export function checkId(kind: ResourceKind, id: string, pos: SourcePos): Finding
       ? 'is empty'
       : id.length > rule.maxLength
         ? `is ${id.length} characters long; APIM allows at most ${rule.maxLength}`
-        : !rule.pattern.test(id) || /\s/.test(id)
-          ? `has characters APIM does not allow (allowed: ${rule.patternText}, no whitespace)`
-          : undefined;
-  return problem ? { rule: 'schema', severity: 'error', ...pos, message: `${rule.label} '${id}' ${problem}` } : undefined;
+        : !rule.pattern.test(id) || /[\s\p{Cc}\p{Cs}]/u.test(id)
+          ? `has characters APIM does not allow (allowed: ${rule.patternText}, no whitespace or control characters)`
+          : // One segment of the ARM path: `.` and `..` would be resolved away by every URL parser on the way.
+            /^\.{1,2}$/.test(id)
+            ? 'is a relative path segment'
+            : undefined;
+  return problem && `${rule.label} '${printable(id)}' ${problem}`;
+}
+
+/** The id with control characters as `\\uXXXX`: an id from an instance is printed, and must not drive the terminal. */
+function printable(id: string): string {
+  return id.replace(/[\p{Cc}\p{Cs}]/gu, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A `schema` finding when `id` breaks APIM's rules for `kind`, else undefined. */
+export function checkId(kind: ResourceKind, id: string, pos: SourcePos): Finding | undefined {
+  const problem = idProblem(kind, id);
+  return problem ? { rule: 'schema', severity: 'error', ...pos, message: problem } : undefined;
 }
