@@ -3,7 +3,7 @@ import { exportOpenApi } from '../azure/export';
 import type { LiveResource } from '../azure/live-state';
 import { readLiveState } from '../azure/read';
 import { UserError } from '../diagnostics';
-import { idProblem } from '../repo/ids';
+import { idProblemOf } from '../repo/ids';
 import { ownerOfKey, RESOURCE_TYPES, resourceType, type ResourceKind } from '../resources/types';
 import { ExistingRepository } from './existing';
 import { layoutRepository, LiveIndex, type PendingSpecification } from './layout';
@@ -134,7 +134,7 @@ function withValidIds(resources: LiveResource[], warnings: string[]): LiveResour
   const valid = resources.filter((resource) => {
     const problems = resourceType(resource.ref.kind).keys.flatMap((key, index) => {
       const owner = ownerOfKey(key);
-      const problem = owner && idProblem(owner.kind, resource.ref.ids[index]);
+      const problem = owner && idProblemOf(owner.kind, resource.ref.ids[index]);
       return problem ? [problem] : [];
     });
     problems.forEach((problem) => refused.add(problem));

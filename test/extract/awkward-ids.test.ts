@@ -4,9 +4,9 @@ import { runCli } from '../fixtures/repo';
 import { emulatedInstance, expectRoundTrip, snapshot, TemporaryDirs } from './files';
 
 /**
- * Ids APIM accepts that are awkward as file names — 256 characters, a leading or trailing dot, `%`, `|`, `"`, `\`,
- * mixed case, Unicode in and out of NFC — extracted through the real SDK from the emulator: every one is written under
- * a name a file system keeps and reads back as the same id, so a diff right after extract is clean.
+ * Ids APIM accepts that are awkward as file names — 256 characters, a leading dot, `|` and `"`, mixed case, Unicode
+ * in and out of NFC — extracted through the real SDK from the emulator: every one is written under a name a file
+ * system keeps and reads back as the same id, so a diff right after extract is clean.
  */
 
 const SCOPE = { subscriptionId: '00000000-0000-0000-0000-00000000a1d5', resourceGroup: 'rg-awkward', serviceName: 'apim-awkward' };
@@ -17,9 +17,7 @@ const OPERATION = 'e\u0301'.repeat(40);
 const NAMED_VALUES: Array<[id: string, displayName: string]> = [
   [LONG_NAMED_VALUE, 'long-setting'],
   ['.hidden', 'hidden-setting'],
-  ['trailing.', 'trailing-setting'],
-  ['50%off', 'discount'],
-  ['pipe|quote"back\\slash', 'windows-unfriendly'],
+  ['pipe|quote"', 'windows-unfriendly'],
   ['Mixed-Case-Setting', 'mixed-case'],
   ['café-ünïcode', 'unicode-nfc'],
   ['cafe\u0301-nfd', 'unicode-nfd'],
@@ -63,8 +61,7 @@ describe('extract of ids that are awkward file names', () => {
     expect(names.filter((name) => Buffer.byteLength(name) > MAX_NAME_BYTES || name.startsWith('.'))).toEqual([]);
     for (const [id] of NAMED_VALUES) expect(files.has(`named-values/${fileNameOf(id, '.yaml').name}`)).toBe(true);
     expect(files.has('named-values/%2Ehidden.yaml')).toBe(true);
-    expect(files.has('named-values/trailing%2E.yaml')).toBe(true);
-    expect(files.has('named-values/pipe%7Cquote%22back%5Cslash.yaml')).toBe(true);
+    expect(files.has('named-values/pipe%7Cquote%22.yaml')).toBe(true);
     // Too long for a name: shortened, and the file says its id.
     const longFile = `named-values/${fileNameOf(LONG_NAMED_VALUE, '.yaml').name}`;
     expect(longFile).toMatch(/^named-values\/long-n+%~[0-9a-f]{12}\.yaml$/);

@@ -20,12 +20,12 @@ describe('ids from file names', () => {
   it('reads escaped names, and a shortened name with the id its file gives', () => {
     const { model, findings } = load({
       'named-values/%2Ehidden.yaml': 'displayName: hidden-setting\nvalue: h\n',
-      'named-values/50%25off.yaml': 'displayName: discount\nvalue: "50"\n',
+      'named-values/pipe%7C.yaml': 'displayName: pipe\nvalue: "50"\n',
       [`named-values/${LONG_NAME}`]: `id: ${LONG_ID}\ndisplayName: long-setting\nvalue: l\n`,
       'named-values/café.yaml': 'displayName: cafe\nvalue: c\n',
     });
     expect(findings).toEqual([]);
-    expect(model.namedValues.map((namedValue) => namedValue.id).sort()).toEqual(['.hidden', '50%off', 'café', LONG_ID, 'support-email'].sort());
+    expect(model.namedValues.map((namedValue) => namedValue.id).sort()).toEqual(['.hidden', 'pipe|', 'café', LONG_ID, 'support-email'].sort());
   });
 
   it('reports a name apiops would not write, a shortened name without its id, and an id that does not match its name', () => {
@@ -40,7 +40,7 @@ describe('ids from file names', () => {
         { file: 'named-values/%2ehidden.yaml', line: 1, message: "the name '%2ehidden.yaml' is not how apiops writes id '.hidden': rename it to '%2Ehidden.yaml'" },
         { file: `named-values/${LONG_NAME}`, line: 1, message: `'${LONG_NAME}' is a shortened name (ending in %~ and a hash): the full id must be given as \`id:\`` },
         { file: 'named-values/other.yaml', line: 1, message: "id 'something-else' does not match the name 'other.yaml': the name for this id is 'something-else.yaml'" },
-        { file: 'backends/%2E%2E.yaml', line: 1, message: "backend id '..' is a relative path segment" },
+        { file: 'backends/%2E%2E.yaml', line: 1, message: 'backend id \'..\' ends with a period or holds ".."' },
       ]),
     );
   });

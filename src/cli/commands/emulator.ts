@@ -12,6 +12,15 @@ interface EmulatorArgs {
   verbose: boolean;
 }
 
+/**
+ * Whether an address reaches only this machine. The emulator takes any bearer token and hands out secrets to
+ * whoever asks, so serving it anywhere else is worth a warning.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare) || /^::ffff:127\./.test(bare);
+}
+
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
 /** `apiops emulator`: serves the local APIM management plane until SIGINT/SIGTERM. */
@@ -33,6 +42,12 @@ export const emulatorCommand: ApiopsCommand<EmulatorArgs> = {
     if (!(args.latency >= 0)) throw new UserError(`--latency must be a non-negative number of ms, got ${args.latency}`);
     if (!(args.faultRate >= 0 && args.faultRate <= 1)) throw new UserError(`--fault-rate must be between 0 and 1, got ${args.faultRate}`);
     if (!Number.isInteger(args.seed)) throw new UserError(`--seed must be an integer, got ${args.seed}`);
+    // Said before binding, so it is seen even when the address cannot be had.
+    if (!isLoopbackHost(args.host)) {
+      io.stderr(
+        `warning: listening on ${args.host}, which other machines can reach: the emulator accepts any bearer token and returns secret values to anyone who asks. Use --host 127.0.0.1 unless every machine on that network may do so.\n`,
+      );
+    }
     let emulator;
     try {
       emulator = await startEmulator({
@@ -47,6 +62,7 @@ export const emulatorCommand: ApiopsCommand<EmulatorArgs> = {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') throw new UserError(`port ${args.port} is already in use`);
+      if (code === 'EADDRNOTAVAIL') throw new UserError(`${args.host} is not an address of this machine`);
       throw error;
     }
     io.stdout(`apiops emulator listening on ${emulator.url}${args.data ? ` (state in ${args.data})` : ' (state in memory)'}\n`);
