@@ -2,7 +2,7 @@ import { ApiManagementClient, KnownExportApi, KnownExportFormat } from '@azure/a
 import { bearerTokenAuthenticationPolicyName, RestError, retryPolicy, type PipelinePolicy, type PipelineRequest } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/core-auth';
 import { AggregateAuthenticationError, AuthenticationError, CredentialUnavailableError, DefaultAzureCredential } from '@azure/identity';
-import { createLimiter, type Limiter } from './concurrency';
+import { createLimiter, DEFAULT_CONCURRENCY, type Limiter } from './concurrency';
 import { apiopsRetryStrategy } from './retry';
 
 /** The SDK's export parameters, for ./export (this module is the only one that imports the SDK). */
@@ -46,8 +46,6 @@ export interface ClientOptions {
   /** Polling interval of long-running operations when the server gives no Retry-After. */
   pollIntervalInMs?: number;
 }
-
-export const DEFAULT_CONCURRENCY = 8;
 
 export interface ApimConnection {
   client: ApiManagementClient;
