@@ -3,7 +3,9 @@ import { armBody, listReply, type ArmRequest, type Behaviour, type BehaviourTabl
 import { ArmError, conflict, invalidField, notFound, validationError } from './errors';
 import { sameId } from './ids';
 import { addLinkBehaviours, removeLinksTo } from './links';
+import { diagnosticBehaviour, loggerBehaviour } from './loggers';
 import { policyBehaviour, provisionGlobalPolicy, refuseDeleteWhileUsed } from './policies';
+import { releaseBehaviour, revisionList } from './revisions';
 import { routeOf, type RouteMatch } from './routes';
 import { namedValueBehaviour, subscriptionBehaviour } from './secrets';
 import type { ServiceState } from './store';
@@ -44,6 +46,16 @@ function productDefaults(properties: Record<string, unknown>): Record<string, un
   return { subscriptionRequired, state: 'notPublished', ...(subscriptionRequired === true ? { approvalRequired: false } : {}) };
 }
 
+const productWithDefaults = withDefaults(productDefaults, checkProduct);
+
+/** APIM gives every new product a link to the built-in Administrators group. */
+function prepareProduct(input: WriteInput): Prepared {
+  const prepared = (productWithDefaults.prepare as NonNullable<Behaviour['prepare']>)(input);
+  if (input.existing) return prepared;
+  const groupId = `${input.request.servicePath}/groups/administrators`;
+  return { ...prepared, afterWrite: (product) => input.request.service.put(`products/${product.name}/groupLinks`, 'administrators', { groupId }) };
+}
+
 /** APIM refuses to delete a product with subscriptions unless asked to delete them too. */
 function deleteProductSubscriptions({ request, entity }: EntityInput): void {
   const scope = `/products/${entity.name}`.toLowerCase();
@@ -60,6 +72,14 @@ function checkVersionSet(input: WriteInput): void {
   const { versioningScheme, versionQueryName, versionHeaderName } = input.properties;
   if (versioningScheme === 'Query' && !versionQueryName) throw invalidField('versionQueryName', "'versionQueryName' is required for the Query versioning scheme.");
   if (versioningScheme === 'Header' && !versionHeaderName) throw invalidField('versionHeaderName', "'versionHeaderName' is required for the Header versioning scheme.");
+}
+
+/** A schema is a document of one of the content types APIM validates against. */
+function checkSchema({ properties }: WriteInput): void {
+  const document = properties.document as Record<string, unknown> | undefined;
+  if (!document || typeof document !== 'object' || (document.value === undefined && document.definitions === undefined && document.components === undefined)) {
+    throw invalidField('document', "'document' must hold 'value', 'definitions' or 'components'.");
+  }
 }
 
 /** A single backend needs a URL and protocol; a load-balanced pool names other backends instead. */
@@ -104,8 +124,9 @@ export function behaviourTable(): BehaviourTable {
   const api = apiBehaviour();
   set('api', { ...api, afterDelete: (input) => [api.afterDelete, removeLinksTo].forEach((step) => step?.(input)) });
   set('apiOperation', { ...operationBehaviour(), afterDelete: removeLinksTo });
-  for (const kind of ['globalPolicy', 'apiPolicy', 'operationPolicy', 'productPolicy']) set(kind, policyBehaviour(false));
-  const fragment = policyBehaviour(true);
+  for (const kind of ['globalPolicy', 'apiPolicy', 'operationPolicy', 'productPolicy']) set(kind, policyBehaviour('policies'));
+  set('resolverPolicy', policyBehaviour('http-data-source'));
+  const fragment = policyBehaviour('fragment');
   set('policyFragment', {
     ...fragment,
     prepare: (input) => {
@@ -119,10 +140,16 @@ export function behaviourTable(): BehaviourTable {
   const backend = table.get(routeOf('backend').template) as Behaviour;
   backend.beforeDelete = (input) => refuseDeleteWhileUsed(input, 'Backend', (refs) => refs.backends.includes(input.entity.name.toLowerCase()));
   backend.actions = { reconnect: () => ({ status: 202 }) };
-  set('product', { ...withDefaults(productDefaults, checkProduct), beforeDelete: deleteProductSubscriptions, afterDelete: removeLinksTo });
+  set('product', { prepare: prepareProduct, beforeDelete: deleteProductSubscriptions, afterDelete: removeLinksTo });
   set('group', { ...withDefaults({ builtIn: false, type: 'custom' }, oneOf('type', ['custom', 'external'])), beforeDelete: refuseBuiltIn, afterDelete: removeLinksTo });
   set('tag', withDefaults({}));
   set('apiVersionSet', { ...withDefaults({}, checkVersionSet), beforeDelete: refuseVersionSetInUse });
+  set('logger', loggerBehaviour());
+  for (const kind of ['diagnostic', 'apiDiagnostic']) set(kind, diagnosticBehaviour());
+  set('apiRelease', releaseBehaviour());
+  set('apiSchema', withDefaults({}, checkSchema));
+  set('graphQLResolver', withDefaults({}));
+  table.set('apis/{apiId}/revisions/{revisionId}', { handle: revisionList });
   table.set('products/{productId}/subscriptions/{sid}', { handle: productSubscriptions(table) });
   addLinkBehaviours(table);
   return table;
@@ -140,8 +167,12 @@ function productSubscriptions(table: BehaviourTable) {
   };
 }
 
+/** Where a service keeps facts about itself (its creation time): no route reaches this collection. */
+export const SERVICE_INFO = ['_service', 'info'] as const;
+
 /** What every new APIM instance holds: the system groups, the administrator (user 1) and the default global policy. */
 export function provisionService(service: ServiceState): void {
+  service.put(SERVICE_INFO[0], SERVICE_INFO[1], { createdAtUtc: new Date().toISOString() });
   for (const [name, displayName, description] of SYSTEM_GROUPS) {
     service.put('groups', name, { displayName, description, builtIn: true, type: 'system' });
   }

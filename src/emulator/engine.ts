@@ -1,12 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { idProblem } from '../resources/ids';
 import { ArmError, badRequest, notFound, validationError } from './errors';
 import { parseFilter } from './odata';
 import { collectionPath, matchRoute, type Route, type RouteMatch, type WriteMethod } from './routes';
 import type { Entity, ServiceState } from './store';
 
 /**
- * Generic ARM CRUD over the route table: list with paging, GET/HEAD with ETag, PUT (201/200, If-Match),
- * PATCH and DELETE (If-Match required, 412 on mismatch), long-running operations with Azure-AsyncOperation
+ * Generic ARM CRUD over the route table: list with paging, GET/HEAD with ETag, PUT, PATCH and DELETE with If-Match
+ * honoured when sent (412 on mismatch) and not required, as Azure behaves (docs/emulator.md), 201/200 on create and
+ * update, long-running operations with Azure-AsyncOperation
  * polling. What differs per resource kind lives in a Behaviour (see behaviours.ts).
  */
 
@@ -152,12 +154,13 @@ function unquote(tag: string): string {
   return tag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
 }
 
-function checkIfMatch(request: ArmRequest, existing: Entity | undefined, required: boolean): void {
+/**
+ * The ARM spec marks If-Match required on PATCH and DELETE, but Azure runs both without it (an unconditional write):
+ * clients such as apiops-cli and `az apim … delete` send none. Only a header that is sent is checked.
+ */
+function checkIfMatch(request: ArmRequest, existing: Entity | undefined): void {
   const header = request.headers['if-match'];
-  if (header === undefined || header === '') {
-    if (required) throw validationError([{ code: 'ValidationError', target: 'If-Match', message: "The 'If-Match' header is required." }]);
-    return;
-  }
+  if (header === undefined || header === '') return;
   const tags = String(header).split(',').map(unquote);
   if (!existing) {
     // APIM lets `If-Match: *` through on a create (its own examples PUT new entities with it).
@@ -169,12 +172,33 @@ function checkIfMatch(request: ArmRequest, existing: Entity | undefined, require
   }
 }
 
-const FORBIDDEN_NAME = /[*#&+:<>?]/;
+/**
+ * `If-None-Match` on a PUT, as ARM's contract for conditional requests has it: `*` makes it a create that fails with
+ * 412 when the resource exists; an ETag, one that fails when the resource still has that ETag.
+ */
+function checkIfNoneMatch(request: ArmRequest, existing: Entity | undefined): void {
+  const header = request.headers['if-none-match'];
+  if (header === undefined || header === '' || !existing) return;
+  const tags = String(header).split(',').map(unquote);
+  if (tags.includes('*')) throw new ArmError(412, 'PreconditionFailed', 'The resource already exists, so the If-None-Match precondition cannot be met.');
+  if (tags.includes(existing.etag)) throw new ArmError(412, 'PreconditionFailed', 'The specified If-None-Match precondition matches the entity tag of the resource.');
+}
 
-export function checkName(label: string, name: string): void {
-  if (!name || name.length > 256 || FORBIDDEN_NAME.test(name) || name.trim() !== name) {
-    throw validationError([{ code: 'ValidationError', target: 'name', message: `'${name}' is not a valid ${label} identifier.` }]);
+/**
+ * Refuses a name APIM refuses (../resources/ids), with the answer APIM gives: 400 ValidationError "Invalid identifier".
+ * `key` is the path parameter the name fills; a singleton's literal name (`policies/policy`) has none to check.
+ */
+export function checkName(key: string | undefined, name: string): void {
+  const problem = key === undefined ? undefined : idProblem(key, name);
+  if (problem) {
+    throw new ArmError(400, 'ValidationError', `Invalid identifier '${name}' specified.`, [{ code: 'ValidationError', target: key as string, message: `'${name}' ${problem}.` }]);
   }
+}
+
+/** The path parameter an entity's name fills (`apiId`), or undefined for a singleton (`policies/policy`). */
+export function nameKey(route: Route): string | undefined {
+  const last = route.template.split('/').pop() as string;
+  return last.startsWith('{') ? last.slice(1, -1) : undefined;
 }
 
 function checkRequired(route: Route, properties: Record<string, unknown>): void {
@@ -298,7 +322,7 @@ export async function handleArm(request: ArmRequest, env: EmulatorEnv, behaviour
     }
     case 'PUT':
     case 'PATCH': {
-      checkName(route.label, name);
+      checkName(nameKey(route), name);
       checkAncestors(request, route, names);
       if (method === 'PATCH' && (route.link || !existing)) {
         if (!existing) throw notFound(route.label);
@@ -312,7 +336,8 @@ export async function handleArm(request: ArmRequest, env: EmulatorEnv, behaviour
       }
       const current = request.service.get(path, name);
       if (method === 'PATCH' && !current) throw notFound(route.label);
-      checkIfMatch(request, current, method === 'PATCH');
+      checkIfMatch(request, current);
+      if (method === 'PUT') checkIfNoneMatch(request, current);
       const properties = method === 'PATCH' ? { ...(current as Entity).properties, ...incoming } : incoming;
       checkRequired(route, properties);
       const prepared = behaviour?.prepare ? behaviour.prepare({ request, env, route, names, properties, existing: current }) : { properties };
@@ -330,7 +355,7 @@ export async function handleArm(request: ArmRequest, env: EmulatorEnv, behaviour
     case 'DELETE': {
       checkAncestors(request, route, names);
       if (!existing) return { status: 204 };
-      checkIfMatch(request, existing, !route.link);
+      checkIfMatch(request, existing);
       behaviour?.beforeDelete?.({ request, env, route, names, entity: existing });
       request.service.delete(path, name);
       behaviour?.afterDelete?.({ request, env, route, names, entity: existing });

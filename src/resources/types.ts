@@ -1,3 +1,5 @@
+import { fileNameOf } from './file-names';
+
 /**
  * The resource types apiops knows, as data. One table drives the emulator's routes, the plan's ordering
  * (parents and references first on create, reverse on delete), live-state reading and extract.
@@ -22,8 +24,17 @@ export type ResourceKind =
   | 'productGroup'
   | 'productPolicy'
   | 'subscription'
+  | 'logger'
+  | 'diagnostic'
+  | 'apiDiagnostic'
   | 'tag'
-  | 'apiTag';
+  | 'apiTag'
+  | 'productTag'
+  | 'operationTag'
+  | 'apiRelease'
+  | 'apiSchema'
+  | 'graphQLResolver'
+  | 'resolverPolicy';
 
 export interface ResourceType {
   kind: ResourceKind;
@@ -55,7 +66,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { kind: 'policyFragment', armPath: 'policyFragments/{policyFragmentId}', keys: ['policyFragmentId'], references: ['namedValue', 'backend'], repoPath: 'policies/fragments/{policyFragmentId}.xml', managed: true, policy: true, longRunning: ['PUT'], requiredProperties: ['value'] },
   { kind: 'globalPolicy', armPath: 'policies/policy', keys: [], references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'policies/global.xml', managed: true, policy: true, requiredProperties: ['value'] },
   { kind: 'apiVersionSet', armPath: 'apiVersionSets/{versionSetId}', keys: ['versionSetId'], references: [], managed: false, requiredProperties: ['displayName', 'versioningScheme'] },
-  { kind: 'api', armPath: 'apis/{apiId}', keys: ['apiId'], references: ['apiVersionSet', 'backend'], repoPath: 'apis/{apiId}/api.yaml', managed: true, longRunning: ['PUT', 'DELETE'], requiredProperties: ['path'] },
+  { kind: 'api', armPath: 'apis/{apiId}', keys: ['apiId'], references: ['apiVersionSet', 'backend'], repoPath: 'apis/{apiId}/api.yaml', managed: true, longRunning: ['PUT', 'DELETE'] },
   { kind: 'apiOperation', armPath: 'apis/{apiId}/operations/{operationId}', keys: ['apiId', 'operationId'], parent: 'api', references: [], repoPath: 'apis/{apiId}/openapi.yaml', managed: true, requiredProperties: ['displayName', 'method', 'urlTemplate'] },
   { kind: 'apiPolicy', armPath: 'apis/{apiId}/policies/policy', keys: ['apiId'], parent: 'api', references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'apis/{apiId}/policy.xml', managed: true, policy: true, requiredProperties: ['value'] },
   { kind: 'operationPolicy', armPath: 'apis/{apiId}/operations/{operationId}/policies/policy', keys: ['apiId', 'operationId'], parent: 'apiOperation', references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'apis/{apiId}/operations/{operationId}.xml', managed: true, policy: true, requiredProperties: ['value'] },
@@ -65,10 +76,20 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { kind: 'productGroup', armPath: 'products/{productId}/groups/{groupId}', keys: ['productId', 'groupId'], parent: 'product', references: ['group'], repoPath: 'products/{productId}/product.yaml', managed: true, link: true },
   { kind: 'productPolicy', armPath: 'products/{productId}/policies/policy', keys: ['productId'], parent: 'product', references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'products/{productId}/policy.xml', managed: true, policy: true, requiredProperties: ['value'] },
   { kind: 'subscription', armPath: 'subscriptions/{sid}', keys: ['sid'], references: ['product', 'api'], managed: false, requiredProperties: ['scope', 'displayName'] },
+  { kind: 'logger', armPath: 'loggers/{loggerId}', keys: ['loggerId'], references: ['namedValue'], managed: false, requiredProperties: ['loggerType'] },
+  { kind: 'diagnostic', armPath: 'diagnostics/{diagnosticId}', keys: ['diagnosticId'], references: ['logger'], managed: false, requiredProperties: ['loggerId'] },
+  { kind: 'apiDiagnostic', armPath: 'apis/{apiId}/diagnostics/{diagnosticId}', keys: ['apiId', 'diagnosticId'], parent: 'api', references: ['logger'], managed: false, requiredProperties: ['loggerId'] },
   // Tags are named by display name in the `tags` of any API's api.yaml (the id is derived from the name); the
   // repository manages the tags it uses, and prune removes only those no longer linked to anything it does not manage.
   { kind: 'tag', armPath: 'tags/{tagId}', keys: ['tagId'], references: [], repoPath: 'apis/{apiId}/api.yaml', managed: true, requiredProperties: ['displayName'] },
   { kind: 'apiTag', armPath: 'apis/{apiId}/tags/{tagId}', keys: ['apiId', 'tagId'], parent: 'api', references: ['tag'], repoPath: 'apis/{apiId}/api.yaml', managed: true, link: true },
+  { kind: 'productTag', armPath: 'products/{productId}/tags/{tagId}', keys: ['productId', 'tagId'], parent: 'product', references: ['tag'], managed: false, link: true },
+  { kind: 'operationTag', armPath: 'apis/{apiId}/operations/{operationId}/tags/{tagId}', keys: ['apiId', 'operationId', 'tagId'], parent: 'apiOperation', references: ['tag'], managed: false, link: true },
+  // A release makes the revision its `apiId` names the current one.
+  { kind: 'apiRelease', armPath: 'apis/{apiId}/releases/{releaseId}', keys: ['apiId', 'releaseId'], parent: 'api', references: [], managed: false, requiredProperties: ['apiId'] },
+  { kind: 'apiSchema', armPath: 'apis/{apiId}/schemas/{schemaId}', keys: ['apiId', 'schemaId'], parent: 'api', references: [], managed: false, longRunning: ['PUT'], requiredProperties: ['contentType'] },
+  { kind: 'graphQLResolver', armPath: 'apis/{apiId}/resolvers/{resolverId}', keys: ['apiId', 'resolverId'], parent: 'api', references: [], managed: false, requiredProperties: ['displayName', 'path'] },
+  { kind: 'resolverPolicy', armPath: 'apis/{apiId}/resolvers/{resolverId}/policies/policy', keys: ['apiId', 'resolverId'], parent: 'graphQLResolver', references: ['namedValue', 'backend', 'policyFragment'], managed: false, policy: true, requiredProperties: ['value'] },
 ];
 
 const BY_KIND = new Map(RESOURCE_TYPES.map((t) => [t.kind, t]));
@@ -83,6 +104,15 @@ export function resourceType(kind: ResourceKind): ResourceType {
 export interface ResourceRef {
   kind: ResourceKind;
   ids: string[];
+}
+
+/**
+ * The type a key identifies (whose last key it is; of several, the one with the fewest keys: `api` rather than the
+ * `productApi` link), e.g. `api` for `apiId`.
+ */
+export function ownerOfKey(key: string): ResourceType | undefined {
+  const owners = RESOURCE_TYPES.filter((type) => type.keys[type.keys.length - 1] === key);
+  return owners.length ? owners.reduce((fewest, type) => (type.keys.length < fewest.keys.length ? type : fewest)) : undefined;
 }
 
 /** Human/JSON id of a resource: its keys joined by `/` (`media-orders/get-order`); `global` for the service policy. */
@@ -101,11 +131,37 @@ export function armPathOf(ref: ResourceRef): string {
   return fillTemplate(type.armPath, type.keys, ref.ids);
 }
 
+/** A repository path template's segments, each with the key it holds (if any) and what follows the key (`.yaml`). */
+function templateSegments(template: string): Array<{ key?: string; prefix: string; suffix: string }> {
+  return template.split('/').map((segment) => {
+    const placeholder = /^(.*)\{(\w+)\}(.*)$/.exec(segment);
+    return placeholder ? { prefix: placeholder[1], key: placeholder[2], suffix: placeholder[3] } : { prefix: segment, suffix: '' };
+  });
+}
+
+/** A path template (`apis/{apiId}/api.yaml`) filled with ids, each as its file or folder name (see file-names.ts). */
+export function fillRepoPath(template: string, ids: Readonly<Record<string, string>>): string {
+  return templateSegments(template)
+    .map(({ key, prefix, suffix }) => (key === undefined ? prefix : prefix + fileNameOf(ids[key], suffix).name))
+    .join('/');
+}
+
 /** Repository path of a resource, when the repository manages it. */
 export function repoPathOf(ref: ResourceRef): string | undefined {
   const type = resourceType(ref.kind);
   if (!type.repoPath) return undefined;
-  return type.keys.reduce((path, key, i) => path.replace(`{${key}}`, ref.ids[i]), type.repoPath);
+  return fillRepoPath(type.repoPath, Object.fromEntries(type.keys.map((key, i) => [key, ref.ids[i]])));
+}
+
+/**
+ * Whether the name the resource's own id is kept under is shortened (see file-names.ts), so that its definition file
+ * must say its `id:`.
+ */
+export function hasShortenedName(ref: ResourceRef): boolean {
+  const type = resourceType(ref.kind);
+  const own = type.keys[type.keys.length - 1];
+  const segment = type.repoPath && templateSegments(type.repoPath).find(({ key }) => key === own);
+  return segment ? fileNameOf(ref.ids[ref.ids.length - 1], segment.suffix).shortened : false;
 }
 
 /**

@@ -4,6 +4,15 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../..
 export const SCOPE = { subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'rg-test', serviceName: 'apim-test' };
 export const RG = SCOPE.resourceGroup;
 export const SVC = SCOPE.serviceName;
+/** The ARM id of the test service, as ids in responses begin. */
+export const SERVICE_ID = `/subscriptions/${SCOPE.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.ApiManagement/service/${SVC}`;
+
+/** Every item of an SDK list, following its paging. */
+export async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of pages) items.push(item);
+  return items;
+}
 
 export interface Harness {
   emulator: RunningEmulator;
@@ -15,6 +24,17 @@ export async function startHarness(options: EmulatorOptions = {}, maxRetries = 0
   const emulator = await startEmulator(options);
   const apim = connect(SCOPE, { endpoint: emulator.url, maxRetries, retryDelayInMs: 1, maxRetryDelayInMs: 5 });
   return { emulator, apim };
+}
+
+/** A harness started before the suite's tests and closed after them (read `h` and `c` inside the tests). */
+export function suiteHarness(): { h: Harness; c: Harness['apim']['client'] } {
+  const suite = {} as { h: Harness; c: Harness['apim']['client'] };
+  beforeAll(async () => {
+    suite.h = await startHarness();
+    suite.c = suite.h.apim.client;
+  });
+  afterAll(() => suite.h.emulator.close());
+  return suite;
 }
 
 /** The ARM error code and HTTP status of a rejected SDK call. */
