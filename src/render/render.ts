@@ -4,6 +4,7 @@ import type { ResourceKind, ResourceRef } from '../resources/types';
 import { kindsInDependencyOrder } from '../resources/types';
 import { CONFIG_FILE, loadRepository } from '../repo/loader';
 import type { ApiModel, BackendModel, EnvironmentConfig, NamedValueModel, OperationDefinition, ProductModel, RepoModel, TemplateSource } from '../repo/model';
+import type { KnownSecret } from '../known-secrets';
 import type { DesiredResource, RenderedPolicy, RenderedRepository } from './desired';
 import { tagIdOf } from './tag-id';
 
@@ -67,6 +68,7 @@ export function renderRepository(model: RepoModel, envName?: string, options: Re
     environment,
     desired: { environment: environment.name, resources: renderer.sortedResources() },
     policies: renderer.policies,
+    secrets: renderer.secrets,
     findings: renderer.findings,
   };
 }
@@ -88,6 +90,7 @@ function definedOnly(properties: Record<string, unknown>): Record<string, unknow
 class Renderer {
   readonly findings: Finding[] = [];
   readonly policies: RenderedPolicy[] = [];
+  readonly secrets: KnownSecret[] = [];
   private readonly resources: DesiredResource[] = [];
   /** Keys (`apiId/tagId`, `tagId`) of the tags and tag links already added: APIs share tags, and names differing only in case share an id. */
   private readonly addedTags = new Set<string>();
@@ -156,6 +159,7 @@ class Renderer {
     const source = startOf(definition.file);
     if (valueFromEnv !== undefined) {
       const envValue = this.processEnv[valueFromEnv];
+      if (envValue) this.secrets.push({ namedValue: id, displayName: displayName ?? id, value: envValue });
       const properties = { displayName, secret: true, tags, value: envValue };
       this.add(ref, properties, source, envValue === undefined ? { valueUnavailable: true } : {});
     } else if (keyVault !== undefined) {
