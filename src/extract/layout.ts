@@ -3,6 +3,16 @@ import type { ResourceKind } from '../resources/types';
 import { hasShortenedName, repoPathOf, type ResourceRef } from '../resources/types';
 import {
   API_SHAPE,
+  API_VERSION_SET_SHAPE,
+  DIAGNOSTIC_SHAPE,
+  diagnosticDefinition,
+  GROUP_SHAPE,
+  groupDefinition,
+  LOGGER_SHAPE,
+  loggerDefinition,
+  SUBSCRIPTION_SHAPE,
+  subscriptionDefinition,
+  versionSetDefinition,
   apiDefinition,
   unrepresentedApiSettings,
   BACKEND_SHAPE,
@@ -59,6 +69,8 @@ export class LiveIndex {
   }
 }
 
+const MASTER_SUBSCRIPTION = 'master';
+
 export interface PendingSpecification {
   apiId: string;
   file: string;
@@ -76,6 +88,8 @@ export interface RepositoryLayout {
  * `partial`: only part of the instance was read (a selection), so a backend that was not read may still exist
  * and the repository's own definition of it stands.
  */
+const ADMINISTRATORS = 'administrators';
+
 export function layoutRepository(live: LiveIndex, existing: ExistingRepository, context: TemplateContext, partial: boolean): RepositoryLayout {
   const files = new Map<string, string>();
   const pendingSpecifications: PendingSpecification[] = [];
@@ -121,6 +135,29 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
   const backendUrl = (id: string): unknown =>
     backendUrls.has(id) || !partial ? backendUrls.get(id) : existing.yamlField(repoPathOf({ kind: 'backend', ids: [id] }) as string, 'url');
 
+  for (const resource of live.of('apiVersionSet')) yamlFile(resource.ref, versionSetDefinition(resource.properties), API_VERSION_SET_SHAPE);
+  // The system groups are APIM's own: products reference them by id, the repository never defines them.
+  for (const resource of live.of('group').filter((group) => group.properties.builtIn !== true)) {
+    yamlFile(resource.ref, groupDefinition(resource.properties), GROUP_SHAPE);
+  }
+  for (const resource of live.of('logger')) {
+    const file = repoPathOf(resource.ref) as string;
+    const { definition, withheld } = loggerDefinition(resource.properties);
+    if (withheld.length) {
+      warnings.push(`${file}: literal credentials not written (${withheld.join(', ')}): keep them in a secret named value and write credentials as {{name}}`);
+    }
+    yamlFile(resource.ref, definition, LOGGER_SHAPE);
+  }
+  for (const resource of [...live.of('diagnostic'), ...live.of('apiDiagnostic')]) {
+    yamlFile(resource.ref, diagnosticDefinition(resource.properties), DIAGNOSTIC_SHAPE);
+  }
+  // The built-in all-access subscription (`master`) is the service's own.
+  for (const resource of live.of('subscription').filter((subscription) => subscription.ref.ids[0] !== MASTER_SUBSCRIPTION)) {
+    const file = repoPathOf(resource.ref) as string;
+    const keys = { primaryKeyFromEnv: existing.yamlField(file, 'primaryKeyFromEnv'), secondaryKeyFromEnv: existing.yamlField(file, 'secondaryKeyFromEnv') };
+    yamlFile(resource.ref, subscriptionDefinition(resource.properties, keys), SUBSCRIPTION_SHAPE);
+  }
+
   for (const resource of live.of('policyFragment')) {
     policyFile(resource, true);
     // The repository keeps a fragment as its XML alone.
@@ -159,7 +196,12 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
   for (const product of live.of('product')) {
     const [productId] = product.ref.ids;
     const apis = live.under('productApi', productId).map((link) => link.ref.ids[1]);
-    const groups = live.under('productGroup', productId).map((link) => link.ref.ids[1]);
+    const productFile = repoPathOf(product.ref) as string;
+    // APIM links every new product to Administrators itself (and plan leaves that link alone): the repository lists
+    // it only where it already did.
+    const listed = existing.yamlField(productFile, 'groups');
+    const keepsAdministrators = Array.isArray(listed) && listed.some((group) => String(group).toLowerCase() === ADMINISTRATORS);
+    const groups = live.under('productGroup', productId).map((link) => link.ref.ids[1]).filter((group) => keepsAdministrators || group.toLowerCase() !== ADMINISTRATORS);
     yamlFile(product.ref, productDefinition(product.properties, apis, groups), PRODUCT_SHAPE);
     policyFile(live.find('productPolicy', productId));
   }
