@@ -156,7 +156,9 @@ class Renderer {
       const properties = { displayName, secret: true, tags, value: envValue };
       this.add(ref, properties, source, envValue === undefined ? { valueUnavailable: true } : {});
     } else if (keyVault !== undefined) {
-      this.add(ref, { displayName, secret: true, tags, keyVault: definedOnly({ ...keyVault }) }, source);
+      // localValueFromEnv is the offline stand-in for the gateway emulator: Azure reads the vault itself.
+      const { secretIdentifier, identityClientId } = keyVault;
+      this.add(ref, { displayName, secret: true, tags, keyVault: definedOnly({ secretIdentifier, identityClientId }) }, source);
     } else {
       this.add(ref, { displayName, value, secret: secret ?? false, tags }, source);
     }

@@ -125,7 +125,8 @@ export interface NamedValueDefinition {
   value?: string;
   secret?: boolean;
   valueFromEnv?: string;
-  keyVault?: { secretIdentifier: string; identityClientId?: string };
+  /** `localValueFromEnv`: where the gateway emulator and `apiops test` take a stand-in value (never published). */
+  keyVault?: { secretIdentifier: string; identityClientId?: string; localValueFromEnv?: string };
   tags?: string[];
 }
 
