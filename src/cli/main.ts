@@ -8,6 +8,7 @@ import { diffCommand } from './commands/diff';
 import { publishCommand } from './commands/publish';
 import { extractCommand } from './commands/extract';
 import { emulatorCommand } from './commands/emulator';
+import { gatewayCommand } from './commands/gateway';
 
 const COMMANDS: ApiopsCommand<any>[] = [
   validateCommand,
@@ -16,6 +17,7 @@ const COMMANDS: ApiopsCommand<any>[] = [
   publishCommand,
   extractCommand,
   emulatorCommand,
+  gatewayCommand,
 ];
 
 function reportError(error: unknown, debug: boolean, io: CommandIO): void {

@@ -1,4 +1,5 @@
 import { formatPos, type SourcePos } from '../diagnostics';
+import type { StatementSite } from './call';
 
 /** What the caller gets when a policy fails: APIM's preset response, which on-error may still change. */
 export interface PresetResponse {
@@ -14,6 +15,9 @@ export interface PresetResponse {
  * gets source/reason/message, on-error runs, and the caller gets `response` unless on-error changes it.
  */
 export class PolicyFailure extends Error {
+  /** The innermost statement the failure passed through: where it happened (set as it propagates). */
+  site?: StatementSite;
+
   constructor(
     readonly source: string,
     readonly reason: string,
@@ -89,4 +93,18 @@ export const REASON_PHRASES: Record<number, string> = {
 
 export function reasonPhrase(status: number): string {
   return REASON_PHRASES[status] ?? '';
+}
+
+/** return-response or mock-response: the response is final, nothing else runs. */
+export class EndPipeline extends Error {
+  constructor() {
+    super('the pipeline ended with a response');
+  }
+}
+
+/** cache-lookup found the response: processing continues in outbound after the corresponding cache-store. */
+export class CacheHit extends Error {
+  constructor() {
+    super('cache hit');
+  }
 }

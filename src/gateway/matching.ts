@@ -29,7 +29,7 @@ export class RequestMatcher {
       .sort((a, b) => b.segments.length - a.segments.length);
   }
 
-  match(method: string, rawPath: string, query: ReadonlyMap<string, readonly string[]>): RequestMatch | undefined {
+  match(method: string, rawPath: string, query: Iterable<[string, string[]]>): RequestMatch | undefined {
     const parts = rawPath.split('/').slice(1);
     for (const { api, segments } of this.apis) {
       const suffix = matchSuffix(segments, parts);
@@ -44,7 +44,7 @@ export class RequestMatcher {
     return undefined;
   }
 
-  private matchOperation(api: GatewayApi, method: string, path: string, query: ReadonlyMap<string, readonly string[]>) {
+  private matchOperation(api: GatewayApi, method: string, path: string, query: Iterable<[string, string[]]>) {
     let best: { operation: GatewayOperation; parameters: Record<string, string>; score: number[] } | undefined;
     for (const operation of api.operations) {
       if (operation.method !== method) continue;

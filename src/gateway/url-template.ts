@@ -43,7 +43,7 @@ export interface TemplateMatch {
 }
 
 /** Matches `path` (after the API suffix, starting with `/`) and the query against a template. */
-export function matchTemplate(template: UrlTemplate, path: string, query: ReadonlyMap<string, readonly string[]>): TemplateMatch | undefined {
+export function matchTemplate(template: UrlTemplate, path: string, query: Iterable<[string, string[]]>): TemplateMatch | undefined {
   const parts = path.split('/').filter((s) => s !== '');
   const parameters: Record<string, string> = {};
   const score: number[] = [];
@@ -70,9 +70,9 @@ export function matchTemplate(template: UrlTemplate, path: string, query: Readon
   return { parameters, score: [...score, template.query.length] };
 }
 
-function queryMatches(template: UrlTemplate, query: ReadonlyMap<string, readonly string[]>, parameters: Record<string, string>): boolean {
+function queryMatches(template: UrlTemplate, query: Iterable<[string, string[]]>, parameters: Record<string, string>): boolean {
   if (!template.query.length) return true;
-  const byName = new Map<string, readonly string[]>();
+  const byName = new Map<string, string[]>();
   for (const [name, values] of query) byName.set(name.toLowerCase(), values);
   for (const { name, parameter } of template.query) {
     const values = byName.get(name);

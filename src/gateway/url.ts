@@ -1,25 +1,14 @@
 /** Request URLs as the gateway's policies see them (`context.Request.Url`): query values kept per name, in order. */
-export interface GatewayUrl {
-  scheme: string;
-  host: string;
-  port: number;
-  /** Starts with `/`; percent-encoding as received. */
-  path: string;
-  query: Map<string, string[]>;
-}
+import { NameValues, type UrlState } from './expressions';
 
-export function parseQuery(search: string): Map<string, string[]> {
-  const query = new Map<string, string[]>();
+export function parseQuery(search: string): NameValues {
+  const query = new NameValues(undefined, false);
   const text = search.startsWith('?') ? search.slice(1) : search;
   if (!text) return query;
   for (const part of text.split('&')) {
     if (!part) continue;
     const eq = part.indexOf('=');
-    const name = decodeComponent(eq < 0 ? part : part.slice(0, eq));
-    const value = eq < 0 ? '' : decodeComponent(part.slice(eq + 1));
-    const values = query.get(name);
-    if (values) values.push(value);
-    else query.set(name, [value]);
+    query.append(decodeComponent(eq < 0 ? part : part.slice(0, eq)), eq < 0 ? '' : decodeComponent(part.slice(eq + 1)));
   }
   return query;
 }
@@ -33,23 +22,25 @@ export function decodeComponent(text: string): string {
   }
 }
 
-export function queryString(query: ReadonlyMap<string, readonly string[]>): string {
+export function queryString(query: NameValues): string {
   const parts: string[] = [];
   for (const [name, values] of query) for (const value of values) parts.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
-export function cloneUrl(url: GatewayUrl): GatewayUrl {
-  return { ...url, query: new Map([...url.query].map(([name, values]) => [name, [...values]])) };
+export function copyUrl(url: UrlState): UrlState {
+  const query = new NameValues(undefined, false);
+  for (const [name, values] of url.query) query.set(name, [...values]);
+  return { ...url, query };
 }
 
-export function formatUrl(url: GatewayUrl): string {
+export function formatUrl(url: UrlState): string {
   const defaultPort = (url.scheme === 'https' && url.port === 443) || (url.scheme === 'http' && url.port === 80);
   return `${url.scheme}://${url.host}${defaultPort ? '' : `:${url.port}`}${url.path}${queryString(url.query)}`;
 }
 
-/** Parses an absolute URL (a backend base URL, a send-request target) into the gateway's shape. */
-export function parseAbsoluteUrl(text: string): GatewayUrl | undefined {
+/** Parses an absolute URL (a backend base URL, a send-request target); undefined when it is not one. */
+export function parseAbsoluteUrl(text: string): UrlState | undefined {
   let parsed: URL;
   try {
     parsed = new URL(text);

@@ -1,6 +1,7 @@
 import { UserError } from '../../diagnostics';
 import { startEmulator } from '../../emulator';
 import { ONE_VALUE, type ApiopsCommand } from '../command';
+import { waitForStopSignal } from '../stop-signal';
 
 interface EmulatorArgs {
   port: number;
@@ -11,8 +12,6 @@ interface EmulatorArgs {
   seed: number;
   verbose: boolean;
 }
-
-const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
 /** `apiops emulator`: serves the local APIM management plane until SIGINT/SIGTERM. */
 export const emulatorCommand: ApiopsCommand<EmulatorArgs> = {
@@ -50,14 +49,7 @@ export const emulatorCommand: ApiopsCommand<EmulatorArgs> = {
       throw error;
     }
     io.stdout(`apiops emulator listening on ${emulator.url}${args.data ? ` (state in ${args.data})` : ' (state in memory)'}\n`);
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      const handlers = STOP_SIGNALS.map((s) => [s, () => stop(s)] as const);
-      const stop = (received: NodeJS.Signals) => {
-        for (const [s, handler] of handlers) process.off(s, handler);
-        resolve(received);
-      };
-      for (const [s, handler] of handlers) process.on(s, handler);
-    });
+    const signal = await waitForStopSignal();
     await emulator.close();
     io.stdout(`apiops emulator stopped (${signal})\n`);
     return 0;
