@@ -57,6 +57,10 @@ const LABELS: Partial<Record<ResourceKind, string>> = {
   apiTag: 'Tag',
   productTag: 'Tag',
   operationTag: 'Tag',
+  apiRelease: 'ApiRelease',
+  apiSchema: 'Schema',
+  graphQLResolver: 'Resolver',
+  resolverPolicy: 'Policy',
 };
 
 const ARM_TYPE_OVERRIDES: Record<string, string> = {
@@ -96,6 +100,8 @@ const EXTRA_ROUTES: Route[] = [
   extra('products/{productId}/subscriptions/{sid}', 'Subscription', []),
   extra('apis/{apiId}/products/{productId}', 'Product', []),
   extra('users/{userId}', 'User', ['email', 'firstName', 'lastName'], false),
+  // A read-only view: one entry per revision of the API.
+  extra('apis/{apiId}/revisions/{revisionId}', 'ApiRevision', []),
 ];
 
 export const ROUTES: Route[] = [...RESOURCE_TYPES.map(fromResourceType), ...EXTRA_ROUTES];

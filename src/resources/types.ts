@@ -28,7 +28,11 @@ export type ResourceKind =
   | 'tag'
   | 'apiTag'
   | 'productTag'
-  | 'operationTag';
+  | 'operationTag'
+  | 'apiRelease'
+  | 'apiSchema'
+  | 'graphQLResolver'
+  | 'resolverPolicy';
 
 export interface ResourceType {
   kind: ResourceKind;
@@ -79,6 +83,11 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { kind: 'apiTag', armPath: 'apis/{apiId}/tags/{tagId}', keys: ['apiId', 'tagId'], parent: 'api', references: ['tag'], repoPath: 'apis/{apiId}/api.yaml', managed: true, link: true },
   { kind: 'productTag', armPath: 'products/{productId}/tags/{tagId}', keys: ['productId', 'tagId'], parent: 'product', references: ['tag'], managed: false, link: true },
   { kind: 'operationTag', armPath: 'apis/{apiId}/operations/{operationId}/tags/{tagId}', keys: ['apiId', 'operationId', 'tagId'], parent: 'apiOperation', references: ['tag'], managed: false, link: true },
+  // A release makes the revision its `apiId` names the current one.
+  { kind: 'apiRelease', armPath: 'apis/{apiId}/releases/{releaseId}', keys: ['apiId', 'releaseId'], parent: 'api', references: [], managed: false, requiredProperties: ['apiId'] },
+  { kind: 'apiSchema', armPath: 'apis/{apiId}/schemas/{schemaId}', keys: ['apiId', 'schemaId'], parent: 'api', references: [], managed: false, longRunning: ['PUT'], requiredProperties: ['contentType'] },
+  { kind: 'graphQLResolver', armPath: 'apis/{apiId}/resolvers/{resolverId}', keys: ['apiId', 'resolverId'], parent: 'api', references: [], managed: false, requiredProperties: ['displayName', 'path'] },
+  { kind: 'resolverPolicy', armPath: 'apis/{apiId}/resolvers/{resolverId}/policies/policy', keys: ['apiId', 'resolverId'], parent: 'graphQLResolver', references: ['namedValue', 'backend', 'policyFragment'], managed: false, policy: true, requiredProperties: ['value'] },
 ];
 
 const BY_KIND = new Map(RESOURCE_TYPES.map((t) => [t.kind, t]));
