@@ -33,9 +33,9 @@ export const PRODUCT_SHAPE: DefinitionShape = {
 
 export const NAMED_VALUE_SHAPE: DefinitionShape = {
   schema: 'named-value.schema.json',
-  fields: ['displayName', 'value', 'secret', 'valueFromEnv', 'keyVault', 'tags'],
+  fields: ['displayName', 'value', 'secret', 'valueFromEnv', 'keyVault', 'localValueFromEnv', 'tags'],
   defaults: { secret: false, tags: [] },
-  repositoryOnly: [],
+  repositoryOnly: ['localValueFromEnv'],
 };
 
 export const BACKEND_SHAPE: DefinitionShape = {

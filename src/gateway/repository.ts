@@ -142,8 +142,8 @@ function gatewayProduct(product: ProductModel): GatewayProduct {
  * Anything still without a value gets a placeholder, which every response that used it names.
  */
 function resolveNamedValue({ definition }: NamedValueModel, env: NodeJS.ProcessEnv): ResolvedNamedValue {
-  const { displayName: name, value, valueFromEnv, keyVault } = definition.data;
-  const fromEnv = valueFromEnv ?? keyVault?.localValueFromEnv;
+  const { displayName: name, value, valueFromEnv, keyVault, localValueFromEnv } = definition.data;
+  const fromEnv = valueFromEnv ?? (keyVault ? localValueFromEnv : undefined);
   const resolved = value ?? (fromEnv === undefined ? undefined : env[fromEnv]);
   return resolved === undefined ? { name, value: placeholderValue(name), placeholder: true } : { name, value: resolved, placeholder: false };
 }

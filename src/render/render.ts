@@ -159,9 +159,7 @@ class Renderer {
       const properties = { displayName, secret: true, tags, value: envValue };
       this.add(ref, properties, source, envValue === undefined ? { valueUnavailable: true } : {});
     } else if (keyVault !== undefined) {
-      // localValueFromEnv is the offline stand-in for the gateway emulator: Azure reads the vault itself.
-      const { secretIdentifier, identityClientId } = keyVault;
-      this.add(ref, { displayName, secret: true, tags, keyVault: definedOnly({ secretIdentifier, identityClientId }) }, source);
+      this.add(ref, { displayName, secret: true, tags, keyVault: definedOnly({ ...keyVault }) }, source);
     } else {
       this.add(ref, { displayName, value, secret: secret ?? false, tags }, source);
     }

@@ -125,8 +125,9 @@ export interface NamedValueDefinition {
   value?: string;
   secret?: boolean;
   valueFromEnv?: string;
-  /** `localValueFromEnv`: where the gateway emulator and `apiops test` take a stand-in value (never published). */
-  keyVault?: { secretIdentifier: string; identityClientId?: string; localValueFromEnv?: string };
+  keyVault?: { secretIdentifier: string; identityClientId?: string };
+  /** With keyVault: where the gateway emulator and `apiops test` take a stand-in value (repository-only, never published). */
+  localValueFromEnv?: string;
   tags?: string[];
 }
 

@@ -150,7 +150,7 @@ describe('gateway pipeline', () => {
     const files = {
       'named-values/plain.yaml': 'displayName: plain\nvalue: hello\n',
       'named-values/secret.yaml': 'displayName: secret\nsecret: true\nvalueFromEnv: SHOP_SECRET\n',
-      'named-values/vaulted.yaml': 'displayName: vaulted\nkeyVault:\n  secretIdentifier: https://kv.vault.azure.net/secrets/vaulted\n  localValueFromEnv: SHOP_VAULTED\n',
+      'named-values/vaulted.yaml': 'displayName: vaulted\nkeyVault:\n  secretIdentifier: https://kv.vault.azure.net/secrets/vaulted\nlocalValueFromEnv: SHOP_VAULTED\n',
       'policies/global.xml': globalInbound(
         `<set-header name="X-Plain" exists-action="override"><value>{{plain}}</value></set-header>
          <set-header name="X-Secret" exists-action="override"><value>{{secret}}</value></set-header>
