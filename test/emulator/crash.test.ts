@@ -3,6 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { connect, type ApimConnection } from '../../src/azure/client';
+import { readResource } from '../../src/azure/read';
+import { applyPlan } from '../../src/apply/apply';
+import { planAgainstLive } from '../../src/plan/live';
+import { loadAndRender } from '../../src/render';
+import { generateRepository } from '../fixtures/generate';
 import { seededRandom } from '../../src/emulator/random';
 import { RG, SCOPE, SVC } from './helpers';
 
@@ -51,14 +56,16 @@ interface Acknowledged {
   content: string;
 }
 
-let dataDir: string;
+const dirs: string[] = [];
 const running: Emulator[] = [];
-beforeAll(() => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'apiops-crash-'));
-});
+const tempDir = (label: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `apiops-crash-${label}-`));
+  dirs.push(dir);
+  return dir;
+};
 afterAll(async () => {
   await Promise.all(running.map(kill));
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /** ETag → the content it was handed out with; a second content for one ETag fails the test. */
@@ -107,6 +114,7 @@ async function writeUntilKilled(apim: ApimConnection, round: number, tags: Ackno
 
 describe('the emulator killed with SIGKILL while writes are under way', () => {
   it('keeps every acknowledged write and never hands out an ETag again for other content', async () => {
+    const dataDir = tempDir('sdk');
     const random = seededRandom(2026);
     const tags: Acknowledged[] = [];
     const etags = new Map<string, string>();
@@ -155,5 +163,39 @@ describe('the emulator killed with SIGKILL while writes are under way', () => {
     expect(tags.filter((t) => live.get(t.id) !== t.content)).toEqual([]);
     await kill(last);
     // Four starts of a process that transpiles its sources on load: slow on a busy machine, whatever the emulator does.
+  }, 180_000);
+
+  it('in the middle of a publish: every change publish saw applied is there after the restart, and a re-run converges', async () => {
+    const dataDir = tempDir('publish');
+    const root = tempDir('repo');
+    generateRepository(root, { apis: 6, operationsPerApi: 3 });
+    const { desired } = loadAndRender(root, 'local', {});
+    const first = await startChild(dataDir);
+    running.push(first);
+    const apim = connect(SCOPE, { endpoint: first.url, maxRetries: 0 });
+    const plan = await planAgainstLive(apim, desired);
+    const killAfter = 10 + Math.floor(seededRandom(11)() * (plan.changes.length - 20));
+    let killing: Promise<void> | undefined;
+    const result = await applyPlan(apim, plan, desired, {
+      prune: false,
+      onSettled: (_, settled) => {
+        if (settled >= killAfter) killing ??= kill(first);
+      },
+    });
+    await killing;
+    expect(result.ok).toBe(false);
+    const applied = result.outcomes.filter((o) => o.outcome === 'applied');
+    expect(applied.length).toBeGreaterThanOrEqual(killAfter - WRITERS);
+
+    const second = await startChild(dataDir);
+    running.push(second);
+    const after = connect(SCOPE, { endpoint: second.url, maxRetries: 0 });
+    const missing = [];
+    for (const outcome of applied) if (!(await readResource(after, outcome.change.ref))) missing.push(`${outcome.change.kind} ${outcome.change.id}`);
+    expect(missing).toEqual([]);
+    const rerun = await applyPlan(after, await planAgainstLive(after, desired), desired, { prune: false });
+    expect(rerun.outcomes.filter((o) => o.outcome !== 'applied')).toEqual([]);
+    expect((await planAgainstLive(after, desired)).changes).toEqual([]);
+    await kill(second);
   }, 180_000);
 });
