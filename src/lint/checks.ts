@@ -1,7 +1,7 @@
 /** Building blocks shared by rules. */
 import type { SourcePos } from '../diagnostics';
 import type { PolicyElement } from '../policy/ast';
-import { childElements } from '../policy/query';
+import { attributeValue, childElements } from '../policy/query';
 import { isPolicyExpression, splitExpressions } from '../policy/expression';
 import type { ApiModel, YamlPath } from '../repo/model';
 import type { LintContext, PolicyFile } from './context';
@@ -98,6 +98,34 @@ export function checkEveryCall(ctx: LintContext, check: EveryCallCheck): void {
       }
     }
   }
+}
+
+/** The policies that authenticate the caller (a token or a client certificate); one that ignores its errors does not. */
+const CALLER_AUTHENTICATION = new Set(['validate-jwt', 'validate-azure-ad-token', 'validate-client-certificate']);
+
+export function authenticatesCaller(element: PolicyElement): boolean {
+  return CALLER_AUTHENTICATION.has(element.name) && attributeValue(element, 'ignore-error')?.toLowerCase() !== 'true';
+}
+
+/** Policies that throttle callers (calls, bandwidth or tokens). */
+export const THROTTLING_POLICIES: ReadonlySet<string> = new Set([
+  'rate-limit', 'rate-limit-by-key', 'quota', 'quota-by-key', 'llm-token-limit', 'azure-openai-token-limit',
+]);
+
+export const SUBSCRIPTION_KEY_HEADER = 'Ocp-Apim-Subscription-Key';
+
+/** Deletes the subscription key header before forwarding (the query parameter form is removed the same way). */
+export function stripsSubscriptionKey(element: PolicyElement): boolean {
+  return (
+    element.name === 'set-header' &&
+    attributeValue(element, 'exists-action') === 'delete' &&
+    (attributeValue(element, 'name') ?? '').toLowerCase() === SUBSCRIPTION_KEY_HEADER.toLowerCase()
+  );
+}
+
+/** `backend-id` (set-backend-service, llm-content-safety) and `embeddings-backend-id` (semantic cache lookups). */
+export function namesBackend(attributeName: string): boolean {
+  return /(?:^|-)backend-id$/.test(attributeName);
 }
 
 /** Elements named `name` in every parsed policy file, with the file each is in (indexed once per lint run). */

@@ -6,7 +6,7 @@ import type { RenderedRepository } from '../render/desired';
 import type { LintLevel, RepoModel, YamlDocument } from '../repo/model';
 import type { LintContext, Report, Rule } from './context';
 import { buildEffective, fragmentsById, policyFiles, policyTemplates, type PolicyFile } from '../effective';
-import { didYouMean } from '../policy/knowledge/suggest';
+import { didYouMean } from '../suggest';
 import { applySuppressions, scanSuppressions, type Suppression } from './suppressions';
 
 /** Findings produced while loading and rendering, before any rule runs. */

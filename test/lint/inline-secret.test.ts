@@ -121,6 +121,8 @@ describe('inline-secret over a repository', () => {
       ...withApiInbound(
         '<set-header name="x-functions-key" exists-action="override"><value>{{backend-key}}</value></set-header>' +
           '<set-header name="X-Tenant" exists-action="override"><value>4c1b6e2a-9d3f-4e7a-b5c8-2f0a6d9e1b37</value></set-header>' +
+          '<set-header name="X-Tenant-Id" exists-action="override"><value>{{tenant-id}}</value></set-header>' +
+          '<set-header name="X-Storage" exists-action="override"><value>{{storage-key}}</value></set-header>' +
           '<send-request mode="new" response-variable-name="r"><set-url>https://media.blob.core.windows.net/c/b.json</set-url><set-method>GET</set-method></send-request>' +
           '<validate-jwt header-name="Authorization"><issuer-signing-keys><key>{{backend-key}}</key><key certificate-id="jwt-signing" /><key n="0vx7agoebGcQSuuPiLJXZpt" e="AQAB" /></issuer-signing-keys><audiences><audience>api://x</audience></audiences></validate-jwt>',
       ),

@@ -1,5 +1,5 @@
 import { isKeywordValue, POLICIES, policySpec } from '../../src/policy/knowledge/policies';
-import { closestName } from '../../src/policy/knowledge/suggest';
+import { closestName } from '../../src/suggest';
 import type { ElementSpec } from '../../src/policy/knowledge/types';
 import { valueProblem } from '../../src/lint/rules/policy-attributes';
 

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { UserError } from '../../diagnostics';
+import { didYouMean } from '../../suggest';
 import { printEffectivePolicies } from '../../effective';
 import { loadAndRender, writeDesiredState } from '../../render';
 import { ONE_VALUE, wantsColor, type ApiopsCommand } from '../command';
@@ -45,7 +46,10 @@ export const renderCommand: ApiopsCommand<RenderArgs> = {
     if (args.effective) {
       const known = new Set(rendered.model.apis.map((api) => api.id));
       const unknown = (args.api ?? []).filter((id) => !known.has(id));
-      if (unknown.length) throw new UserError(`no API ${unknown.join(', ')} in apis/ (APIs: ${[...known].sort().join(', ') || 'none'})`);
+      if (unknown.length) {
+        const named = unknown.map((id) => `${id}${didYouMean(id, known)}`).join(', ');
+        throw new UserError(`no API ${named} in apis/ (APIs: ${[...known].sort().join(', ') || 'none'})`);
+      }
       io.stdout(printEffectivePolicies(rendered, { apis: args.api }));
       return 0;
     }

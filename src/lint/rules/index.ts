@@ -16,6 +16,7 @@ import { policyPlacement } from './policy-placement';
 import { productSubscriptionRequired } from './product-subscription-required';
 import { subscriptionKeyStripped } from './subscription-key-stripped';
 import { unknownPolicy } from './unknown-policy';
+import { unreferenced } from './unreferenced';
 
 export const RULES: readonly Rule[] = [
   managedIdentityAuth,
@@ -34,4 +35,5 @@ export const RULES: readonly Rule[] = [
   namedValueMissing,
   corsWildcard,
   policyAttributes,
+  unreferenced,
 ];
