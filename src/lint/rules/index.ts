@@ -2,6 +2,7 @@
 import type { Rule } from '../context';
 import { backendMissing } from './backend-missing';
 import { baseInherited } from './base-inherited';
+import { callerAuthenticated } from './caller-authenticated';
 import { corsWildcard } from './cors-wildcard';
 import { devProductThrottled } from './dev-product-throttled';
 import { fragmentMissing } from './fragment-missing';
@@ -20,6 +21,7 @@ import { unreferenced } from './unreferenced';
 
 export const RULES: readonly Rule[] = [
   managedIdentityAuth,
+  callerAuthenticated,
   devProductThrottled,
   productSubscriptionRequired,
   jwtIssuerVersion,
