@@ -2,6 +2,7 @@ import * as YAML from 'yaml';
 import type { ArmRequest, Behaviour, EmulatorEnv, EntityInput, Prepared, WriteInput } from './engine';
 import { conflict, invalidField } from './errors';
 import { pathSegments, resolveReference } from './ids';
+import { REVISION_NAME } from './revisions';
 import type { Entity, ServiceState } from './store';
 import { deriveApimOperation, specOperations, type ImportedParameter, type RequiredQueryParameters } from '../repo/openapi';
 
@@ -18,8 +19,6 @@ const API_TYPES = ['http', 'soap', 'websocket', 'graphql', 'odata', 'grpc'];
 /** Properties of a source API that a clone, new version or revision does not inherit. */
 const NOT_INHERITED = ['isCurrent', 'isOnline', 'apiRevision', 'apiRevisionDescription', 'provisioningState'];
 
-/** `{apiId};rev={n}`: revision n of an API. */
-const REVISION_NAME = /^(.+);rev=(\d+)$/i;
 
 interface ImportedOperation {
   name: string;

@@ -3,7 +3,9 @@ import { armBody, listReply, type ArmRequest, type Behaviour, type BehaviourTabl
 import { ArmError, conflict, invalidField, notFound, validationError } from './errors';
 import { sameId } from './ids';
 import { addLinkBehaviours, removeLinksTo } from './links';
+import { diagnosticBehaviour, loggerBehaviour } from './loggers';
 import { policyBehaviour, provisionGlobalPolicy, refuseDeleteWhileUsed } from './policies';
+import { releaseBehaviour, revisionList } from './revisions';
 import { routeOf, type RouteMatch } from './routes';
 import { namedValueBehaviour, subscriptionBehaviour } from './secrets';
 import type { ServiceState } from './store';
@@ -62,6 +64,14 @@ function checkVersionSet(input: WriteInput): void {
   if (versioningScheme === 'Header' && !versionHeaderName) throw invalidField('versionHeaderName', "'versionHeaderName' is required for the Header versioning scheme.");
 }
 
+/** A schema is a document of one of the content types APIM validates against. */
+function checkSchema({ properties }: WriteInput): void {
+  const document = properties.document as Record<string, unknown> | undefined;
+  if (!document || typeof document !== 'object' || (document.value === undefined && document.definitions === undefined && document.components === undefined)) {
+    throw invalidField('document', "'document' must hold 'value', 'definitions' or 'components'.");
+  }
+}
+
 /** A single backend needs a URL and protocol; a load-balanced pool names other backends instead. */
 function checkBackend(input: WriteInput): void {
   const { properties } = input;
@@ -104,8 +114,9 @@ export function behaviourTable(): BehaviourTable {
   const api = apiBehaviour();
   set('api', { ...api, afterDelete: (input) => [api.afterDelete, removeLinksTo].forEach((step) => step?.(input)) });
   set('apiOperation', { ...operationBehaviour(), afterDelete: removeLinksTo });
-  for (const kind of ['globalPolicy', 'apiPolicy', 'operationPolicy', 'productPolicy']) set(kind, policyBehaviour(false));
-  const fragment = policyBehaviour(true);
+  for (const kind of ['globalPolicy', 'apiPolicy', 'operationPolicy', 'productPolicy']) set(kind, policyBehaviour('policies'));
+  set('resolverPolicy', policyBehaviour('http-data-source'));
+  const fragment = policyBehaviour('fragment');
   set('policyFragment', {
     ...fragment,
     prepare: (input) => {
@@ -123,6 +134,12 @@ export function behaviourTable(): BehaviourTable {
   set('group', { ...withDefaults({ builtIn: false, type: 'custom' }, oneOf('type', ['custom', 'external'])), beforeDelete: refuseBuiltIn, afterDelete: removeLinksTo });
   set('tag', withDefaults({}));
   set('apiVersionSet', { ...withDefaults({}, checkVersionSet), beforeDelete: refuseVersionSetInUse });
+  set('logger', loggerBehaviour());
+  for (const kind of ['diagnostic', 'apiDiagnostic']) set(kind, diagnosticBehaviour());
+  set('apiRelease', releaseBehaviour());
+  set('apiSchema', withDefaults({}, checkSchema));
+  set('graphQLResolver', withDefaults({}));
+  table.set('apis/{apiId}/revisions/{revisionId}', { handle: revisionList });
   table.set('products/{productId}/subscriptions/{sid}', { handle: productSubscriptions(table) });
   addLinkBehaviours(table);
   return table;

@@ -15,8 +15,21 @@ import type { Entity, ServiceState } from './store';
 const POLICY_FORMATS = ['xml', 'rawxml', 'xml-link', 'rawxml-link'];
 const FRAGMENT_FORMATS = ['xml', 'rawxml'];
 
-/** Collections that hold policy documents (including fragments). */
-const POLICY_COLLECTIONS = ['policies', 'apis/*/policies', 'apis/*/operations/*/policies', 'products/*/policies', 'policyFragments'];
+/** Collections that hold policy documents (including fragments and GraphQL resolver policies). */
+const POLICY_COLLECTIONS = ['policies', 'apis/*/policies', 'apis/*/operations/*/policies', 'products/*/policies', 'policyFragments', 'apis/*/resolvers/*/policies'];
+
+/** The root element of a policy document: a scope's `<policies>`, a `<fragment>`, a GraphQL resolver's `<http-data-source>`. */
+export type PolicyRoot = 'policies' | 'fragment' | 'http-data-source';
+/** Every root parses; which one a document needs is checked after, with a message naming it. */
+const POLICY_ROOTS: PolicyRoot[] = ['policies', 'fragment', 'http-data-source'];
+
+/** Sections of a resolver's `<http-data-source>`. */
+const RESOLVER_SECTIONS = new Set(['http-request', 'backend', 'http-response']);
+
+function rootOfCollection(collection: string): PolicyRoot {
+  if (collection.toLowerCase() === 'policyfragments') return 'fragment';
+  return collection.toLowerCase().includes('/resolvers/') ? 'http-data-source' : 'policies';
+}
 
 /** What a stored policy references, by the names APIM resolves them with. */
 interface PolicyReferences {
@@ -79,6 +92,8 @@ function unrecognisedElements(root: PolicyElement): Unrecognised[] {
   const elements = (parent: PolicyElement) => parent.children.filter((c): c is PolicyElement => c.type === 'element');
   const statements = (parent: PolicyElement): Unrecognised[] => elements(parent).filter((e) => !STATEMENT_NAMES.has(e.name)).map((element) => ({ element, kind: 'policy' }));
   if (root.name === 'fragment') return statements(root);
+  // A resolver's sections hold data-source statements (set-url, http-request…) that scope policies do not know.
+  if (root.name === 'http-data-source') return elements(root).filter((e) => !RESOLVER_SECTIONS.has(e.name)).map((element) => ({ element, kind: 'policy section' }));
   return elements(root).flatMap((section): Unrecognised[] => (SECTION_NAMES.has(section.name) ? statements(section) : [{ element: section, kind: 'policy section' }]));
 }
 
@@ -106,11 +121,12 @@ function xmlReaderMessage(text: string, message: string, line: number, column: n
 }
 
 /**
- * Parses, validates and stores a policy document. `root` is `policies` or `fragment`. Throws APIM's
- * ValidationError for malformed XML, a wrong root, or a reference to something the service lacks.
+ * Parses, validates and stores a policy document. Throws APIM's ValidationError for malformed XML, a wrong root,
+ * or a reference to something the service lacks.
  */
-export function storePolicy(service: ServiceState, text: string, form: 'xml' | 'rawxml', root: 'policies' | 'fragment', isFragment: boolean): StoredPolicy {
-  const { document, findings } = parsePolicy(text, 'policy', { form });
+export function storePolicy(service: ServiceState, text: string, form: 'xml' | 'rawxml', root: PolicyRoot): StoredPolicy {
+  const isFragment = root === 'fragment';
+  const { document, findings } = parsePolicy(text, 'policy', { form, roots: POLICY_ROOTS });
   if (!document) {
     const finding = findings[0];
     const message = xmlReaderMessage(text, finding.message, finding.line, finding.column);
@@ -148,7 +164,8 @@ function formatOf(properties: Record<string, unknown>, formats: string[]): strin
   return format;
 }
 
-export function policyBehaviour(isFragment: boolean): Behaviour {
+export function policyBehaviour(root: PolicyRoot): Behaviour {
+  const isFragment = root === 'fragment';
   const formats = isFragment ? FRAGMENT_FORMATS : POLICY_FORMATS;
   return {
     async download(properties, env) {
@@ -158,7 +175,7 @@ export function policyBehaviour(isFragment: boolean): Behaviour {
     },
     prepare({ request, properties }: WriteInput) {
       const form = formatOf(properties, formats) === 'rawxml' ? 'rawxml' : 'xml';
-      const policy = storePolicy(request.service, properties.value as string, form, isFragment ? 'fragment' : 'policies', isFragment);
+      const policy = storePolicy(request.service, properties.value as string, form, root);
       const stored: Record<string, unknown> = { ...properties, value: policy.xml };
       delete stored.format;
       return { properties: stored, hidden: { policy } };
@@ -214,8 +231,7 @@ export function renameNamedValueReferences(service: ServiceState, oldName: strin
       for (const entity of entities) {
         const policy = storedPolicyOf(entity);
         if (!policy.references.namedValues.includes(oldName.toLowerCase())) continue;
-        const isFragment = key === 'policyfragments';
-        const renamed = storePolicy(service, policy.raw.replace(pattern, `{{${newName}}}`), 'rawxml', isFragment ? 'fragment' : 'policies', isFragment);
+        const renamed = storePolicy(service, policy.raw.replace(pattern, `{{${newName}}}`), 'rawxml', rootOfCollection(key));
         service.put(key, entity.name, { ...entity.properties, value: renamed.xml }, { ...entity.hidden, policy: renamed });
       }
     }
@@ -243,7 +259,7 @@ const DEFAULT_GLOBAL_POLICY = `<!--
 </policies>`;
 
 export function provisionGlobalPolicy(service: ServiceState): void {
-  const policy = storePolicy(service, DEFAULT_GLOBAL_POLICY, 'rawxml', 'policies', false);
+  const policy = storePolicy(service, DEFAULT_GLOBAL_POLICY, 'rawxml', 'policies');
   service.put('policies', 'policy', { value: policy.xml }, { policy });
 }
 

@@ -50,8 +50,17 @@ const LABELS: Partial<Record<ResourceKind, string>> = {
   productGroup: 'Group',
   productPolicy: 'Policy',
   subscription: 'Subscription',
+  logger: 'Logger',
+  diagnostic: 'Diagnostic',
+  apiDiagnostic: 'Diagnostic',
   tag: 'Tag',
   apiTag: 'Tag',
+  productTag: 'Tag',
+  operationTag: 'Tag',
+  apiRelease: 'ApiRelease',
+  apiSchema: 'Schema',
+  graphQLResolver: 'Resolver',
+  resolverPolicy: 'Policy',
 };
 
 const ARM_TYPE_OVERRIDES: Record<string, string> = {
@@ -61,7 +70,7 @@ const ARM_TYPE_OVERRIDES: Record<string, string> = {
 /** A tag assigned to an API, operation or product reads as the tag itself. */
 const TAG_TYPE = 'Microsoft.ApiManagement/service/tags';
 
-const KIND_ARM_TYPES: Partial<Record<ResourceKind, string>> = { apiTag: TAG_TYPE };
+const KIND_ARM_TYPES: Partial<Record<ResourceKind, string>> = { apiTag: TAG_TYPE, productTag: TAG_TYPE, operationTag: TAG_TYPE };
 
 function fromResourceType(type: ResourceType): Route {
   return {
@@ -88,11 +97,11 @@ const EXTRA_ROUTES: Route[] = [
   extra('tags/{tagId}/apiLinks/{apiLinkId}', 'TagApiLink', ['apiId']),
   extra('tags/{tagId}/operationLinks/{operationLinkId}', 'TagOperationLink', ['operationId']),
   extra('tags/{tagId}/productLinks/{productLinkId}', 'TagProductLink', ['productId']),
-  extra('apis/{apiId}/operations/{operationId}/tags/{tagId}', 'Tag', [], true, TAG_TYPE),
-  extra('products/{productId}/tags/{tagId}', 'Tag', [], true, TAG_TYPE),
   extra('products/{productId}/subscriptions/{sid}', 'Subscription', []),
   extra('apis/{apiId}/products/{productId}', 'Product', []),
   extra('users/{userId}', 'User', ['email', 'firstName', 'lastName'], false),
+  // A read-only view: one entry per revision of the API.
+  extra('apis/{apiId}/revisions/{revisionId}', 'ApiRevision', []),
 ];
 
 export const ROUTES: Route[] = [...RESOURCE_TYPES.map(fromResourceType), ...EXTRA_ROUTES];

@@ -30,6 +30,8 @@ export interface ParsePolicyOptions {
   form?: 'rawxml' | 'xml';
   /** Deepest element nesting accepted (default 256). */
   maxDepth?: number;
+  /** Root elements accepted (default `policies` and `fragment`; a GraphQL resolver's policy is `http-data-source`). */
+  roots?: readonly string[];
 }
 
 export interface ParsePolicyResult {
@@ -62,13 +64,14 @@ class PolicySyntaxError extends Error {
   }
 }
 
-const ROOT_NAMES = new Set(['policies', 'fragment']);
+const DEFAULT_ROOTS = ['policies', 'fragment'];
 
 class Scanner {
   private readonly src: string;
   private i = 0;
   private readonly rawxml: boolean;
   private readonly maxDepth: number;
+  private readonly roots: readonly string[];
   private lineStarts?: number[];
   // Nodes are created in increasing offset order, so positions are found by walking forward from the last one.
   private cursorLine = 0;
@@ -83,6 +86,13 @@ class Scanner {
     this.src = src;
     this.rawxml = (options.form ?? 'rawxml') === 'rawxml';
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.roots = options.roots ?? DEFAULT_ROOTS;
+  }
+
+  /** `<policies> or <fragment>`, as messages name the accepted roots. */
+  private rootList(): string {
+    const names = this.roots.map((r) => `<${r}>`);
+    return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names[0];
   }
 
   pos(offset: number): SourcePos {
@@ -110,7 +120,7 @@ class Scanner {
     }
     const prolog = this.readMisc('before');
     if (this.i >= src.length) {
-      this.fail(`${prolog.length > 0 ? 'no root element' : 'empty policy'}: expected a <policies> or <fragment> root element`, 0);
+      this.fail(`${prolog.length > 0 ? 'no root element' : 'empty policy'}: expected a ${this.rootList()} root element`, 0);
     }
     const root = this.parseRootElement();
     const epilog = this.readMisc('after');
@@ -153,8 +163,8 @@ class Scanner {
   private parseRootElement(): PolicyElement {
     const rootStart = this.i;
     const root = this.readStartTag();
-    if (!ROOT_NAMES.has(root.element.name)) {
-      this.fail(`the root element must be <policies> or <fragment>, not <${root.element.name}>`, rootStart);
+    if (!this.roots.includes(root.element.name)) {
+      this.fail(`the root element must be ${this.rootList()}, not <${root.element.name}>`, rootStart);
     }
     if (root.selfClosing) return root.element;
     const open: OpenElement[] = [{ element: root.element, offset: rootStart }];

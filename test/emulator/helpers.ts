@@ -4,6 +4,15 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../..
 export const SCOPE = { subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'rg-test', serviceName: 'apim-test' };
 export const RG = SCOPE.resourceGroup;
 export const SVC = SCOPE.serviceName;
+/** The ARM id of the test service, as ids in responses begin. */
+export const SERVICE_ID = `/subscriptions/${SCOPE.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.ApiManagement/service/${SVC}`;
+
+/** Every item of an SDK list, following its paging. */
+export async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of pages) items.push(item);
+  return items;
+}
 
 export interface Harness {
   emulator: RunningEmulator;

@@ -1,18 +1,10 @@
-import { armFailure, raw, RG, SCOPE, startHarness, SVC, type Harness } from './helpers';
+import { all, armFailure, raw, RG, SERVICE_ID, startHarness, SVC, type Harness } from './helpers';
 
 /**
  * The resource families of the emulator issue that resources.test.ts does not walk end to end, each through the
  * real SDK client: groups, product groups and group links, tags on products, subscriptions, Key Vault named
  * values, API version sets, revisions, product API links, and the ids and types Azure answers with.
  */
-
-const SERVICE_ID = `/subscriptions/${SCOPE.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.ApiManagement/service/${SVC}`;
-
-async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of pages) items.push(item);
-  return items;
-}
 
 describe('resource families through the SDK', () => {
   let h: Harness;
