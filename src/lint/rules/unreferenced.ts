@@ -36,8 +36,9 @@ interface References {
   fragments: Set<string>;
   /**
    * True when a name appears where its role cannot be read for sure: an environment value (used by a template in some
-   * environment, e.g. `backend-id="{{values.functionsBackendId}}"`), a policy expression choosing a backend, or a
-   * policy template that did not render or parse. Counting those as references keeps the rule free of false alarms.
+   * environment, e.g. `backend-id="{{values.functionsBackendId}}"`), a policy expression choosing a backend, a policy
+   * template that did not render or parse, or a YAML file that did not load or broke its schema (one that could not
+   * be read at all might name anything). Counting those as references keeps the rule free of false alarms.
    */
   mentions(name: string): boolean;
 }
@@ -69,11 +70,16 @@ function collectReferences(ctx: LintContext): References {
   }
   const parsed = new Set(ctx.policies.map((file) => file.source.file));
   for (const { source } of policyTemplates(model)) if (!parsed.has(source.file)) loose.push(source.text);
+  // A YAML file that did not load or broke its schema lost the properties that may have referenced something.
+  const failed = new Set(ctx.rendered.findings.map((finding) => finding.file));
+  const damaged = [...model.apis, ...model.products, ...model.backends, ...model.namedValues].filter((r) => failed.has(r.definition.file));
+  const unknowable = damaged.some((r) => r.definition.text === undefined);
+  for (const resource of damaged) loose.push(resource.definition.text ?? '');
   return {
     namedValues,
     backends,
     fragments,
-    mentions: (name) => loose.some((text) => containsWord(text, name)),
+    mentions: (name) => unknowable || loose.some((text) => containsWord(text, name)),
   };
 }
 
