@@ -1,5 +1,9 @@
 'use strict';
-// Timing helpers shared by the benches: medians of interleaved runs, and a plain-text table.
+// Timing helpers shared by the benches: medians of interleaved runs, whole-process steps, and a plain-text table.
+const { spawnSync } = require('child_process');
+const path = require('path');
+
+const PACKAGE_ROOT = path.join(__dirname, '..', '..');
 
 /** Runs each named step `runs` times, interleaved (so drift hits all alike) after one warm-up; returns medians in ms. */
 function measure(steps, runs) {
@@ -20,10 +24,29 @@ function measure(steps, runs) {
   );
 }
 
+/**
+ * A step that runs `node ...args` as its own process (so module loading and start-up count, as they do for a user)
+ * and fails the bench if it exits with another code than `expectedCode`.
+ */
+function nodeProcess(args, { cwd = PACKAGE_ROOT, expectedCode = 0 } = {}) {
+  return () => {
+    const run = spawnSync(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (run.status !== expectedCode) throw new Error(`node ${args.join(' ')} exited ${run.status ?? run.signal}: ${run.stderr}`);
+  };
+}
+
+/** Compiles src/ into dist/ (what bin/apiops.js runs), so that a bench timing the CLI as a process times the current sources. */
+function buildCli() {
+  const run = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(PACKAGE_ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  if (run.status !== 0) throw new Error('npm run build failed');
+}
+
+const CLI = path.join(PACKAGE_ROOT, 'bin', 'apiops.js');
+
 function table(headers, rows) {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
   return [line(headers), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
-module.exports = { measure, table };
+module.exports = { measure, table, nodeProcess, buildCli, CLI };

@@ -1,9 +1,11 @@
 import { isWriteStopped, type ApimConnection } from '../azure/client';
-import { deleteResource, failureMessage, failureStatus, patchResource, putResource } from '../azure/write';
+import { createResource, deleteResource, failureMessage, failureStatus, patchResource, putResource } from '../azure/write';
 import type { DesiredResource, DesiredState } from '../render/desired';
 import { displayId, resourceType } from '../resources/types';
 import { refKey, type Plan, type PlannedChange } from '../plan/plan';
 import { adoptTags } from '../plan/tag-adoption';
+import { changedFields } from '../plan/compare';
+import { readResource } from '../azure/read';
 import { changeDependencies } from './dependencies';
 import { namedValueRenames, resolveConflict, type NamedValueRename } from './conflicts';
 import { withKeptCredentials } from './kept-credentials';
@@ -12,8 +14,8 @@ import { placeholderSecret } from './placeholders';
 /**
  * Applying a plan. Every change starts as soon as what it waits for is done (the connection bounds the requests
  * in flight), so independent work proceeds while a failure only stops what depends on it. Updates and deletes
- * carry If-Match with the ETag the plan saw: a resource someone changed since planning fails with 412 and is
- * reported as such — the remedy is to re-run, which re-plans.
+ * carry If-Match with the ETag the plan saw, creates `If-None-Match: *`: a resource someone changed (or created) since
+ * planning fails with 412 and is reported as a conflict — the remedy is to re-run, which re-plans.
  */
 
 export type Outcome = 'applied' | 'failed' | 'skipped' | 'not-pruned';
@@ -23,8 +25,13 @@ export interface ChangeOutcome {
   outcome: Outcome;
   /** Why it failed or was skipped. */
   reason?: string;
-  /** It failed because the resource changed since planning (412). */
+  /** It failed because the resource changed (or was created) since planning (412). */
   conflict?: boolean;
+  /**
+   * Its write went without a precondition the service is known to honour, so it may have replaced a change made
+   * since planning (see carriesPrecondition).
+   */
+  unguarded?: boolean;
   /** Skipped because publish was interrupted before its writes were sent. */
   interrupted?: boolean;
   /** Something the user should know about an applied change. */
@@ -87,6 +94,33 @@ async function update(
 }
 
 /**
+ * A create with `If-None-Match: *`. A 412 means the resource exists: when it already reads as the repository wants it
+ * (a retried create whose first attempt landed), the create is done; otherwise someone created it since planning.
+ */
+async function create(c: ApimConnection, change: PlannedChange, desired: DesiredResource | undefined, body: Record<string, unknown>): Promise<string | undefined> {
+  try {
+    await createResource(c, change.ref, body);
+    return undefined;
+  } catch (error) {
+    if (failureStatus(error) !== 412 || !desired) throw error;
+    const fresh = await readResource(c, change.ref);
+    if (fresh && !changedFields(desired, fresh, desired.source.file).fields.length) return ALREADY_DONE_NOTE;
+    throw error;
+  }
+}
+
+/**
+ * Whether a change's write carries a precondition that keeps it from replacing someone else's change made since
+ * planning: If-Match on the planned ETag (updates, deletes), `If-None-Match: *` where the service honours it (creates),
+ * or no content of its own to replace (links).
+ */
+export function carriesPrecondition(c: ApimConnection, change: PlannedChange): boolean {
+  if (resourceType(change.kind).link) return true;
+  if (change.action === 'create') return c.honoursIfNoneMatch;
+  return change.etag !== undefined && change.etag !== '*';
+}
+
+/**
  * Carries out one change; resolves to a note for the user, if any. A secret named value whose value is not
  * available here is patched without its value when it exists; a new one cannot be created on Azure without it,
  * but on a local emulator it gets a random placeholder so that the policies naming it can be published.
@@ -107,16 +141,17 @@ async function perform(
   }
   if (desired?.valueUnavailable) {
     const value = placeholderSecret(c, 'its secret value is not available here (set the environment variable named by valueFromEnv)');
-    await putResource(c, change.ref, { ...body, value });
-    return PLACEHOLDER_NOTE;
+    return (await create(c, change, undefined, { ...body, value })) ?? PLACEHOLDER_NOTE;
   }
   if (change.action === 'update' && desired) return (await update(c, change, desired, body, renames)) ?? note;
-  await putResource(c, change.ref, body);
-  return note;
+  return (await create(c, change, desired, body)) ?? note;
 }
 
-function describeFailure(error: unknown): { reason: string; conflict?: boolean } {
+function describeFailure(change: PlannedChange, error: unknown): { reason: string; conflict?: boolean } {
   const status = failureStatus(error);
+  if (status === 412 && change.action === 'create') {
+    return { reason: 'created on the instance by someone else since it was planned (it exists now, with other content); re-run to re-plan', conflict: true };
+  }
   if (status === 412) {
     return { reason: 'changed on the instance since it was planned (ETag mismatch); re-run to re-plan', conflict: true };
   }
@@ -163,12 +198,13 @@ export async function applyPlan(c: ApimConnection, plan: Plan, repository: Desir
     if (blocker) {
       return settle({ change, outcome: 'skipped', reason: `${blocker.change.kind} ${displayId(blocker.change.ref)} was not applied` });
     }
+    const unguarded = carriesPrecondition(c, change) ? {} : { unguarded: true };
     try {
       const note = await perform(c, change, desiredByKey.get(refKey(change.ref)), renames);
-      return settle({ change, outcome: 'applied', ...(note ? { note } : {}) });
+      return settle({ change, outcome: 'applied', ...(note ? { note } : {}), ...unguarded });
     } catch (error) {
       if (isWriteStopped(error)) return settle({ change, outcome: 'skipped', reason: INTERRUPTED_REASON, interrupted: true });
-      return settle({ change, outcome: 'failed', ...describeFailure(error) });
+      return settle({ change, outcome: 'failed', ...describeFailure(change, error), ...unguarded });
     }
   };
 

@@ -74,7 +74,16 @@ export function resultSummary(result: ApplyResult, style: Style): string {
   const interrupted = result.outcomes.filter((o) => o.interrupted).length;
   if (interrupted) lines.push(`Interrupted: ${interrupted} change${interrupted === 1 ? ' was' : 's were'} not carried out.`);
   if (result.outcomes.some((o) => o.conflict)) {
-    lines.push('Some resources changed on the instance after planning; nothing of theirs was overwritten. Re-run publish to re-plan.');
+    // That nothing was overwritten holds only if every write could have been refused the way the conflicts were.
+    const unguarded = result.outcomes.filter((o) => o.unguarded && o.outcome !== 'skipped');
+    if (!unguarded.length) {
+      lines.push('Some resources changed on the instance after planning; nothing of theirs was overwritten. Re-run publish to re-plan.');
+    } else {
+      const listed = unguarded.map((o) => `${o.change.action} ${o.change.kind} ${o.change.id}`).join(', ');
+      lines.push(
+        `Some resources changed on the instance after planning and were left as they are, but ${unguarded.length} write${unguarded.length === 1 ? '' : 's'} went without a precondition this service is known to honour (${listed}): a change made to ${unguarded.length === 1 ? 'it' : 'them'} meanwhile may have been replaced. Re-run publish to re-plan.`,
+      );
+    }
   } else if (!result.ok) {
     const what = count('failed') ? 'retry what failed' : 'finish';
     lines.push(`Re-run publish to ${what}; it plans again and writes only what still differs.`);

@@ -2,7 +2,7 @@ import { ApiManagementClient, KnownExportApi, KnownExportFormat } from '@azure/a
 import { bearerTokenAuthenticationPolicyName, RestError, retryPolicy, type PipelinePolicy, type PipelineRequest } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/core-auth';
 import { AggregateAuthenticationError, AuthenticationError, CredentialUnavailableError, DefaultAzureCredential } from '@azure/identity';
-import { createLimiter, type Limiter } from './concurrency';
+import { createLimiter, DEFAULT_CONCURRENCY, type Limiter } from './concurrency';
 import { apiopsRetryStrategy } from './retry';
 
 /** The SDK's export parameters, for ./export (this module is the only one that imports the SDK). */
@@ -47,8 +47,6 @@ export interface ClientOptions {
   pollIntervalInMs?: number;
 }
 
-export const DEFAULT_CONCURRENCY = 8;
-
 export interface ApimConnection {
   client: ApiManagementClient;
   scope: ServiceScope;
@@ -58,6 +56,12 @@ export interface ApimConnection {
   limiter: Limiter;
   /** Polling interval for long-running operations (short for loopback emulators). */
   pollIntervalInMs: number;
+  /**
+   * Whether the service is known to refuse a create with `If-None-Match: *` when the resource exists. The emulator
+   * does, as ARM's contract for conditional requests says; APIM's own specification declares no If-None-Match on any
+   * write and its team has said it has no conditional create (docs/publish-safety.md), so on Azure it is not counted on.
+   */
+  honoursIfNoneMatch: boolean;
   /**
    * From now on, refuse every request that would change the instance before it is sent (Ctrl-C during publish):
    * the requests already sent finish, retries included, reads go on (a long-running write in flight is still followed to its end).
@@ -156,5 +160,5 @@ export function connect(scope: ServiceScope, options: ClientOptions = {}): ApimC
   client.pipeline.addPolicy(concurrencyPolicy(limiter, () => writesStopped), { afterPhase: 'Retry' });
   client.pipeline.addPolicy(countingPolicy(requests), { afterPhase: 'Retry' });
   const pollIntervalInMs = options.pollIntervalInMs ?? (loopback ? 20 : 2_000);
-  return { client, scope, endpoint, requests, limiter, pollIntervalInMs, stopWrites: () => void (writesStopped = true) };
+  return { client, scope, endpoint, requests, limiter, pollIntervalInMs, honoursIfNoneMatch: loopback, stopWrites: () => void (writesStopped = true) };
 }

@@ -1,3 +1,6 @@
+/** Requests in flight at once unless the user says otherwise (`--concurrency`). */
+export const DEFAULT_CONCURRENCY = 8;
+
 /** A FIFO semaphore: at most `limit` tasks run at once; the others wait in arrival order. */
 export interface Limiter {
   readonly limit: number;

@@ -43,10 +43,24 @@ export interface KindAccess {
   list?: (c: ApimConnection, parentIds: Ids) => Promise<RawEntity[]>;
   /** One resource, or undefined when it does not exist. */
   get: (c: ApimConnection, ids: Ids) => Promise<RawRead | undefined>;
-  put: (c: ApimConnection, ids: Ids, properties: Record<string, unknown>, ifMatch?: string) => Promise<void>;
+  put: (c: ApimConnection, ids: Ids, properties: Record<string, unknown>, condition: WriteCondition) => Promise<void>;
   /** Partial update (only where a PUT cannot be formed, e.g. a secret whose value is not available here). */
   patch?: (c: ApimConnection, ids: Ids, properties: Record<string, unknown>, ifMatch: string) => Promise<void>;
   remove: (c: ApimConnection, ids: Ids, ifMatch: string) => Promise<void>;
+}
+
+/**
+ * What a write requires of the resource: the ETag it must still have (`ifMatch`), or that it must not exist yet
+ * (`ifNoneMatch: '*'`, a create). Neither: unconditional.
+ */
+export interface WriteCondition {
+  ifMatch?: string;
+  ifNoneMatch?: '*';
+}
+
+/** The SDK options carrying a condition: the SDK has an `ifMatch` option, and If-None-Match goes as a header. */
+function conditionOptions({ ifMatch, ifNoneMatch }: WriteCondition): { ifMatch?: string; requestOptions?: { customHeaders: Record<string, string> } } {
+  return { ifMatch, ...(ifNoneMatch ? { requestOptions: { customHeaders: { 'If-None-Match': ifNoneMatch } } } : {}) };
 }
 
 export function isNotFound(error: unknown): boolean {
@@ -109,7 +123,7 @@ const lro = (c: ApimConnection) => ({ updateIntervalInMs: c.pollIntervalInMs });
 interface ServiceLevelOperations {
   listByService(resourceGroup: string, service: string, options: ReadOptions): { byPage(): AsyncIterable<unknown> };
   get(resourceGroup: string, service: string, id: string, options: ReadOptions): Promise<unknown>;
-  createOrUpdate(resourceGroup: string, service: string, id: string, parameters: any, options: { ifMatch?: string }): Promise<unknown>;
+  createOrUpdate(resourceGroup: string, service: string, id: string, parameters: any, options: ReturnType<typeof conditionOptions>): Promise<unknown>;
   delete(resourceGroup: string, service: string, id: string, ifMatch: string): Promise<void>;
 }
 
@@ -117,8 +131,8 @@ function serviceLevel(kind: ResourceKind, operations: (c: ApimConnection) => Ser
   return {
     list: (c) => listRaw((o) => operations(c).listByService(rg(c), svc(c), o)),
     get: (c, [id]) => getRaw((o) => operations(c).get(rg(c), svc(c), id, o)),
-    put: async (c, [id], p, ifMatch) => {
-      await operations(c).createOrUpdate(rg(c), svc(c), id, toSdk(kind, p), { ifMatch });
+    put: async (c, [id], p, condition) => {
+      await operations(c).createOrUpdate(rg(c), svc(c), id, toSdk(kind, p), conditionOptions(condition));
     },
     remove: (c, [id], ifMatch) => operations(c).delete(rg(c), svc(c), id, ifMatch),
   };
@@ -128,8 +142,8 @@ const KIND_ACCESS: Partial<Record<ResourceKind, KindAccess>> = {
   namedValue: {
     list: (c) => listRaw((o) => c.client.namedValue.listByService(rg(c), svc(c), o)),
     get: (c, [id]) => getRaw((o) => c.client.namedValue.get(rg(c), svc(c), id, o)),
-    put: async (c, [id], p, ifMatch) => {
-      await c.client.namedValue.beginCreateOrUpdateAndWait(rg(c), svc(c), id, toSdk('namedValue', p), { ifMatch, ...lro(c) });
+    put: async (c, [id], p, condition) => {
+      await c.client.namedValue.beginCreateOrUpdateAndWait(rg(c), svc(c), id, toSdk('namedValue', p), { ...conditionOptions(condition), ...lro(c) });
     },
     patch: async (c, [id], p, ifMatch) => {
       await c.client.namedValue.beginUpdateAndWait(rg(c), svc(c), id, ifMatch, toSdk('namedValue', p), lro(c));
@@ -140,23 +154,23 @@ const KIND_ACCESS: Partial<Record<ResourceKind, KindAccess>> = {
   policyFragment: {
     list: (c) => listRaw((o) => c.client.policyFragment.listByService(rg(c), svc(c), o)),
     get: (c, [id]) => getRaw((o) => c.client.policyFragment.get(rg(c), svc(c), id, { ...RAW_XML, ...o })),
-    put: async (c, [id], p, ifMatch) => {
-      await c.client.policyFragment.beginCreateOrUpdateAndWait(rg(c), svc(c), id, toSdk('policyFragment', p), { ifMatch, ...lro(c) });
+    put: async (c, [id], p, condition) => {
+      await c.client.policyFragment.beginCreateOrUpdateAndWait(rg(c), svc(c), id, toSdk('policyFragment', p), { ...conditionOptions(condition), ...lro(c) });
     },
     remove: (c, [id], ifMatch) => c.client.policyFragment.delete(rg(c), svc(c), id, ifMatch),
   },
   globalPolicy: {
     get: (c) => getRaw((o) => c.client.policy.get(rg(c), svc(c), POLICY, { ...RAW_XML, ...o })),
-    put: async (c, _ids, p, ifMatch) => {
-      await c.client.policy.createOrUpdate(rg(c), svc(c), POLICY, toSdk('globalPolicy', p), { ifMatch });
+    put: async (c, _ids, p, condition) => {
+      await c.client.policy.createOrUpdate(rg(c), svc(c), POLICY, toSdk('globalPolicy', p), conditionOptions(condition));
     },
     remove: (c, _ids, ifMatch) => c.client.policy.delete(rg(c), svc(c), POLICY, ifMatch),
   },
   api: {
     list: (c) => listRaw((o) => c.client.api.listByService(rg(c), svc(c), o)),
     get: (c, [apiId]) => getRaw((o) => c.client.api.get(rg(c), svc(c), apiId, o)),
-    put: async (c, [apiId], p, ifMatch) => {
-      await c.client.api.beginCreateOrUpdateAndWait(rg(c), svc(c), apiId, toSdk('api', p), { ifMatch, ...lro(c) });
+    put: async (c, [apiId], p, condition) => {
+      await c.client.api.beginCreateOrUpdateAndWait(rg(c), svc(c), apiId, toSdk('api', p), { ...conditionOptions(condition), ...lro(c) });
     },
     remove: async (c, [apiId], ifMatch) => {
       await c.client.api.beginDeleteAndWait(rg(c), svc(c), apiId, ifMatch, { deleteRevisions: true, ...lro(c) });
@@ -165,25 +179,23 @@ const KIND_ACCESS: Partial<Record<ResourceKind, KindAccess>> = {
   apiOperation: {
     list: (c, [apiId]) => listRaw((o) => c.client.apiOperation.listByApi(rg(c), svc(c), apiId, o)),
     get: (c, [apiId, opId]) => getRaw((o) => c.client.apiOperation.get(rg(c), svc(c), apiId, opId, o)),
-    put: async (c, [apiId, opId], p, ifMatch) => {
-      await c.client.apiOperation.createOrUpdate(rg(c), svc(c), apiId, opId, toSdk('apiOperation', p), { ifMatch });
+    put: async (c, [apiId, opId], p, condition) => {
+      await c.client.apiOperation.createOrUpdate(rg(c), svc(c), apiId, opId, toSdk('apiOperation', p), conditionOptions(condition));
     },
     remove: (c, [apiId, opId], ifMatch) => c.client.apiOperation.delete(rg(c), svc(c), apiId, opId, ifMatch),
   },
   apiPolicy: {
     get: (c, [apiId]) => getRaw((o) => c.client.apiPolicy.get(rg(c), svc(c), apiId, POLICY, { ...RAW_XML, ...o })),
-    put: async (c, [apiId], p, ifMatch) => {
-      await c.client.apiPolicy.createOrUpdate(rg(c), svc(c), apiId, POLICY, toSdk('apiPolicy', p), { ifMatch });
+    put: async (c, [apiId], p, condition) => {
+      await c.client.apiPolicy.createOrUpdate(rg(c), svc(c), apiId, POLICY, toSdk('apiPolicy', p), conditionOptions(condition));
     },
     remove: (c, [apiId], ifMatch) => c.client.apiPolicy.delete(rg(c), svc(c), apiId, POLICY, ifMatch),
   },
   operationPolicy: {
     get: (c, [apiId, opId]) =>
       getRaw((o) => c.client.apiOperationPolicy.get(rg(c), svc(c), apiId, opId, POLICY, { ...RAW_XML, ...o })),
-    put: async (c, [apiId, opId], p, ifMatch) => {
-      await c.client.apiOperationPolicy.createOrUpdate(rg(c), svc(c), apiId, opId, POLICY, toSdk('operationPolicy', p), {
-        ifMatch,
-      });
+    put: async (c, [apiId, opId], p, condition) => {
+      await c.client.apiOperationPolicy.createOrUpdate(rg(c), svc(c), apiId, opId, POLICY, toSdk('operationPolicy', p), conditionOptions(condition));
     },
     remove: (c, [apiId, opId], ifMatch) =>
       c.client.apiOperationPolicy.delete(rg(c), svc(c), apiId, opId, POLICY, ifMatch),
@@ -191,8 +203,8 @@ const KIND_ACCESS: Partial<Record<ResourceKind, KindAccess>> = {
   product: {
     list: (c) => listRaw((o) => c.client.product.listByService(rg(c), svc(c), o)),
     get: (c, [productId]) => getRaw((o) => c.client.product.get(rg(c), svc(c), productId, o)),
-    put: async (c, [productId], p, ifMatch) => {
-      await c.client.product.createOrUpdate(rg(c), svc(c), productId, toSdk('product', p), { ifMatch });
+    put: async (c, [productId], p, condition) => {
+      await c.client.product.createOrUpdate(rg(c), svc(c), productId, toSdk('product', p), conditionOptions(condition));
     },
     // A product the repository no longer has goes with its subscriptions (they are not managed here and cannot
     // outlive it); without the flag the service refuses to delete a product anyone subscribes to.
@@ -218,8 +230,8 @@ const KIND_ACCESS: Partial<Record<ResourceKind, KindAccess>> = {
   productPolicy: {
     get: (c, [productId]) =>
       getRaw((o) => c.client.productPolicy.get(rg(c), svc(c), productId, POLICY, { ...RAW_XML, ...o })),
-    put: async (c, [productId], p, ifMatch) => {
-      await c.client.productPolicy.createOrUpdate(rg(c), svc(c), productId, POLICY, toSdk('productPolicy', p), { ifMatch });
+    put: async (c, [productId], p, condition) => {
+      await c.client.productPolicy.createOrUpdate(rg(c), svc(c), productId, POLICY, toSdk('productPolicy', p), conditionOptions(condition));
     },
     remove: (c, [productId], ifMatch) => c.client.productPolicy.delete(rg(c), svc(c), productId, POLICY, ifMatch),
   },

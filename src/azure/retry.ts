@@ -3,9 +3,9 @@ import { RestError, type PipelineResponse, type RetryStrategy } from '@azure/cor
 /**
  * The retry rule for every ARM request. The SDK's default strategies honour Retry-After only on 429/503 and do not
  * retry a 429 that lacks the header; Azure sends Retry-After on other 5xx answers too (and the emulator injects
- * all of these), so one strategy covers them: 408, 429 and 5xx (but 501/505) and dropped connections are retried,
- * after the server's Retry-After when it gives one (up to MAX_RETRY_AFTER_MS), else after an exponential backoff with
- * jitter.
+ * all of these), so one strategy covers them: 408, 429 and 5xx (but 501/505), a 409 that says an operation on the
+ * entity is still in progress, and dropped connections are retried, after the server's Retry-After when it gives one
+ * (up to MAX_RETRY_AFTER_MS), else after an exponential backoff with jitter.
  */
 
 export interface RetryTiming {
@@ -26,6 +26,24 @@ const RETRYABLE_SYSTEM_ERRORS = new Set([
 
 function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
+}
+
+/**
+ * APIM answers 409 while an earlier operation on the same entity has not settled (an API's import still being
+ * applied): `{"error":{"code":"PessimisticConcurrencyConflict","message":"Operation on the API is in progress"}}`, the
+ * code sometimes plain `Conflict`. That clears by itself, like a 429. Every other 409 (a path another API uses, a
+ * named value still referenced) stays as it is however often it is retried, so it fails at once.
+ */
+function isOperationInProgress(response: PipelineResponse): boolean {
+  if (response.status !== 409) return false;
+  if (response.headers.has('retry-after') || response.headers.has('retry-after-ms')) return true;
+  let error: { code?: unknown; message?: unknown } | undefined;
+  try {
+    error = JSON.parse(response.bodyAsText ?? '')?.error;
+  } catch {
+    return false;
+  }
+  return error?.code === 'PessimisticConcurrencyConflict' || /\boperation on the \w+ is (already )?in progress\b/i.test(String(error?.message ?? ''));
 }
 
 function isDroppedConnection(error: RestError | undefined): boolean {
@@ -75,7 +93,7 @@ export function apiopsRetryStrategy(timing: RetryTiming): RetryStrategy {
   return {
     name: 'apiopsRetryStrategy',
     retry({ retryCount, response, responseError }) {
-      if (response && isRetryableStatus(response.status)) {
+      if (response && (isRetryableStatus(response.status) || isOperationInProgress(response))) {
         const asked = retryAfterMs(response);
         if (asked !== undefined && asked > MAX_RETRY_AFTER_MS) return { errorToThrow: retryAfterTooLong(response, asked) };
         return { retryAfterInMs: asked ?? backoffDelayMs(retryCount, timing) };

@@ -1,20 +1,29 @@
 import type { ApimConnection } from './client';
-import { isNotFound, kindAccess } from './resources';
-import type { ResourceRef } from '../resources/types';
+import { isNotFound, kindAccess, type WriteCondition } from './resources';
+import { resourceType, type ResourceRef } from '../resources/types';
 
 /**
  * Writes, as plain functions over a resource reference and ARM `properties`. `ifMatch` is the ETag the caller
  * planned against: the service answers 412 when the resource changed since, and the caller must re-plan.
  */
 
-/** PUT (create or replace). Without ifMatch the write is unconditional (creates, links). */
+/** PUT replacing the resource. Without ifMatch the write is unconditional. */
 export async function putResource(
   c: ApimConnection,
   ref: ResourceRef,
   properties: Record<string, unknown>,
   ifMatch?: string,
 ): Promise<void> {
-  await kindAccess(ref.kind).put(c, ref.ids, properties, ifMatch);
+  await kindAccess(ref.kind).put(c, ref.ids, properties, { ifMatch });
+}
+
+/**
+ * PUT creating the resource, with `If-None-Match: *`: a service that honours it answers 412 when the resource exists
+ * (someone created it since planning). Links carry no content to overwrite and go unconditionally.
+ */
+export async function createResource(c: ApimConnection, ref: ResourceRef, properties: Record<string, unknown>): Promise<void> {
+  const condition: WriteCondition = resourceType(ref.kind).link ? {} : { ifNoneMatch: '*' };
+  await kindAccess(ref.kind).put(c, ref.ids, properties, condition);
 }
 
 /** PATCH only the given properties (kinds whose API has a partial update). */

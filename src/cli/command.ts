@@ -1,3 +1,4 @@
+import * as path from 'path';
 import type { Argv } from 'yargs';
 
 /** Where a command writes; injected so tests run commands in-process. */
@@ -16,16 +17,21 @@ export interface GlobalArgs {
   repo?: string;
 }
 
+/** What a command does: resolves to the process exit code. */
+export type CommandRun<A> = (args: A & GlobalArgs, io: CommandIO) => Promise<number>;
+
 /**
- * One CLI command. `run` returns the process exit code; a thrown UserError is reported as
- * `file:line:column: message` and exits with `errorExitCode` (the contract's code for "could not run").
+ * One CLI command: its name, help and options, and `load`, which brings in what it does only when it runs, so that
+ * `--version`, `--help` and every other command do not pay for its modules (the Azure SDK above all). A thrown
+ * UserError is reported as `file:line:column: message` and exits with `errorExitCode` (the contract's code for "could
+ * not run").
  */
 export interface ApiopsCommand<A = Record<string, unknown>> {
   name: string;
   describe: string;
   errorExitCode: number;
   builder: (yargs: Argv) => Argv;
-  run: (args: A & GlobalArgs, io: CommandIO) => Promise<number>;
+  load: () => Promise<{ run: CommandRun<A> }>;
 }
 
 /**
@@ -40,4 +46,8 @@ export const ONE_VALUE = {
 /** Colour only on a terminal, and not when the user opted out with NO_COLOR (https://no-color.org). */
 export function wantsColor(io: CommandIO): boolean {
   return io.isTTY && !io.env.NO_COLOR;
+}
+
+export function repositoryRoot(args: { repo?: string }, cwd: string): string {
+  return path.resolve(cwd, args.repo ?? '.');
 }

@@ -9,6 +9,7 @@ import { publishCommand } from './commands/publish';
 import { extractCommand } from './commands/extract';
 import { emulatorCommand } from './commands/emulator';
 
+// Only the commands' names, help and options: what a command does is loaded when it runs (ApiopsCommand.load).
 const COMMANDS: ApiopsCommand<any>[] = [
   validateCommand,
   renderCommand,
@@ -51,7 +52,8 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   for (const command of COMMANDS) {
     parser = parser.command(command.name, command.describe, command.builder, async (args) => {
       try {
-        exitCode = await command.run(args as never, io);
+        const { run } = await command.load();
+        exitCode = await run(args as never, io);
       } catch (error) {
         reportError(error, Boolean(args.debug), io);
         exitCode = command.errorExitCode;

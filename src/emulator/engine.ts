@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { idProblem } from '../resources/ids';
 import { ArmError, badRequest, notFound, validationError } from './errors';
 import { parseFilter } from './odata';
 import { collectionPath, matchRoute, type Route, type RouteMatch, type WriteMethod } from './routes';
@@ -169,12 +170,33 @@ function checkIfMatch(request: ArmRequest, existing: Entity | undefined, require
   }
 }
 
-const FORBIDDEN_NAME = /[*#&+:<>?]/;
+/**
+ * `If-None-Match` on a PUT, as ARM's contract for conditional requests has it: `*` makes it a create that fails with
+ * 412 when the resource exists; an ETag, one that fails when the resource still has that ETag.
+ */
+function checkIfNoneMatch(request: ArmRequest, existing: Entity | undefined): void {
+  const header = request.headers['if-none-match'];
+  if (header === undefined || header === '' || !existing) return;
+  const tags = String(header).split(',').map(unquote);
+  if (tags.includes('*')) throw new ArmError(412, 'PreconditionFailed', 'The resource already exists, so the If-None-Match precondition cannot be met.');
+  if (tags.includes(existing.etag)) throw new ArmError(412, 'PreconditionFailed', 'The specified If-None-Match precondition matches the entity tag of the resource.');
+}
 
-export function checkName(label: string, name: string): void {
-  if (!name || name.length > 256 || FORBIDDEN_NAME.test(name) || name.trim() !== name) {
-    throw validationError([{ code: 'ValidationError', target: 'name', message: `'${name}' is not a valid ${label} identifier.` }]);
+/**
+ * Refuses a name APIM refuses (../resources/ids), with the answer APIM gives: 400 ValidationError "Invalid identifier".
+ * `key` is the path parameter the name fills; a singleton's literal name (`policies/policy`) has none to check.
+ */
+export function checkName(key: string | undefined, name: string): void {
+  const problem = key === undefined ? undefined : idProblem(key, name);
+  if (problem) {
+    throw new ArmError(400, 'ValidationError', `Invalid identifier '${name}' specified.`, [{ code: 'ValidationError', target: key as string, message: `'${name}' ${problem}.` }]);
   }
+}
+
+/** The path parameter an entity's name fills (`apiId`), or undefined for a singleton (`policies/policy`). */
+export function nameKey(route: Route): string | undefined {
+  const last = route.template.split('/').pop() as string;
+  return last.startsWith('{') ? last.slice(1, -1) : undefined;
 }
 
 function checkRequired(route: Route, properties: Record<string, unknown>): void {
@@ -298,7 +320,7 @@ export async function handleArm(request: ArmRequest, env: EmulatorEnv, behaviour
     }
     case 'PUT':
     case 'PATCH': {
-      checkName(route.label, name);
+      checkName(nameKey(route), name);
       checkAncestors(request, route, names);
       if (method === 'PATCH' && (route.link || !existing)) {
         if (!existing) throw notFound(route.label);
@@ -313,6 +335,7 @@ export async function handleArm(request: ArmRequest, env: EmulatorEnv, behaviour
       const current = request.service.get(path, name);
       if (method === 'PATCH' && !current) throw notFound(route.label);
       checkIfMatch(request, current, method === 'PATCH');
+      if (method === 'PUT') checkIfNoneMatch(request, current);
       const properties = method === 'PATCH' ? { ...(current as Entity).properties, ...incoming } : incoming;
       checkRequired(route, properties);
       const prepared = behaviour?.prepare ? behaviour.prepare({ request, env, route, names, properties, existing: current }) : { properties };

@@ -17,11 +17,11 @@ export interface EmulatorOptions {
   dataDir?: string;
   /** Added to every ARM request, with ±50% jitter. */
   latencyMs?: number;
-  /** Share of ARM requests answered with an injected fault (429, 500, 503, dropped connection). */
+  /** Share of ARM requests answered with an injected fault (429, 500, 503, dropped connection; 409 on writes). */
   faultRate?: number;
   /** Seed of the fault and jitter sequence (default 1). */
   seed?: number;
-  /** Retry-After of injected 429/503 responses, in seconds (default 1). */
+  /** Retry-After of injected 409/429/503 responses, in seconds (default 1). */
   retryAfterSeconds?: number;
   log?: (line: string) => void;
 }

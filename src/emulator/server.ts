@@ -43,8 +43,11 @@ const MAX_LOG = 100_000;
 const MAX_DOCUMENTS = 1_000;
 const DOWNLOAD_TIMEOUT_MS = 30_000;
 
-type Fault = '429' | '500' | '503' | 'drop';
+type Fault = '409' | '429' | '500' | '503' | 'drop';
 const FAULTS: Fault[] = ['429', '500', '503', 'drop'];
+/** A write can also meet APIM's "operation on the entity in progress" 409, which only writes get. */
+const WRITE_FAULTS: Fault[] = [...FAULTS, '409'];
+const WRITE_METHODS = new Set(['PUT', 'PATCH', 'DELETE', 'POST']);
 
 function emptyStats(): EmulatorStats {
   return { total: 0, byMethod: {}, byRoute: {}, faults: {}, log: [] };
@@ -184,7 +187,7 @@ export class EmulatorServer {
     if (!authorization || !/^Bearer\s+\S+/i.test(authorization)) {
       return finish({ status: 401, headers: { 'WWW-Authenticate': 'Bearer' }, body: new ArmError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing or is not a bearer token.").body() });
     }
-    const fault = this.pickFault();
+    const fault = this.pickFault(WRITE_METHODS.has(method) ? WRITE_FAULTS : FAULTS);
     if (fault) return finish(this.faultReply(fault), fault);
 
     try {
@@ -195,14 +198,20 @@ export class EmulatorServer {
     }
   }
 
-  private pickFault(): Fault | undefined {
+  private pickFault(faults: Fault[]): Fault | undefined {
     if (this.options.faultRate <= 0) return undefined;
     if (this.faultRandom() >= this.options.faultRate) return undefined;
-    return FAULTS[Math.floor(this.faultRandom() * FAULTS.length)];
+    return faults[Math.floor(this.faultRandom() * faults.length)];
   }
 
   private faultReply(fault: Fault): Reply {
     switch (fault) {
+      case '409':
+        return {
+          status: 409,
+          headers: { 'Retry-After': String(this.options.retryAfterSeconds) },
+          body: new ArmError(409, 'PessimisticConcurrencyConflict', 'Operation on the entity is in progress (injected fault).').body(),
+        };
       case '429':
         return { status: 429, headers: { 'Retry-After': String(this.options.retryAfterSeconds) }, body: new ArmError(429, 'TooManyRequests', 'Rate limit exceeded (injected fault).').body() };
       case '500':

@@ -20,11 +20,11 @@ afterEach(() => {
 });
 
 describe('emulator runtime: faults, latency, statistics, persistence', () => {
-  it('injects seeded faults (429 with Retry-After, 500, 503, dropped connections) that the SDK retries without corrupting state', async () => {
+  it('injects seeded faults (429 with Retry-After, 500, 503, dropped connections; 409 "in progress" on writes) that the SDK retries without corrupting state', async () => {
     const h = await startHarness({ faultRate: 0.4, seed: 42, retryAfterSeconds: 0 }, 20);
     for (let i = 0; i < 30; i += 1) await h.apim.client.product.createOrUpdate(RG, SVC, `p${i}`, { displayName: `Product ${i}` });
     const stats = h.emulator.stats();
-    expect(Object.keys(stats.faults).sort()).toEqual(['429', '500', '503', 'drop']);
+    expect(Object.keys(stats.faults).sort()).toEqual(['409', '429', '500', '503', 'drop']);
     const throttled = stats.log.find((e) => e.fault === '429');
     expect(throttled?.status).toBe(429);
     const products = [];

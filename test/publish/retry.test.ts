@@ -4,6 +4,7 @@ import type { AddressInfo } from 'net';
 import { apiopsRetryStrategy, backoffDelayMs, MAX_RETRY_AFTER_MS, retryAfterMs } from '../../src/azure/retry';
 import { createLimiter } from '../../src/azure/concurrency';
 import { connect } from '../../src/azure/client';
+import { startEmulator } from '../../src/emulator';
 import { failureMessage } from '../../src/azure/write';
 
 /** Retry rule and request bounding: the pieces every ARM request goes through. */
@@ -39,6 +40,32 @@ describe('retry strategy', () => {
     const dropped = new RestError('socket hang up', { code: 'ECONNRESET' });
     expect(strategy.retry({ retryCount: 0, responseError: dropped }).retryAfterInMs).toBeGreaterThan(0);
     for (const status of [400, 404, 409, 412, 501]) expect(strategy.retry({ retryCount: 0, response: response(status) })).toEqual({ skipStrategy: true });
+  });
+
+  const conflict = (code: string, message: string, headers: Record<string, string> = {}): PipelineResponse => ({
+    ...response(409, { 'Content-Type': 'application/json', ...headers }),
+    bodyAsText: JSON.stringify({ error: { code, message, details: null } }),
+  });
+
+  it('retries a 409 "operation in progress" like a 429: after its Retry-After, else with backoff', () => {
+    expect(strategy.retry({ retryCount: 0, response: conflict('PessimisticConcurrencyConflict', 'Operation on the API is in progress', { 'Retry-After': '3' }) })).toEqual({ retryAfterInMs: 3000 });
+    for (const inProgress of [conflict('PessimisticConcurrencyConflict', 'Operation on the API is in progress'), conflict('Conflict', 'Operation on the API is in progress')]) {
+      const delay = strategy.retry({ retryCount: 1, response: inProgress }).retryAfterInMs!;
+      expect(delay).toBeGreaterThanOrEqual(100);
+      expect(delay).toBeLessThanOrEqual(200);
+    }
+    const askedTooLong = strategy.retry({ retryCount: 0, response: conflict('PessimisticConcurrencyConflict', 'Operation on the API is in progress', { 'Retry-After': '3600' }) });
+    expect(askedTooLong.errorToThrow).toMatchObject({ statusCode: 409, code: 'RetryAfterTooLong' });
+  });
+
+  it('does not retry a 409 that retrying cannot clear (a path in use, a referenced named value)', () => {
+    for (const permanent of [
+      conflict('Conflict', "Cannot create API 'b' with the same path 'orders' as API 'a'."),
+      conflict('Conflict', "The named value 'key' is used by the following entities: policy"),
+      { ...response(409), bodyAsText: 'not json' },
+    ]) {
+      expect(strategy.retry({ retryCount: 0, response: permanent })).toEqual({ skipStrategy: true });
+    }
   });
 
   it('reads Retry-After as an HTTP date too', () => {
@@ -83,6 +110,30 @@ describe('retry strategy', () => {
     const names = client.pipeline.getOrderedPolicies().map((p) => p.name);
     expect(names).not.toContain('defaultRetryPolicy');
     expect(names).toEqual(expect.arrayContaining(['retryPolicy', 'apiopsConcurrencyLimit', 'apiopsRequestCounter']));
+  });
+});
+
+describe('409 "operation in progress" through the SDK', () => {
+  it('a write answered 409 by the emulator (seeded) is retried after its Retry-After and lands', async () => {
+    const emulator = await startEmulator({ faultRate: 0.5, seed: 3, retryAfterSeconds: 0 });
+    try {
+      const scope = { subscriptionId: '00000000-0000-0000-0000-000000000409', resourceGroup: 'rg', serviceName: 'apim' };
+      const { client } = connect(scope, { endpoint: emulator.url, maxRetries: 20, retryDelayInMs: 1, maxRetryDelayInMs: 5 });
+      for (let i = 0; i < 12; i += 1) await client.tag.createOrUpdate(scope.resourceGroup, scope.serviceName, `tag-${i}`, { displayName: `Tag ${i}` });
+      const { faults, log } = emulator.stats();
+      expect(faults['409']).toBeGreaterThan(0);
+      // Every write refused with 409 was sent again and then succeeded.
+      const writes = log.filter((entry) => entry.method === 'PUT');
+      for (const [index, refused] of writes.entries()) {
+        if (refused.status !== 409) continue;
+        expect(writes.slice(index + 1).find((later) => later.path === refused.path && later.status < 300)).toBeDefined();
+      }
+      const tags: string[] = [];
+      for await (const tag of client.tag.listByService(scope.resourceGroup, scope.serviceName)) tags.push(tag.name as string);
+      expect(tags.sort()).toEqual(Array.from({ length: 12 }, (_, i) => `tag-${i}`).sort());
+    } finally {
+      await emulator.close();
+    }
   });
 });
 

@@ -23,4 +23,15 @@ describe('generateRepository (test/fixtures/generate.ts)', () => {
     expect(rendered.findings).toEqual([]);
     expect(rendered.desired.resources.filter((r) => r.ref.kind === 'apiOperation')).toHaveLength(35);
   });
+
+  it('with YAML and JSON specifications, both give the same operations', () => {
+    const mixed = path.join(dir, 'mixed');
+    generateRepository(mixed, { apis: 2, operationsPerApi: 3, specifications: 'yaml-and-json' });
+    expect(fs.readdirSync(path.join(mixed, 'apis', 'api-0001'))).toContain('openapi.json');
+    const { model, findings } = loadRepository(mixed);
+    expect(findings).toEqual([]);
+    expect(model.apis.map((api) => api.specification?.format)).toEqual(['openapi', 'openapi+json']);
+    const [yamlApi, jsonApi] = model.apis.map((api) => api.specification?.operations.map(({ pos, ...operation }) => operation));
+    expect(jsonApi).toEqual(yamlApi?.map((operation) => ({ ...operation, displayName: operation.displayName.replace('API 0', 'API 1') })));
+  });
 });

@@ -1,73 +1,9 @@
-import type { Finding } from '../../diagnostics';
-import { openTarget, readFailure, type OpenTarget } from '../../azure/target';
-import { planAgainstLive } from '../../plan/live';
-import { diffJson, printPlan, styleFor } from '../../plan/print';
-import type { Plan } from '../../plan/plan';
-import { loadAndRender } from '../../render';
-import type { RenderedRepository } from '../../render/desired';
-import { ONE_VALUE, wantsColor, type ApiopsCommand, type CommandIO, type GlobalArgs } from '../command';
-import { formatFindings } from '../output';
-import { repositoryRoot } from './validate';
+import { ONE_VALUE, type ApiopsCommand } from '../command';
 
-interface DiffArgs {
+export interface DiffArgs {
   env?: string;
   json: boolean;
   exitCode: boolean;
-}
-
-/** Prints error findings (stylish, to stderr) and says whether there were any: a repository with errors is not compared or published. */
-export function reportBlockingFindings(findings: Finding[], io: CommandIO, what: string): boolean {
-  const errors = findings.filter((f) => f.severity === 'error');
-  if (!errors.length) return false;
-  io.stderr(formatFindings('stylish', errors, { color: wantsColor(io), failOn: 'error' }));
-  io.stderr(`apiops ${what}: stopped, the repository has ${errors.length} error${errors.length === 1 ? '' : 's'} (see \`apiops validate\`).\n`);
-  return true;
-}
-
-const PROGRESS_INTERVAL_MS = 200;
-
-/**
- * Planning reads the live instance, which on Azure takes a while: on a terminal a line counting the requests is
- * rewritten in place (on stderr, so stdout stays the plan or the JSON); in CI one line before and one after; both end
- * with the number of requests it took.
- */
-export async function planWithProgress(target: OpenTarget, rendered: RenderedRepository, io: CommandIO): Promise<Plan> {
-  const { requests } = target.connection;
-  const status = () => `Reading ${target.label}: ${requests.total} requests`;
-  if (!io.isTTY) io.stderr(`Reading ${target.label}…\n`);
-  const timer = io.isTTY ? setInterval(() => io.stderr(`\r\u001b[K${status()}`), PROGRESS_INTERVAL_MS) : undefined;
-  let plan: Plan;
-  try {
-    plan = await planAgainstLive(target.connection, rendered.desired);
-  } catch (error) {
-    throw readFailure(error, target);
-  } finally {
-    clearInterval(timer);
-    // Clear the line rewritten in place, so that what follows (the request count, or the error) starts on a clean line.
-    if (io.isTTY) io.stderr('\r\u001b[K');
-  }
-  // The request count stays, on a terminal too; only a read that finished reports one (a failure is the error alone).
-  io.stderr(`Read ${target.label} in ${requests.total} requests.\n`);
-  return plan;
-}
-
-/** Loads and renders the repository for `--env`, opens the environment's target, and runs `work` with both. */
-export async function withTarget<T>(
-  args: GlobalArgs & { env?: string },
-  io: CommandIO,
-  connectOptions: { concurrency?: number },
-  work: (rendered: RenderedRepository, target: OpenTarget) => Promise<T>,
-  check: (rendered: RenderedRepository) => boolean,
-): Promise<T | undefined> {
-  const root = repositoryRoot(args, io.cwd);
-  const rendered = loadAndRender(root, args.env, io.env);
-  if (!check(rendered)) return undefined;
-  const target = await openTarget(rendered.environment, root, connectOptions);
-  try {
-    return await work(rendered, target);
-  } finally {
-    await target.close();
-  }
 }
 
 export const diffCommand: ApiopsCommand<DiffArgs> = {
@@ -81,17 +17,5 @@ export const diffCommand: ApiopsCommand<DiffArgs> = {
       .option('exit-code', { type: 'boolean', default: false, describe: 'Exit 2 when there are changes (0 when none)' })
       .example('$0 diff --env dev', 'What publish would change on the dev instance')
       .example('$0 diff --env prod --json --exit-code', 'Machine-readable drift check for a pipeline'),
-  run: async (args, io) => {
-    const plan = await withTarget<Plan>(
-      args,
-      io,
-      {},
-      (rendered, target) => planWithProgress(target, rendered, io),
-      (rendered) => !reportBlockingFindings(rendered.findings, io, 'diff'),
-    );
-    if (!plan) return 1;
-    if (args.json) io.stdout(`${JSON.stringify(diffJson(plan), null, 2)}\n`);
-    else io.stdout(printPlan(plan, { style: styleFor(wantsColor(io)), deleteNote: 'publish deletes it only with --prune' }));
-    return args.exitCode && plan.changes.length ? 2 : 0;
-  },
+  load: () => import('../actions/diff'),
 };

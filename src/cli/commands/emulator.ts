@@ -1,8 +1,6 @@
-import { UserError } from '../../diagnostics';
-import { startEmulator } from '../../emulator';
 import { ONE_VALUE, type ApiopsCommand } from '../command';
 
-interface EmulatorArgs {
+export interface EmulatorArgs {
   port: number;
   host: string;
   data?: string;
@@ -11,8 +9,6 @@ interface EmulatorArgs {
   seed: number;
   verbose: boolean;
 }
-
-const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
 /** `apiops emulator`: serves the local APIM management plane until SIGINT/SIGTERM. */
 export const emulatorCommand: ApiopsCommand<EmulatorArgs> = {
@@ -25,41 +21,8 @@ export const emulatorCommand: ApiopsCommand<EmulatorArgs> = {
       .option('host', { type: 'string', ...ONE_VALUE, default: '127.0.0.1', describe: 'Address to listen on' })
       .option('data', { type: 'string', ...ONE_VALUE, describe: 'Directory where state persists (default: in memory)' })
       .option('latency', { type: 'number', ...ONE_VALUE, default: 0, describe: 'Added latency per request in ms (with ±50% jitter)' })
-      .option('fault-rate', { type: 'number', ...ONE_VALUE, default: 0, describe: 'Share of requests answered with a fault (429, 500, 503, dropped connection), 0..1' })
+      .option('fault-rate', { type: 'number', ...ONE_VALUE, default: 0, describe: 'Share of requests answered with a fault (429, 500, 503, dropped connection; 409 on writes), 0..1' })
       .option('seed', { type: 'number', ...ONE_VALUE, default: 1, describe: 'Seed of the fault and jitter sequence' })
       .option('verbose', { type: 'boolean', default: false, describe: 'Print one line per request' }),
-  run: async (args, io) => {
-    if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UserError(`--port must be 0..65535, got ${args.port}`);
-    if (!(args.latency >= 0)) throw new UserError(`--latency must be a non-negative number of ms, got ${args.latency}`);
-    if (!(args.faultRate >= 0 && args.faultRate <= 1)) throw new UserError(`--fault-rate must be between 0 and 1, got ${args.faultRate}`);
-    if (!Number.isInteger(args.seed)) throw new UserError(`--seed must be an integer, got ${args.seed}`);
-    let emulator;
-    try {
-      emulator = await startEmulator({
-        port: args.port,
-        host: args.host,
-        dataDir: args.data,
-        latencyMs: args.latency,
-        faultRate: args.faultRate,
-        seed: args.seed,
-        log: args.verbose ? (line) => io.stdout(`${line}\n`) : undefined,
-      });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EADDRINUSE') throw new UserError(`port ${args.port} is already in use`);
-      throw error;
-    }
-    io.stdout(`apiops emulator listening on ${emulator.url}${args.data ? ` (state in ${args.data})` : ' (state in memory)'}\n`);
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      const handlers = STOP_SIGNALS.map((s) => [s, () => stop(s)] as const);
-      const stop = (received: NodeJS.Signals) => {
-        for (const [s, handler] of handlers) process.off(s, handler);
-        resolve(received);
-      };
-      for (const [s, handler] of handlers) process.on(s, handler);
-    });
-    await emulator.close();
-    io.stdout(`apiops emulator stopped (${signal})\n`);
-    return 0;
-  },
+  load: () => import('../actions/emulator'),
 };

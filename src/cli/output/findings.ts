@@ -1,5 +1,8 @@
 import { compareFindings, type Finding, type Severity } from '../../diagnostics';
 
+export const OUTPUT_FORMATS = ['stylish', 'json', 'sarif', 'junit', 'github'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
 export const SEVERITY_RANK: Record<Severity, number> = { warn: 1, error: 2 };
 
 /** Whether a finding of `severity` fails a run whose fail level is `failOn`. */

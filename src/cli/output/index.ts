@@ -4,10 +4,8 @@ import { formatGithub } from './github';
 import { formatJson } from './json';
 import { formatJunit } from './junit';
 import { formatSarif } from './sarif';
+import type { OutputFormat } from './findings';
 import { formatStylish } from './stylish';
-
-export const OUTPUT_FORMATS = ['stylish', 'json', 'sarif', 'junit', 'github'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface FormatOptions {
   /** Colour (stylish only): true when writing to a terminal. */
