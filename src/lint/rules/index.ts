@@ -10,6 +10,7 @@ import { httpsOnly } from './https-only';
 import { inlineSecret } from './inline-secret';
 import { jwtAudienceRequired } from './jwt-audience-required';
 import { jwtIssuerVersion } from './jwt-issuer-version';
+import { jwtUnsatisfiable } from './jwt-unsatisfiable';
 import { managedIdentityAuth } from './managed-identity-auth';
 import { namedValueMissing } from './named-value-missing';
 import { policyAttributes } from './policy-attributes';
@@ -26,6 +27,7 @@ export const RULES: readonly Rule[] = [
   productSubscriptionRequired,
   jwtIssuerVersion,
   jwtAudienceRequired,
+  jwtUnsatisfiable,
   subscriptionKeyStripped,
   baseInherited,
   inlineSecret,
