@@ -3,13 +3,15 @@ import { exportOpenApi } from '../azure/export';
 import type { LiveResource } from '../azure/live-state';
 import { readLiveState } from '../azure/read';
 import { UserError } from '../diagnostics';
-import { RESOURCE_TYPES, resourceType, type ResourceKind } from '../resources/types';
+import { idProblemOf } from '../repo/ids';
+import { ownerOfKey, RESOURCE_TYPES, resourceType, type ResourceKind } from '../resources/types';
 import { ExistingRepository } from './existing';
 import { layoutRepository, LiveIndex, type PendingSpecification } from './layout';
 import type { TemplateContext } from '../policy';
 import { policyReferences, referencedKinds, selectReferenced } from './references';
 import { scaffoldFiles, type ScaffoldSource } from './scaffold';
 import { RepositorySpelling } from './spelling';
+import { referencedId } from './definitions';
 import { extractedSpecification } from './specification';
 import { writeRepository, type WriteOutcome } from './write';
 
@@ -68,7 +70,7 @@ export interface ExtractResult extends WriteOutcome {
   extracted: { apis: number; products: number; namedValues: number; backends: number; fragments: number; globalPolicy: boolean };
 }
 
-const API_KINDS: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy', 'apiTag'];
+const API_KINDS: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy', 'apiTag', 'apiDiagnostic'];
 const PRODUCT_KINDS: ResourceKind[] = ['product', 'productApi', 'productGroup', 'productPolicy'];
 
 /**
@@ -103,11 +105,38 @@ async function readSelection(connection: ApimConnection, selection: Selection): 
   const productApis = [...new Set(selected.filter((resource) => resource.ref.kind === 'productApi').map((link) => link.ref.ids[1]))];
   const more = productApis.filter((id) => !apis?.includes(id)).sort();
   if (more.length) selected.push(...(await fromInstance(readLiveState(connection, { kinds: API_KINDS, apis: more }))).resources);
+  const definitions = await readReferencedDefinitions(connection, selected);
   const references = policyReferences(selected.filter((resource) => resourceType(resource.ref.kind).policy));
+  for (const logger of definitions.filter((resource) => resource.ref.kind === 'logger')) {
+    for (const name of namedValuesIn(logger.properties)) references.namedValues.add(name);
+  }
   const serviceKinds = referencedKinds(references);
   const service = serviceKinds.length ? (await fromInstance(readLiveState(connection, { kinds: serviceKinds }))).resources : [];
   const read = { apis: apis || more.length ? [...(apis ?? []), ...more] : undefined, products };
-  return { resources: [...selected, ...selectReferenced(references, service)], read };
+  return { resources: [...selected, ...definitions, ...selectReferenced(references, service)], read };
+}
+
+/** `{{name}}` references in a resource's properties (a logger's credentials), lowercased as policy references are. */
+function namedValuesIn(properties: Record<string, unknown>): string[] {
+  return [...JSON.stringify(properties).matchAll(/\{\{([A-Za-z0-9._-]+)\}\}/g)].map((match) => match[1].toLowerCase());
+}
+
+/**
+ * The service-level resources the selected definitions name: APIs' version sets, products' custom groups and API
+ * diagnostics' loggers, so that the extracted part validates on its own.
+ */
+async function readReferencedDefinitions(connection: ApimConnection, selected: LiveResource[]): Promise<LiveResource[]> {
+  const wanted = new Map<ResourceKind, Set<string>>([['apiVersionSet', new Set()], ['group', new Set()], ['logger', new Set()]]);
+  for (const resource of selected) {
+    const { kind, ids } = resource.ref;
+    if (kind === 'api') wanted.get('apiVersionSet')!.add(referencedId(resource.properties.apiVersionSetId, 'apiVersionSets')?.toLowerCase() ?? '');
+    if (kind === 'productGroup') wanted.get('group')!.add(ids[1].toLowerCase());
+    if (kind === 'apiDiagnostic') wanted.get('logger')!.add(referencedId(resource.properties.loggerId, 'loggers')?.toLowerCase() ?? '');
+  }
+  const kinds = [...wanted].filter(([, names]) => [...names].some(Boolean)).map(([kind]) => kind);
+  if (!kinds.length) return [];
+  const found = (await fromInstance(readLiveState(connection, { kinds }))).resources;
+  return found.filter((resource) => wanted.get(resource.ref.kind)?.has(resource.ref.ids[0].toLowerCase()));
 }
 
 /** The live resources, and what was read when a selection was given (undefined: the whole instance). */
@@ -122,6 +151,25 @@ async function readInstance(connection: ApimConnection, selection: Selection | u
     return { resources: (await fromInstance(readLiveState(connection, { kinds }))).resources };
   }
   return readSelection(connection, selection);
+}
+
+/**
+ * The resources whose ids APIM allows; each id it would refuse is named in a warning and its resources left out. An
+ * id becomes a file name: one such as `../apiops.config` is never written, under any name.
+ */
+function withValidIds(resources: LiveResource[], warnings: string[]): LiveResource[] {
+  const refused = new Set<string>();
+  const valid = resources.filter((resource) => {
+    const problems = resourceType(resource.ref.kind).keys.flatMap((key, index) => {
+      const owner = ownerOfKey(key);
+      const problem = owner && idProblemOf(owner.kind, resource.ref.ids[index]);
+      return problem ? [problem] : [];
+    });
+    problems.forEach((problem) => refused.add(problem));
+    return !problems.length;
+  });
+  for (const problem of refused) warnings.push(`not extracted: ${problem}`);
+  return valid;
 }
 
 /** What was read, with every id as the repository spells it (see RepositorySpelling). */
@@ -179,10 +227,11 @@ export async function extractInstance(options: ExtractOptions): Promise<ExtractR
   }
   reportRead();
 
+  const warnings: string[] = [];
   const existing = new ExistingRepository(options.outDir);
-  const { live, read } = spelledInstance(instance, new RepositorySpelling(existing));
+  const { live, read } = spelledInstance({ ...instance, resources: withValidIds(instance.resources, warnings) }, new RepositorySpelling(existing));
   const layout = layoutRepository(live, existing, options.template, selection !== undefined);
-  const warnings = [...layout.warnings];
+  warnings.push(...layout.warnings);
   const specifications = await exportSpecifications(options, layout.pendingSpecifications, warnings);
   const files = new Map([...layout.files, ...specifications, ...(options.scaffold ? scaffoldFiles(existing, options.scaffold) : [])]);
 

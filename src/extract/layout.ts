@@ -1,8 +1,18 @@
 import type { LiveResource, LiveState } from '../azure/live-state';
 import type { ResourceKind } from '../resources/types';
-import { repoPathOf } from '../resources/types';
+import { hasShortenedName, repoPathOf, type ResourceRef } from '../resources/types';
 import {
   API_SHAPE,
+  API_VERSION_SET_SHAPE,
+  DIAGNOSTIC_SHAPE,
+  diagnosticDefinition,
+  GROUP_SHAPE,
+  groupDefinition,
+  LOGGER_SHAPE,
+  loggerDefinition,
+  SUBSCRIPTION_SHAPE,
+  subscriptionDefinition,
+  versionSetDefinition,
   apiDefinition,
   unrepresentedApiSettings,
   BACKEND_SHAPE,
@@ -13,7 +23,7 @@ import {
   productDefinition,
   type DefinitionShape,
 } from './definitions';
-import type { ExistingRepository } from './existing';
+import { apiFolderOf, type ExistingRepository } from './existing';
 import type { LiveOperation } from './openapi';
 import type { TemplateContext } from '../policy';
 import { livePolicy, policyFileText } from './policies';
@@ -59,6 +69,8 @@ export class LiveIndex {
   }
 }
 
+const MASTER_SUBSCRIPTION = 'master';
+
 export interface PendingSpecification {
   apiId: string;
   file: string;
@@ -76,14 +88,19 @@ export interface RepositoryLayout {
  * `partial`: only part of the instance was read (a selection), so a backend that was not read may still exist
  * and the repository's own definition of it stands.
  */
+const ADMINISTRATORS = 'administrators';
+
 export function layoutRepository(live: LiveIndex, existing: ExistingRepository, context: TemplateContext, partial: boolean): RepositoryLayout {
   const files = new Map<string, string>();
   const pendingSpecifications: PendingSpecification[] = [];
   const warnings: string[] = [];
 
-  const yamlFile = (file: string, definition: object, shape: DefinitionShape): void => {
+  /** The resource's definition file; one whose name is shortened says the resource's id. */
+  const yamlFile = (ref: ResourceRef, definition: object, shape: DefinitionShape): void => {
+    const file = repoPathOf(ref) as string;
+    const withId = hasShortenedName(ref) ? { id: ref.ids[ref.ids.length - 1], ...definition } : definition;
     const current = existing.read(file);
-    files.set(file, current === undefined ? freshYaml(file, definition, shape) : mergeYaml(file, current, definition, shape));
+    files.set(file, current === undefined ? freshYaml(file, withId, shape) : mergeYaml(file, current, withId, shape));
   };
   const policyFile = (resource: LiveResource | undefined, fragment = false): void => {
     const live = resource && livePolicy(resource.properties);
@@ -98,7 +115,7 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
     const [id] = resource.ref.ids;
     const file = repoPathOf(resource.ref) as string;
     const envVar = existing.yamlField(file, 'valueFromEnv');
-    yamlFile(file, namedValueDefinition(id, resource.properties, typeof envVar === 'string' ? envVar : undefined), NAMED_VALUE_SHAPE);
+    yamlFile(resource.ref, namedValueDefinition(id, resource.properties, typeof envVar === 'string' ? envVar : undefined), NAMED_VALUE_SHAPE);
   }
 
   const backendUrls = new Map<string, unknown>();
@@ -112,10 +129,34 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
           'better keep them in a secret named value and reference it as {{name}}',
       );
     }
-    yamlFile(file, definition, BACKEND_SHAPE);
+    yamlFile(resource.ref, definition, BACKEND_SHAPE);
   }
 
-  const backendUrl = (id: string): unknown => (backendUrls.has(id) || !partial ? backendUrls.get(id) : existing.yamlField(`backends/${id}.yaml`, 'url'));
+  const backendUrl = (id: string): unknown =>
+    backendUrls.has(id) || !partial ? backendUrls.get(id) : existing.yamlField(repoPathOf({ kind: 'backend', ids: [id] }) as string, 'url');
+
+  for (const resource of live.of('apiVersionSet')) yamlFile(resource.ref, versionSetDefinition(resource.properties), API_VERSION_SET_SHAPE);
+  // The system groups are APIM's own: products reference them by id, the repository never defines them.
+  for (const resource of live.of('group').filter((group) => group.properties.builtIn !== true)) {
+    yamlFile(resource.ref, groupDefinition(resource.properties), GROUP_SHAPE);
+  }
+  for (const resource of live.of('logger')) {
+    const file = repoPathOf(resource.ref) as string;
+    const { definition, withheld } = loggerDefinition(resource.properties);
+    if (withheld.length) {
+      warnings.push(`${file}: literal credentials not written (${withheld.join(', ')}): keep them in a secret named value and write credentials as {{name}}`);
+    }
+    yamlFile(resource.ref, definition, LOGGER_SHAPE);
+  }
+  for (const resource of [...live.of('diagnostic'), ...live.of('apiDiagnostic')]) {
+    yamlFile(resource.ref, diagnosticDefinition(resource.properties), DIAGNOSTIC_SHAPE);
+  }
+  // The built-in all-access subscription (`master`) is the service's own.
+  for (const resource of live.of('subscription').filter((subscription) => subscription.ref.ids[0] !== MASTER_SUBSCRIPTION)) {
+    const file = repoPathOf(resource.ref) as string;
+    const keys = { primaryKeyFromEnv: existing.yamlField(file, 'primaryKeyFromEnv'), secondaryKeyFromEnv: existing.yamlField(file, 'secondaryKeyFromEnv') };
+    yamlFile(resource.ref, subscriptionDefinition(resource.properties, keys), SUBSCRIPTION_SHAPE);
+  }
 
   for (const resource of live.of('policyFragment')) {
     policyFile(resource, true);
@@ -128,9 +169,9 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
 
   for (const api of live.of('api')) {
     const [apiId] = api.ref.ids;
-    const apiFile = `apis/${apiId}/api.yaml`;
+    const apiFile = repoPathOf(api.ref) as string;
     const operations: LiveOperation[] = live.under('apiOperation', apiId).map((operation) => ({ id: operation.ref.ids[1], properties: operation.properties }));
-    const specificationFile = existing.specificationFile(apiId) ?? `apis/${apiId}/openapi.yaml`;
+    const specificationFile = existing.specificationFile(apiId) ?? `${apiFolderOf(apiId)}/openapi.yaml`;
     const currentSpecification = existing.specification(apiId);
     if (currentSpecification && specificationMatches(currentSpecification, operations)) {
       // As written: the loaded specification's text is what import sends (a YAML Swagger file becomes JSON).
@@ -147,7 +188,7 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
       delete definition.serviceUrl;
       definition.backend = backend;
     }
-    yamlFile(apiFile, definition, API_SHAPE);
+    yamlFile(api.ref, definition, API_SHAPE);
     policyFile(live.find('apiPolicy', apiId));
     for (const operationPolicy of live.under('operationPolicy', apiId)) policyFile(operationPolicy);
   }
@@ -155,8 +196,13 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
   for (const product of live.of('product')) {
     const [productId] = product.ref.ids;
     const apis = live.under('productApi', productId).map((link) => link.ref.ids[1]);
-    const groups = live.under('productGroup', productId).map((link) => link.ref.ids[1]);
-    yamlFile(repoPathOf(product.ref) as string, productDefinition(product.properties, apis, groups), PRODUCT_SHAPE);
+    const productFile = repoPathOf(product.ref) as string;
+    // APIM links every new product to Administrators itself (and plan leaves that link alone): the repository lists
+    // it only where it already did.
+    const listed = existing.yamlField(productFile, 'groups');
+    const keepsAdministrators = Array.isArray(listed) && listed.some((group) => String(group).toLowerCase() === ADMINISTRATORS);
+    const groups = live.under('productGroup', productId).map((link) => link.ref.ids[1]).filter((group) => keepsAdministrators || group.toLowerCase() !== ADMINISTRATORS);
+    yamlFile(product.ref, productDefinition(product.properties, apis, groups), PRODUCT_SHAPE);
     policyFile(live.find('productPolicy', productId));
   }
 

@@ -1,7 +1,7 @@
 import type { SourcePos } from '../diagnostics';
 import type { DesiredResource, DesiredState } from '../render/desired';
 import type { LiveResource, LiveState } from '../azure/live-state';
-import { displayId, kindsInDependencyOrder, resourceType, type ResourceKind, type ResourceRef } from '../resources/types';
+import { BUILT_IN_GROUPS, displayId, kindsInDependencyOrder, resourceType, type ResourceKind, type ResourceRef } from '../resources/types';
 import { changedFields, comparePolicies, createdFields, type FieldChange } from './compare';
 import { adoptTags, tagAdoptions, type TagAdoptions } from './tag-adoption';
 
@@ -35,8 +35,6 @@ export interface PlannedChange {
    * removes the link; only what the repository dropped altogether waits for --prune.
    */
   droppedFromList?: boolean;
-  /** An unchanged operation policy written again because its API's specification is re-imported. */
-  afterImport?: boolean;
   /** Where the repository defines it (creates and updates). */
   source?: SourcePos;
 }
@@ -68,7 +66,7 @@ const ADMINISTRATORS = 'administrators';
 const BUILT_IN_IDS: Record<string, { kind: ResourceKind; ids: string[] }> = {
   apiId: { kind: 'api', ids: ['echo-api'] },
   productId: { kind: 'product', ids: ['starter', 'unlimited'] },
-  groupId: { kind: 'group', ids: [ADMINISTRATORS, 'developers', 'guests'] },
+  groupId: { kind: 'group', ids: [...BUILT_IN_GROUPS] },
   sid: { kind: 'subscription', ids: ['master'] },
 };
 
@@ -159,6 +157,8 @@ function planDeletes(desired: DesiredState, live: LiveState, desiredKeys: Set<st
   const orphans = live.resources.filter((r) => {
     const type = resourceType(r.ref.kind);
     if (!type.managed || desiredKeys.has(refKey(r.ref)) || isUnnamedBuiltIn(r.ref, named)) return false;
+    // The system groups are referenced by name (a product's groups), never defined: the repository cannot delete them.
+    if (r.ref.kind === 'group' && r.properties.builtIn === true) return false;
     if (r.ref.kind === 'apiOperation' && desiredKeys.has(refKey({ kind: 'api', ids: [r.ref.ids[0]] }))) {
       return specApis.has(r.ref.ids[0]);
     }
@@ -235,19 +235,6 @@ function attachSpecificationImports(changes: PlannedChange[], live: Map<string, 
   });
 }
 
-/**
- * Re-importing a specification may recreate the API's operations, and whether the service keeps their policies
- * then is not something to rely on: the API's operation policies are written again after the import (without
- * If-Match: their version after the import is not the one planned against).
- */
-function reapplyOperationPolicies(changes: PlannedChange[], desired: DesiredState): PlannedChange[] {
-  const reimported = new Set(changes.filter((c) => c.kind === 'api' && c.action === 'update' && c.importSpecification).map((c) => c.ref.ids[0]));
-  const changed = new Set(changes.map((c) => refKey(c.ref)));
-  return desired.resources
-    .filter((r) => r.ref.kind === 'operationPolicy' && reimported.has(r.ref.ids[0]) && !changed.has(refKey(r.ref)))
-    .map((r) => makeChange('update', r.ref, { fields: [{ field: 'value' }], afterImport: true, source: r.source }));
-}
-
 export function plan(repository: DesiredState, live: LiveState): Plan {
   const adoptedTags = tagAdoptions(repository, live);
   const desired = adoptTags(repository, adoptedTags);
@@ -263,12 +250,11 @@ export function plan(repository: DesiredState, live: LiveState): Plan {
   }
   changes.push(...planDeletes(desired, live, desiredKeys, specApis));
   const apiImports = attachSpecificationImports(changes, liveByKey, specApis);
-  const reapplied = reapplyOperationPolicies([...changes, ...apiImports], desired);
   return {
     formatVersion: 1,
     environment: desired.environment,
-    changes: sortChanges([...changes, ...apiImports, ...reapplied]),
-    unchanged: unchanged - apiImports.length - reapplied.length,
+    changes: sortChanges([...changes, ...apiImports]),
+    unchanged: unchanged - apiImports.length,
     ...(Object.keys(adoptedTags).length ? { adoptedTags } : {}),
   };
 }

@@ -1,10 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { UserError, type Finding, type SourcePos } from '../diagnostics';
-import { RESOURCE_TYPES, type ResourceKind } from '../resources/types';
+import { BUILT_IN_GROUPS, RESOURCE_TYPES, type ResourceKind } from '../resources/types';
 import type {
   ApiDefinition,
   ApiModel,
+  ApiVersionSetDefinition,
+  DiagnosticDefinition,
+  GroupDefinition,
+  LoggerDefinition,
+  SubscriptionDefinition,
+  YamlResource,
   BackendDefinition,
   BackendModel,
   EnvironmentConfig,
@@ -20,6 +26,7 @@ import type {
 } from './model';
 import { listDir, readTextFile, schemaFinding } from './files';
 import { checkId } from './ids';
+import { fileNameOf, isFileNameOf, parseFileName } from '../resources/file-names';
 import { loadSpecification } from './openapi';
 import { validateAgainstSchema, type SchemaName } from './schemas';
 import { parseYaml } from './yaml';
@@ -74,6 +81,11 @@ class RepositoryLoader {
     const config = this.loadConfig();
     const backends = this.loadYamlFolder<BackendDefinition>('backends', 'backend', 'backend');
     const namedValues = this.loadYamlFolder<NamedValueDefinition>('named-values', 'namedValue', 'named-value');
+    const apiVersionSets = this.loadYamlFolder<ApiVersionSetDefinition>('api-version-sets', 'apiVersionSet', 'api-version-set');
+    const groups = this.loadYamlFolder<GroupDefinition>('groups', 'group', 'group');
+    const subscriptions = this.loadYamlFolder<SubscriptionDefinition>('subscriptions', 'subscription', 'subscription');
+    const loggers = this.loadYamlFolder<LoggerDefinition>('loggers', 'logger', 'logger');
+    const diagnostics = this.loadYamlFolder<DiagnosticDefinition>('diagnostics', 'diagnostic', 'diagnostic');
     const apis = listDir(path.join(this.root, 'apis'), 'directory')
       .map((id) => this.loadApi(id))
       .filter((api): api is ApiModel => api !== undefined);
@@ -82,22 +94,42 @@ class RepositoryLoader {
       .filter((product): product is ProductModel => product !== undefined);
     const fragments: Record<string, TemplateSource> = {};
     for (const name of this.xmlFiles('policies/fragments')) {
-      const id = name.slice(0, -'.xml'.length);
       const file = `policies/fragments/${name}`;
-      this.checkId('policyFragment', id, file);
+      const id = this.idOfName('policyFragment', name, '.xml', file);
       const source = this.loadTemplate(file);
       if (source) fragments[id] = source;
     }
     const globalPolicy = this.loadTemplate('policies/global.xml', { optional: true });
     this.reportIgnoredEntries();
-    const model: RepoModel = { root: this.root, config, apis, products, namedValues, backends, fragments, globalPolicy };
+    const model: RepoModel = {
+      root: this.root,
+      config,
+      apis,
+      products,
+      namedValues,
+      backends,
+      apiVersionSets,
+      groups,
+      subscriptions,
+      loggers,
+      diagnostics,
+      fragments,
+      globalPolicy,
+    };
     this.checkReferences(model);
+    this.checkNewKindReferences(model);
     this.checkNamedValueNames(namedValues);
     this.checkDistinctIds('API', apis.map((a) => [a.id, a.definition.file]));
     this.checkDistinctIds('product', products.map((p) => [p.id, p.definition.file]));
     this.checkDistinctIds('named value', namedValues.map((n) => [n.id, n.definition.file]));
     this.checkDistinctIds('backend', backends.map((b) => [b.id, b.definition.file]));
     this.checkDistinctIds('policy fragment', Object.entries(fragments).map(([id, f]) => [id, f.file]));
+    const yamlIds = (resources: Array<YamlResource<unknown>>): Array<[string, string]> => resources.map((r) => [r.id, r.definition.file]);
+    this.checkDistinctIds('API version set', yamlIds(apiVersionSets));
+    this.checkDistinctIds('group', yamlIds(groups));
+    this.checkDistinctIds('subscription', yamlIds(subscriptions));
+    this.checkDistinctIds('logger', yamlIds(loggers));
+    this.checkDistinctIds('diagnostic', yamlIds(diagnostics));
     return { model, findings: this.findings };
   }
 
@@ -146,39 +178,66 @@ class RepositoryLoader {
     return { ...doc, data: data as T };
   }
 
-  private loadYamlFolder<T>(folder: string, kind: ResourceKind, schema: SchemaName): Array<{ id: string; definition: YamlDocument<T> }> {
-    const loaded: Array<{ id: string; definition: YamlDocument<T> }> = [];
+  private loadYamlFolder<T>(folder: string, kind: ResourceKind, schema: SchemaName): Array<YamlResource<T>> {
+    const loaded: Array<YamlResource<T>> = [];
     for (const name of listDir(path.join(this.root, folder), 'file')) {
       const file = `${folder}/${name}`;
       if (!name.endsWith('.yaml')) {
         this.findings.push(schemaFinding(file, `unexpected file: ${folder}/ holds <id>.yaml files`));
         continue;
       }
-      const id = name.slice(0, -'.yaml'.length);
-      this.checkId(kind, id, file);
-      loaded.push({ id, definition: this.loadYaml<T>(file, schema) });
+      const definition = this.loadYaml<T>(file, schema);
+      loaded.push({ id: this.idOfName(kind, name, '.yaml', file, definition), definition });
     }
     return loaded;
   }
 
-  /** The definition file of a folder resource (`apis/<id>/api.yaml`, `products/<id>/product.yaml`), id checked. */
-  private loadFolderDefinition<T>(folder: string, kind: 'api' | 'product', fileName: string, schema: SchemaName): YamlDocument<T> | undefined {
+  /**
+   * The id a file or folder name stands for (see resources/file-names.ts), checked against APIM's rules. `definition`:
+   * the resource's YAML file, whose `id:` gives the id where the name cannot hold all of it.
+   */
+  private idOfName<T>(kind: ResourceKind, name: string, suffix: string, file: string, definition?: YamlDocument<T>): string {
+    const declared = (definition?.data as { id?: unknown } | undefined)?.id;
+    const parsed = parseFileName(name, suffix);
+    let id: string;
+    if (typeof declared === 'string') {
+      id = declared;
+      if (!isFileNameOf(name, declared, suffix)) {
+        this.report(definition!.locate(['id']), `id '${declared}' does not match the name '${name}': the name for this id is '${fileNameOf(declared, suffix).name}'`);
+      }
+    } else if (parsed.shortened) {
+      id = name.slice(0, name.length - suffix.length);
+      this.findings.push(schemaFinding(file, `'${name}' is a shortened name (ending in %~ and a hash): the full id must be given as \`id:\``));
+    } else {
+      id = parsed.id;
+      if (!parsed.canonical) this.findings.push(schemaFinding(file, `the name '${name}' is not how apiops writes id '${id}': rename it to '${fileNameOf(id, suffix).name}'`));
+    }
+    this.checkId(kind, id, file);
+    return id;
+  }
+
+  /** The definition file of a folder resource (`apis/<name>/api.yaml`, `products/<name>/product.yaml`) and the id it stands for. */
+  private loadFolderDefinition<T>(folder: string, kind: 'api' | 'product', fileName: string, schema: SchemaName): { id: string; definition: YamlDocument<T> } | undefined {
     const file = `${folder}/${fileName}`;
-    this.checkId(kind, folder.slice(folder.indexOf('/') + 1), file);
+    const name = folder.slice(folder.indexOf('/') + 1);
     if (!fs.existsSync(path.join(this.root, file))) {
+      this.idOfName(kind, name, '', file);
       const misnamed = fileName.replace(/\.yaml$/, '.yml');
       const hint = fs.existsSync(path.join(this.root, folder, misnamed)) ? ` (rename ${misnamed} to ${fileName})` : '';
       this.findings.push(schemaFinding(file, `${kind === 'api' ? 'API' : kind} folder ${folder}/ has no ${fileName}${hint}`));
       return undefined;
     }
-    return this.loadYaml<T>(file, schema);
+    const definition = this.loadYaml<T>(file, schema);
+    return { id: this.idOfName(kind, name, '', file, definition), definition };
   }
 
-  private loadApi(id: string): ApiModel | undefined {
-    const folder = `apis/${id}`;
-    const definition = this.loadFolderDefinition<ApiDefinition>(folder, 'api', 'api.yaml', 'api');
-    if (!definition) return undefined;
-    const api: ApiModel = { id, definition, operationPolicies: {} };
+  private loadApi(name: string): ApiModel | undefined {
+    const folder = `apis/${name}`;
+    const loaded = this.loadFolderDefinition<ApiDefinition>(folder, 'api', 'api.yaml', 'api');
+    if (!loaded) return undefined;
+    const { id, definition } = loaded;
+    const diagnostics = this.loadYamlFolder<DiagnosticDefinition>(`${folder}/diagnostics`, 'apiDiagnostic', 'diagnostic');
+    const api: ApiModel = { id, definition, operationPolicies: {}, diagnostics };
     const specFile = this.specificationFile(folder, definition);
     if (specFile) {
       const read = readTextFile(this.root, specFile);
@@ -192,8 +251,9 @@ class RepositoryLoader {
     api.policy = this.loadTemplate(`${folder}/policy.xml`, { optional: true });
     const operationIds = api.specification && new Set(api.specification.operations.map((op) => op.id));
     for (const name of this.xmlFiles(`${folder}/operations`)) {
-      const operationId = name.slice(0, -'.xml'.length);
       const file = `${folder}/operations/${name}`;
+      // The specification's operationIds say which ids there are, so a shortened name needs no `id:`.
+      const operationId = [...(operationIds ?? [])].find((candidate) => isFileNameOf(name, candidate, '.xml')) ?? this.idOfName('apiOperation', name, '.xml', file);
       const source = this.loadTemplate(file);
       if (!source) continue;
       api.operationPolicies[operationId] = source;
@@ -227,11 +287,11 @@ class RepositoryLoader {
     return file;
   }
 
-  private loadProduct(id: string): ProductModel | undefined {
-    const folder = `products/${id}`;
-    const definition = this.loadFolderDefinition<ProductDefinition>(folder, 'product', 'product.yaml', 'product');
-    if (!definition) return undefined;
-    return { id, definition, policy: this.loadTemplate(`${folder}/policy.xml`, { optional: true }) };
+  private loadProduct(name: string): ProductModel | undefined {
+    const folder = `products/${name}`;
+    const loaded = this.loadFolderDefinition<ProductDefinition>(folder, 'product', 'product.yaml', 'product');
+    if (!loaded) return undefined;
+    return { ...loaded, policy: this.loadTemplate(`${folder}/policy.xml`, { optional: true }) };
   }
 
   /** Undefined only when an optional file is absent; a file that cannot be read is an `unreadable` source. */
@@ -270,7 +330,7 @@ class RepositoryLoader {
     report('apis', (name, kind) => kind === 'directory' || !isContent(name), 'apis/ holds one folder per API (apis/<api-id>/api.yaml)');
     report('products', (name, kind) => kind === 'directory' || !isContent(name), 'products/ holds one folder per product (products/<product-id>/product.yaml)');
     report('policies', (name, kind) => (kind === 'directory' ? name === 'fragments' : name === 'global.xml' || !isContent(name)), 'policies/ holds global.xml and fragments/<fragment-id>.xml');
-    for (const folder of ['named-values', 'backends', 'policies/fragments']) report(folder, (_name, kind) => kind === 'file', `${folder}/ holds files, not folders`);
+    for (const folder of ['named-values', 'backends', 'policies/fragments', 'api-version-sets', 'groups', 'subscriptions', 'loggers', 'diagnostics']) report(folder, (_name, kind) => kind === 'file', `${folder}/ holds files, not folders`);
     for (const id of listDir(path.join(this.root, 'apis'), 'directory')) {
       const folder = `apis/${id}`;
       report(
@@ -338,6 +398,45 @@ class RepositoryLoader {
         const finding = checkId('group', groupId, product.definition.locate(['groups', i]));
         if (finding) this.findings.push(finding);
       });
+    }
+  }
+
+  /**
+   * References between the whole-instance kinds: an API's version set, a product's groups (built-in ones need no file),
+   * a subscription's scope, a diagnostic's logger. Built-in groups are APIM's: a file for one is refused.
+   */
+  private checkNewKindReferences(model: RepoModel): void {
+    const ids = (resources: Array<{ id: string }>) => new Set(resources.map((r) => r.id));
+    const [apiIds, productIds, groupIds, loggerIds] = [ids(model.apis), ids(model.products), ids(model.groups), ids(model.loggers)];
+    for (const group of model.groups) {
+      if (BUILT_IN_GROUPS.includes(group.id.toLowerCase())) {
+        this.findings.push(schemaFinding(group.definition.file, `'${group.id}' is a built-in APIM group: reference it in a product's groups without a file in groups/`));
+      }
+    }
+    for (const product of model.products) {
+      (product.definition.data.groups ?? []).forEach((groupId, i) => {
+        if (typeof groupId !== 'string' || BUILT_IN_GROUPS.includes(groupId.toLowerCase()) || groupIds.has(groupId)) return;
+        const known = new Set([...groupIds, ...BUILT_IN_GROUPS]);
+        this.report(product.definition.locate(['groups', i]), undefinedReferenceMessage('group', groupId, known, 'groups/'));
+      });
+    }
+    for (const subscription of model.subscriptions) {
+      const { product, api } = subscription.definition.data;
+      if (product !== undefined && !productIds.has(product)) this.report(subscription.definition.locate(['product']), undefinedReferenceMessage('product', product, productIds, 'products/'));
+      if (api !== undefined && !apiIds.has(api)) this.report(subscription.definition.locate(['api']), undefinedReferenceMessage('API', api, apiIds, 'apis/'));
+    }
+    const namedValueNames = new Set(model.namedValues.map((nv) => String(nv.definition.data.displayName ?? '').toLowerCase()));
+    for (const logger of model.loggers) {
+      for (const [field, value] of Object.entries(logger.definition.data.credentials ?? {})) {
+        const name = /^\{\{([^{}]+)\}\}$/.exec(value)?.[1];
+        if (name !== undefined && !namedValueNames.has(name.toLowerCase())) {
+          this.report(logger.definition.locate(['credentials', field]), `credential ${field} references named value '${name}', which no file in named-values/ has as its displayName`);
+        }
+      }
+    }
+    for (const diagnostic of [...model.diagnostics, ...model.apis.flatMap((a) => a.diagnostics)]) {
+      const { logger } = diagnostic.definition.data;
+      if (logger !== undefined && !loggerIds.has(logger)) this.report(diagnostic.definition.locate(['logger']), undefinedReferenceMessage('logger', logger, loggerIds, 'loggers/'));
     }
   }
 

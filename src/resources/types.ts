@@ -1,3 +1,5 @@
+import { fileNameOf } from './file-names';
+
 /**
  * The resource types apiops knows, as data. One table drives the emulator's routes, the plan's ordering
  * (parents and references first on create, reverse on delete), live-state reading and extract.
@@ -56,6 +58,8 @@ export interface ResourceType {
   longRunning?: Array<'PUT' | 'PATCH' | 'DELETE'>;
   /** `properties` fields Azure requires on create (400 ValidationError without them). */
   requiredProperties?: string[];
+  /** Secret `properties` fields (sent, hidden on GET): never compared, kept in a plan, printed or written to disk. */
+  secretFields?: string[];
 }
 
 export const RESOURCE_TYPES: readonly ResourceType[] = [
@@ -63,20 +67,20 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { kind: 'backend', armPath: 'backends/{backendId}', keys: ['backendId'], references: ['namedValue'], repoPath: 'backends/{backendId}.yaml', managed: true },
   { kind: 'policyFragment', armPath: 'policyFragments/{policyFragmentId}', keys: ['policyFragmentId'], references: ['namedValue', 'backend'], repoPath: 'policies/fragments/{policyFragmentId}.xml', managed: true, policy: true, longRunning: ['PUT'], requiredProperties: ['value'] },
   { kind: 'globalPolicy', armPath: 'policies/policy', keys: [], references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'policies/global.xml', managed: true, policy: true, requiredProperties: ['value'] },
-  { kind: 'apiVersionSet', armPath: 'apiVersionSets/{versionSetId}', keys: ['versionSetId'], references: [], managed: false, requiredProperties: ['displayName', 'versioningScheme'] },
-  { kind: 'api', armPath: 'apis/{apiId}', keys: ['apiId'], references: ['apiVersionSet', 'backend'], repoPath: 'apis/{apiId}/api.yaml', managed: true, longRunning: ['PUT', 'DELETE'], requiredProperties: ['path'] },
+  { kind: 'apiVersionSet', armPath: 'apiVersionSets/{versionSetId}', keys: ['versionSetId'], references: [], repoPath: 'api-version-sets/{versionSetId}.yaml', managed: true, requiredProperties: ['displayName', 'versioningScheme'] },
+  { kind: 'api', armPath: 'apis/{apiId}', keys: ['apiId'], references: ['apiVersionSet', 'backend'], repoPath: 'apis/{apiId}/api.yaml', managed: true, longRunning: ['PUT', 'DELETE'] },
   { kind: 'apiOperation', armPath: 'apis/{apiId}/operations/{operationId}', keys: ['apiId', 'operationId'], parent: 'api', references: [], repoPath: 'apis/{apiId}/openapi.yaml', managed: true, requiredProperties: ['displayName', 'method', 'urlTemplate'] },
   { kind: 'apiPolicy', armPath: 'apis/{apiId}/policies/policy', keys: ['apiId'], parent: 'api', references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'apis/{apiId}/policy.xml', managed: true, policy: true, requiredProperties: ['value'] },
   { kind: 'operationPolicy', armPath: 'apis/{apiId}/operations/{operationId}/policies/policy', keys: ['apiId', 'operationId'], parent: 'apiOperation', references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'apis/{apiId}/operations/{operationId}.xml', managed: true, policy: true, requiredProperties: ['value'] },
-  { kind: 'group', armPath: 'groups/{groupId}', keys: ['groupId'], references: [], managed: false, requiredProperties: ['displayName'] },
+  { kind: 'group', armPath: 'groups/{groupId}', keys: ['groupId'], references: [], repoPath: 'groups/{groupId}.yaml', managed: true, requiredProperties: ['displayName'] },
   { kind: 'product', armPath: 'products/{productId}', keys: ['productId'], references: [], repoPath: 'products/{productId}/product.yaml', managed: true, requiredProperties: ['displayName'] },
   { kind: 'productApi', armPath: 'products/{productId}/apis/{apiId}', keys: ['productId', 'apiId'], parent: 'product', references: ['api'], repoPath: 'products/{productId}/product.yaml', managed: true, link: true },
   { kind: 'productGroup', armPath: 'products/{productId}/groups/{groupId}', keys: ['productId', 'groupId'], parent: 'product', references: ['group'], repoPath: 'products/{productId}/product.yaml', managed: true, link: true },
   { kind: 'productPolicy', armPath: 'products/{productId}/policies/policy', keys: ['productId'], parent: 'product', references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'products/{productId}/policy.xml', managed: true, policy: true, requiredProperties: ['value'] },
-  { kind: 'subscription', armPath: 'subscriptions/{sid}', keys: ['sid'], references: ['product', 'api'], managed: false, requiredProperties: ['scope', 'displayName'] },
-  { kind: 'logger', armPath: 'loggers/{loggerId}', keys: ['loggerId'], references: ['namedValue'], managed: false, requiredProperties: ['loggerType'] },
-  { kind: 'diagnostic', armPath: 'diagnostics/{diagnosticId}', keys: ['diagnosticId'], references: ['logger'], managed: false, requiredProperties: ['loggerId'] },
-  { kind: 'apiDiagnostic', armPath: 'apis/{apiId}/diagnostics/{diagnosticId}', keys: ['apiId', 'diagnosticId'], parent: 'api', references: ['logger'], managed: false, requiredProperties: ['loggerId'] },
+  { kind: 'subscription', armPath: 'subscriptions/{sid}', keys: ['sid'], references: ['product', 'api'], repoPath: 'subscriptions/{sid}.yaml', managed: true, requiredProperties: ['scope', 'displayName'], secretFields: ['primaryKey', 'secondaryKey'] },
+  { kind: 'logger', armPath: 'loggers/{loggerId}', keys: ['loggerId'], references: ['namedValue'], repoPath: 'loggers/{loggerId}.yaml', managed: true, requiredProperties: ['loggerType'] },
+  { kind: 'diagnostic', armPath: 'diagnostics/{diagnosticId}', keys: ['diagnosticId'], references: ['logger'], repoPath: 'diagnostics/{diagnosticId}.yaml', managed: true, requiredProperties: ['loggerId'] },
+  { kind: 'apiDiagnostic', armPath: 'apis/{apiId}/diagnostics/{diagnosticId}', keys: ['apiId', 'diagnosticId'], parent: 'api', references: ['logger'], repoPath: 'apis/{apiId}/diagnostics/{diagnosticId}.yaml', managed: true, requiredProperties: ['loggerId'] },
   // Tags are named by display name in the `tags` of any API's api.yaml (the id is derived from the name); the
   // repository manages the tags it uses, and prune removes only those no longer linked to anything it does not manage.
   { kind: 'tag', armPath: 'tags/{tagId}', keys: ['tagId'], references: [], repoPath: 'apis/{apiId}/api.yaml', managed: true, requiredProperties: ['displayName'] },
@@ -90,6 +94,9 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { kind: 'resolverPolicy', armPath: 'apis/{apiId}/resolvers/{resolverId}/policies/policy', keys: ['apiId', 'resolverId'], parent: 'graphQLResolver', references: ['namedValue', 'backend', 'policyFragment'], managed: false, policy: true, requiredProperties: ['value'] },
 ];
 
+/** APIM's system groups: every instance has them; a repository references them (products' groups), never defines them. */
+export const BUILT_IN_GROUPS: readonly string[] = ['administrators', 'developers', 'guests'];
+
 const BY_KIND = new Map(RESOURCE_TYPES.map((t) => [t.kind, t]));
 
 export function resourceType(kind: ResourceKind): ResourceType {
@@ -102,6 +109,15 @@ export function resourceType(kind: ResourceKind): ResourceType {
 export interface ResourceRef {
   kind: ResourceKind;
   ids: string[];
+}
+
+/**
+ * The type a key identifies (whose last key it is; of several, the one with the fewest keys: `api` rather than the
+ * `productApi` link), e.g. `api` for `apiId`.
+ */
+export function ownerOfKey(key: string): ResourceType | undefined {
+  const owners = RESOURCE_TYPES.filter((type) => type.keys[type.keys.length - 1] === key);
+  return owners.length ? owners.reduce((fewest, type) => (type.keys.length < fewest.keys.length ? type : fewest)) : undefined;
 }
 
 /** Human/JSON id of a resource: its keys joined by `/` (`media-orders/get-order`); `global` for the service policy. */
@@ -120,11 +136,37 @@ export function armPathOf(ref: ResourceRef): string {
   return fillTemplate(type.armPath, type.keys, ref.ids);
 }
 
+/** A repository path template's segments, each with the key it holds (if any) and what follows the key (`.yaml`). */
+function templateSegments(template: string): Array<{ key?: string; prefix: string; suffix: string }> {
+  return template.split('/').map((segment) => {
+    const placeholder = /^(.*)\{(\w+)\}(.*)$/.exec(segment);
+    return placeholder ? { prefix: placeholder[1], key: placeholder[2], suffix: placeholder[3] } : { prefix: segment, suffix: '' };
+  });
+}
+
+/** A path template (`apis/{apiId}/api.yaml`) filled with ids, each as its file or folder name (see file-names.ts). */
+export function fillRepoPath(template: string, ids: Readonly<Record<string, string>>): string {
+  return templateSegments(template)
+    .map(({ key, prefix, suffix }) => (key === undefined ? prefix : prefix + fileNameOf(ids[key], suffix).name))
+    .join('/');
+}
+
 /** Repository path of a resource, when the repository manages it. */
 export function repoPathOf(ref: ResourceRef): string | undefined {
   const type = resourceType(ref.kind);
   if (!type.repoPath) return undefined;
-  return type.keys.reduce((path, key, i) => path.replace(`{${key}}`, ref.ids[i]), type.repoPath);
+  return fillRepoPath(type.repoPath, Object.fromEntries(type.keys.map((key, i) => [key, ref.ids[i]])));
+}
+
+/**
+ * Whether the name the resource's own id is kept under is shortened (see file-names.ts), so that its definition file
+ * must say its `id:`.
+ */
+export function hasShortenedName(ref: ResourceRef): boolean {
+  const type = resourceType(ref.kind);
+  const own = type.keys[type.keys.length - 1];
+  const segment = type.repoPath && templateSegments(type.repoPath).find(({ key }) => key === own);
+  return segment ? fileNameOf(ref.ids[ref.ids.length - 1], segment.suffix).shortened : false;
 }
 
 /**

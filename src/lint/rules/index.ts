@@ -1,10 +1,12 @@
 /** Every lint rule, in the order they run (the order of findings is by place, not by rule). */
 import type { Rule } from '../context';
+import { apiVersionSetConsistent } from './api-version-set-consistent';
 import { backendMissing } from './backend-missing';
 import { baseInherited } from './base-inherited';
 import { callerAuthenticated } from './caller-authenticated';
 import { corsWildcard } from './cors-wildcard';
 import { devProductThrottled } from './dev-product-throttled';
+import { diagnosticSensitiveData } from './diagnostic-sensitive-data';
 import { fragmentMissing } from './fragment-missing';
 import { httpsOnly } from './https-only';
 import { inlineSecret } from './inline-secret';
@@ -16,7 +18,9 @@ import { namedValueMissing } from './named-value-missing';
 import { policyAttributes } from './policy-attributes';
 import { policyPlacement } from './policy-placement';
 import { productSubscriptionRequired } from './product-subscription-required';
+import { subscriptionAllApis } from './subscription-all-apis';
 import { subscriptionKeyStripped } from './subscription-key-stripped';
+import { subscriptionTracing } from './subscription-tracing';
 import { unknownPolicy } from './unknown-policy';
 import { unreferenced } from './unreferenced';
 
@@ -40,4 +44,8 @@ export const RULES: readonly Rule[] = [
   corsWildcard,
   policyAttributes,
   unreferenced,
+  subscriptionTracing,
+  subscriptionAllApis,
+  diagnosticSensitiveData,
+  apiVersionSetConsistent,
 ];

@@ -2,6 +2,7 @@ import { policyTemplates } from '../../effective';
 import { attributeValue, findNamedValueReferences, namedValueNamesIn, walkElements } from '../../policy/query';
 import { namesBackend, yamlStrings } from '../checks';
 import { ruleDocsPath, type LintContext, type Rule } from '../context';
+import { resourceDocuments } from '../../repo/documents';
 
 export const unreferenced: Rule = {
   id: 'unreferenced',
@@ -61,8 +62,8 @@ function collectReferences(ctx: LintContext): References {
     });
   }
   for (const api of model.apis) if (api.definition.data?.backend) backends.add(api.definition.data.backend);
-  const yamlDocuments = [...model.apis, ...model.products, ...model.backends, ...model.namedValues].map((r) => r.definition.data);
-  for (const data of yamlDocuments) {
+  const documents = resourceDocuments(model);
+  for (const { data } of documents) {
     for (const { value } of yamlStrings(data)) for (const name of namedValueNamesIn(value)) namedValues.add(name.toLowerCase());
   }
   for (const environment of Object.values(model.config.data?.environments ?? {})) {
@@ -72,9 +73,9 @@ function collectReferences(ctx: LintContext): References {
   for (const { source } of policyTemplates(model)) if (!parsed.has(source.file)) loose.push(source.text);
   // A YAML file that did not load or broke its schema lost the properties that may have referenced something.
   const failed = new Set(ctx.rendered.findings.map((finding) => finding.file));
-  const damaged = [...model.apis, ...model.products, ...model.backends, ...model.namedValues].filter((r) => failed.has(r.definition.file));
-  const unknowable = damaged.some((r) => r.definition.text === undefined);
-  for (const resource of damaged) loose.push(resource.definition.text ?? '');
+  const damaged = documents.filter((doc) => failed.has(doc.file));
+  const unknowable = damaged.some((doc) => doc.text === undefined);
+  for (const doc of damaged) loose.push(doc.text ?? '');
   return {
     namedValues,
     backends,
