@@ -23,8 +23,8 @@ export function ruleName(id: string): string {
 
 /** The description's first sentence: GitHub shows `shortDescription` as the rule's title. */
 function firstSentence(text: string): string {
-  const end = text.search(/(?<!\b(?:e\.g|i\.e))[.:](\s|$)/);
-  return end < 0 ? text : text.slice(0, end + 1).replace(/:$/, '.');
+  const end = text.search(/(?<!\b(?:e\.g|i\.e))\.(\s|$)/);
+  return end < 0 ? text : text.slice(0, end + 1);
 }
 
 function sarifLevel(severity: Finding['severity']): 'error' | 'warning' {
