@@ -1,7 +1,9 @@
 import { formatPos } from '../../diagnostics';
 import type { PolicyElement, PolicyNode } from '../../policy/ast';
 import { attributeValue, childElements, textContent } from '../../policy/query';
-import { isDynamic } from '../checks';
+import { sectionElement, type PolicyFile } from '../../effective';
+import { inheritsEnclosing, isDynamic } from '../checks';
+import { descendants } from '../walk';
 import { ruleDocsPath, type Rule } from '../context';
 
 export const jwtUnsatisfiable: Rule = {
@@ -13,6 +15,7 @@ export const jwtUnsatisfiable: Rule = {
   check(ctx) {
     for (const api of ctx.rendered.model.apis) {
       for (const unit of ctx.effective.unitsOf(api)) {
+        if (unit.chain.operation && !addsValidations(unit.chain.operation)) continue;
         for (const path of validationPaths(unit.section('inbound'))) {
           path.forEach((later, i) => {
             for (const earlier of path.slice(0, i)) {
@@ -31,6 +34,16 @@ export const jwtUnsatisfiable: Rule = {
 };
 
 const TOKEN_VALIDATIONS = new Set(['validate-jwt', 'validate-azure-ad-token']);
+
+/**
+ * An operation policy that inherits the API level's inbound (<base />) and adds no validation of its own (nor a
+ * fragment that might) has no pair the API level does not already have: skipping it saves composing its section.
+ */
+function addsValidations(operation: PolicyFile): boolean {
+  const inbound = sectionElement(operation, 'inbound');
+  if (!inbound || !inheritsEnclosing(operation, 'inbound')) return true;
+  return [...descendants(inbound.children)].some((e) => TOKEN_VALIDATIONS.has(e.name) || e.name === 'include-fragment');
+}
 /** Policies whose enclosed statements run every time the policy itself runs. */
 const RUNS_CHILDREN = new Set(['retry', 'wait', 'limit-concurrency']);
 const ENDS_THE_REQUEST = new Set(['return-response', 'mock-response']);
