@@ -74,11 +74,14 @@ export class ElementReader {
     return value;
   }
 
+  /** Child elements by name; statements inside one have it in their LastError path (`choose[1]/when[2]/…`). */
   children(name: string): ElementReader[] {
     this.readChildren.add(name);
-    return this.element.children
-      .filter((c): c is PolicyElement => c.type === 'element' && c.name === name)
-      .map((child) => new ElementReader(child, this.site, this.values));
+    const elements = this.element.children.filter((c): c is PolicyElement => c.type === 'element');
+    return elements
+      .map((child, i) => ({ child, i }))
+      .filter(({ child }) => child.name === name)
+      .map(({ child, i }) => new ElementReader(child, { ...this.site, path: `${this.site.path}/${name}[${i + 1}]` }, this.values));
   }
 
   child(name: string): ElementReader | undefined {

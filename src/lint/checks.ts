@@ -1,7 +1,7 @@
 /** Building blocks shared by rules. */
 import type { SourcePos } from '../diagnostics';
 import type { PolicyElement } from '../policy/ast';
-import { childElements } from '../policy/query';
+import { attributeValue, childElements } from '../policy/query';
 import { isPolicyExpression, splitExpressions } from '../policy/expression';
 import type { ApiModel, YamlPath } from '../repo/model';
 import type { LintContext, PolicyFile } from './context';
@@ -65,22 +65,29 @@ export interface EveryCallCheck {
 }
 
 /**
- * Checks that every call to every API runs a matching policy on every path of its effective section. One finding per
- * API (listing the products it fails through), pointing at the API's policy; one per operation whose own policy is
- * what loses the requirement, pointing at that operation's policy.
+ * Checks that every call to every API runs a matching policy on every path of its effective section, and points at
+ * the file that loses it: a product whose section drops what the global policy runs (once per product, naming the
+ * APIs), else the API's policy (once per API, listing the ways of calling it that fail), and an operation whose own
+ * policy loses it.
  */
 export function checkEveryCall(ctx: LintContext, check: EveryCallCheck): void {
   const { effective } = ctx;
+  const matches = (e: PolicyElement) => check.matches(e) || effective.isUnparsedInclude(e);
+  const globalRuns = runsOnEveryPath(effective.globalSection(check.section), matches);
+  const droppedByProduct = new Map<string, string[]>();
   for (const api of ctx.rendered.model.apis) {
     if (check.applies && !check.applies(api)) continue;
     const paths = effective.paths(api).filter((p) => effective.isKnown({ apiId: api.id, productId: p }));
-    const matches = (e: PolicyElement) => check.matches(e) || effective.isUnparsedInclude(e);
     const apiFails = paths.filter((p) => !runsOnEveryPath(effective.apiSection(api.id, p, check.section), matches));
-    if (apiFails.length) {
+    const productDrops = (p: string | undefined): p is string =>
+      p !== undefined && globalRuns && !runsOnEveryPath(effective.productSection(p, check.section), matches);
+    for (const productId of apiFails.filter(productDrops)) droppedByProduct.set(productId, [...(droppedByProduct.get(productId) ?? []), api.id]);
+    const apiLoses = apiFails.filter((p) => !productDrops(p));
+    if (apiLoses.length) {
       const apiPolicy = effective.policyFile('api', api.id);
       ctx.report({
         pos: apiPolicy ? sectionPos(apiPolicy, check.section) : yamlPos(api.definition),
-        message: `effective ${check.section} policy of ${api.id} ${describePaths(apiFails)} lacks ${check.lacks}`,
+        message: `effective ${check.section} policy of ${api.id} ${describePaths(apiLoses)} lacks ${check.lacks}`,
       });
     }
     for (const operationId of Object.keys(api.operationPolicies)) {
@@ -98,6 +105,40 @@ export function checkEveryCall(ctx: LintContext, check: EveryCallCheck): void {
       }
     }
   }
+  for (const [productId, apis] of droppedByProduct) {
+    // A product without a policy file runs the global section unchanged, so only one with a file can drop it.
+    const productPolicy = effective.policyFile('product', productId)!;
+    ctx.report({
+      pos: sectionPos(productPolicy, check.section),
+      message: `effective ${check.section} policy of ${apis.join(', ')} via ${productId} lacks ${check.lacks}: the global policy runs it, product ${productId}'s policy drops it`,
+    });
+  }
+}
+
+/** The policies that authenticate the caller (a token or a client certificate); one that ignores its errors does not. */
+const CALLER_AUTHENTICATION = new Set(['validate-jwt', 'validate-azure-ad-token', 'validate-client-certificate']);
+
+export function authenticatesCaller(element: PolicyElement): boolean {
+  return CALLER_AUTHENTICATION.has(element.name) && attributeValue(element, 'ignore-error')?.toLowerCase() !== 'true';
+}
+
+/** Policies that throttle callers' calls or bandwidth. */
+export const THROTTLING_POLICIES: ReadonlySet<string> = new Set(['rate-limit', 'rate-limit-by-key', 'quota', 'quota-by-key']);
+
+export const SUBSCRIPTION_KEY_HEADER = 'Ocp-Apim-Subscription-Key';
+
+/** Deletes the subscription key header before forwarding (the query parameter form is removed the same way). */
+export function stripsSubscriptionKey(element: PolicyElement): boolean {
+  return (
+    element.name === 'set-header' &&
+    attributeValue(element, 'exists-action') === 'delete' &&
+    (attributeValue(element, 'name') ?? '').toLowerCase() === SUBSCRIPTION_KEY_HEADER.toLowerCase()
+  );
+}
+
+/** `backend-id` (set-backend-service, llm-content-safety) and `embeddings-backend-id` (semantic cache lookups). */
+export function namesBackend(attributeName: string): boolean {
+  return /(?:^|-)backend-id$/.test(attributeName);
 }
 
 /** Elements named `name` in every parsed policy file, with the file each is in (indexed once per lint run). */

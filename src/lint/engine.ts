@@ -3,10 +3,11 @@ import { compareFindings, type Finding, type Severity } from '../diagnostics';
 import type { PolicyElement } from '../policy/ast';
 import { walkElements } from '../policy/query';
 import type { RenderedRepository } from '../render/desired';
-import type { LintLevel, RepoModel, YamlDocument } from '../repo/model';
+import type { LintLevel, RepoModel } from '../repo/model';
+import { resourceDocuments } from '../repo/documents';
 import type { LintContext, Report, Rule } from './context';
 import { buildEffective, fragmentsById, policyFiles, policyTemplates, type PolicyFile } from '../effective';
-import { didYouMean } from '../policy/knowledge/suggest';
+import { didYouMean } from '../suggest';
 import { applySuppressions, scanSuppressions, type Suppression } from './suppressions';
 
 /** Findings produced while loading and rendering, before any rule runs. */
@@ -152,13 +153,6 @@ function collectSuppressions(rendered: RenderedRepository): Suppression[] {
       suppressions.push(element ? { ...suppression, lastLine: lastLineOf(element) } : suppression);
     }
   }
-  const yamlDocuments: Array<YamlDocument<unknown> | undefined> = [
-    model.config,
-    ...model.apis.map((a) => a.definition),
-    ...model.products.map((p) => p.definition),
-    ...model.namedValues.map((n) => n.definition),
-    ...model.backends.map((b) => b.definition),
-  ];
-  for (const doc of yamlDocuments) if (doc?.text) suppressions.push(...scanSuppressions(doc.file, doc.text, 'yaml'));
+  for (const doc of [model.config, ...resourceDocuments(model)]) if (doc.text) suppressions.push(...scanSuppressions(doc.file, doc.text, 'yaml'));
   return suppressions;
 }

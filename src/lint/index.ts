@@ -17,7 +17,7 @@ export function lintRepository(rendered: RenderedRepository): Finding[] {
   return runRules(rendered, RULES);
 }
 
-/** What reports (SARIF rule metadata, docs links) say about a rule. `helpUri` is relative to the package root. */
+/** What reports (SARIF rule metadata, docs links) say about a rule. `helpUri` is relative to the package root (SARIF links it on the project repository). */
 export interface RuleMetadata {
   id: string;
   description: string;

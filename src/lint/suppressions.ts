@@ -10,6 +10,7 @@
  */
 import { isNode, LineCounter, parseDocument, visit } from 'yaml';
 import type { Finding, SourcePos } from '../diagnostics';
+import { didYouMean } from '../suggest';
 
 export interface Suppression {
   pos: SourcePos;
@@ -146,7 +147,10 @@ export function applySuppressions(
   for (const s of suppressions) {
     const unknown = s.rules.filter((id) => !knownRules.has(id));
     if (!s.rules.length) problems.push({ pos: s.pos, message: 'apiops-disable-next-line names no rule (write `apiops-disable-next-line rule-id: reason`)' });
-    else if (unknown.length) problems.push({ pos: s.pos, message: `apiops-disable-next-line names unknown rule ${unknown.join(', ')}` });
+    else if (unknown.length) {
+      const hints = unknown.map((id) => `${id}${didYouMean(id, knownRules)}`);
+      problems.push({ pos: s.pos, message: `apiops-disable-next-line names unknown rule ${hints.join(', ')}` });
+    }
     else if (!s.reason) problems.push({ pos: s.pos, message: `suppression of ${s.rules.join(', ')} has no reason, so it is not applied (write \`${s.rules.join(', ')}: why this is safe\`)` });
     else if (!s.used && !s.rules.every((id) => inactiveRules.has(id))) {
       const where = s.lastLine && s.lastLine > s.targetLine ? `lines ${s.targetLine}–${s.lastLine}` : `line ${s.targetLine}`;

@@ -30,6 +30,7 @@ import { fileNameOf, isFileNameOf, parseFileName } from '../resources/file-names
 import { loadSpecification } from './openapi';
 import { validateAgainstSchema, type SchemaName } from './schemas';
 import { parseYaml } from './yaml';
+import { didYouMean } from '../suggest';
 
 export const CONFIG_FILE = 'apiops.config.yaml';
 
@@ -475,11 +476,12 @@ class RepositoryLoader {
 }
 
 /**
- * "<label> '<id>' is not defined in <folder>", naming the id that differs only in letter case when there is one: APIM
- * ids are case-insensitive, but every reference in the repository must spell the id as its folder or file does.
+ * "<label> '<id>' is not defined in <folder>", naming the id that differs only in letter case when there is one (APIM
+ * ids are case-insensitive, but every reference in the repository must spell the id as its folder or file does), else
+ * the closest defined id.
  */
 function undefinedReferenceMessage(label: string, id: string, definedIds: Set<string>, folder: string): string {
   const sameIgnoringCase = [...definedIds].find((defined) => defined.toLowerCase() === id.toLowerCase());
-  const hint = sameIgnoringCase === undefined ? '' : ` (${folder}${sameIgnoringCase} differs only in letter case; write '${sameIgnoringCase}')`;
+  const hint = sameIgnoringCase === undefined ? didYouMean(id, definedIds) : ` (${folder}${sameIgnoringCase} differs only in letter case; write '${sameIgnoringCase}')`;
   return `${label} '${id}' is not defined in ${folder}${hint}`;
 }

@@ -4,6 +4,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Finding, SourcePos } from '../diagnostics';
 import type { YamlDocument, YamlPath } from './model';
+import { didYouMean } from '../suggest';
 
 export type SchemaName = 'apiops-config' | 'api' | 'product' | 'named-value' | 'backend' | 'api-version-set' | 'group' | 'subscription' | 'logger' | 'diagnostic';
 
@@ -100,7 +101,7 @@ function errorMessage(error: ErrorObject, at: YamlPath): string {
   const comment = (error.parentSchema as { $comment?: string } | undefined)?.$comment;
   switch (error.keyword) {
     case 'additionalProperties':
-      return `${where}unknown property`;
+      return `${where}unknown property${didYouMean(String(error.params.additionalProperty), knownProperties(error.parentSchema))}`;
     case 'required':
       return `${where}missing required property '${error.params.missingProperty}'`;
     case 'enum':
@@ -122,4 +123,10 @@ function errorMessage(error: ErrorObject, at: YamlPath): string {
     default:
       return `${where}${error.message}`;
   }
+}
+
+/** The properties a mapping's schema names (`displayname` → `displayName`). */
+function knownProperties(schema: unknown): string[] {
+  const properties = (schema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  return properties ? Object.keys(properties) : [];
 }

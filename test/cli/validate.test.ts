@@ -53,11 +53,23 @@ describe('apiops validate', () => {
     const run = log.runs[0];
     const ruleIds = run.tool.driver.rules.map((r: { id: string }) => r.id);
     expect(ruleIds).toEqual(expect.arrayContaining(['schema', 'xml-syntax', 'template']));
+    // What GitHub code scanning asks of each rule: a readable name that is not the id, short and full descriptions,
+    // and a help link anyone can open (the docs page on the project's repository, from package.json).
+    const repository = 'https://github.com/contoso/apiops';
+    expect(run.tool.driver.informationUri).toBe(repository);
+    expect(ruleIds).toEqual(expect.arrayContaining(['unreferenced', 'suppression']));
     for (const rule of run.tool.driver.rules) {
+      expect(rule.name).toMatch(/^[A-Z][A-Za-z0-9]+$/);
+      expect(rule.name).not.toBe(rule.id);
       expect(rule.shortDescription.text).toBeTruthy();
-      expect(rule.helpUri).toMatch(/^(https?|file):\/\/.*docs\/rules\/.+\.md$/);
+      expect(rule.fullDescription.text.length).toBeGreaterThanOrEqual(rule.shortDescription.text.length);
+      expect(rule.helpUri).toBe(`${repository}/blob/HEAD/docs/rules/${rule.id}.md`);
+      expect(fs.existsSync(path.join(__dirname, '..', '..', 'docs', 'rules', `${rule.id}.md`))).toBe(true);
+      expect(rule.help.markdown).toBeTruthy();
       expect(['error', 'warning']).toContain(rule.defaultConfiguration.level);
     }
+    expect(run.tool.driver.rules.find((r: { id: string }) => r.id === 'base-inherited').name).toBe('BaseInherited');
+    for (const result of run.results) expect(result.locations[0].physicalLocation.artifactLocation.uri).not.toMatch(/^[a-z]+:|^\//);
     const xml = run.results.find((r: { ruleId: string }) => r.ruleId === 'xml-syntax');
     expect(run.tool.driver.rules[xml.ruleIndex].id).toBe('xml-syntax');
     expect(xml.locations[0].physicalLocation).toEqual({

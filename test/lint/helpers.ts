@@ -7,7 +7,7 @@ import { loadAndRender, type RenderedRepository } from '../../src/render';
 
 export type Files = Record<string, string>;
 
-const CONFIG = `environments:
+export const CONFIG = `environments:
   local:
     target: { emulator: .apiops/local }
     values: { tenantId: 4c1b6e2a-9d3f-4e7a-b5c8-2f0a6d9e1b37, audience: api://partner-api, functionsAppId: api://func-app }
@@ -69,7 +69,7 @@ export function compliantRepository(): Files {
 </policies>
 `,
     'policies/fragments/validate-caller.xml': `<fragment>\n    ${VALIDATE_JWT}\n</fragment>\n`,
-    'apis/orders/api.yaml': 'displayName: Orders\npath: orders\nprotocols: [https]\nserviceUrl: https://func-orders.azurewebsites.net/api\nspecification: openapi.yaml\n',
+    'apis/orders/api.yaml': 'displayName: Orders\npath: orders\nprotocols: [https]\nbackend: orders\nspecification: openapi.yaml\n',
     'apis/orders/openapi.yaml': OPENAPI,
     'apis/orders/policy.xml': policy({ inbound: `    ${MANAGED_IDENTITY}` }),
     'apis/orders/operations/get-order.xml': policy({ inbound: '    <rewrite-uri template="/orders/{id}" />' }),
@@ -79,8 +79,19 @@ export function compliantRepository(): Files {
     'products/partner-production/product.yaml':
       'displayName: Partner production\nsubscriptionRequired: true\napprovalRequired: true\ntier: production\napis: [orders]\n',
     'named-values/backend-key.yaml': 'displayName: backend-key\nsecret: true\nvalueFromEnv: BACKEND_KEY\n',
-    'backends/orders.yaml': 'url: https://func-orders.azurewebsites.net/api\nprotocol: http\n',
+    // The API's backend; its credentials use the named value (so neither is unreferenced).
+    'backends/orders.yaml': 'url: https://func-orders.azurewebsites.net/api\nprotocol: http\ncredentials:\n  header:\n    x-functions-key: ["{{backend-key}}"]\n',
   };
+}
+
+/** The compliant repository with some files replaced (a value of null removes the file). */
+export function repo(overrides: Record<string, string | null>): Files {
+  const files: Files = compliantRepository();
+  for (const [file, text] of Object.entries(overrides)) {
+    if (text === null) delete files[file];
+    else files[file] = text;
+  }
+  return files;
 }
 
 export function writeRepository(files: Files): string {
@@ -114,4 +125,38 @@ export function summary(findings: Finding[]): string[] {
 
 export function ofRule(findings: Finding[], rule: string): Finding[] {
   return findings.filter((f) => f.rule === rule);
+}
+
+export interface RuleCase {
+  name: string;
+  files: Files;
+  /** The file each finding of the rule must be in; absent = the rule must not fire. */
+  file?: string;
+  /** The line of the first finding of the rule. */
+  line?: number;
+  message?: RegExp;
+  severity?: 'error' | 'warn';
+}
+
+/** One test per case: failing cases report the rule in `file` only; passing ones (no `file`) report nothing at all. */
+export function describeRuleCases(cases: Record<string, RuleCase[]>): void {
+  describe.each(Object.entries(cases))('%s', (rule, ruleCases) => {
+    test.each(ruleCases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+      const all = lintFiles(c.files);
+      const findings = ofRule(all, rule);
+      if (!c.file) {
+        // Passing fixtures are fully compliant repositories: nothing at all may fire (so a fixture that fails to load
+        // or parse cannot pass by accident).
+        expect(all).toEqual([]);
+        return;
+      }
+      expect(findings.length).toBeGreaterThan(0);
+      for (const finding of findings) {
+        expect(finding.file).toBe(c.file);
+        if (c.severity) expect(finding.severity).toBe(c.severity);
+      }
+      if (c.line !== undefined) expect(findings[0].line).toBe(c.line);
+      if (c.message) expect(findings.map((f) => f.message).join('\n')).toMatch(c.message);
+    });
+  });
 }

@@ -95,8 +95,8 @@ describe('inline-secret over a repository', () => {
     ['a SAS URL in send-request', `<send-request mode="new" response-variable-name="r"><set-url>${SAS_URL.replace(/&/g, '&amp;')}</set-url><set-method>GET</set-method></send-request>`],
     ['a connection string in set-variable', `<set-variable name="storage" value="${ACCOUNT_KEY}" />`],
     ['a private key in a body', `<set-body>${PRIVATE_KEY}</set-body>`],
-    ['a symmetric signing key in validate-jwt', '<validate-jwt header-name="Authorization"><issuer-signing-keys><key>' + 'c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=' + '</key></issuer-signing-keys><audiences><audience>api://x</audience></audiences></validate-jwt>'],
-    ['a symmetric decryption key in validate-jwt', '<validate-jwt header-name="Authorization"><decryption-keys><key>' + 'c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=' + '</key></decryption-keys><audiences><audience>api://x</audience></audiences></validate-jwt>'],
+    ['a symmetric signing key in validate-jwt', '<validate-jwt header-name="Authorization"><issuer-signing-keys><key>' + 'c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=' + '</key></issuer-signing-keys><audiences><audience>api://partner-api</audience></audiences></validate-jwt>'],
+    ['a symmetric decryption key in validate-jwt', '<validate-jwt header-name="Authorization"><decryption-keys><key>' + 'c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=' + '</key></decryption-keys><audiences><audience>api://partner-api</audience></audiences></validate-jwt>'],
     ['a client secret in an expression', `<set-variable name="token-request" value='@("client_id=x&amp;scope=y&amp;client_secret=${CLIENT_SECRET}")' />`],
   ])('flags %s in policy XML', (_name, inbound) => {
     const findings = ofRule(lintFiles(withApiInbound(inbound)), 'inline-secret');
@@ -121,8 +121,10 @@ describe('inline-secret over a repository', () => {
       ...withApiInbound(
         '<set-header name="x-functions-key" exists-action="override"><value>{{backend-key}}</value></set-header>' +
           '<set-header name="X-Tenant" exists-action="override"><value>4c1b6e2a-9d3f-4e7a-b5c8-2f0a6d9e1b37</value></set-header>' +
+          '<set-header name="X-Tenant-Id" exists-action="override"><value>{{tenant-id}}</value></set-header>' +
+          '<set-header name="X-Storage" exists-action="override"><value>{{storage-key}}</value></set-header>' +
           '<send-request mode="new" response-variable-name="r"><set-url>https://media.blob.core.windows.net/c/b.json</set-url><set-method>GET</set-method></send-request>' +
-          '<validate-jwt header-name="Authorization"><issuer-signing-keys><key>{{backend-key}}</key><key certificate-id="jwt-signing" /><key n="0vx7agoebGcQSuuPiLJXZpt" e="AQAB" /></issuer-signing-keys><audiences><audience>api://x</audience></audiences></validate-jwt>',
+          '<validate-jwt header-name="Authorization"><issuer-signing-keys><key>{{backend-key}}</key><key certificate-id="jwt-signing" /><key n="0vx7agoebGcQSuuPiLJXZpt" e="AQAB" /></issuer-signing-keys><audiences><audience>api://partner-api</audience></audiences></validate-jwt>',
       ),
       'backends/orders.yaml': 'url: https://func-orders.azurewebsites.net/api\nprotocol: http\ncredentials:\n  header:\n    x-functions-key: ["{{backend-key}}"]\n',
       'named-values/storage-key.yaml': 'displayName: storage-key\nkeyVault:\n  secretIdentifier: https://kv-media.vault.azure.net/secrets/storage-key\n',

@@ -1,14 +1,4 @@
-import { compliantRepository, lintFiles, MANAGED_IDENTITY, ofRule, policy, STRIP_KEY, type Files } from './helpers';
-
-/** The compliant repository with some files replaced (a value of null removes the file). */
-function repo(overrides: Record<string, string | null>): Files {
-  const files: Files = compliantRepository();
-  for (const [file, text] of Object.entries(overrides)) {
-    if (text === null) delete files[file];
-    else files[file] = text;
-  }
-  return files;
-}
+import { compliantRepository, describeRuleCases, lintFiles, MANAGED_IDENTITY, ofRule, policy, repo, STRIP_KEY, type Files, type RuleCase } from './helpers';
 
 const API_POLICY = 'apis/orders/policy.xml';
 const OPERATION_POLICY = 'apis/orders/operations/get-order.xml';
@@ -60,16 +50,8 @@ const V1_ISSUER = `https://sts.windows.net/${TENANT}/`;
 /** A condition with everything APIM's dialect allows unescaped inside an expression. */
 const HEAVY_CONDITION = `@(context.Request.Headers.GetValueOrDefault("X-Region","") == "eu" && context.Request.Body?.As<JObject>(preserveContent: true)["size"]?.Value<int>() < 10)`;
 
-interface Case {
-  name: string;
-  files: Files;
-  /** The file each finding of the rule must be in; absent = the rule must not fire. */
-  file?: string;
-  message?: RegExp;
-  severity?: 'error' | 'warn';
-}
 
-const cases: Record<string, Case[]> = {
+const cases: Record<string, RuleCase[]> = {
   'managed-identity-auth': [
     { name: 'API policy without it', files: repo({ [API_POLICY]: policy({}) }), file: API_POLICY, message: /effective inbound policy of orders via partner-developer, partner-production lacks authentication-managed-identity/ },
     {
@@ -96,7 +78,7 @@ const cases: Record<string, Case[]> = {
     {
       name: 'an API callable without a product lacks it',
       files: repo({
-        'apis/orders/api.yaml': 'displayName: Orders\npath: orders\nsubscriptionRequired: false\nserviceUrl: https://func-orders.azurewebsites.net/api\nspecification: openapi.yaml\n',
+        'apis/orders/api.yaml': 'displayName: Orders\npath: orders\nsubscriptionRequired: false\nbackend: orders\nspecification: openapi.yaml\n',
         [API_POLICY]: policy({}),
       }),
       file: API_POLICY,
@@ -252,7 +234,7 @@ const cases: Record<string, Case[]> = {
       name: 'an API that requires no subscription and is in no product',
       files: repo({
         [GLOBAL]: `<policies><inbound><include-fragment fragment-id="validate-caller" /></inbound><backend><forward-request /></backend><outbound /><on-error /></policies>`,
-        'apis/orders/api.yaml': 'displayName: Orders\npath: orders\nsubscriptionRequired: false\nserviceUrl: https://func-orders.azurewebsites.net/api\nspecification: openapi.yaml\n',
+        'apis/orders/api.yaml': 'displayName: Orders\npath: orders\nsubscriptionRequired: false\nbackend: orders\nspecification: openapi.yaml\n',
         [DEV_PRODUCT]: 'displayName: Partner developer\ntier: developer\napis: []\n',
         'products/partner-production/product.yaml': 'displayName: Partner production\ntier: production\napis: []\n',
       }),
@@ -540,24 +522,7 @@ const cases: Record<string, Case[]> = {
   ],
 };
 
-describe.each(Object.entries(cases))('%s', (rule, ruleCases) => {
-  test.each(ruleCases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const all = lintFiles(c.files);
-    const findings = ofRule(all, rule);
-    if (!c.file) {
-      // Passing fixtures are fully compliant repositories: nothing at all may fire (so a fixture that fails to load
-      // or parse cannot pass by accident).
-      expect(all).toEqual([]);
-      return;
-    }
-    expect(findings.length).toBeGreaterThan(0);
-    for (const finding of findings) {
-      expect(finding.file).toBe(c.file);
-      if (c.severity) expect(finding.severity).toBe(c.severity);
-    }
-    if (c.message) expect(findings.map((f) => f.message).join('\n')).toMatch(c.message);
-  });
-});
+describeRuleCases(cases);
 
 test('a single-use policy used again is reported at the later use, once per extra use', () => {
   const files = repo({

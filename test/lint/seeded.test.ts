@@ -50,7 +50,7 @@ function shapedRepository(seeded: boolean): { files: Files; expected: Record<str
     // named-value-missing
     'policies/global.xml': compliantRepository()['policies/global.xml'].replace(
       '<outbound />',
-      `<outbound><set-header name="X-Env" exists-action="override"><value>{{${pick('environment-name', 'backend-key')}}}</value></set-header></outbound>`,
+      `<outbound><set-header name="X-Env" exists-action="override"><value>{{${pick('environment-name', 'legacy-password')}}}</value></set-header></outbound>`,
     ),
     // cors-wildcard
     'apis/orders/policy.xml': policy({ inbound: `${MANAGED_IDENTITY}<cors><allowed-origins><origin>${pick('*', 'https://portal.fabrikam.com')}</origin></allowed-origins></cors>` }),
@@ -59,12 +59,14 @@ function shapedRepository(seeded: boolean): { files: Files; expected: Record<str
     // backend-missing
     'apis/reports/operations/get-order.xml': policy({ inbound: `<set-backend-service backend-id="${pick('order', 'orders')}" />` }),
     // suppression
-    'backends/orders.yaml': `${pick('# apiops-disable-next-line https-only\n', '')}url: https://func-orders.azurewebsites.net/api\nprotocol: http\n`,
+    'backends/orders.yaml': `${pick('# apiops-disable-next-line https-only\n', '')}${compliantRepository()['backends/orders.yaml']}`,
   };
   const expected = {
     'managed-identity-auth': 'apis/archive/policy.xml',
     'https-only': 'apis/archive/api.yaml',
     'jwt-issuer-version': 'policies/fragments/validate-legacy.xml',
+    // the v1 issuer also contradicts the global v2 validation that runs before it
+    'jwt-unsatisfiable': 'policies/fragments/validate-legacy.xml',
     'base-inherited': 'apis/reports/policy.xml',
     'subscription-key-stripped': 'apis/reports/policy.xml',
     'jwt-audience-required': 'policies/fragments/validate-any-audience.xml',
@@ -78,6 +80,8 @@ function shapedRepository(seeded: boolean): { files: Files; expected: Record<str
     'cors-wildcard': 'apis/orders/policy.xml',
     'policy-attributes': 'products/partner-developer/policy.xml',
     'backend-missing': 'apis/reports/operations/get-order.xml',
+    // the misspelt {{environment-name}} leaves the named value it meant unused
+    unreferenced: 'named-values/legacy-password.yaml',
     suppression: 'backends/orders.yaml',
   };
   return { files, expected };
@@ -88,7 +92,7 @@ describe('one repository with one seeded violation per rule', () => {
   const findings = lintFiles(files);
 
   test('covers every lint rule of the contract', () => {
-    expect(Object.keys(expected)).toHaveLength(17);
+    expect(Object.keys(expected)).toHaveLength(19);
   });
 
   test.each(Object.entries(expected))('%s is reported in %s', (rule, file) => {

@@ -1,5 +1,5 @@
 import { isKeywordValue, POLICIES, policySpec } from '../../src/policy/knowledge/policies';
-import { closestName } from '../../src/policy/knowledge/suggest';
+import { closestName } from '../../src/suggest';
 import type { ElementSpec } from '../../src/policy/knowledge/types';
 import { valueProblem } from '../../src/lint/rules/policy-attributes';
 
@@ -65,7 +65,7 @@ describe('policy knowledge base', () => {
   test('enumerations are case-sensitive unless the attribute says otherwise', () => {
     const exact = { name: 'exists-action', values: ['override', 'skip'] } as const;
     expect(valueProblem('override', exact)).toBeUndefined();
-    expect(valueProblem('Override', exact)).toMatch(/must be one of override, skip$/);
+    expect(valueProblem('Override', exact)).toMatch(/must be one of override, skip \(did you mean override\?\)$/);
     const anyCase = { name: 'template', values: ['Liquid'], ignoreCase: true } as const;
     expect(valueProblem('liquid', anyCase)).toBeUndefined();
     expect(valueProblem('LIQUID', anyCase)).toBeUndefined();

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { UserError } from '../../diagnostics';
+import { didYouMean } from '../../suggest';
 import { printEffectivePolicies } from '../../effective';
 import { loadAndRender, writeDesiredState } from '../../render';
 import { repositoryRoot, wantsColor, type CommandOutput, type GlobalArgs } from '../command';
@@ -19,7 +20,10 @@ export async function run(args: RenderArgs & GlobalArgs, io: CommandOutput): Pro
   if (args.effective) {
     const known = new Set(rendered.model.apis.map((api) => api.id));
     const unknown = (args.api ?? []).filter((id) => !known.has(id));
-    if (unknown.length) throw new UserError(`no API ${unknown.join(', ')} in apis/ (APIs: ${[...known].sort().join(', ') || 'none'})`);
+    if (unknown.length) {
+      const named = unknown.map((id) => `${id}${didYouMean(id, known)}`).join(', ');
+      throw new UserError(`no API ${named} in apis/ (APIs: ${[...known].sort().join(', ') || 'none'})`);
+    }
     io.stdout(printEffectivePolicies(rendered, { apis: args.api }));
     return 0;
   }

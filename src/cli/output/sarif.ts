@@ -1,25 +1,40 @@
-import * as path from 'path';
-import { pathToFileURL } from 'url';
 import type { Finding } from '../../diagnostics';
 import type { RuleMetadata } from '../../lint';
-import { packageInfo, packageRoot, type PackageInfo } from '../../package-root';
+import { packageInfo } from '../../package-root';
 import { sortFindings } from './findings';
 
-
 /**
- * Rule docs live in docs/rules/ of the package: linked on the project's repository when package.json names one
- * (what GitHub code scanning users can open), else as a file URL of the installed copy.
+ * A rule's documentation page on the project's repository (package.json `repository`, else `homepage`): a link GitHub
+ * code scanning users can open. A file path of the machine that ran validate would be a dead link for everyone else.
  */
-function absoluteHelpUri(helpUri: string, info: PackageInfo): string {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(helpUri)) return helpUri;
-  return info.repositoryUrl ? `${info.repositoryUrl}/blob/HEAD/${helpUri}` : pathToFileURL(path.join(packageRoot(), helpUri)).href;
+function helpUri(rule: RuleMetadata, repositoryUrl: string | undefined): string | undefined {
+  if (/^https:\/\//i.test(rule.helpUri)) return rule.helpUri;
+  return repositoryUrl ? `${repositoryUrl}/blob/HEAD/${rule.helpUri}` : undefined;
+}
+
+/** `base-inherited` → `BaseInherited`: SARIF's `name` is a readable identifier distinct from the id. */
+export function ruleName(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((word) => word[0].toUpperCase() + word.slice(1))
+    .join('');
+}
+
+/** The description's first sentence: GitHub shows `shortDescription` as the rule's title. */
+function firstSentence(text: string): string {
+  const end = text.search(/(?<!\b(?:e\.g|i\.e))\.(\s|$)/);
+  return end < 0 ? text : text.slice(0, end + 1);
 }
 
 function sarifLevel(severity: Finding['severity']): 'error' | 'warning' {
   return severity === 'error' ? 'error' : 'warning';
 }
 
-/** SARIF 2.1.0 log for GitHub code scanning: rule metadata in the driver, one result per finding with its region. */
+/**
+ * SARIF 2.1.0 log for GitHub code scanning, accepted as it is: rule metadata in the driver (readable name, short and
+ * full description, https help link, help text), one result per finding with a location relative to the checkout.
+ */
 export function formatSarif(findings: readonly Finding[], rules: readonly RuleMetadata[]): string {
   const info = packageInfo();
   const known = new Map(rules.map((rule) => [rule.id, rule]));
@@ -42,14 +57,18 @@ export function formatSarif(findings: readonly Finding[], rules: readonly RuleMe
             version: info.version,
             semanticVersion: info.version,
             ...(info.repositoryUrl ? { informationUri: info.repositoryUrl } : {}),
-            rules: driverRules.map((rule) => ({
-              id: rule.id,
-              name: rule.id,
-              shortDescription: { text: rule.description },
-              helpUri: absoluteHelpUri(rule.helpUri, info),
-              ...(rule.helpMarkdown ? { help: { text: rule.description, markdown: rule.helpMarkdown } } : {}),
-              defaultConfiguration: { level: sarifLevel(rule.defaultSeverity) },
-            })),
+            rules: driverRules.map((rule) => {
+              const uri = helpUri(rule, info.repositoryUrl);
+              return {
+                id: rule.id,
+                name: ruleName(rule.id),
+                shortDescription: { text: firstSentence(rule.description) },
+                fullDescription: { text: rule.description },
+                ...(uri ? { helpUri: uri } : {}),
+                help: { text: `${rule.description}${uri ? ` See ${uri}` : ''}`, ...(rule.helpMarkdown ? { markdown: rule.helpMarkdown } : {}) },
+                defaultConfiguration: { level: sarifLevel(rule.defaultSeverity) },
+              };
+            }),
           },
         },
         columnKind: 'utf16CodeUnits',

@@ -52,7 +52,7 @@ const returnResponse: PolicyModule = (element, compiler) => {
   const variable = element.literal('response-variable-name');
   const statements = element.statements(compiler);
   return async (call) => {
-    const base = variable === undefined ? undefined : (call.variables.get(variable) as { state?: ResponseState } | undefined)?.state;
+    const base = variable === undefined ? undefined : responseStateOf(call.variables.get(variable));
     const response: ResponseState = base
       ? { statusCode: base.statusCode, statusReason: base.statusReason, headers: copy(base.headers), body: base.body }
       : { statusCode: 200, statusReason: 'OK', headers: new NameValues() };
@@ -66,6 +66,12 @@ const returnResponse: PolicyModule = (element, compiler) => {
     throw new EndPipeline();
   };
 };
+
+/** The response a send-request stored (the interpreter's IResponse view keeps it as `data`). */
+function responseStateOf(value: unknown): ResponseState | undefined {
+  const data = (value as { data?: Partial<ResponseState> } | null | undefined)?.data;
+  return data && typeof data.statusCode === 'number' && data.headers instanceof NameValues ? (data as ResponseState) : undefined;
+}
 
 function copy(headers: NameValues): NameValues {
   const out = new NameValues();

@@ -1,11 +1,9 @@
-import { isDynamic } from '../checks';
+import { isDynamic, namesBackend } from '../checks';
 import { ruleDocsPath, type Rule } from '../context';
 import { isKeywordValue } from '../../policy/knowledge/policies';
-import { didYouMean } from '../../policy/knowledge/suggest';
+import { didYouMean } from '../../suggest';
 import { walkElements } from '../../policy/query';
 
-/** `backend-id` (set-backend-service, llm-content-safety) and `embeddings-backend-id` (semantic cache lookups). */
-const BACKEND_REFERENCE = /(?:^|-)backend-id$/;
 
 export const backendMissing: Rule = {
   id: 'backend-missing',
@@ -18,7 +16,7 @@ export const backendMissing: Rule = {
       walkElements(file.document.root, (element) => {
         for (const attribute of element.attributes) {
           const id = attribute.value.trim();
-          if (!BACKEND_REFERENCE.test(attribute.name) || id === '' || isDynamic(id) || defined.includes(id)) continue;
+          if (!namesBackend(attribute.name) || id === '' || isDynamic(id) || defined.includes(id)) continue;
           if (isKeywordValue(element.name, attribute.name, id)) continue;
           ctx.report({
             pos: attribute.pos,

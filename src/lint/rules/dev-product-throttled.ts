@@ -1,8 +1,6 @@
-import { sectionPos, yamlPos } from '../checks';
+import { sectionPos, THROTTLING_POLICIES, yamlPos } from '../checks';
 import { ruleDocsPath, type Rule } from '../context';
 import { runsOnEveryPath } from '../walk';
-
-const THROTTLING_POLICIES = new Set(['rate-limit', 'rate-limit-by-key', 'quota', 'quota-by-key']);
 
 export const devProductThrottled: Rule = {
   id: 'dev-product-throttled',

@@ -2,7 +2,7 @@ import { elementsNamed } from '../checks';
 import type { SourcePos } from '../../diagnostics';
 import { ruleDocsPath, type LintContext, type Rule } from '../context';
 import { attributeValue, childElements } from '../../policy/query';
-import { didYouMean } from '../../policy/knowledge/suggest';
+import { didYouMean } from '../../suggest';
 import { descendants } from '../walk';
 
 export const fragmentMissing: Rule = {

@@ -3,6 +3,7 @@ import type { Rule } from '../context';
 import { apiVersionSetConsistent } from './api-version-set-consistent';
 import { backendMissing } from './backend-missing';
 import { baseInherited } from './base-inherited';
+import { callerAuthenticated } from './caller-authenticated';
 import { corsWildcard } from './cors-wildcard';
 import { devProductThrottled } from './dev-product-throttled';
 import { diagnosticSensitiveData } from './diagnostic-sensitive-data';
@@ -11,6 +12,7 @@ import { httpsOnly } from './https-only';
 import { inlineSecret } from './inline-secret';
 import { jwtAudienceRequired } from './jwt-audience-required';
 import { jwtIssuerVersion } from './jwt-issuer-version';
+import { jwtUnsatisfiable } from './jwt-unsatisfiable';
 import { managedIdentityAuth } from './managed-identity-auth';
 import { namedValueMissing } from './named-value-missing';
 import { policyAttributes } from './policy-attributes';
@@ -20,13 +22,16 @@ import { subscriptionAllApis } from './subscription-all-apis';
 import { subscriptionKeyStripped } from './subscription-key-stripped';
 import { subscriptionTracing } from './subscription-tracing';
 import { unknownPolicy } from './unknown-policy';
+import { unreferenced } from './unreferenced';
 
 export const RULES: readonly Rule[] = [
   managedIdentityAuth,
+  callerAuthenticated,
   devProductThrottled,
   productSubscriptionRequired,
   jwtIssuerVersion,
   jwtAudienceRequired,
+  jwtUnsatisfiable,
   subscriptionKeyStripped,
   baseInherited,
   inlineSecret,
@@ -38,6 +43,7 @@ export const RULES: readonly Rule[] = [
   namedValueMissing,
   corsWildcard,
   policyAttributes,
+  unreferenced,
   subscriptionTracing,
   subscriptionAllApis,
   diagnosticSensitiveData,

@@ -2,7 +2,7 @@ import type { SourcePos } from '../../diagnostics';
 import { findNamedValueReferences, namedValueNamesIn } from '../../policy/query';
 import { yamlStrings } from '../checks';
 import { ruleDocsPath, type Rule } from '../context';
-import { didYouMean } from '../../policy/knowledge/suggest';
+import { didYouMean } from '../../suggest';
 
 export const namedValueMissing: Rule = {
   id: 'named-value-missing',
@@ -15,7 +15,8 @@ export const namedValueMissing: Rule = {
     const known = new Set(displayNames.map((n) => n.toLowerCase()));
     const check = (name: string, pos: SourcePos) => {
       if (known.has(name.toLowerCase())) return;
-      ctx.report({ pos, message: `{{${name}}} names no named value (no named-values/*.yaml has displayName ${name})${didYouMean(name, displayNames)}` });
+      const hint = isTemplateValue(ctx.rendered.environment.values, name) ? ` (did you mean {{values.${name}}}, the template value?)` : didYouMean(name, displayNames);
+      ctx.report({ pos, message: `{{${name}}} names no named value (no named-values/*.yaml has displayName ${name})${hint}` });
     };
     for (const file of ctx.policies) {
       for (const reference of findNamedValueReferences(file.document)) check(reference.name, reference.pos);
@@ -28,3 +29,13 @@ export const namedValueMissing: Rule = {
     }
   },
 };
+
+/** `{{tenantId}}` where the environment has `values.tenantId`: a template value written without its `values.` root. */
+function isTemplateValue(values: Record<string, unknown>, name: string): boolean {
+  let value: unknown = values;
+  for (const key of name.split('.')) {
+    if (!value || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, key)) return false;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return true;
+}

@@ -4,6 +4,7 @@ import { isDynamic, mixesExpressionWithText } from '../checks';
 import { ruleDocsPath, type LintContext, type Rule } from '../context';
 import type { AttributeSpec, ElementSpec } from '../../policy/knowledge/types';
 import { walkStructure } from '../walk';
+import { didYouMean } from '../../suggest';
 
 export const policyAttributes: Rule = {
   id: 'policy-attributes',
@@ -42,11 +43,17 @@ function checkAttributes(ctx: LintContext, element: PolicyElement, spec: Element
   }
   checkRequiredChildren(ctx, element, spec);
   for (const attribute of element.attributes) {
+    const attributeSpec = spec.attributes.find((a) => a.name === attribute.name);
+    if (!attributeSpec && checksAttributeNames(spec)) {
+      const names = spec.attributes.map((a) => a.name);
+      const hint = didYouMean(attribute.name, names) || (names.length ? `; its attributes are ${names.join(', ')}` : '; it takes no attributes');
+      ctx.report({ pos: attribute.pos, message: `<${element.name}> has no attribute ${attribute.name}${hint}` });
+      continue;
+    }
     if (mixesExpressionWithText(attribute.value)) {
       ctx.report({ pos: attribute.pos, message: `${element.name} ${attribute.name} ${MIXED_EXPRESSION}` });
       continue;
     }
-    const attributeSpec = spec.attributes.find((a) => a.name === attribute.name);
     const problem = attributeSpec && !isDynamic(attribute.value) ? valueProblem(attribute.value, attributeSpec) : undefined;
     if (problem) ctx.report({ pos: attribute.pos, message: `${element.name} ${attribute.name}="${attribute.value}" ${problem}` });
   }
@@ -70,7 +77,9 @@ const MIXED_EXPRESSION =
 /** Why a literal value is not acceptable, if it is not. */
 export function valueProblem(raw: string, spec: AttributeSpec): string | undefined {
   const value = raw.trim();
-  if (spec.values && !isAllowedValue(value, spec.values, spec.ignoreCase)) return `must be one of ${spec.values.join(', ')}${spec.ignoreCase ? ' (in any letter case)' : ''}`;
+  if (spec.values && !isAllowedValue(value, spec.values, spec.ignoreCase)) {
+    return `must be one of ${spec.values.join(', ')}${spec.ignoreCase ? ' (in any letter case)' : ''}${didYouMean(value, spec.values)}`;
+  }
   if (spec.type === 'boolean' && !/^(true|false)$/i.test(value)) return 'must be true or false';
   if (spec.type === 'integer') {
     if (!/^-?\d+$/.test(value)) return 'must be a whole number';
@@ -79,6 +88,14 @@ export function valueProblem(raw: string, spec: AttributeSpec): string | undefin
     if (spec.max !== undefined && number > spec.max) return `is above the maximum of ${spec.max}`;
   }
   return undefined;
+}
+
+/**
+ * Free-form content (`children: 'any'`: XSLT stylesheets, cross-domain documents, resolver data sources) is APIM's or
+ * another language's to check; every other element takes only the attributes its reference page lists.
+ */
+function checksAttributeNames(spec: ElementSpec): boolean {
+  return spec.children !== 'any';
 }
 
 function isAllowedValue(value: string, allowed: readonly string[], ignoreCase = false): boolean {

@@ -1,8 +1,5 @@
-import { checkEveryCall } from '../checks';
+import { checkEveryCall, stripsSubscriptionKey, SUBSCRIPTION_KEY_HEADER } from '../checks';
 import { ruleDocsPath, type Rule } from '../context';
-import { attributeValue } from '../../policy/query';
-
-export const SUBSCRIPTION_KEY_HEADER = 'Ocp-Apim-Subscription-Key';
 
 export const subscriptionKeyStripped: Rule = {
   id: 'subscription-key-stripped',
@@ -13,10 +10,7 @@ export const subscriptionKeyStripped: Rule = {
     checkEveryCall(ctx, {
       section: 'inbound',
       applies: (api) => api.definition.data?.subscriptionRequired !== false,
-      matches: (e) =>
-        e.name === 'set-header' &&
-        attributeValue(e, 'exists-action') === 'delete' &&
-        (attributeValue(e, 'name') ?? '').toLowerCase() === SUBSCRIPTION_KEY_HEADER.toLowerCase(),
+      matches: stripsSubscriptionKey,
       lacks: `<set-header name="${SUBSCRIPTION_KEY_HEADER}" exists-action="delete" /> on every path`,
     });
   },

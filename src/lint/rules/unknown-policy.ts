@@ -1,6 +1,6 @@
 import { ruleDocsPath, type Rule } from '../context';
 import { POLICY_NAMES } from '../../policy/knowledge/policies';
-import { didYouMean } from '../../policy/knowledge/suggest';
+import { didYouMean } from '../../suggest';
 import { SECTIONS } from '../../policy/knowledge/types';
 import { walkStructure } from '../walk';
 

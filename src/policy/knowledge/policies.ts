@@ -7,8 +7,10 @@
  * sections of each page. The gateway itself is the final authority: when APIM accepts something this table rejects,
  * the table is wrong and should be fixed here, with the page that says so.
  *
- * Unknown attributes are not reported (the reference adds attributes often); required, mutually exclusive, enumerated
- * and ranged attributes, element names, sections and scopes are.
+ * Every attribute a page lists is here, so an attribute that is not (a typo such as `exist-action`) is reported, as
+ * APIM refuses it; required, mutually exclusive, enumerated and ranged attributes, element names, sections and scopes
+ * are checked too. The reference adds attributes over time: bench/lint-corpus.bench.js runs the rules over Microsoft's
+ * policy snippets and the AI-Gateway labs, where any finding of an unknown attribute means this table is behind.
  */
 import type { AttributeSpec, ElementSpec, PolicySpec, Scope, Section } from './types';
 
@@ -278,15 +280,17 @@ export const POLICIES: readonly PolicySpec[] = [
   ], [el('status-code', [req('code', { ...INT, min: 100, max: 599 }), req('action', VALIDATION_ACTION)])]),
 
   // Routing
+  // "You can specify either timeout or timeout-ms but not both."
   policy('forward-request', { sections: ['backend'] }, [
     opt('timeout', { ...INT, min: 0 }),
+    opt('timeout-ms', { ...INT, min: 0 }),
     opt('continue-timeout', { ...INT, min: 0 }),
     opt('http-version', { values: ['1', '2or1', '2'] }),
     opt('follow-redirects', BOOL),
     opt('buffer-request-body', BOOL),
     opt('buffer-response', BOOL),
     opt('fail-on-error-status-code', BOOL),
-  ]),
+  ], 'none', { exclusive: [['timeout', 'timeout-ms']] }),
   policy('set-backend-service', { sections: ['inbound', 'backend'] }, [
     opt('base-url'),
     // backend-id="dapr" (with dapr-app-id) sends the call to the Dapr sidecar (set-backend-service-dapr-policy).
@@ -389,14 +393,24 @@ export const POLICIES: readonly PolicySpec[] = [
   policy('invoke-dapr-binding', { sections: NOT_BACKEND }, [req('name'), opt('operation'), ...DAPR_CALL_ATTRIBUTES], [el('metadata', [], [el('item', [req('key')], 'text')]), el('data', [], 'text')]),
 
   // Logging
+  // <message> is the reference's form; the earlier one, the message as the element's text (`<trace source="x">text</trace>`),
+  // is still accepted (Microsoft's "Log errors to Stackify" snippet), so neither is required.
   policy('trace', { sections: ALL_SECTIONS }, [req('source'), opt('severity', { values: ['verbose', 'information', 'error'] })], [
-    required(el('message', [], 'text')),
+    el('message', [], 'text'),
     METADATA,
   ]),
   policy('emit-metric', { sections: ALL_SECTIONS }, [req('name'), opt('namespace'), opt('value')], [required(DIMENSION)]),
   policy('azure-openai-emit-token-metric', { sections: INBOUND }, [opt('namespace')], [required(DIMENSION)]),
   policy('llm-emit-token-metric', { sections: INBOUND }, [opt('namespace')], [required(DIMENSION)]),
-  policy('llm-content-safety', { sections: INBOUND }, [req('backend-id'), opt('shield-prompt', BOOL)], [
+  // The 2025 page adds completions screening (enforce-on-completions, in inbound; or the policy in outbound) and the
+  // sliding window over long content (window-size, window-overlap-size).
+  policy('llm-content-safety', { sections: ['inbound', 'outbound'] }, [
+    req('backend-id'),
+    opt('shield-prompt', BOOL),
+    opt('enforce-on-completions', BOOL),
+    opt('window-size', { ...INT, min: 1 }),
+    opt('window-overlap-size', { ...INT, min: 0 }),
+  ], [
     el('categories', [opt('output-type', { values: ['FourSeverityLevels', 'EightSeverityLevels'] })], [
       el('category', [req('name', { values: ['Hate', 'SelfHarm', 'Sexual', 'Violence'] }), req('threshold', { ...INT, min: 0, max: 7 })]),
     ]),

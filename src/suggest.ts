@@ -1,4 +1,4 @@
-/** "Did you mean …?" for misspelt names: the closest candidate within a small edit distance. */
+/** "Did you mean …?" wherever a name is looked up (policies, attributes, YAML keys, ids, rule ids): the closest candidate within a small edit distance. */
 
 function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
