@@ -32,7 +32,7 @@ function rawBody(response: RawResponse | undefined): unknown {
   return response?.bodyAsText ? JSON.parse(response.bodyAsText) : undefined;
 }
 
-interface ReadOptions {
+export interface ReadOptions {
   onResponse: (response: RawResponse) => void;
 }
 
@@ -67,7 +67,7 @@ export function isNotFound(error: unknown): boolean {
   return (error as { statusCode?: number })?.statusCode === 404;
 }
 
-async function listRaw(start: (options: ReadOptions) => { byPage(): AsyncIterable<unknown> }): Promise<RawEntity[]> {
+export async function listRaw(start: (options: ReadOptions) => { byPage(): AsyncIterable<unknown> }): Promise<RawEntity[]> {
   const entities: RawEntity[] = [];
   const pages = start({
     onResponse: (response) => entities.push(...(((rawBody(response) as { value?: RawEntity[] }) ?? {}).value ?? [])),

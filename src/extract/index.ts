@@ -2,6 +2,7 @@ import type { ApimConnection } from '../azure/client';
 import { exportOpenApi } from '../azure/export';
 import type { LiveResource } from '../azure/live-state';
 import { readLiveState } from '../azure/read';
+import { readUnmanaged } from '../azure/unmanaged';
 import { UserError } from '../diagnostics';
 import { idProblemOf } from '../repo/ids';
 import { ownerOfKey, RESOURCE_TYPES, resourceType, type ResourceKind } from '../resources/types';
@@ -198,6 +199,18 @@ async function exportSpecifications(options: ExtractOptions, pending: PendingSpe
   return files;
 }
 
+const LISTED_NAMES = 5;
+
+/** One warning per kind of resource the instance holds that apiops does not manage: extract never drops anything silently. */
+async function unmanagedWarnings(connection: ApimConnection, resources: LiveResource[]): Promise<string[]> {
+  const apiIds = resources.filter((resource) => resource.ref.kind === 'api').map((resource) => resource.ref.ids[0]);
+  const unmanaged = await fromInstance(readUnmanaged(connection, apiIds));
+  return unmanaged.map(({ what, names }) => {
+    const shown = names.slice(0, LISTED_NAMES).join(', ') + (names.length > LISTED_NAMES ? `, and ${names.length - LISTED_NAMES} more` : '');
+    return `${what}: ${names.length} not managed by apiops, left out of the repository (${shown})`;
+  });
+}
+
 /** Files of resources that were read but that the instance no longer has. */
 function staleFiles(existing: ExistingRepository, selection: Selection | undefined, files: Map<string, string>): string[] {
   const candidates = selection
@@ -232,6 +245,7 @@ export async function extractInstance(options: ExtractOptions): Promise<ExtractR
   const { live, read } = spelledInstance({ ...instance, resources: withValidIds(instance.resources, warnings) }, new RepositorySpelling(existing));
   const layout = layoutRepository(live, existing, options.template, selection !== undefined);
   warnings.push(...layout.warnings);
+  if (!selection) warnings.push(...(await unmanagedWarnings(options.connection, instance.resources)));
   const specifications = await exportSpecifications(options, layout.pendingSpecifications, warnings);
   const files = new Map([...layout.files, ...specifications, ...(options.scaffold ? scaffoldFiles(existing, options.scaffold) : [])]);
 

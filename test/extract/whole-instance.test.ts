@@ -53,8 +53,14 @@ describe('whole-instance kinds', () => {
 
   it('extracts them as repository files that validate and diff clean against the instance', async () => {
     extracted = repositoryFor(SOURCE, {});
+    const c = connect(SOURCE, { endpoint: emulator.url });
+    await c.client.user.createOrUpdate(c.scope.resourceGroup, c.scope.serviceName, 'fabrikam-dev', { email: 'dev@fabrikam.example', firstName: 'Fabrikam', lastName: 'Developer' });
+    await c.client.api.beginCreateOrUpdateAndWait(c.scope.resourceGroup, c.scope.serviceName, 'catalog;rev=2', { path: 'catalog', sourceApiId: '/apis/catalog', apiRevisionDescription: 'trying a cache' });
     const run = await runCli(['extract', '--env', 'ci', '--repo', extracted, '--out', extracted], extracted);
     expect(run.code).toBe(0);
+    // What apiops does not manage (yet) is named, never dropped silently.
+    expect(run.io.out).toContain('warning  users: 1 not managed by apiops, left out of the repository (fabrikam-dev)');
+    expect(run.io.out).toContain('warning  apis/catalog: non-current revisions: 1 not managed by apiops, left out of the repository (catalog;rev=2)');
     const files = snapshot(extracted, ['.apiops']);
     const header = (schema: string, depth = 1) => `# yaml-language-server: $schema=${'../'.repeat(depth)}schemas/${schema}.schema.json\n`;
     expect(files.get('api-version-sets/catalog.yaml')).toBe(`${header('api-version-set')}displayName: Catalog\ndescription: Catalog versions by header\nversioningScheme: Header\nversionHeaderName: Api-Version\n`);
