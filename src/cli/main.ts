@@ -1,13 +1,14 @@
 import yargs from 'yargs';
 import { formatPos, UserError } from '../diagnostics';
 import { packageInfo } from '../package-root';
-import { ONE_VALUE, type ApiopsCommand, type CommandIO } from './command';
+import { ONE_VALUE, redactingOutput, type ApiopsCommand, type CommandIO } from './command';
 import { validateCommand } from './commands/validate';
 import { renderCommand } from './commands/render';
 import { diffCommand } from './commands/diff';
 import { publishCommand } from './commands/publish';
 import { extractCommand } from './commands/extract';
 import { emulatorCommand } from './commands/emulator';
+import { gatewayCommand } from './commands/gateway';
 
 // Only the commands' names, help and options: what a command does is loaded when it runs (ApiopsCommand.load).
 const COMMANDS: ApiopsCommand<any>[] = [
@@ -17,6 +18,7 @@ const COMMANDS: ApiopsCommand<any>[] = [
   publishCommand,
   extractCommand,
   emulatorCommand,
+  gatewayCommand,
 ];
 
 function reportError(error: unknown, debug: boolean, io: CommandIO): void {
@@ -31,7 +33,8 @@ function reportError(error: unknown, debug: boolean, io: CommandIO): void {
 }
 
 /** Runs the CLI in-process and resolves to the exit code. */
-export async function main(argv: string[], io: CommandIO): Promise<number> {
+export async function main(argv: string[], processIO: CommandIO): Promise<number> {
+  const io = redactingOutput(processIO);
   let exitCode = 0;
   let parser = yargs(argv)
     .scriptName('apiops')

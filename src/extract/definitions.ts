@@ -44,9 +44,9 @@ export const PRODUCT_SHAPE: DefinitionShape = {
 
 export const NAMED_VALUE_SHAPE: DefinitionShape = {
   schema: 'named-value.schema.json',
-  fields: ['id', 'displayName', 'value', 'secret', 'valueFromEnv', 'keyVault', 'tags'],
+  fields: ['id', 'displayName', 'value', 'secret', 'valueFromEnv', 'keyVault', 'localValueFromEnv', 'tags'],
   defaults: { secret: false, tags: [] },
-  repositoryOnly: [],
+  repositoryOnly: ['localValueFromEnv'],
 };
 
 export const BACKEND_SHAPE: DefinitionShape = {

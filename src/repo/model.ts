@@ -130,6 +130,8 @@ export interface NamedValueDefinition {
   secret?: boolean;
   valueFromEnv?: string;
   keyVault?: { secretIdentifier: string; identityClientId?: string };
+  /** With keyVault: where the gateway emulator and `apiops test` take a stand-in value (repository-only, never published). */
+  localValueFromEnv?: string;
   tags?: string[];
 }
 

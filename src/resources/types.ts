@@ -145,7 +145,7 @@ function templateSegments(template: string): Array<{ key?: string; prefix: strin
 }
 
 /** A path template (`apis/{apiId}/api.yaml`) filled with ids, each as its file or folder name (see file-names.ts). */
-export function fillRepoPath(template: string, ids: Readonly<Record<string, string>>): string {
+export function fillWithFileNames(template: string, ids: Readonly<Record<string, string>>): string {
   return templateSegments(template)
     .map(({ key, prefix, suffix }) => (key === undefined ? prefix : prefix + fileNameOf(ids[key], suffix).name))
     .join('/');
@@ -155,7 +155,7 @@ export function fillRepoPath(template: string, ids: Readonly<Record<string, stri
 export function repoPathOf(ref: ResourceRef): string | undefined {
   const type = resourceType(ref.kind);
   if (!type.repoPath) return undefined;
-  return fillRepoPath(type.repoPath, Object.fromEntries(type.keys.map((key, i) => [key, ref.ids[i]])));
+  return fillWithFileNames(type.repoPath, Object.fromEntries(type.keys.map((key, i) => [key, ref.ids[i]])));
 }
 
 /**

@@ -5,8 +5,7 @@ import { startEmulator } from '../../emulator';
 import { isLoopbackHost } from '../../emulator/loopback';
 import type { CommandIO, GlobalArgs } from '../command';
 import type { EmulatorArgs } from '../commands/emulator';
-
-const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+import { waitForStopSignal } from '../stop-signal';
 
 /** `--links FILE`: `{ "<url>": "<file>" }`, each file relative to FILE. */
 function readLinks(file: string): Record<string, string> {
@@ -53,14 +52,7 @@ export async function run(args: EmulatorArgs & GlobalArgs, io: CommandIO): Promi
     throw error;
   }
   io.stdout(`apiops emulator listening on ${emulator.url}${args.data ? ` (state in ${args.data})` : ' (state in memory)'}\n`);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const handlers = STOP_SIGNALS.map((s) => [s, () => stop(s)] as const);
-    const stop = (received: NodeJS.Signals) => {
-      for (const [s, handler] of handlers) process.off(s, handler);
-      resolve(received);
-    };
-    for (const [s, handler] of handlers) process.on(s, handler);
-  });
+  const signal = await waitForStopSignal();
   await emulator.close();
   io.stdout(`apiops emulator stopped (${signal})\n`);
   return 0;
