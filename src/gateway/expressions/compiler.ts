@@ -525,9 +525,9 @@ class Compiler {
       }
       return located((env) => prop(env.state), at);
     }
-    this.checkInstanceMember(expr.target, expr.name, 'member', at);
+    const target = this.instanceTarget(expr.target, expr.name, 'member', at);
     const name = expr.name;
-    return this.onReceiver(this.link(expr.target), expr.conditional, at, (value, type) => {
+    return this.onReceiver(target, expr.conditional, at, (value, type) => {
       const getter = type.props[name];
       if (getter) return getter(value);
       if (type.methods[name]) throw new RuntimeSyntax(`'${name}' is a method of ${type.fullName}, not a property`);
@@ -535,11 +535,13 @@ class Compiler {
     });
   }
 
-  /** An instance member's target must be a value (not an unknown name chain) and the member a known name. */
-  private checkInstanceMember(target: Expr, name: string, kind: 'method' | 'member', at: number): void {
+  /** The compiled target of an instance member: a value (not an unknown name chain), and the member a known name. */
+  private instanceTarget(target: Expr, name: string, kind: 'method' | 'member', at: number): Fn {
     const dotted = this.dottedName(target);
     if (dotted !== undefined && !this.hasStaticPrefix(target)) this.unresolved(dotted, name, kind, at);
+    const fn = this.link(target);
     if (!isKnownMember(name)) throw new CompileUnsupported(`${kind} ${name}`, at);
+    return fn;
   }
 
   /** A link on a receiver: null gives SHORT after `?.`, else NullReferenceException; `use` gets the receiver and its type. */
@@ -591,10 +593,10 @@ class Compiler {
       const args = this.args(expr.args);
       return located((env) => method(args.values(env), site, env.state), at);
     }
-    this.checkInstanceMember(callee.target, callee.name, 'method', at);
+    const target = this.instanceTarget(callee.target, callee.name, 'method', at);
     const args = this.args(expr.args);
     const name = callee.name;
-    return this.onReceiver(this.link(callee.target), callee.conditional, at, (value, type, env) => {
+    return this.onReceiver(target, callee.conditional, at, (value, type, env) => {
       const method = type.methods[name];
       if (method) return method(value, args.values(env), site);
       const prop = type.props[name];

@@ -297,6 +297,8 @@ describe('the context object model', () => {
   it('context members are read-only', () => {
     expect(() => compileExpression('@{ context = null; return 1; }', POS)).toThrow(ExpressionSyntaxError);
     expect(failure('@{ context.Request.Method = "GET"; return 1; }')).toBeInstanceOf(ExpressionSyntaxError);
+    expect(failure('@{ context.Variables["x"] = 1; return 1; }')).toBeInstanceOf(ExpressionSyntaxError);
+    expect(failure('@{ context.Request.Headers["x"] = new[] { "1" }; return 1; }')).toBeInstanceOf(ExpressionSyntaxError);
   });
 });
 
