@@ -1,4 +1,4 @@
-import * as YAML from 'yaml';
+import { randomBytes } from 'node:crypto';
 import type { ArmRequest, Behaviour, EmulatorEnv, EntityInput, Prepared, WriteInput } from './engine';
 import { conflict, invalidField } from './errors';
 import { pathSegments, resolveReference } from './ids';
@@ -6,104 +6,29 @@ import { removeLinksTo } from './links';
 import { REVISION_NAME } from './revisions';
 import { routeOf } from './routes';
 import type { Entity, ServiceState } from './store';
-import { deriveApimOperation, specOperations, type ImportedParameter, type RequiredQueryParameters } from '../repo/openapi';
+import { storePolicy } from './policies';
+import { exportSpecification, importFormat, importSpecification, schemaIdFor, type ImportedApi, type ImportedOperation, type ImportedSchema, type StoredSpecification } from './specs';
+import type { ImportOptions, SpecificationKind } from './specs/types';
 
 /**
  * APIs and their operations: APIM's defaults, the path-uniqueness rule, OpenAPI/Swagger import (operations
  * created from the spec, replaced on re-import) and export (a link to a document served on loopback).
  */
 
-const IMPORT_FORMATS = new Set(['openapi', 'openapi+json', 'openapi-link', 'openapi+json-link', 'swagger-json', 'swagger-link-json']);
-const IMPORT_ONLY_PROPERTIES = ['format', 'value', 'wsdlSelector', 'translateRequiredQueryParameters', 'sourceApiId'];
+const IMPORT_ONLY_PROPERTIES = ['format', 'value', 'wsdlSelector', 'translateRequiredQueryParameters', 'sourceApiId', 'apiType'];
 /** What reads derive (a client that PUTs back what it read sends them too): never stored. */
 const DERIVED_PROPERTIES = ['apiVersionSet'];
 const API_TYPES = ['http', 'soap', 'websocket', 'graphql', 'odata', 'grpc'];
 /** Properties of a source API that a clone, new version or revision does not inherit. */
 const NOT_INHERITED = ['isCurrent', 'isOnline', 'apiRevision', 'apiRevisionDescription', 'provisioningState'];
 
-
-interface ImportedOperation {
-  name: string;
-  properties: Record<string, unknown>;
-}
-
-interface ImportedApi {
-  displayName?: string;
-  description?: string;
-  serviceUrl?: string;
-  operations: ImportedOperation[];
-}
-
 type Json = Record<string, unknown>;
 
-function asObject(value: unknown): Json {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
-}
-
-function parseSpecText(text: string): Json {
-  let spec: unknown;
-  try {
-    spec = text.trimStart().startsWith('{') ? JSON.parse(text) : YAML.parse(text);
-  } catch (error) {
-    throw invalidField('value', `The API specification could not be parsed: ${(error as Error).message}`);
-  }
-  const object = asObject(spec);
-  if (!object.openapi && !object.swagger) throw invalidField('value', 'The API specification is neither OpenAPI 3 nor Swagger 2.0.');
-  return object;
-}
-
-/** APIM's operation name from an operationId: characters it does not allow in a name become `-`. */
-function operationName(operationId: unknown, method: string, path: string): string {
-  if (typeof operationId === 'string' && operationId.trim()) return operationId.trim().replace(/[*#&+:<>?/\\\s]+/g, '-');
-  return `${method}${path}`.toLowerCase().replace(/[{}]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-}
-
-/** An imported parameter as the service stores it (a parameter without a declared type is a string). */
-function storedParameter({ name, type, required, description }: ImportedParameter) {
-  return { name, type: type ?? 'string', required, values: [] as string[], ...(description ? { description } : {}) };
-}
-
-const representations = (contentTypes: string[]) => contentTypes.map((contentType) => ({ contentType }));
-
-/** `translate`: APIM's translateRequiredQueryParameters (see deriveApimOperation, shared with the repository loader). */
-function importSpec(spec: Json, translate: RequiredQueryParameters): ImportedApi {
-  const info = asObject(spec.info);
-  let serviceUrl: string | undefined;
-  if (spec.openapi) {
-    const servers = Array.isArray(spec.servers) ? spec.servers : [];
-    const url = asObject(servers[0]).url;
-    if (typeof url === 'string' && /^https?:\/\//.test(url)) serviceUrl = url;
-  } else if (typeof spec.host === 'string') {
-    const scheme = Array.isArray(spec.schemes) && spec.schemes.includes('https') ? 'https' : String((spec.schemes as string[] | undefined)?.[0] ?? 'https');
-    serviceUrl = `${scheme}://${spec.host}${typeof spec.basePath === 'string' ? spec.basePath : ''}`;
-  }
-  const operations: ImportedOperation[] = specOperations(spec).map((entry) => {
-    const name = operationName(entry.operation.operationId, entry.method, entry.path);
-    const derived = deriveApimOperation(spec, entry, { requiredQueryParameters: translate, fallbackName: name });
-    return {
-      name,
-      properties: {
-        displayName: derived.displayName,
-        method: derived.method,
-        urlTemplate: derived.urlTemplate,
-        templateParameters: derived.templateParameters.map(storedParameter),
-        description: derived.description ?? '',
-        request: {
-          queryParameters: derived.request.queryParameters.map(storedParameter),
-          headers: derived.request.headers.map(storedParameter),
-          representations: representations(derived.request.contentTypes),
-        },
-        responses: derived.responses.map((r) => ({ statusCode: r.statusCode, description: r.description, representations: representations(r.contentTypes), headers: [] })),
-      },
-    };
-  });
-  return {
-    displayName: typeof info.title === 'string' ? info.title : undefined,
-    description: typeof info.description === 'string' ? info.description : undefined,
-    serviceUrl,
-    operations,
-  };
-}
+/** A WebSocket API's one operation, which APIM creates with it: the handshake. */
+const WEBSOCKET_HANDSHAKE: ImportedOperation = {
+  name: 'onHandshake',
+  properties: { displayName: 'onHandshake', method: 'GET', urlTemplate: '/', templateParameters: [], description: '', request: { queryParameters: [], headers: [], representations: [] }, responses: [] },
+};
 
 function normalisedPath(path: unknown): string {
   return String(path ?? '').replace(/^\/+|\/+$/g, '').toLowerCase();
@@ -139,38 +64,71 @@ function replaceOperations(request: ArmRequest, apiName: string, operations: Imp
     service.delete(collection, existing.name);
     removeLinksTo({ request, route: routeOf('apiOperation'), names: [apiName, existing.name] });
   }
-  for (const operation of operations) service.put(collection, operation.name, operation.properties);
+  for (const operation of operations) {
+    service.put(collection, operation.name, operation.properties);
+    if (operation.policy) {
+      const policy = storePolicy(service, operation.policy, 'rawxml', 'policies');
+      service.put(`${collection}/${operation.name}/policies`, 'policy', { value: policy.xml }, { policy });
+    }
+  }
 }
 
-/** Import formats whose value is a URL, and the inline format of what it points at. */
-const LINK_FORMATS: Record<string, string> = { 'openapi-link': 'openapi', 'openapi+json-link': 'openapi+json', 'swagger-link-json': 'swagger-json' };
+/** The schemas an import creates replace those the previous import of the API created, under the same ids. */
+function replaceImportedSchemas(service: ServiceState, apiName: string, schemas: ImportedSchema[], firstId: string): void {
+  const collection = `apis/${apiName}/schemas`;
+  for (const existing of service.list(collection)) if (existing.hidden?.imported) service.delete(collection, existing.name);
+  schemas.forEach((schema, i) => service.put(collection, i === 0 ? firstId : `${firstId}-${i + 1}`, { contentType: schema.contentType, document: schema.document }, { imported: true }));
+}
 
-function importFormat(properties: Json): string | undefined {
+const newSchemaId = (): string => randomBytes(12).toString('hex');
+
+/** The import a write asks for (`format` and `value`), if it asks for one. */
+function requestedImport(properties: Json): { kind: SpecificationKind; link: boolean } | undefined {
   if (properties.format === undefined && properties.value === undefined) return undefined;
-  const format = String(properties.format ?? '').toLowerCase();
-  if (!IMPORT_FORMATS.has(format)) throw invalidField('format', `'${String(properties.format)}' is not a supported import format; expected one of ${[...IMPORT_FORMATS].join(', ')}.`);
+  const format = importFormat(properties.format);
   if (typeof properties.value !== 'string' && !(typeof properties.value === 'object' && properties.value)) throw invalidField('value', "'value' is required with 'format'.");
   return format;
 }
 
+/** A link format's document is fetched first (see EmulatorEnv.download): the import then reads it inline. */
 async function downloadSpec(properties: Json, env: EmulatorEnv): Promise<Json> {
-  const format = importFormat(properties);
-  if (!format || !LINK_FORMATS[format]) return properties;
-  return { ...properties, format: LINK_FORMATS[format], value: await env.download(String(properties.value)) };
+  if (!requestedImport(properties)?.link) return properties;
+  return { ...properties, value: await env.download(String(properties.value)), [DOWNLOADED]: true };
+}
+
+/** Marks properties whose link was downloaded (never stored: import-only properties are dropped). */
+const DOWNLOADED = '__downloaded';
+
+function importDocument(request: ArmRequest, name: string, stored: Json, existing: Entity | undefined): { api: ImportedApi; schemaId: string } | undefined {
+  const format = requestedImport(stored);
+  if (!format) return undefined;
+  if (format.link && !stored[DOWNLOADED]) throw invalidField('value', 'The linked document could not be read.');
+  const translate = stored.translateRequiredQueryParameters ?? 'template';
+  if (translate !== 'template' && translate !== 'query') throw invalidField('translateRequiredQueryParameters', "'translateRequiredQueryParameters' must be 'template' or 'query'.");
+  const text = typeof stored.value === 'string' ? stored.value : JSON.stringify(stored.value);
+  const previous = request.service.list(`apis/${existing?.name ?? name}/schemas`).find((schema) => schema.hidden?.imported)?.name;
+  const schemaId = schemaIdFor(format.kind, previous?.replace(/-\d+$/, ''), newSchemaId);
+  const apiType = stored.apiType ?? stored.type;
+  const wsdlSelector = stored.wsdlSelector as ImportOptions['wsdlSelector'];
+  const api = importSpecification(format.kind, text, { translateRequiredQueryParameters: translate, apiType: typeof apiType === 'string' ? apiType : undefined, wsdlSelector }, schemaId);
+  // The policies an import generates are checked now, so that writing them after the API cannot fail.
+  for (const operation of api.operations) if (operation.policy) storePolicy(request.service, operation.policy, 'rawxml', 'policies');
+  return { api, schemaId };
 }
 
 function prepareApi({ request, names, properties, existing }: WriteInput): Prepared {
   const name = names[0];
   const stored: Json = { ...properties };
-  let imported: ImportedApi | undefined;
-  if (importFormat(stored)) {
-    const translate = stored.translateRequiredQueryParameters ?? 'template';
-    if (translate !== 'template' && translate !== 'query') throw invalidField('translateRequiredQueryParameters', "'translateRequiredQueryParameters' must be 'template' or 'query'.");
-    imported = importSpec(parseSpecText(typeof stored.value === 'string' ? stored.value : JSON.stringify(stored.value)), translate);
+  const importing = importDocument(request, name, stored, existing);
+  const imported = importing?.api;
+  if (imported) {
     stored.displayName ??= imported.displayName;
-    if (stored.description === undefined && imported.description !== undefined) stored.description = imported.description;
-    if (stored.serviceUrl === undefined && imported.serviceUrl !== undefined) stored.serviceUrl = imported.serviceUrl;
+    for (const property of ['description', 'serviceUrl', 'protocols', 'type'] as const) {
+      if (stored[property] === undefined && imported[property] !== undefined) stored[property] = imported[property];
+    }
   }
+  // `apiType` is how a write names the API's type next to an import (`soap`: SOAP pass-through); reads show `type`.
+  if (stored.apiType !== undefined && stored.type === undefined) stored.type = stored.apiType;
   // A clone, a new version or a revision (`sourceApiId`) starts from the source API and copies its operations.
   let copiedOperations: ImportedOperation[] | undefined;
   if (stored.sourceApiId !== undefined && stored.sourceApiId !== null && !imported) {
@@ -180,7 +138,7 @@ function prepareApi({ request, names, properties, existing }: WriteInput): Prepa
     Object.assign(stored, { ...inherited, ...stored });
     copiedOperations = request.service.list(`apis/${source.name}/operations`).map((op) => ({ name: op.name, properties: op.properties }));
   }
-  for (const property of [...IMPORT_ONLY_PROPERTIES, ...DERIVED_PROPERTIES]) delete stored[property];
+  for (const property of [...IMPORT_ONLY_PROPERTIES, ...DERIVED_PROPERTIES, DOWNLOADED]) delete stored[property];
   if (stored.type !== undefined && !API_TYPES.includes(String(stored.type))) throw invalidField('type', `'${String(stored.type)}' is not a valid API type; expected one of ${API_TYPES.join(', ')}.`);
   const revision = REVISION_NAME.exec(name);
   // APIM allows an empty path (the API answers at the gateway's root), so only a missing one is refused.
@@ -206,75 +164,39 @@ function prepareApi({ request, names, properties, existing }: WriteInput): Prepa
     isOnline: true,
   };
   delete withDefaults.provisioningState;
-  const operations = imported?.operations ?? copiedOperations;
-  return { properties: withDefaults, afterWrite: operations ? (entity: Entity) => replaceOperations(request, entity.name, operations) : undefined };
+  const websocketCreated = !existing && withDefaults.type === 'websocket' ? [WEBSOCKET_HANDSHAKE] : undefined;
+  const operations = imported?.operations ?? copiedOperations ?? websocketCreated;
+  const hidden = imported ? { specification: { ...imported.specification, translateRequiredQueryParameters: String(properties.translateRequiredQueryParameters ?? 'template') } } : existing?.hidden;
+  return {
+    properties: withDefaults,
+    hidden,
+    afterWrite: (entity: Entity) => {
+      if (operations) replaceOperations(request, entity.name, operations);
+      if (importing) replaceImportedSchemas(request.service, entity.name, importing.api.schemas, importing.schemaId);
+    },
+  };
 }
+
 
 /** Gateway URL of an API (what an exported spec names as its server). */
 function gatewayUrl(request: ArmRequest, api: Entity): string {
   return `https://${request.service.scope.serviceName.toLowerCase()}.azure-api.net/${String(api.properties.path ?? '').replace(/^\/+/, '')}`;
 }
 
-interface ExportParameter {
-  name: string;
-  type?: string;
-  required?: boolean;
-  description?: string;
-}
-
-function exportDocument(request: ArmRequest, api: Entity, swagger: boolean): Json {
-  const operations = request.service.list(`apis/${api.name}/operations`);
-  const paths: Record<string, Json> = {};
-  for (const operation of operations) {
-    const p = operation.properties;
-    const [path, query = ''] = String(p.urlTemplate ?? '/').split('?');
-    const requestProps = asObject(p.request);
-    const parameter = (where: string) => (param: ExportParameter) =>
-      swagger
-        ? { name: param.name, in: where, required: where === 'path' ? true : Boolean(param.required), type: param.type ?? 'string', ...(param.description ? { description: param.description } : {}) }
-        : { name: param.name, in: where, required: where === 'path' ? true : Boolean(param.required), schema: { type: param.type ?? 'string' }, ...(param.description ? { description: param.description } : {}) };
-    const parameters = [
-      ...((p.templateParameters as ExportParameter[] | undefined) ?? []).map((t) => parameter(query.includes(`{${t.name}}`) ? 'query' : 'path')({ ...t, required: true })),
-      ...((requestProps.queryParameters as ExportParameter[] | undefined) ?? []).map(parameter('query')),
-      ...((requestProps.headers as ExportParameter[] | undefined) ?? []).map(parameter('header')),
-    ];
-    const responses: Json = {};
-    for (const response of (p.responses as Array<{ statusCode: number; description?: string }> | undefined) ?? []) {
-      responses[String(response.statusCode)] = { description: response.description ?? '' };
-    }
-    if (!Object.keys(responses).length) responses['200'] = { description: '' };
-    paths[path] ??= {};
-    paths[path][String(p.method).toLowerCase()] = {
-      summary: p.displayName,
-      ...(p.description ? { description: p.description } : {}),
-      operationId: operation.name,
-      parameters,
-      responses,
-    };
-  }
-  const info = { title: api.properties.displayName, ...(api.properties.description ? { description: api.properties.description } : {}), version: String(api.properties.apiVersion ?? '1.0') };
-  const url = new URL(gatewayUrl(request, api));
-  return swagger
-    ? { swagger: '2.0', info, host: url.host, basePath: url.pathname, schemes: ['https'], paths }
-    : { openapi: '3.0.1', info, servers: [{ url: url.toString().replace(/\/$/, '') }], paths };
-}
-
-/** Export formats of api-version 2024-05-01 (all links), with the format name the response reports. */
-const EXPORT_FORMATS: Record<string, { swagger: boolean; json: boolean; resultFormat: string }> = {
-  'openapi-link': { swagger: false, json: false, resultFormat: 'openapi-link' },
-  'openapi+json-link': { swagger: false, json: true, resultFormat: 'openapi-link' },
-  'swagger-link': { swagger: true, json: true, resultFormat: 'swagger-link-json' },
-};
-
+/** Export: the document the API was imported from, brought up to date with its operations (see specs/openapi.ts). */
 function exportApi({ request, env, entity }: EntityInput) {
   if (request.query.get('export') !== 'true') return undefined;
-  const format = String(request.query.get('format') ?? '').toLowerCase();
-  const shape = EXPORT_FORMATS[format];
-  if (!shape) throw invalidField('format', `'${format}' is not a supported export format; expected one of ${Object.keys(EXPORT_FORMATS).join(', ')}.`);
-  const document = exportDocument(request, entity, shape.swagger);
-  const text = shape.json ? JSON.stringify(document, null, 2) : YAML.stringify(document);
-  const link = env.publish(shape.json ? 'application/json' : 'application/yaml', text);
-  return { status: 200, body: { id: `${request.servicePath}/apis/${entity.name}`, format: shape.resultFormat, value: { link } } };
+  const stored = entity.hidden?.specification as (StoredSpecification & { translateRequiredQueryParameters?: string }) | undefined;
+  const exported = exportSpecification(String(request.query.get('format') ?? ''), {
+    api: entity.properties,
+    operations: request.service.list(`apis/${entity.name}/operations`),
+    imported: stored && (stored.kind === 'openapi' || stored.kind === 'swagger') ? { text: stored.text, kind: stored.kind } : undefined,
+    stored,
+    gatewayUrl: gatewayUrl(request, entity),
+    translateRequiredQueryParameters: stored?.translateRequiredQueryParameters === 'query' ? 'query' : 'template',
+  });
+  const link = env.publish(exported.contentType, exported.text);
+  return { status: 200, body: { id: `${request.servicePath}/apis/${entity.name}`, format: exported.resultFormat, value: { link } } };
 }
 
 /**

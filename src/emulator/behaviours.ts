@@ -7,6 +7,7 @@ import { diagnosticBehaviour, loggerBehaviour } from './loggers';
 import { policyBehaviour, provisionGlobalPolicy, refuseDeleteWhileUsed } from './policies';
 import { releaseBehaviour, revisionList } from './revisions';
 import { routeOf, type RouteMatch } from './routes';
+import { GRAPHQL_SCHEMA_ID, GRAPHQL_SCHEMA_TYPE, graphqlTypes } from './specs';
 import { namedValueBehaviour, subscriptionBehaviour } from './secrets';
 import type { ServiceState } from './store';
 
@@ -74,12 +75,23 @@ function checkVersionSet(input: WriteInput): void {
   if (versioningScheme === 'Header' && !versionHeaderName) throw invalidField('versionHeaderName', "'versionHeaderName' is required for the Header versioning scheme.");
 }
 
-/** A schema is a document of one of the content types APIM validates against. */
+/** A schema is a document of one of the content types APIM validates against; a GraphQL one must read as GraphQL. */
 function checkSchema({ properties }: WriteInput): void {
   const document = properties.document as Record<string, unknown> | undefined;
   if (!document || typeof document !== 'object' || (document.value === undefined && document.definitions === undefined && document.components === undefined)) {
     throw invalidField('document', "'document' must hold 'value', 'definitions' or 'components'.");
   }
+  if (properties.contentType === GRAPHQL_SCHEMA_TYPE) graphqlTypes(String(document.value ?? ''));
+}
+
+/** A resolver's `path` (`Type/field`) names a field of the API's GraphQL schema, when the API has one. */
+function checkResolverPath({ request, names, properties }: WriteInput): void {
+  const [typeName, field, ...rest] = String(properties.path).split('/');
+  if (!typeName || !field || rest.length) throw invalidField('path', `'${String(properties.path)}' is not a resolver path; expected <Type>/<field>, such as Query/users.`);
+  const schema = request.service.get(`apis/${names[0]}/schemas`, GRAPHQL_SCHEMA_ID);
+  const sdl = (schema?.properties.document as { value?: unknown } | undefined)?.value;
+  if (typeof sdl !== 'string') return;
+  if (!graphqlTypes(sdl).get(typeName)?.has(field)) throw invalidField('path', `The GraphQL schema of API '${names[0]}' has no field '${field}' on type '${typeName}'.`);
 }
 
 /** A single backend needs a URL and protocol; a load-balanced pool names other backends instead. */
@@ -148,7 +160,7 @@ export function behaviourTable(): BehaviourTable {
   for (const kind of ['diagnostic', 'apiDiagnostic']) set(kind, diagnosticBehaviour());
   set('apiRelease', releaseBehaviour());
   set('apiSchema', withDefaults({}, checkSchema));
-  set('graphQLResolver', withDefaults({}));
+  set('graphQLResolver', withDefaults({}, checkResolverPath));
   table.set('apis/{apiId}/revisions/{revisionId}', { handle: revisionList });
   table.set('products/{productId}/subscriptions/{sid}', { handle: productSubscriptions(table) });
   addLinkBehaviours(table);

@@ -24,6 +24,11 @@ export interface EmulatorOptions {
   /** Retry-After of injected 409/429/503 responses, in seconds (default 1). */
   retryAfterSeconds?: number;
   log?: (line: string) => void;
+  /**
+   * Documents that stand in for `*-link` import URLs (URL → local file path). The emulator never fetches from the
+   * network beyond loopback; see docs/emulator.md.
+   */
+  links?: Record<string, string>;
 }
 
 export interface RunningEmulator {
@@ -45,6 +50,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     seed: options.seed ?? 1,
     retryAfterSeconds: options.retryAfterSeconds ?? 1,
     log: options.log,
+    links: options.links,
   });
   try {
     await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');

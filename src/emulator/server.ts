@@ -1,9 +1,12 @@
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { handleArm, OperationRegistry, type ArmRequest, type BehaviourTable, type EmulatorEnv, type Reply } from './engine';
 import { ArmError, badRequest } from './errors';
 import { seededRandom, type Random } from './random';
 import { pathSegments } from './ids';
+import { isLoopbackHost } from './loopback';
 import { SERVICE_INFO } from './behaviours';
 import { matchRoute } from './routes';
 import type { EmulatorStore } from './store';
@@ -19,6 +22,8 @@ export interface ServerOptions {
   seed: number;
   retryAfterSeconds: number;
   log?: (line: string) => void;
+  /** Documents that stand in for import links (URL → local file), so that such imports work offline. */
+  links?: Record<string, string>;
 }
 
 export interface RequestLogEntry {
@@ -123,17 +128,41 @@ export class EmulatorServer {
         if (this.documents.size > MAX_DOCUMENTS) this.documents.delete(this.documents.keys().next().value as string);
         return `${this.baseUrl()}/_emulator/documents/${id}`;
       },
-      download: async (url) => {
-        let response: Response;
-        try {
-          response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
-        } catch (error) {
-          throw badRequest('ValidationError', `Could not download '${url}': ${(error as Error).message}`);
-        }
-        if (!response.ok) throw badRequest('ValidationError', `Could not download '${url}': HTTP ${response.status}.`);
-        return response.text();
-      },
+      download: (url) => this.download(url),
     };
+  }
+
+  /**
+   * What a `*-link` import points at, without leaving this machine: a document the `links` option maps the URL to, a
+   * `file://` URL, or an http(s) URL on a loopback address. Any other URL is refused (400) rather than fetched.
+   */
+  private async download(url: string): Promise<string> {
+    const failed = (reason: string) => badRequest('ValidationError', `Could not download '${url}': ${reason}`);
+    const mapped = this.options.links?.[url];
+    let parsed: URL;
+    try {
+      parsed = new URL(mapped ? pathToFileURL(mapped).href : url);
+    } catch {
+      throw failed('it is not a URL.');
+    }
+    if (parsed.protocol === 'file:') {
+      try {
+        return await fs.promises.readFile(fileURLToPath(parsed), 'utf8');
+      } catch (error) {
+        throw failed((error as Error).message);
+      }
+    }
+    if (!/^https?:$/.test(parsed.protocol) || !isLoopbackHost(parsed.hostname)) {
+      throw failed('the emulator works offline: it reads file:// URLs, loopback (127.0.0.1, localhost, [::1]) URLs and the documents its links option maps URLs to.');
+    }
+    let response: Response;
+    try {
+      response = await fetch(parsed, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS), redirect: 'error' });
+    } catch (error) {
+      throw failed((error as Error).message);
+    }
+    if (!response.ok) throw failed(`HTTP ${response.status}.`);
+    return response.text();
   }
 
   baseUrl(): string {

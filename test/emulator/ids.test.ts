@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../../src/cli/actions/emulator';
+import { isLoopbackHost } from '../../src/emulator/loopback';
 import { main } from '../../src/cli/main';
 import { idProblem } from '../../src/resources/ids';
 import { captureIO } from '../fixtures/repo';

@@ -1,16 +1,24 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { UserError } from '../../diagnostics';
 import { startEmulator } from '../../emulator';
+import { isLoopbackHost } from '../../emulator/loopback';
 import type { CommandIO, GlobalArgs } from '../command';
 import type { EmulatorArgs } from '../commands/emulator';
 import { waitForStopSignal } from '../stop-signal';
 
-/**
- * Whether an address reaches only this machine. The emulator takes any bearer token and hands out secrets to
- * whoever asks, so serving it anywhere else is worth a warning.
- */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare) || /^::ffff:127\./.test(bare);
+/** `--links FILE`: `{ "<url>": "<file>" }`, each file relative to FILE. */
+function readLinks(file: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UserError(`--links ${file}: ${(error as Error).message}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
+    throw new UserError(`--links ${file}: expected a JSON object of URL to file path`);
+  }
+  return Object.fromEntries(Object.entries(parsed as Record<string, string>).map(([url, target]) => [url, path.resolve(path.dirname(file), target)]));
 }
 
 /** `apiops emulator`: serves the local APIM management plane until SIGINT/SIGTERM. */
@@ -34,6 +42,7 @@ export async function run(args: EmulatorArgs & GlobalArgs, io: CommandIO): Promi
       latencyMs: args.latency,
       faultRate: args.faultRate,
       seed: args.seed,
+      links: args.links === undefined ? undefined : readLinks(args.links),
       log: args.verbose ? (line) => io.stdout(`${line}\n`) : undefined,
     });
   } catch (error) {

@@ -7,6 +7,7 @@ export interface EmulatorArgs {
   latency: number;
   faultRate: number;
   seed: number;
+  links?: string;
   verbose: boolean;
 }
 
@@ -23,6 +24,7 @@ export const emulatorCommand: ApiopsCommand<EmulatorArgs> = {
       .option('latency', { type: 'number', ...ONE_VALUE, default: 0, describe: 'Added latency per request in ms (with ±50% jitter)' })
       .option('fault-rate', { type: 'number', ...ONE_VALUE, default: 0, describe: 'Share of requests answered with a fault (429, 500, 503, dropped connection; 409 on writes), 0..1' })
       .option('seed', { type: 'number', ...ONE_VALUE, default: 1, describe: 'Seed of the fault and jitter sequence' })
+      .option('links', { type: 'string', ...ONE_VALUE, describe: 'JSON file mapping import-link URLs to local files (paths relative to it), for imports that name internet URLs' })
       .option('verbose', { type: 'boolean', default: false, describe: 'Print one line per request' }),
   load: () => import('../actions/emulator'),
 };
