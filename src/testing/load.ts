@@ -18,6 +18,7 @@ import { validateAgainstSchema } from '../repo/schemas';
 import { parseYaml } from '../repo/yaml';
 import type { CallerSpec, Expectations, Json, RequestSpec, TestCase, TestFile, TokenSpec } from './model';
 import { parseDuration } from './duration';
+import { jsonPathSegments } from './expectations';
 
 export const TESTS_DIR = 'tests';
 const TEST_FILE = /\.test\.ya?ml$/;
@@ -179,6 +180,20 @@ function toTestFile(document: YamlDocument<RawTestFile>): TestFile {
   };
 }
 
+/** Every `matches:` of the expectations, with its path in the case. */
+function patterns(value: unknown, at: YamlPath): Array<{ path: YamlPath; pattern: string }> {
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) =>
+    key === 'matches' && typeof item === 'string' ? [{ path: [...at, key], pattern: item }] : patterns(item, [...at, Array.isArray(value) ? Number(key) : key]),
+  );
+}
+
+/** Every JSON path of `body.json` expectations (the response's and the backend's). */
+function jsonPaths(expect: Expectations, at: YamlPath): Array<{ path: YamlPath; jsonPath: string }> {
+  const of = (json: Record<string, unknown> | undefined, where: YamlPath) => Object.keys(json ?? {}).map((jsonPath) => ({ path: [...where, jsonPath], jsonPath }));
+  return [...of(expect.body?.json, [...at, 'body', 'json']), ...of(expect.backend?.body?.json, [...at, 'backend', 'body', 'json'])];
+}
+
 /** Whether what a case names exists in the repository: products, APIs, subscriptions, and an operation for its request. */
 class ReferenceChecker {
   private matcher?: RequestMatcher;
@@ -203,6 +218,20 @@ class ReferenceChecker {
           if (typeof id === 'string' && !known.includes(id)) {
             at(testCase.locate(['caller', field]), `no ${String(field)} '${id}' in ${folder} (there are: ${known.join(', ') || 'none'})`);
           }
+        }
+      }
+      for (const { path, pattern } of patterns(testCase.expect, ['expect'])) {
+        try {
+          new RegExp(pattern);
+        } catch (error) {
+          at(testCase.locate(path), `not a regular expression: ${(error as Error).message}`);
+        }
+      }
+      for (const { path, jsonPath } of jsonPaths(testCase.expect, ['expect'])) {
+        try {
+          jsonPathSegments(jsonPath);
+        } catch (error) {
+          at(testCase.locate(path), (error as Error).message);
         }
       }
       const expectsNotFound = ([] as number[]).concat(testCase.expect.status ?? []).includes(404);

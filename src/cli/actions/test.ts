@@ -1,12 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { UserError } from '../../diagnostics';
+import { formatPos, UserError } from '../../diagnostics';
 import { loadAndRender } from '../../render';
 import { findTestFiles, loadTestFiles } from '../../testing/load';
 import { runTests } from '../../testing/run';
 import { repositoryRoot, wantsColor, type CommandOutput, type GlobalArgs } from '../command';
 import type { TestArgs } from '../commands/test';
 import { formatFindings, sortFindings } from '../output';
+import { plural } from '../output/findings';
 import { formatTestResults, summarizeRun } from '../output/test-results';
 
 /**
@@ -23,8 +24,8 @@ export async function run(args: TestArgs & GlobalArgs, io: CommandOutput): Promi
   const loaded = loadTestFiles(root, found.files, rendered);
   const problems = sortFindings([...found.findings, ...loaded.findings]);
   if (problems.length) {
-    io.stderr(formatFindings('stylish', problems, { color, failOn: 'error' }));
-    io.stderr('apiops test: the test files above cannot run\n');
+    for (const problem of problems) io.stderr(`${formatPos(problem)}: error: ${problem.message}\n`);
+    io.stderr(`apiops test: ${plural(problems.length, 'problem')} in the test files; nothing was run\n`);
     return 2;
   }
   if (!loaded.files.length) throw new UserError(`no test files (*.test.yaml) ${paths.length ? `in ${paths.join(', ')}` : 'under tests/'}; see docs/testing.md`);
