@@ -123,7 +123,7 @@ export class Call implements GatewayCallState {
 
   /** Points `context.Request.Url` at `backendBase` + `operationPath`, keeping the query parameters. */
   retarget(): void {
-    const base = parseAbsoluteUrl(this.backendBase);
+    const base = parsedBase(this.backendBase);
     const url = this.request.url;
     if (!base) {
       url.path = joinPath('', this.operationPath);
@@ -144,6 +144,16 @@ export class Call implements GatewayCallState {
     this.response ??= { statusCode: 200, statusReason: 'OK', headers: new NameValues() };
     return this.response;
   }
+}
+
+/** Backend base URLs are few and parsed on every call: parsed once each. */
+const parsedBases = new Map<string, ReturnType<typeof parseAbsoluteUrl>>();
+function parsedBase(url: string): ReturnType<typeof parseAbsoluteUrl> {
+  if (!parsedBases.has(url)) {
+    if (parsedBases.size > 1000) parsedBases.clear();
+    parsedBases.set(url, parseAbsoluteUrl(url));
+  }
+  return parsedBases.get(url);
 }
 
 /** A body's bytes as a forwarder sends them: empty once an expression consumed it. */

@@ -1,8 +1,11 @@
 /**
  * Request matching as APIM does it: the API by URL suffix (the longest that matches whole segments, in any letter
- * case; `;rev=n` after it selects a revision), then the operation by method and URL template. The listener is plain
+ * case; `;rev=n` after it selects a revision) and, for an API in a version set, by its version — the path segment
+ * after the suffix, a header or a query parameter, as the set says; the set's API without a version (APIM's
+ * "Original") answers calls that name none. Then the operation by method and URL template. The listener is plain
  * http on loopback but counts as https, so an API whose protocols lack https never matches.
  */
+import type { NameValues } from './expressions';
 import type { GatewayApi, GatewayOperation } from './repository';
 import { compareScores, matchTemplate } from './url-template';
 
@@ -25,15 +28,19 @@ export class RequestMatcher {
   constructor(apis: readonly GatewayApi[]) {
     this.apis = apis
       .filter((api) => api.protocols.includes('https'))
-      .map((api) => ({ api, segments: api.path.split('/').filter(Boolean).map((s) => s.toLowerCase()) }))
+      .map((api) => {
+        const segments = api.path.split('/').filter(Boolean).map((s) => s.toLowerCase());
+        if (api.versioning?.scheme === 'Segment' && api.version) segments.push(api.version.toLowerCase());
+        return { api, segments };
+      })
       .sort((a, b) => b.segments.length - a.segments.length);
   }
 
-  match(method: string, rawPath: string, query: Iterable<[string, string[]]>): RequestMatch | undefined {
+  match(method: string, rawPath: string, query: NameValues, headers: NameValues): RequestMatch | undefined {
     const parts = rawPath.split('/').slice(1);
     for (const { api, segments } of this.apis) {
       const suffix = matchSuffix(segments, parts);
-      if (!suffix) continue;
+      if (!suffix || !versionMatches(api, query, headers)) continue;
       if (suffix.revision !== undefined && suffix.revision !== CURRENT_REVISION) continue;
       const operationPath = `/${parts.slice(segments.length).join('/')}`;
       const operation = this.matchOperation(api, method, operationPath, query);
@@ -53,6 +60,19 @@ export class RequestMatcher {
     }
     return best && { operation: best.operation, parameters: best.parameters };
   }
+}
+
+/** For Header and Query version sets: the version the call names is the API's (none for the unversioned one). */
+function versionMatches(api: GatewayApi, query: NameValues, headers: NameValues): boolean {
+  const versioning = api.versioning;
+  if (!versioning || versioning.scheme === 'Segment' || versioning.name === undefined) return true;
+  const named = (versioning.scheme === 'Header' ? headers.get(versioning.name) : queryValue(query, versioning.name))?.[0];
+  return api.version ? named?.toLowerCase() === api.version.toLowerCase() : named === undefined;
+}
+
+function queryValue(query: NameValues, name: string): string[] | undefined {
+  for (const [key, values] of query) if (key.toLowerCase() === name.toLowerCase()) return values;
+  return undefined;
 }
 
 /** Whether the request path starts with the API's segments; the last may carry `;rev=n`. */

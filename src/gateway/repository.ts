@@ -4,9 +4,10 @@
  */
 import { buildEffective, type EffectivePolicies } from '../effective';
 import type { RenderedRepository } from '../render/desired';
-import type { ApiModel, NamedValueModel, OperationDefinition, ProductModel } from '../repo/model';
+import type { ApiModel, ApiVersionSetDefinition, NamedValueModel, OperationDefinition, ProductModel } from '../repo/model';
 import { parseYaml } from '../repo/yaml';
 import { resolveRef, specOperations } from '../repo/openapi';
+import type { SubscriptionScope, SubscriptionState } from './subscriptions';
 import { parseUrlTemplate, type UrlTemplate } from './url-template';
 
 export interface GatewayOperation {
@@ -28,6 +29,8 @@ export interface GatewayApi {
   subscriptionRequired: boolean;
   subscriptionKeyParameterNames: { header: string; query: string };
   version?: string;
+  /** How callers name the version, when the API belongs to a version set (header and query: the name they use). */
+  versioning?: { scheme: 'Segment' | 'Header' | 'Query'; name?: string };
   operations: GatewayOperation[];
   model: ApiModel;
 }
@@ -60,10 +63,21 @@ export interface GatewayRepository {
   backends: Map<string, string>;
   /** Named values by displayName in lower case (APIM matches `{{name}}` in any letter case). */
   namedValues: Map<string, ResolvedNamedValue>;
+  /** The repository's own subscriptions (keys from their environment variables when set, else generated at start). */
+  subscriptions: RepositorySubscription[];
   /** The environment's template values (tenantId names the gateway identity's tenant). */
   values: Record<string, unknown>;
   /** An example response from the specification, for mock-response. */
   example(api: GatewayApi, operation: GatewayOperation, status: number, contentType?: string): { contentType: string; body: string } | undefined;
+}
+
+export interface RepositorySubscription {
+  id: string;
+  name: string;
+  scope: SubscriptionScope;
+  state: SubscriptionState;
+  primaryKey?: string;
+  secondaryKey?: string;
 }
 
 export const DEFAULT_KEY_HEADER = 'Ocp-Apim-Subscription-Key';
@@ -75,11 +89,20 @@ export function placeholderValue(name: string): string {
 
 export function readRepository(rendered: RenderedRepository, env: NodeJS.ProcessEnv): GatewayRepository {
   const { model } = rendered;
-  const apis = model.apis.map(gatewayApi);
+  const versionSets = new Map(model.apiVersionSets.map((set) => [set.id, set.definition.data]));
+  const apis = model.apis.map((api) => gatewayApi(api, versionSets));
   const products = new Map(model.products.map((product) => [product.id, gatewayProduct(product)]));
   const backends = new Map(model.backends.map((backend) => [backend.id, backend.definition.data.url]));
   const namedValues = new Map(model.namedValues.map((nv) => [nv.definition.data.displayName.toLowerCase(), resolveNamedValue(nv, env)]));
   const specifications = new Map<string, Record<string, unknown> | undefined>();
+  const subscriptions = model.subscriptions.map(({ id, definition: { data } }): RepositorySubscription => ({
+    id,
+    name: data.displayName,
+    scope: data.product !== undefined ? { product: data.product } : data.api !== undefined ? { api: data.api } : { allApis: true },
+    state: data.state ?? 'active',
+    primaryKey: data.primaryKeyFromEnv === undefined ? undefined : env[data.primaryKeyFromEnv],
+    secondaryKey: data.secondaryKeyFromEnv === undefined ? undefined : env[data.secondaryKeyFromEnv],
+  }));
   return {
     rendered,
     effective: buildEffective(rendered),
@@ -87,6 +110,7 @@ export function readRepository(rendered: RenderedRepository, env: NodeJS.Process
     products,
     backends,
     namedValues,
+    subscriptions,
     values: rendered.environment.values ?? {},
     example(api, operation, status, contentType) {
       if (!specifications.has(api.id)) specifications.set(api.id, parsedSpecification(api.model));
@@ -96,8 +120,9 @@ export function readRepository(rendered: RenderedRepository, env: NodeJS.Process
   };
 }
 
-function gatewayApi(api: ApiModel): GatewayApi {
+function gatewayApi(api: ApiModel, versionSets: ReadonlyMap<string, ApiVersionSetDefinition>): GatewayApi {
   const data = api.definition.data;
+  const set = data.versionSet === undefined ? undefined : versionSets.get(data.versionSet);
   // subscriptionKeyParameterNames is APIM's per-API setting; the repository may not spell it yet, so defaults apply.
   const names = (data as { subscriptionKeyParameterNames?: { header?: string; query?: string } }).subscriptionKeyParameterNames;
   const operations = (api.specification?.operations ?? []).map((definition) => ({
@@ -117,6 +142,9 @@ function gatewayApi(api: ApiModel): GatewayApi {
     subscriptionRequired: data.subscriptionRequired ?? true,
     subscriptionKeyParameterNames: { header: names?.header ?? DEFAULT_KEY_HEADER, query: names?.query ?? DEFAULT_KEY_QUERY },
     version: data.apiVersion,
+    ...(set
+      ? { versioning: { scheme: set.versioningScheme, name: set.versioningScheme === 'Header' ? (set.versionHeaderName ?? 'Api-Version') : set.versioningScheme === 'Query' ? (set.versionQueryName ?? 'api-version') : undefined } }
+      : {}),
     operations,
     model: api,
   };

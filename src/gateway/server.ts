@@ -107,14 +107,14 @@ export class GatewayServer {
     }
     const method = (req.method ?? 'GET').toUpperCase();
     const headers = headersFromRaw(req.rawHeaders);
-    let match = this.matcher.match(method, path, query);
+    let match = this.matcher.match(method, path, query, headers);
     const preflight = method === 'OPTIONS' && headers.has('Origin') && headers.has('Access-Control-Request-Method') && !match;
     if (preflight) {
       // The preflight runs the cors of the operation it asks about; one asking for a method no operation has still
       // gets cors's answer (a refusal) from an operation on the same path.
       const asked = (joined(headers, 'Access-Control-Request-Method') ?? '').trim().toUpperCase();
       for (const candidate of [asked, ...PREFLIGHT_FALLBACK_METHODS]) {
-        match = this.matcher.match(candidate, path, query);
+        match = this.matcher.match(candidate, path, query, headers);
         if (match) break;
       }
     }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { NameValues } from './expressions';
 import type { GatewayRepository } from './repository';
 import { SubscriptionStore } from './subscriptions';
-import { newSigningKey, signJwt, type SigningKey } from './tokens';
+import { newSigningKey, rsaKey, signJwt, type SigningKey, type VerificationKey } from './tokens';
 
 export class Clock {
   private offsetMs = 0;
@@ -74,6 +74,8 @@ export class TokenAuthority {
   readonly trusted: SigningKey = newSigningKey();
   /** Signs `"trusted": false` tokens: no openid-config publishes it. */
   readonly untrusted: SigningKey = newSigningKey();
+  /** The trusted key as validate-jwt checks signatures with it (made once: building a key object is not cheap). */
+  readonly trustedVerification: VerificationKey = rsaKey(this.trusted.jwk as { n: string; e: string; kid: string });
   private readonly identityTokens = new Map<string, { token: string; expires: number }>();
 
   constructor(
@@ -145,11 +147,13 @@ export function createServices(repository: GatewayRepository, identity?: Partial
   const clock = new Clock();
   const tenantId = identity?.tenantId ?? (typeof repository.values.tenantId === 'string' ? repository.values.tenantId : ZERO_UUID_TENANT);
   const tokens = new TokenAuthority({ tenantId, principalId: identity?.principalId ?? randomUUID(), clientId: identity?.clientId ?? randomUUID() }, clock);
+  const subscriptions = new SubscriptionStore();
+  for (const { scope, ...subscription } of repository.subscriptions) subscriptions.add(scope, { ...subscription, now: clock.now() });
   return {
     repository,
     clock,
     tokens,
-    subscriptions: new SubscriptionStore(),
+    subscriptions,
     backend: new BackendStub(),
     rateWindows: new Map(),
     quotas: new Map(),

@@ -36,7 +36,7 @@ export class SubscriptionStore {
   private readonly byId = new Map<string, Subscription>();
   private readonly byKey = new Map<string, Subscription>();
 
-  add(scope: SubscriptionScope, options: { id?: string; name?: string; state?: SubscriptionState; now: Date }): Subscription {
+  add(scope: SubscriptionScope, options: { id?: string; name?: string; state?: SubscriptionState; primaryKey?: string; secondaryKey?: string; now: Date }): Subscription {
     const id = options.id ?? randomUUID().replace(/-/g, '');
     const previous = this.byId.get(id);
     if (previous) {
@@ -48,8 +48,8 @@ export class SubscriptionStore {
       name: options.name ?? id,
       scope,
       state: options.state ?? 'active',
-      primaryKey: newKey(),
-      secondaryKey: newKey(),
+      primaryKey: options.primaryKey ?? newKey(),
+      secondaryKey: options.secondaryKey ?? newKey(),
       createdDate: options.now,
     };
     this.byId.set(id, subscription);

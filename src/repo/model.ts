@@ -61,6 +61,8 @@ export interface ApiDefinition {
   /** Id of the API version set (api-version-sets/<id>.yaml) this API is a version of. */
   versionSet?: string;
   tags?: string[];
+  /** Tag names per operation id. */
+  operationTags?: Record<string, string[]>;
 }
 
 export interface OperationDefinition {
@@ -114,6 +116,7 @@ export interface ProductDefinition {
   state?: 'published' | 'notPublished';
   apis?: string[];
   groups?: string[];
+  tags?: string[];
   /** Repository metadata for lint, never sent to Azure. */
   tier?: 'developer' | 'production';
 }

@@ -1,4 +1,4 @@
-import { gatewayWith, type TestGateway } from './helpers';
+import { gatewayWith, withGateway, type TestGateway } from './helpers';
 
 describe('gateway request matching', () => {
   let gw: TestGateway;
@@ -94,5 +94,42 @@ describe('gateway request matching', () => {
     await expect(gatewayWith({ 'apis/shop/api.yaml': 'displayName: Shop\npath: .apiops/x\nserviceUrl: https://shop-backend.example/api\n' })).rejects.toThrow(
       /paths starting with \.apiops are the gateway's control endpoints/,
     );
+  });
+});
+
+describe('gateway version sets', () => {
+  const versioned = (scheme: string, names = '') => ({
+    'api-version-sets/shop.yaml': `displayName: Shop\nversioningScheme: ${scheme}\n${names}`,
+    'apis/shop/api.yaml': 'displayName: Shop\npath: shop\nserviceUrl: https://shop-backend.example/v1\nversionSet: shop\napiVersion: v1\n',
+    'apis/shop-v2/api.yaml': 'displayName: Shop\npath: shop\nserviceUrl: https://shop-backend.example/v2\nversionSet: shop\napiVersion: v2\nspecification: openapi.yaml\n',
+    'apis/shop-v2/openapi.yaml': 'openapi: 3.0.1\ninfo: { title: Shop, version: "2" }\npaths:\n  /items:\n    get:\n      operationId: listItems\n      responses: { "200": { description: OK } }\n',
+    'products/starter/product.yaml': 'displayName: Starter\nsubscriptionRequired: true\nstate: published\napis: [shop, shop-v2]\n',
+  });
+
+  it('matches the version segment after the API suffix (Segment)', async () => {
+    await withGateway(versioned('Segment'), async (gw, key) => {
+      const get = (path: string) => gw.request('GET', path, { headers: { 'Ocp-Apim-Subscription-Key': key } });
+      expect((await get('/shop/v2/items')).status).toBe(200);
+      expect((await get('/shop/V1/items')).status).toBe(200);
+      expect((await get('/shop/items')).status).toBe(404);
+      expect((await get('/shop/v3/items')).status).toBe(404);
+      expect((await gw.backendRequests()).map((r) => r.url)).toEqual(['https://shop-backend.example/v2/items', 'https://shop-backend.example/v1/items']);
+    });
+  });
+
+  it('matches the version header (Header) and the version query parameter (Query)', async () => {
+    await withGateway(versioned('Header', 'versionHeaderName: Api-Version\n'), async (gw, key) => {
+      const get = (headers: Record<string, string>) => gw.request('GET', '/shop/items', { headers: { 'Ocp-Apim-Subscription-Key': key, ...headers } });
+      expect((await get({ 'api-version': 'v2' })).status).toBe(200);
+      expect((await get({ 'Api-Version': 'v1' })).status).toBe(200);
+      expect((await get({})).status).toBe(404);
+      expect((await gw.backendRequests()).map((r) => r.url)).toEqual(['https://shop-backend.example/v2/items', 'https://shop-backend.example/v1/items']);
+    });
+    await withGateway(versioned('Query', 'versionQueryName: api-version\n'), async (gw, key) => {
+      const get = (path: string) => gw.request('GET', path, { headers: { 'Ocp-Apim-Subscription-Key': key } });
+      expect((await get('/shop/items?api-version=v2')).status).toBe(200);
+      expect((await get('/shop/items?api-version=v9')).status).toBe(404);
+      expect((await gw.backendRequests()).map((r) => r.url)).toEqual(['https://shop-backend.example/v2/items?api-version=v2']);
+    });
   });
 });

@@ -41,6 +41,18 @@ interface Env {
   state: GatewayCallState;
   context: unknown;
   ret: unknown;
+  /** Loop iterations left in this evaluation. */
+  budget: number;
+}
+
+/**
+ * Loop iterations one evaluation may run. A policy that loops for longer would hold a real gateway's request until
+ * it times out; the emulator stops it and reports it rather than hang.
+ */
+const LOOP_BUDGET = 10_000_000;
+
+function iterate(env: Env): void {
+  if (--env.budget < 0) throw new UnsupportedMember(`more than ${LOOP_BUDGET.toLocaleString('en')} loop iterations in one evaluation`);
 }
 
 type Fn = (env: Env) => unknown;
@@ -157,13 +169,14 @@ export function compile(text: string, pos: SourcePos): CompiledExpression {
   } catch (error) {
     if (error instanceof SyntaxProblem || error instanceof CompileSyntax) throw new ExpressionSyntaxError(error.message, positionOf(error.offset));
     if (error instanceof UnsupportedSyntax || error instanceof CompileUnsupported) throw new UnsupportedExpressionError(error.construct, positionOf(error.offset));
+    if (error instanceof RangeError) throw new UnsupportedExpressionError('an expression too large to compile', pos);
     throw error;
   }
   return {
     text,
     pos,
     evaluate(state: GatewayCallState): unknown {
-      const env: Env = { slots: new Array(slotCount), state, context: contextView(state), ret: undefined };
+      const env: Env = { slots: new Array(slotCount), state, context: contextView(state), ret: undefined, budget: LOOP_BUDGET };
       try {
         return run(env);
       } catch (error) {
@@ -1110,6 +1123,7 @@ class Compiler {
               throw error;
             }
             for (const item of Array.isArray(items) ? [...items] : items) {
+              iterate(env);
               env.slots[slot] = type ? castTo(item, type) : item;
               const signal = body(env);
               if (signal === BREAK) break;
@@ -1127,6 +1141,7 @@ class Compiler {
           return (env) => {
             for (const s of init) s(env);
             while (!test || requireBool(test(env))) {
+              iterate(env);
               const signal = body(env);
               if (signal === BREAK) break;
               if (signal === RETURN) return signal;
@@ -1140,6 +1155,7 @@ class Compiler {
         const body = this.withScope(() => this.statement(stmt.body));
         return (env) => {
           while (requireBool(test(env))) {
+            iterate(env);
             const signal = body(env);
             if (signal === BREAK) break;
             if (signal === RETURN) return signal;
@@ -1152,6 +1168,7 @@ class Compiler {
         const body = this.withScope(() => this.statement(stmt.body));
         return (env) => {
           do {
+            iterate(env);
             const signal = body(env);
             if (signal === BREAK) break;
             if (signal === RETURN) return signal;

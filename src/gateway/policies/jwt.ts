@@ -158,7 +158,7 @@ const validateJwt: PolicyModule = (element, compiler) => {
   const issuerValues = listed(element, 'issuers', 'issuer');
   const claims = claimRules(element);
   rejectUnsupportedChildren(element);
-  const trusted = compiler.services.tokens.trusted.jwk;
+  const trusted = compiler.services.tokens.trustedVerification;
   const metadataIssuers = (call: Call) =>
     configUrls.map(({ url, pos }) => {
       const text = asString(url.evaluate(call));
@@ -170,7 +170,7 @@ const validateJwt: PolicyModule = (element, compiler) => {
     // Unverified: whether APIM also accepts the metadata's issuer when <issuers> is given; the stricter reading
     // accepts only the listed issuers then.
     const rules: TokenRules = {
-      keys: (c) => [...inlineKeys.map((k) => k(c)), ...(configUrls.length ? [rsaKey(trusted as { n: string; e: string; kid: string })] : [])],
+      keys: (c) => [...inlineKeys.map((k) => k(c)), ...(configUrls.length ? [trusted] : [])],
       audiences,
       issuers: (c) => (issuerValues.length ? issuerValues.map((v) => asString(v.evaluate(c))) : metadataIssuers(c)),
       claims,
@@ -211,11 +211,11 @@ const validateAzureAdToken: PolicyModule = (element, compiler) => {
   const audiences = [...listed(element, 'audiences', 'audience'), ...backendIds];
   const claims = claimRules(element);
   rejectUnsupportedChildren(element);
-  const trusted = compiler.services.tokens.trusted.jwk as { n: string; e: string; kid: string };
+  const trusted = compiler.services.tokens.trustedVerification;
   return (call) => {
     const tenantId = asString(tenant.evaluate(call));
     const rules: TokenRules = {
-      keys: () => [rsaKey(trusted)],
+      keys: () => [trusted],
       audiences,
       issuers: () => [`https://sts.windows.net/${tenantId}/`, `https://login.microsoftonline.com/${tenantId}/v2.0`],
       claims,
