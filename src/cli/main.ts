@@ -9,6 +9,7 @@ import { publishCommand } from './commands/publish';
 import { extractCommand } from './commands/extract';
 import { emulatorCommand } from './commands/emulator';
 import { gatewayCommand } from './commands/gateway';
+import { testCommand } from './commands/test';
 
 // Only the commands' names, help and options: what a command does is loaded when it runs (ApiopsCommand.load).
 const COMMANDS: ApiopsCommand<any>[] = [
@@ -19,6 +20,7 @@ const COMMANDS: ApiopsCommand<any>[] = [
   extractCommand,
   emulatorCommand,
   gatewayCommand,
+  testCommand,
 ];
 
 function reportError(error: unknown, debug: boolean, io: CommandIO): void {
@@ -72,7 +74,7 @@ export async function main(argv: string[], processIO: CommandIO): Promise<number
   } catch (error) {
     reportError(error, argv.includes('--debug'), io);
     // A usage error means the command could not run: its own code for that (publish and diff promise 1, not 2).
-    return COMMANDS.find((command) => command.name === argv[0])?.errorExitCode ?? 2;
+    return COMMANDS.find((command) => command.name.split(' ')[0] === argv[0])?.errorExitCode ?? 2;
   }
   return exitCode;
 }

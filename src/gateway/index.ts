@@ -39,4 +39,5 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return { url, services, close: () => server.close() };
 }
 
+export { resetState } from './services';
 export type { GatewayServices, Identity } from './services';

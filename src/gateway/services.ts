@@ -19,6 +19,10 @@ export class Clock {
   advance(seconds: number): void {
     this.offsetMs += seconds * 1000;
   }
+
+  reset(): void {
+    this.offsetMs = 0;
+  }
 }
 
 export interface Identity {
@@ -100,6 +104,10 @@ export class TokenAuthority {
     this.identityTokens.set(cacheKey, { token, expires: now + 86_400_000 });
     return token;
   }
+
+  forgetIdentityTokens(): void {
+    this.identityTokens.clear();
+  }
 }
 
 export interface GatewayServices {
@@ -115,6 +123,22 @@ export interface GatewayServices {
   cache: Map<string, { expires: number; status: number; reason: string; headers: Array<[string, string[]]>; body: Buffer }>;
   concurrency: Map<string, number>;
   serviceName: string;
+}
+
+/**
+ * Back to a just-started gateway's state, without starting another (`apiops test` isolates test files so): the clock,
+ * rate-limit and quota counters, the response cache, concurrency counts, cached identity tokens and the backend stub.
+ * Subscriptions and signing keys stay.
+ */
+export function resetState(services: GatewayServices): void {
+  services.clock.reset();
+  services.rateWindows.clear();
+  services.quotas.clear();
+  services.cache.clear();
+  services.concurrency.clear();
+  services.tokens.forgetIdentityTokens();
+  services.backend.requests.length = 0;
+  services.backend.response = defaultStubResponse();
 }
 
 const ZERO_UUID_TENANT = '00000000-0000-0000-0000-000000000000';

@@ -6,7 +6,7 @@ import type { Finding, SourcePos } from '../diagnostics';
 import type { YamlDocument, YamlPath } from './model';
 import { didYouMean } from '../suggest';
 
-export type SchemaName = 'apiops-config' | 'api' | 'product' | 'named-value' | 'backend' | 'api-version-set' | 'group' | 'subscription' | 'logger' | 'diagnostic';
+export type SchemaName = 'apiops-config' | 'api' | 'product' | 'named-value' | 'backend' | 'api-version-set' | 'group' | 'subscription' | 'logger' | 'diagnostic' | 'test';
 
 /** schemas/ at the package root: the same relative place from src/repo and dist/repo. */
 export const SCHEMAS_DIR = path.resolve(__dirname, '..', '..', 'schemas');

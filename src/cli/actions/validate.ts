@@ -3,6 +3,7 @@ import * as path from 'path';
 import { UserError } from '../../diagnostics';
 import { lintRepository } from '../../lint';
 import { loadAndRender } from '../../render';
+import { testFileFindings } from '../../testing/load';
 import { repositoryRoot, wantsColor, type CommandOutput, type GlobalArgs } from '../command';
 import type { ValidateArgs } from '../commands/validate';
 import { formatFindings, meetsLevel } from '../output';
@@ -18,7 +19,8 @@ export async function run(args: ValidateArgs & GlobalArgs, io: CommandOutput): P
   const root = repositoryRoot(args, io.cwd);
   const rendered = loadAndRender(root, args.env, io.env);
   io.redact(rendered.secrets);
-  const findings = lintRepository(rendered);
+  // Test files are part of the repository: a broken one fails validation as a broken policy does.
+  const findings = [...lintRepository(rendered), ...testFileFindings(root, rendered)];
   const report = formatFindings(args.format, findings, {
     color: wantsColor(io) && !args.output,
     failOn: args.failOn,

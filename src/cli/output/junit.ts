@@ -1,7 +1,7 @@
 import type { Finding, Severity } from '../../diagnostics';
 import { groupByFile, meetsLevel } from './findings';
 
-function escapeXml(text: string): string {
+export function escapeXml(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -1,0 +1,25 @@
+import { ONE_VALUE, type ApiopsCommand } from '../command';
+import { TEST_REPORT_FORMATS, type TestReportFormat } from '../output/test-results';
+
+export interface TestArgs {
+  env?: string;
+  format: TestReportFormat;
+  output?: string;
+  paths?: string[];
+}
+
+/** `apiops test`: runs the behavioural tests (tests/**\/*.test.yaml) through an in-process gateway. */
+export const testCommand: ApiopsCommand<TestArgs> = {
+  name: 'test [paths..]',
+  describe: 'Run the behavioural policy tests (tests/**/*.test.yaml) through an in-process gateway',
+  errorExitCode: 2,
+  builder: (y) =>
+    y
+      .positional('paths', { type: 'string', array: true, describe: 'Test files or folders (default: tests/ of the repository)' })
+      .option('env', { type: 'string', ...ONE_VALUE, describe: 'Environment whose template values are used (default: the first)' })
+      .option('format', { choices: TEST_REPORT_FORMATS, ...ONE_VALUE, default: 'stylish' as TestReportFormat, describe: 'Report format' })
+      .option('output', { type: 'string', ...ONE_VALUE, describe: 'Write the report to this file (a summary line still goes to stdout)' })
+      .example('$0 test', 'Run every test of tests/ against the first environment')
+      .example('$0 test --env prod --format junit --output test-results.xml', 'JUnit XML for Azure Pipelines or a GitHub test reporter'),
+  load: () => import('../actions/test'),
+};
