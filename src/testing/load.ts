@@ -10,6 +10,7 @@ import type { Finding, SourcePos } from '../diagnostics';
 import { readRepository } from '../gateway/repository';
 import { RequestMatcher } from '../gateway/matching';
 import { parseQuery } from '../gateway/url';
+import { NameValues } from '../gateway/expressions';
 import { renderTemplate } from '../policy/template';
 import type { RenderedRepository } from '../render/desired';
 import { readTextFile, schemaFinding } from '../repo/files';
@@ -246,6 +247,6 @@ class ReferenceChecker {
     this.matcher ??= new RequestMatcher(readRepository(this.rendered, {}).apis);
     const queryAt = request.path.indexOf('?');
     const pathOnly = queryAt < 0 ? request.path : request.path.slice(0, queryAt);
-    return this.matcher.match(request.method, pathOnly, parseQuery(queryAt < 0 ? '' : request.path.slice(queryAt + 1))) !== undefined;
+    return this.matcher.match(request.method, pathOnly, parseQuery(queryAt < 0 ? '' : request.path.slice(queryAt + 1)), new NameValues(request.headers)) !== undefined;
   }
 }

@@ -10,6 +10,7 @@ import { resetState, startGateway, type RunningGateway } from '../gateway';
 import { RequestMatcher } from '../gateway/matching';
 import { DEFAULT_KEY_HEADER, DEFAULT_KEY_QUERY } from '../gateway/repository';
 import { parseQuery } from '../gateway/url';
+import { NameValues } from '../gateway/expressions';
 import type { RenderedRepository } from '../render/desired';
 import type { YamlPath } from '../repo/model';
 import { parseDuration } from './duration';
@@ -152,7 +153,7 @@ class Runner {
     const { request } = testCase;
     const headers: Record<string, string> = { ...request.headers };
     let path = request.path;
-    const names = this.keyNames(request.method, path);
+    const names = this.keyNames(request.method, path, headers);
     const key = await this.callerKey(testCase.caller, keys);
     if (key !== undefined) {
       if (testCase.caller !== 'none' && testCase.caller.in === 'query') path += `${path.includes('?') ? '&' : '?'}${encodeURIComponent(names.query)}=${encodeURIComponent(key)}`;
@@ -169,9 +170,9 @@ class Runner {
   }
 
   /** The subscription key parameter names of the API the path is for (APIM's defaults when none matches). */
-  private keyNames(method: string, path: string): { header: string; query: string } {
+  private keyNames(method: string, path: string, headers: Record<string, string>): { header: string; query: string } {
     const queryAt = path.indexOf('?');
-    const match = this.matcher.match(method, queryAt < 0 ? path : path.slice(0, queryAt), parseQuery(queryAt < 0 ? '' : path.slice(queryAt + 1)));
+    const match = this.matcher.match(method, queryAt < 0 ? path : path.slice(0, queryAt), parseQuery(queryAt < 0 ? '' : path.slice(queryAt + 1)), new NameValues(headers));
     return match?.api.subscriptionKeyParameterNames ?? { header: DEFAULT_KEY_HEADER, query: DEFAULT_KEY_QUERY };
   }
 
