@@ -4,7 +4,8 @@ import type { ApiDefinition, BackendDefinition, NamedValueDefinition, ProductDef
 /**
  * Live ARM `properties` → the repository's YAML definitions. Each kind's field order is the order its file is
  * written in (stable key order); `defaults` are the values a file may leave out, so an existing file that omits
- * one is not rewritten when the instance holds the default.
+ * one is not rewritten when the instance holds the default. `id` comes first where a file says it (its file or
+ * folder name is too short for the id, see resources/file-names.ts).
  */
 
 type Properties = Record<string, unknown>;
@@ -19,28 +20,28 @@ export interface DefinitionShape {
 
 export const API_SHAPE: DefinitionShape = {
   schema: 'api.schema.json',
-  fields: ['displayName', 'description', 'path', 'protocols', 'serviceUrl', 'backend', 'subscriptionRequired', 'apiVersion', 'specification', 'tags'],
+  fields: ['id', 'displayName', 'description', 'path', 'protocols', 'serviceUrl', 'backend', 'subscriptionRequired', 'apiVersion', 'specification', 'tags'],
   defaults: { protocols: ['https'], subscriptionRequired: true, tags: [] },
   repositoryOnly: ['specification'],
 };
 
 export const PRODUCT_SHAPE: DefinitionShape = {
   schema: 'product.schema.json',
-  fields: ['displayName', 'description', 'subscriptionRequired', 'approvalRequired', 'subscriptionsLimit', 'state', 'tier', 'apis', 'groups'],
+  fields: ['id', 'displayName', 'description', 'subscriptionRequired', 'approvalRequired', 'subscriptionsLimit', 'state', 'tier', 'apis', 'groups'],
   defaults: { apis: [], groups: [] },
   repositoryOnly: ['tier'],
 };
 
 export const NAMED_VALUE_SHAPE: DefinitionShape = {
   schema: 'named-value.schema.json',
-  fields: ['displayName', 'value', 'secret', 'valueFromEnv', 'keyVault', 'tags'],
+  fields: ['id', 'displayName', 'value', 'secret', 'valueFromEnv', 'keyVault', 'tags'],
   defaults: { secret: false, tags: [] },
   repositoryOnly: [],
 };
 
 export const BACKEND_SHAPE: DefinitionShape = {
   schema: 'backend.schema.json',
-  fields: ['url', 'protocol', 'title', 'description', 'tls', 'credentials'],
+  fields: ['id', 'url', 'protocol', 'title', 'description', 'tls', 'credentials'],
   defaults: {},
   repositoryOnly: [],
 };

@@ -5,6 +5,7 @@ import { DEFAULT_SPEC_FILES } from '../repo/loader';
 import type { ApiSpecification } from '../repo/model';
 import { loadSpecification } from '../repo/openapi';
 import { parseYaml } from '../repo/yaml';
+import { repoPathOf } from '../resources/types';
 
 /**
  * The repository extract writes into, as it is on disk before extracting: files are read once, lazily, and
@@ -59,43 +60,56 @@ export class ExistingRepository {
    * instance need it.
    */
   specification(apiId: string): ApiSpecification | undefined {
-    if (!this.specifications.has(apiId)) {
-      const file = this.specificationFile(apiId);
+    return this.specificationIn(apiFolderOf(apiId));
+  }
+
+  private specificationIn(folder: string): ApiSpecification | undefined {
+    if (!this.specifications.has(folder)) {
+      const file = this.specificationFileIn(folder);
       const text = file === undefined ? undefined : this.read(file);
-      this.specifications.set(apiId, text === undefined ? undefined : loadSpecification(file!, text).specification);
+      this.specifications.set(folder, text === undefined ? undefined : loadSpecification(file!, text).specification);
     }
-    return this.specifications.get(apiId);
+    return this.specifications.get(folder);
   }
 
-  /** The operationIds of the API's existing specification, as written there. */
-  operationIds(apiId: string): string[] {
-    return this.specification(apiId)?.operations.map((operation) => operation.id) ?? [];
+  /** The operationIds of the specification in an API folder (`apis/<name>`), as written there. */
+  operationIdsIn(folder: string): string[] {
+    return this.specificationIn(folder)?.operations.map((operation) => operation.id) ?? [];
   }
 
-  /**
-   * The API's specification file (relative to the root) as the repository names it; undefined when it has none.
-   * A name leading out of the API's folder is ignored: extract never writes outside the repository it was given.
-   */
+  /** The API's specification file (relative to the root) as the repository names it; undefined when it has none. */
   specificationFile(apiId: string): string | undefined {
-    const named = this.yamlField(`apis/${apiId}/api.yaml`, 'specification');
-    const joined = typeof named === 'string' && named ? path.posix.join('apis', apiId, named) : undefined;
-    if (joined?.startsWith(`apis/${apiId}/`)) return joined;
-    const found = DEFAULT_SPEC_FILES.find((name) => this.read(`apis/${apiId}/${name}`) !== undefined);
-    return found && `apis/${apiId}/${found}`;
+    return this.specificationFileIn(apiFolderOf(apiId));
   }
 
-  /** The files of an API folder that extract manages. */
+  /** A name leading out of the API's folder is ignored: extract never writes outside the repository it was given. */
+  private specificationFileIn(folder: string): string | undefined {
+    const named = this.yamlField(`${folder}/api.yaml`, 'specification');
+    const joined = typeof named === 'string' && named ? path.posix.join(folder, named) : undefined;
+    if (joined?.startsWith(`${folder}/`)) return joined;
+    const found = DEFAULT_SPEC_FILES.find((name) => this.read(`${folder}/${name}`) !== undefined);
+    return found && `${folder}/${found}`;
+  }
+
+  /** The files of the API that extract manages. */
   apiFiles(apiId: string): string[] {
-    const dir = `apis/${apiId}`;
-    const files = [`${dir}/api.yaml`, `${dir}/policy.xml`];
-    const specification = this.specificationFile(apiId);
+    return this.apiFilesIn(apiFolderOf(apiId));
+  }
+
+  private apiFilesIn(folder: string): string[] {
+    const files = [`${folder}/api.yaml`, `${folder}/policy.xml`];
+    const specification = this.specificationFileIn(folder);
     if (specification) files.push(specification);
-    files.push(...this.list(`${dir}/operations`, 'file').filter((name) => name.endsWith('.xml')).map((name) => `${dir}/operations/${name}`));
+    files.push(...this.list(`${folder}/operations`, 'file').filter((name) => name.endsWith('.xml')).map((name) => `${folder}/operations/${name}`));
     return files.filter((file) => this.read(file) !== undefined);
   }
 
   productFiles(productId: string): string[] {
-    return [`products/${productId}/product.yaml`, `products/${productId}/policy.xml`].filter((file) => this.read(file) !== undefined);
+    return this.productFilesIn(path.posix.dirname(repoPathOf({ kind: 'product', ids: [productId] })!));
+  }
+
+  private productFilesIn(folder: string): string[] {
+    return [`${folder}/product.yaml`, `${folder}/policy.xml`].filter((file) => this.read(file) !== undefined);
   }
 
   /** Every file extract manages in the whole repository (for a full extraction's removal of what the instance lost). */
@@ -105,12 +119,17 @@ export class ExistingRepository {
         .filter((name) => name.endsWith(extension))
         .map((name) => `${dir}/${name}`);
     return [
-      ...this.list('apis', 'directory').flatMap((id) => this.apiFiles(id)),
-      ...this.list('products', 'directory').flatMap((id) => this.productFiles(id)),
+      ...this.list('apis', 'directory').flatMap((name) => this.apiFilesIn(`apis/${name}`)),
+      ...this.list('products', 'directory').flatMap((name) => this.productFilesIn(`products/${name}`)),
       ...inDir('named-values', '.yaml'),
       ...inDir('backends', '.yaml'),
       ...inDir('policies/fragments', '.xml'),
       ...['policies/global.xml'].filter((file) => this.read(file) !== undefined),
     ];
   }
+}
+
+/** The folder an API's files are kept in (`apis/<its name>`). */
+export function apiFolderOf(apiId: string): string {
+  return path.posix.dirname(repoPathOf({ kind: 'api', ids: [apiId] })!);
 }

@@ -3,7 +3,8 @@ import { exportOpenApi } from '../azure/export';
 import type { LiveResource } from '../azure/live-state';
 import { readLiveState } from '../azure/read';
 import { UserError } from '../diagnostics';
-import { RESOURCE_TYPES, resourceType, type ResourceKind } from '../resources/types';
+import { idProblemOf } from '../repo/ids';
+import { ownerOfKey, RESOURCE_TYPES, resourceType, type ResourceKind } from '../resources/types';
 import { ExistingRepository } from './existing';
 import { layoutRepository, LiveIndex, type PendingSpecification } from './layout';
 import type { TemplateContext } from '../policy';
@@ -124,6 +125,25 @@ async function readInstance(connection: ApimConnection, selection: Selection | u
   return readSelection(connection, selection);
 }
 
+/**
+ * The resources whose ids APIM allows; each id it would refuse is named in a warning and its resources left out. An
+ * id becomes a file name: one such as `../apiops.config` is never written, under any name.
+ */
+function withValidIds(resources: LiveResource[], warnings: string[]): LiveResource[] {
+  const refused = new Set<string>();
+  const valid = resources.filter((resource) => {
+    const problems = resourceType(resource.ref.kind).keys.flatMap((key, index) => {
+      const owner = ownerOfKey(key);
+      const problem = owner && idProblemOf(owner.kind, resource.ref.ids[index]);
+      return problem ? [problem] : [];
+    });
+    problems.forEach((problem) => refused.add(problem));
+    return !problems.length;
+  });
+  for (const problem of refused) warnings.push(`not extracted: ${problem}`);
+  return valid;
+}
+
 /** What was read, with every id as the repository spells it (see RepositorySpelling). */
 function spelledInstance(instance: InstanceRead, spelling: RepositorySpelling): { live: LiveIndex; read?: Selection } {
   const spellIds = (kind: 'api' | 'product', ids: string[] | undefined) => ids?.map((id) => spelling.spell({ kind, ids: [id] }).ids[0]);
@@ -179,10 +199,11 @@ export async function extractInstance(options: ExtractOptions): Promise<ExtractR
   }
   reportRead();
 
+  const warnings: string[] = [];
   const existing = new ExistingRepository(options.outDir);
-  const { live, read } = spelledInstance(instance, new RepositorySpelling(existing));
+  const { live, read } = spelledInstance({ ...instance, resources: withValidIds(instance.resources, warnings) }, new RepositorySpelling(existing));
   const layout = layoutRepository(live, existing, options.template, selection !== undefined);
-  const warnings = [...layout.warnings];
+  warnings.push(...layout.warnings);
   const specifications = await exportSpecifications(options, layout.pendingSpecifications, warnings);
   const files = new Map([...layout.files, ...specifications, ...(options.scaffold ? scaffoldFiles(existing, options.scaffold) : [])]);
 

@@ -1,6 +1,6 @@
 import type { LiveResource, LiveState } from '../azure/live-state';
 import type { ResourceKind } from '../resources/types';
-import { repoPathOf } from '../resources/types';
+import { hasShortenedName, repoPathOf, type ResourceRef } from '../resources/types';
 import {
   API_SHAPE,
   apiDefinition,
@@ -13,7 +13,7 @@ import {
   productDefinition,
   type DefinitionShape,
 } from './definitions';
-import type { ExistingRepository } from './existing';
+import { apiFolderOf, type ExistingRepository } from './existing';
 import type { LiveOperation } from './openapi';
 import type { TemplateContext } from '../policy';
 import { livePolicy, policyFileText } from './policies';
@@ -81,9 +81,12 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
   const pendingSpecifications: PendingSpecification[] = [];
   const warnings: string[] = [];
 
-  const yamlFile = (file: string, definition: object, shape: DefinitionShape): void => {
+  /** The resource's definition file; one whose name is shortened says the resource's id. */
+  const yamlFile = (ref: ResourceRef, definition: object, shape: DefinitionShape): void => {
+    const file = repoPathOf(ref) as string;
+    const withId = hasShortenedName(ref) ? { id: ref.ids[ref.ids.length - 1], ...definition } : definition;
     const current = existing.read(file);
-    files.set(file, current === undefined ? freshYaml(file, definition, shape) : mergeYaml(file, current, definition, shape));
+    files.set(file, current === undefined ? freshYaml(file, withId, shape) : mergeYaml(file, current, withId, shape));
   };
   const policyFile = (resource: LiveResource | undefined, fragment = false): void => {
     const live = resource && livePolicy(resource.properties);
@@ -98,7 +101,7 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
     const [id] = resource.ref.ids;
     const file = repoPathOf(resource.ref) as string;
     const envVar = existing.yamlField(file, 'valueFromEnv');
-    yamlFile(file, namedValueDefinition(id, resource.properties, typeof envVar === 'string' ? envVar : undefined), NAMED_VALUE_SHAPE);
+    yamlFile(resource.ref, namedValueDefinition(id, resource.properties, typeof envVar === 'string' ? envVar : undefined), NAMED_VALUE_SHAPE);
   }
 
   const backendUrls = new Map<string, unknown>();
@@ -112,10 +115,11 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
           'better keep them in a secret named value and reference it as {{name}}',
       );
     }
-    yamlFile(file, definition, BACKEND_SHAPE);
+    yamlFile(resource.ref, definition, BACKEND_SHAPE);
   }
 
-  const backendUrl = (id: string): unknown => (backendUrls.has(id) || !partial ? backendUrls.get(id) : existing.yamlField(`backends/${id}.yaml`, 'url'));
+  const backendUrl = (id: string): unknown =>
+    backendUrls.has(id) || !partial ? backendUrls.get(id) : existing.yamlField(repoPathOf({ kind: 'backend', ids: [id] }) as string, 'url');
 
   for (const resource of live.of('policyFragment')) {
     policyFile(resource, true);
@@ -128,9 +132,9 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
 
   for (const api of live.of('api')) {
     const [apiId] = api.ref.ids;
-    const apiFile = `apis/${apiId}/api.yaml`;
+    const apiFile = repoPathOf(api.ref) as string;
     const operations: LiveOperation[] = live.under('apiOperation', apiId).map((operation) => ({ id: operation.ref.ids[1], properties: operation.properties }));
-    const specificationFile = existing.specificationFile(apiId) ?? `apis/${apiId}/openapi.yaml`;
+    const specificationFile = existing.specificationFile(apiId) ?? `${apiFolderOf(apiId)}/openapi.yaml`;
     const currentSpecification = existing.specification(apiId);
     if (currentSpecification && specificationMatches(currentSpecification, operations)) {
       // As written: the loaded specification's text is what import sends (a YAML Swagger file becomes JSON).
@@ -147,7 +151,7 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
       delete definition.serviceUrl;
       definition.backend = backend;
     }
-    yamlFile(apiFile, definition, API_SHAPE);
+    yamlFile(api.ref, definition, API_SHAPE);
     policyFile(live.find('apiPolicy', apiId));
     for (const operationPolicy of live.under('operationPolicy', apiId)) policyFile(operationPolicy);
   }
@@ -156,7 +160,7 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
     const [productId] = product.ref.ids;
     const apis = live.under('productApi', productId).map((link) => link.ref.ids[1]);
     const groups = live.under('productGroup', productId).map((link) => link.ref.ids[1]);
-    yamlFile(repoPathOf(product.ref) as string, productDefinition(product.properties, apis, groups), PRODUCT_SHAPE);
+    yamlFile(product.ref, productDefinition(product.properties, apis, groups), PRODUCT_SHAPE);
     policyFile(live.find('productPolicy', productId));
   }
 

@@ -82,6 +82,6 @@ function literalTemplate(file: string, text: string, context: TemplateContext): 
 function renderedExisting(file: string, text: string, context: TemplateContext, live: PolicyDocument): boolean {
   const rendered = renderTemplate({ file, text }, context);
   if (rendered.text === undefined) return false;
-  const existing = parsePolicy(rendered.text, file).document;
+  const existing = parsePolicy(rendered.text, file, { expressionEntities: 'decoded' }).document;
   return existing !== undefined && policiesEquivalent(existing, live);
 }

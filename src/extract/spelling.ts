@@ -1,4 +1,5 @@
-import { RESOURCE_TYPES, resourceType, type ResourceKind, type ResourceRef } from '../resources/types';
+import { parseFileName } from '../resources/file-names';
+import { ownerOfKey, RESOURCE_TYPES, resourceType, type ResourceKind, type ResourceRef } from '../resources/types';
 import type { ExistingRepository } from './existing';
 
 /**
@@ -21,15 +22,9 @@ type Binding = Record<string, string>;
  */
 const LINK_LISTS: Partial<Record<ResourceKind, string>> = { productApi: 'apis', productGroup: 'groups' };
 
-/**
- * The keys within which a key's ids are unique: an operation id within its API, an API id within the service.
- * Those of the type the key identifies (whose last key it is; of several, the one with the fewest keys: `api`
- * rather than the `productApi` link).
- */
+/** The keys within which a key's ids are unique: an operation id within its API, an API id within the service. */
 function scopeKeysOf(key: string): string[] {
-  const owners = RESOURCE_TYPES.filter((type) => type.keys[type.keys.length - 1] === key);
-  if (!owners.length) return [];
-  return owners.reduce((fewest, type) => (type.keys.length < fewest.keys.length ? type : fewest)).keys.slice(0, -1);
+  return ownerOfKey(key)?.keys.slice(0, -1) ?? [];
 }
 
 const SCOPE_KEYS = new Map(RESOURCE_TYPES.flatMap((type) => type.keys).map((key) => [key, scopeKeysOf(key)]));
@@ -41,43 +36,68 @@ function tableName(key: string, binding: Binding): string | undefined {
   return [key, ...scope.map((id) => id.toLowerCase())].join('\u0000');
 }
 
-/** Every existing file that matches a path template (`apis/{apiId}/operations/{operationId}.xml`), as the values of its placeholders. */
-function filesMatching(existing: ExistingRepository, template: string): Binding[] {
+/** A file's placeholder values as its path spells them (file and folder names) and as the ids they stand for. */
+interface PathBinding {
+  names: Binding;
+  ids: Binding;
+}
+
+function fillPath(template: string, names: Binding): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => names[key]);
+}
+
+/**
+ * The id a name stands for, as the repository loader reads it: a shortened name's id is the `id:` of the definition
+ * file of the resource the key identifies (`apis/<name>/api.yaml`); undefined when there is none.
+ */
+function idOfName(existing: ExistingRepository, key: string, stem: string, suffix: string, names: Binding): string | undefined {
+  const parsed = parseFileName(stem + suffix, suffix);
+  if (!parsed.shortened) return parsed.id;
+  const definition = ownerOfKey(key)?.repoPath;
+  const declared = definition?.endsWith('.yaml') ? existing.yamlField(fillPath(definition, { ...names, [key]: stem }), 'id') : undefined;
+  return typeof declared === 'string' ? declared : undefined;
+}
+
+/** Every existing file that matches a path template (`apis/{apiId}/operations/{operationId}.xml`), with the values of its placeholders. */
+function filesMatching(existing: ExistingRepository, template: string): PathBinding[] {
   const segments = template.split('/');
-  let matches: Array<{ dir: string; binding: Binding }> = [{ dir: '', binding: {} }];
+  let matches: Array<{ dir: string } & PathBinding> = [{ dir: '', names: {}, ids: {} }];
   segments.forEach((segment, index) => {
     const want = index === segments.length - 1 ? 'file' : 'directory';
     const placeholder = /^(.*)\{(\w+)\}(.*)$/.exec(segment);
-    matches = matches.flatMap(({ dir, binding }) =>
+    matches = matches.flatMap(({ dir, names, ids }) =>
       existing
         .list(dir, want)
         .filter((name) => (placeholder ? name.length > placeholder[1].length + placeholder[3].length && name.startsWith(placeholder[1]) && name.endsWith(placeholder[3]) : name === segment))
-        .map((name) => ({
-          dir: dir ? `${dir}/${name}` : name,
-          binding: placeholder ? { ...binding, [placeholder[2]]: name.slice(placeholder[1].length, name.length - placeholder[3].length) } : binding,
-        })),
+        .flatMap((name) => {
+          const next = dir ? `${dir}/${name}` : name;
+          if (!placeholder) return [{ dir: next, names, ids }];
+          const [, prefix, key, suffix] = placeholder;
+          const stem = name.slice(prefix.length, name.length - suffix.length);
+          const id = idOfName(existing, key, stem, suffix, names);
+          return id === undefined ? [] : [{ dir: next, names: { ...names, [key]: stem }, ids: { ...ids, [key]: id } }];
+        }),
     );
   });
-  return matches.map((match) => match.binding);
-}
-
-function fillPath(template: string, binding: Binding): string {
-  return template.replace(/\{(\w+)\}/g, (_, key: string) => binding[key]);
+  return matches.map(({ names, ids }) => ({ names, ids }));
 }
 
 /** The repository's spellings, most authoritative first (the first spelling recorded for an id is the one used). */
 function repositoryBindings(existing: ExistingRepository): Binding[] {
   // The loader requires an operation policy's file name to be its specification's operationId, letter for letter.
-  const operations = existing.list('apis', 'directory').flatMap((apiId) => existing.operationIds(apiId).map((operationId) => ({ apiId, operationId })));
-  const paths = RESOURCE_TYPES.flatMap((type) => (type.repoPath ? filesMatching(existing, type.repoPath) : []));
+  const operations = existing.list('apis', 'directory').flatMap((name) => {
+    const apiId = idOfName(existing, 'apiId', name, '', {});
+    return apiId === undefined ? [] : existing.operationIdsIn(`apis/${name}`).map((operationId) => ({ apiId, operationId }));
+  });
+  const paths = RESOURCE_TYPES.flatMap((type) => (type.repoPath ? filesMatching(existing, type.repoPath).map(({ ids }) => ids) : []));
   const listed = RESOURCE_TYPES.flatMap((type) => {
     const list = LINK_LISTS[type.kind];
     if (!list || !type.repoPath) return [];
     const template = type.repoPath;
     const linkedKey = type.keys[type.keys.length - 1];
-    return filesMatching(existing, template).flatMap((binding) => {
-      const entries = existing.yamlField(fillPath(template, binding), list);
-      return Array.isArray(entries) ? entries.filter((entry): entry is string => typeof entry === 'string').map((entry) => ({ ...binding, [linkedKey]: entry })) : [];
+    return filesMatching(existing, template).flatMap(({ names, ids }) => {
+      const entries = existing.yamlField(fillPath(template, names), list);
+      return Array.isArray(entries) ? entries.filter((entry): entry is string => typeof entry === 'string').map((entry) => ({ ...ids, [linkedKey]: entry })) : [];
     });
   });
   return [...operations, ...paths, ...listed];

@@ -1,6 +1,6 @@
 import type { Finding, SourcePos } from '../diagnostics';
 import type { PolicyAttribute, PolicyComment, PolicyDocument, PolicyElement, PolicyNode } from './ast';
-import { isExpressionStart, scanExpressionEnd } from './expression';
+import { isExpressionStart, scanExpressionEnd, splitExpressions } from './expression';
 
 /**
  * Parser for APIM's policy XML dialect.
@@ -28,6 +28,14 @@ export interface ParsePolicyOptions {
    * `xml`: strict XML as APIM returns/accepts for format=xml; expressions arrive escaped and are decoded.
    */
   form?: 'rawxml' | 'xml';
+  /**
+   * What an entity inside a policy expression of a `rawxml` document means. `literal` (default): itself, as APIM
+   * reads rawxml (`&quot;` there stays `&quot;`). `decoded`, for repository files, which may be written in the escaped
+   * form the portal and format=xml reads give (`@(… &quot;x&quot; …)`): its character. A document with such an entity
+   * that is well-formed XML is then read as XML (the escaped form, so an expression's end is found in its decoded text);
+   * one that is not (raw expressions elsewhere) has the entities inside its expressions decoded.
+   */
+  expressionEntities?: 'literal' | 'decoded';
   /** Deepest element nesting accepted (default 256). */
   maxDepth?: number;
   /** Root elements accepted (default `policies` and `fragment`; a GraphQL resolver's policy is `http-data-source`). */
@@ -37,15 +45,30 @@ export interface ParsePolicyOptions {
 export interface ParsePolicyResult {
   document?: PolicyDocument;
   findings: Finding[];
+  /**
+   * With `expressionEntities: 'decoded'`: some expression held an entity, so the document's expressions differ from
+   * the text's, and the text is not what a rawxml writer should send (print the document instead).
+   */
+  decodedExpressions?: boolean;
 }
 
 export const DEFAULT_MAX_DEPTH = 256;
 
 export function parsePolicy(text: string, file: string, options: ParsePolicyOptions = {}): ParsePolicyResult {
+  const result = parseOnce(text, file, options);
+  if (options.expressionEntities !== 'decoded' || !result.document || !result.entityInExpression) return { document: result.document, findings: result.findings };
+  const strict = parseOnce(text, file, { ...options, form: 'xml' });
+  if (strict.document) return { document: strict.document, findings: [], decodedExpressions: true };
+  decodeExpressionEntities(result.document.root);
+  return { document: result.document, findings: [], decodedExpressions: true };
+}
+
+function parseOnce(text: string, file: string, options: ParsePolicyOptions): ParsePolicyResult & { entityInExpression?: boolean } {
   let scanner: Scanner | undefined;
   try {
     scanner = new Scanner(text, file, options);
-    return { document: scanner.parseDocument(), findings: [] };
+    const document = scanner.parseDocument();
+    return { document, findings: [], entityInExpression: scanner.entityInExpression };
   } catch (error) {
     const syntaxError = error instanceof PolicySyntaxError;
     const message = syntaxError ? error.message : `could not parse policy: ${error instanceof Error ? error.message : String(error)}`;
@@ -72,6 +95,8 @@ class Scanner {
   private readonly rawxml: boolean;
   private readonly maxDepth: number;
   private readonly roots: readonly string[];
+  /** Whether some policy expression (rawxml) holds an `&`: an entity, which APIM takes literally there. */
+  entityInExpression = false;
   private lineStarts?: number[];
   // Nodes are created in increasing offset order, so positions are found by walking forward from the last one.
   private cursorLine = 0;
@@ -296,6 +321,10 @@ class Scanner {
       const opener = this.src[this.i + 1];
       this.fail(`unterminated policy expression: '@${opener}' has no matching '${opener === '(' ? ')' : '}'}'`, this.i);
     }
+    if (!this.entityInExpression) {
+      const amp = this.src.indexOf('&', this.i);
+      this.entityInExpression = amp >= 0 && amp < end;
+    }
     return end;
   }
 
@@ -378,6 +407,30 @@ class Scanner {
   private fail(message: string, offset: number): never {
     const truncated = offset >= this.src.length && offset > 0;
     throw new PolicySyntaxError(truncated ? `unexpected end of file: ${message}` : message, offset);
+  }
+}
+
+const ENTITY = /&(lt|gt|amp|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);/g;
+
+function decodeEntity(entity: string, body: string): string {
+  const named = NAMED_ENTITIES[body];
+  if (named !== undefined) return named;
+  const code = body.startsWith('#x') ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+  return isXmlChar(code) ? String.fromCodePoint(code) : entity;
+}
+
+const decodedExpressions = (value: string): string =>
+  value.includes('&') ? splitExpressions(value).map((s) => (s.expression ? s.text.replace(ENTITY, decodeEntity) : s.text)).join('') : value;
+
+/** In place: every entity inside a policy expression of an attribute value or text replaced by its character. */
+function decodeExpressionEntities(root: PolicyElement): void {
+  const elements: PolicyElement[] = [root];
+  for (let element = elements.pop(); element; element = elements.pop()) {
+    for (const attribute of element.attributes) attribute.value = decodedExpressions(attribute.value);
+    for (const child of element.children) {
+      if (child.type === 'element') elements.push(child);
+      else if (child.type === 'text') child.value = decodedExpressions(child.value);
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { UserError, type Finding, type SourcePos } from '../diagnostics';
-import { parsePolicy, renderTemplate } from '../policy';
+import { parsePolicy, renderTemplate, serializePolicy } from '../policy';
 import type { ResourceKind, ResourceRef } from '../resources/types';
 import { kindsInDependencyOrder } from '../resources/types';
 import { CONFIG_FILE, loadRepository } from '../repo/loader';
@@ -131,7 +131,8 @@ class Renderer {
     });
     this.findings.push(...rendered.findings);
     if (rendered.text === undefined) return;
-    const parsed = parsePolicy(rendered.text, source.file, { mapPosition: rendered.mapPosition });
+    // A file may be in the escaped form (entities inside expressions), which APIM's rawxml would take literally.
+    const parsed = parsePolicy(rendered.text, source.file, { mapPosition: rendered.mapPosition, expressionEntities: 'decoded' });
     this.findings.push(...parsed.findings);
     const expectedRoot = ref.kind === 'policyFragment' ? 'fragment' : 'policies';
     let document = parsed.document;
@@ -143,7 +144,9 @@ class Renderer {
     }
     this.policies.push({ ref, source, text: rendered.text, ...(document ? { document } : {}) });
     if (managed) {
-      this.add(ref, { format: 'rawxml', value: rendered.text }, startOf(source.file), document ? { policy: document } : {});
+      // Sent as written, unless its expressions had to be decoded: then as the document reads, printed in rawxml.
+      const value = document && parsed.decodedExpressions ? serializePolicy(document, { form: 'rawxml' }) : rendered.text;
+      this.add(ref, { format: 'rawxml', value }, startOf(source.file), document ? { policy: document } : {});
     }
   }
 

@@ -12,13 +12,25 @@ const LABELS: Partial<Record<ResourceKind, string>> = {
   backend: 'backend id',
   policyFragment: 'policy fragment id',
   group: 'group id',
+  tag: 'tag id',
 };
+
+/** "named value id '…' is empty": why `id` breaks APIM's rules for `kind`, or undefined when it does not. */
+export function idProblemOf(kind: ResourceKind, id: string): string | undefined {
+  const label = LABELS[kind] ?? `${kind} id`;
+  const keys = resourceType(kind).keys;
+  const problem = idProblem(keys[keys.length - 1], id);
+  return problem && `${label} '${printable(id)}' ${problem}`;
+}
+
+/** The id with control characters as `\\uXXXX`: an id from an instance is printed, and must not drive the terminal. */
+function printable(id: string): string {
+  // eslint-disable-next-line no-control-regex
+  return id.replace(/[\u0000-\u001f\u007f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 /** A `schema` finding when `id` breaks APIM's rules for `kind`, else undefined. */
 export function checkId(kind: ResourceKind, id: string, pos: SourcePos): Finding | undefined {
-  const label = LABELS[kind];
-  if (!label) return undefined;
-  const keys = resourceType(kind).keys;
-  const problem = idProblem(keys[keys.length - 1], id);
-  return problem ? { rule: 'schema', severity: 'error', ...pos, message: `${label} '${id}' ${problem}` } : undefined;
+  const problem = idProblemOf(kind, id);
+  return problem ? { rule: 'schema', severity: 'error', ...pos, message: problem } : undefined;
 }

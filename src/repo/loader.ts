@@ -20,6 +20,7 @@ import type {
 } from './model';
 import { listDir, readTextFile, schemaFinding } from './files';
 import { checkId } from './ids';
+import { fileNameOf, isFileNameOf, parseFileName } from '../resources/file-names';
 import { loadSpecification } from './openapi';
 import { validateAgainstSchema, type SchemaName } from './schemas';
 import { parseYaml } from './yaml';
@@ -81,9 +82,8 @@ class RepositoryLoader {
       .filter((product): product is ProductModel => product !== undefined);
     const fragments: Record<string, TemplateSource> = {};
     for (const name of this.xmlFiles('policies/fragments')) {
-      const id = name.slice(0, -'.xml'.length);
       const file = `policies/fragments/${name}`;
-      this.checkId('policyFragment', id, file);
+      const id = this.idOfName('policyFragment', name, '.xml', file);
       const source = this.loadTemplate(file);
       if (source) fragments[id] = source;
     }
@@ -153,30 +153,56 @@ class RepositoryLoader {
         this.findings.push(schemaFinding(file, `unexpected file: ${folder}/ holds <id>.yaml files`));
         continue;
       }
-      const id = name.slice(0, -'.yaml'.length);
-      this.checkId(kind, id, file);
-      loaded.push({ id, definition: this.loadYaml<T>(file, schema) });
+      const definition = this.loadYaml<T>(file, schema);
+      loaded.push({ id: this.idOfName(kind, name, '.yaml', file, definition), definition });
     }
     return loaded;
   }
 
-  /** The definition file of a folder resource (`apis/<id>/api.yaml`, `products/<id>/product.yaml`), id checked. */
-  private loadFolderDefinition<T>(folder: string, kind: 'api' | 'product', fileName: string, schema: SchemaName): YamlDocument<T> | undefined {
+  /**
+   * The id a file or folder name stands for (see resources/file-names.ts), checked against APIM's rules. `definition`:
+   * the resource's YAML file, whose `id:` gives the id where the name cannot hold all of it.
+   */
+  private idOfName<T>(kind: ResourceKind, name: string, suffix: string, file: string, definition?: YamlDocument<T>): string {
+    const declared = (definition?.data as { id?: unknown } | undefined)?.id;
+    const parsed = parseFileName(name, suffix);
+    let id: string;
+    if (typeof declared === 'string') {
+      id = declared;
+      if (!isFileNameOf(name, declared, suffix)) {
+        this.report(definition!.locate(['id']), `id '${declared}' does not match the name '${name}': the name for this id is '${fileNameOf(declared, suffix).name}'`);
+      }
+    } else if (parsed.shortened) {
+      id = name.slice(0, name.length - suffix.length);
+      this.findings.push(schemaFinding(file, `'${name}' is a shortened name (ending in %~ and a hash): the full id must be given as \`id:\``));
+    } else {
+      id = parsed.id;
+      if (!parsed.canonical) this.findings.push(schemaFinding(file, `the name '${name}' is not how apiops writes id '${id}': rename it to '${fileNameOf(id, suffix).name}'`));
+    }
+    this.checkId(kind, id, file);
+    return id;
+  }
+
+  /** The definition file of a folder resource (`apis/<name>/api.yaml`, `products/<name>/product.yaml`) and the id it stands for. */
+  private loadFolderDefinition<T>(folder: string, kind: 'api' | 'product', fileName: string, schema: SchemaName): { id: string; definition: YamlDocument<T> } | undefined {
     const file = `${folder}/${fileName}`;
-    this.checkId(kind, folder.slice(folder.indexOf('/') + 1), file);
+    const name = folder.slice(folder.indexOf('/') + 1);
     if (!fs.existsSync(path.join(this.root, file))) {
+      this.idOfName(kind, name, '', file);
       const misnamed = fileName.replace(/\.yaml$/, '.yml');
       const hint = fs.existsSync(path.join(this.root, folder, misnamed)) ? ` (rename ${misnamed} to ${fileName})` : '';
       this.findings.push(schemaFinding(file, `${kind === 'api' ? 'API' : kind} folder ${folder}/ has no ${fileName}${hint}`));
       return undefined;
     }
-    return this.loadYaml<T>(file, schema);
+    const definition = this.loadYaml<T>(file, schema);
+    return { id: this.idOfName(kind, name, '', file, definition), definition };
   }
 
-  private loadApi(id: string): ApiModel | undefined {
-    const folder = `apis/${id}`;
-    const definition = this.loadFolderDefinition<ApiDefinition>(folder, 'api', 'api.yaml', 'api');
-    if (!definition) return undefined;
+  private loadApi(name: string): ApiModel | undefined {
+    const folder = `apis/${name}`;
+    const loaded = this.loadFolderDefinition<ApiDefinition>(folder, 'api', 'api.yaml', 'api');
+    if (!loaded) return undefined;
+    const { id, definition } = loaded;
     const api: ApiModel = { id, definition, operationPolicies: {} };
     const specFile = this.specificationFile(folder, definition);
     if (specFile) {
@@ -191,8 +217,9 @@ class RepositoryLoader {
     api.policy = this.loadTemplate(`${folder}/policy.xml`, { optional: true });
     const operationIds = api.specification && new Set(api.specification.operations.map((op) => op.id));
     for (const name of this.xmlFiles(`${folder}/operations`)) {
-      const operationId = name.slice(0, -'.xml'.length);
       const file = `${folder}/operations/${name}`;
+      // The specification's operationIds say which ids there are, so a shortened name needs no `id:`.
+      const operationId = [...(operationIds ?? [])].find((candidate) => isFileNameOf(name, candidate, '.xml')) ?? this.idOfName('apiOperation', name, '.xml', file);
       const source = this.loadTemplate(file);
       if (!source) continue;
       api.operationPolicies[operationId] = source;
@@ -226,11 +253,11 @@ class RepositoryLoader {
     return file;
   }
 
-  private loadProduct(id: string): ProductModel | undefined {
-    const folder = `products/${id}`;
-    const definition = this.loadFolderDefinition<ProductDefinition>(folder, 'product', 'product.yaml', 'product');
-    if (!definition) return undefined;
-    return { id, definition, policy: this.loadTemplate(`${folder}/policy.xml`, { optional: true }) };
+  private loadProduct(name: string): ProductModel | undefined {
+    const folder = `products/${name}`;
+    const loaded = this.loadFolderDefinition<ProductDefinition>(folder, 'product', 'product.yaml', 'product');
+    if (!loaded) return undefined;
+    return { ...loaded, policy: this.loadTemplate(`${folder}/policy.xml`, { optional: true }) };
   }
 
   /** Undefined only when an optional file is absent; a file that cannot be read is an `unreadable` source. */

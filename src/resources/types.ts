@@ -1,3 +1,5 @@
+import { fileNameOf } from './file-names';
+
 /**
  * The resource types apiops knows, as data. One table drives the emulator's routes, the plan's ordering
  * (parents and references first on create, reverse on delete), live-state reading and extract.
@@ -104,6 +106,15 @@ export interface ResourceRef {
   ids: string[];
 }
 
+/**
+ * The type a key identifies (whose last key it is; of several, the one with the fewest keys: `api` rather than the
+ * `productApi` link), e.g. `api` for `apiId`.
+ */
+export function ownerOfKey(key: string): ResourceType | undefined {
+  const owners = RESOURCE_TYPES.filter((type) => type.keys[type.keys.length - 1] === key);
+  return owners.length ? owners.reduce((fewest, type) => (type.keys.length < fewest.keys.length ? type : fewest)) : undefined;
+}
+
 /** Human/JSON id of a resource: its keys joined by `/` (`media-orders/get-order`); `global` for the service policy. */
 export function displayId(ref: ResourceRef): string {
   return ref.ids.length ? ref.ids.join('/') : 'global';
@@ -120,11 +131,37 @@ export function armPathOf(ref: ResourceRef): string {
   return fillTemplate(type.armPath, type.keys, ref.ids);
 }
 
+/** A repository path template's segments, each with the key it holds (if any) and what follows the key (`.yaml`). */
+function templateSegments(template: string): Array<{ key?: string; prefix: string; suffix: string }> {
+  return template.split('/').map((segment) => {
+    const placeholder = /^(.*)\{(\w+)\}(.*)$/.exec(segment);
+    return placeholder ? { prefix: placeholder[1], key: placeholder[2], suffix: placeholder[3] } : { prefix: segment, suffix: '' };
+  });
+}
+
+/** A path template (`apis/{apiId}/api.yaml`) filled with ids, each as its file or folder name (see file-names.ts). */
+export function fillRepoPath(template: string, ids: Readonly<Record<string, string>>): string {
+  return templateSegments(template)
+    .map(({ key, prefix, suffix }) => (key === undefined ? prefix : prefix + fileNameOf(ids[key], suffix).name))
+    .join('/');
+}
+
 /** Repository path of a resource, when the repository manages it. */
 export function repoPathOf(ref: ResourceRef): string | undefined {
   const type = resourceType(ref.kind);
   if (!type.repoPath) return undefined;
-  return type.keys.reduce((path, key, i) => path.replace(`{${key}}`, ref.ids[i]), type.repoPath);
+  return fillRepoPath(type.repoPath, Object.fromEntries(type.keys.map((key, i) => [key, ref.ids[i]])));
+}
+
+/**
+ * Whether the name the resource's own id is kept under is shortened (see file-names.ts), so that its definition file
+ * must say its `id:`.
+ */
+export function hasShortenedName(ref: ResourceRef): boolean {
+  const type = resourceType(ref.kind);
+  const own = type.keys[type.keys.length - 1];
+  const segment = type.repoPath && templateSegments(type.repoPath).find(({ key }) => key === own);
+  return segment ? fileNameOf(ref.ids[ref.ids.length - 1], segment.suffix).shortened : false;
 }
 
 /**

@@ -22,13 +22,15 @@ export class TemporaryDirs {
   }
 }
 
-/** Every file under `root` (POSIX paths, sorted) → its text; directories named in `skip` are left out. */
+/** Every file under `root` (POSIX paths, sorted) → its text (a symbolic link: `-> <target>`); directories named in `skip` are left out. */
 export function snapshot(root: string, skip: string[] = []): Map<string, string> {
   const files = new Map<string, string>();
   const walk = (dir: string): void => {
     for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
       const relative = dir ? `${dir}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) {
+      if (entry.isSymbolicLink()) {
+        files.set(relative, `-> ${fs.readlinkSync(path.join(root, relative))}`);
+      } else if (entry.isDirectory()) {
         if (!skip.includes(entry.name)) walk(relative);
       } else {
         files.set(relative, fs.readFileSync(path.join(root, relative), 'utf8'));

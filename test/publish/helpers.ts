@@ -3,6 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../src/cli/main';
 import type { CommandIO } from '../../src/cli/command';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { generateRepository, type GenerateOptions } from '../fixtures/generate';
 
 /** Test helpers for end-to-end diff/publish runs: temp copies of repositories and the CLI run in-process. */
 
@@ -78,3 +80,34 @@ export function addEndpointEnvironment(root: string, endpoint: string): void {
 }
 
 export const CI_SCOPE = { subscriptionId: '11111111-2222-3333-4444-555555555555', resourceGroup: 'rg-ci', serviceName: 'apim-ci' };
+
+/**
+ * One emulator for a test file (call at the top level): `url()` once the file's tests run, and `repository()` a
+ * generated repository whose environment `ci` targets it. Both are cleaned up after the file.
+ */
+export function emulatorWithRepositories(): { emulator: () => RunningEmulator; repository: (prefix: string, options: GenerateOptions) => string; tempDir: (prefix: string) => string } {
+  let emulator: RunningEmulator;
+  const roots: string[] = [];
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0 });
+  });
+  afterAll(async () => {
+    await emulator.close();
+    roots.forEach(removeDir);
+  });
+  const temporary = (prefix: string) => {
+    const dir = tempDir(prefix);
+    roots.push(dir);
+    return dir;
+  };
+  return {
+    emulator: () => emulator,
+    tempDir: temporary,
+    repository: (prefix, options) => {
+      const root = temporary(prefix);
+      generateRepository(root, options);
+      addEndpointEnvironment(root, emulator.url);
+      return root;
+    },
+  };
+}

@@ -1,4 +1,3 @@
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { connect } from '../../src/azure/client';
 import { readResource } from '../../src/azure/read';
 import { putResource } from '../../src/azure/write';
@@ -7,8 +6,7 @@ import { resultSummary } from '../../src/apply/report';
 import { planAgainstLive } from '../../src/plan/live';
 import { styleFor } from '../../src/plan/print';
 import { loadAndRender } from '../../src/render';
-import { generateRepository } from '../fixtures/generate';
-import { addEndpointEnvironment, CI_SCOPE, removeDir, runJson, tempDir, writes } from './helpers';
+import { CI_SCOPE, emulatorWithRepositories, runJson, writes } from './helpers';
 
 /**
  * Creates carry `If-None-Match: *`: a resource someone created between plan and apply is a conflict, not replaced,
@@ -19,26 +17,11 @@ const CI = ['--env', 'ci'];
 const PLAIN = styleFor(false);
 const THEIR_PRODUCT = { displayName: 'Created in the portal', description: 'theirs', subscriptionRequired: true, state: 'notPublished' };
 
-let emulator: RunningEmulator;
-const roots: string[] = [];
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-});
-afterAll(async () => {
-  await emulator.close();
-  roots.forEach(removeDir);
-});
-
-function repository(): string {
-  const root = tempDir('preconditions');
-  roots.push(root);
-  generateRepository(root, { apis: 1, operationsPerApi: 1 });
-  addEndpointEnvironment(root, emulator.url);
-  return root;
-}
+const setup = emulatorWithRepositories();
+const repository = () => setup.repository('preconditions', { apis: 1, operationsPerApi: 1 });
 
 async function emulatorPut(path: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; body: any }> {
-  const url = `${emulator.url}/subscriptions/${CI_SCOPE.subscriptionId}/resourceGroups/${CI_SCOPE.resourceGroup}/providers/Microsoft.ApiManagement/service/${CI_SCOPE.serviceName}/${path}?api-version=2024-05-01`;
+  const url = `${setup.emulator().url}/subscriptions/${CI_SCOPE.subscriptionId}/resourceGroups/${CI_SCOPE.resourceGroup}/providers/Microsoft.ApiManagement/service/${CI_SCOPE.serviceName}/${path}?api-version=2024-05-01`;
   const response = await fetch(url, { method: 'PUT', headers: { Authorization: 'Bearer t', 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
   return { status: response.status, body: await response.json() };
 }
@@ -49,13 +32,13 @@ describe('the emulator and If-None-Match', () => {
     expect((await emulatorPut('tags/inm', body, { 'If-None-Match': '*' })).status).toBe(201);
     const again = await emulatorPut('tags/inm', { properties: { displayName: 'other' } }, { 'If-None-Match': '*' });
     expect(again).toMatchObject({ status: 412, body: { error: { code: 'PreconditionFailed' } } });
-    const live = await readResource(connect(CI_SCOPE, { endpoint: emulator.url }), { kind: 'tag', ids: ['inm'] });
+    const live = await readResource(connect(CI_SCOPE, { endpoint: setup.emulator().url }), { kind: 'tag', ids: ['inm'] });
     expect(live?.properties.displayName).toBe('inm');
   });
 
   it('refuses a PUT whose If-None-Match names the current ETag, and lets one naming an older ETag through', async () => {
     const first = await emulatorPut('tags/inm-etag', { properties: { displayName: 'a' } }, {});
-    const connection = connect(CI_SCOPE, { endpoint: emulator.url });
+    const connection = connect(CI_SCOPE, { endpoint: setup.emulator().url });
     const etag = (await readResource(connection, { kind: 'tag', ids: ['inm-etag'] }))?.etag as string;
     expect(first.status).toBe(201);
     expect((await emulatorPut('tags/inm-etag', { properties: { displayName: 'b' } }, { 'If-None-Match': etag })).status).toBe(412);
@@ -67,13 +50,13 @@ describe('a resource created by someone else between plan and apply', () => {
   it('is a conflict, left as they made it, and a re-run converges', async () => {
     const root = repository();
     const rendered = loadAndRender(root, 'ci', {});
-    const connection = connect(CI_SCOPE, { endpoint: emulator.url });
+    const connection = connect(CI_SCOPE, { endpoint: setup.emulator().url });
     const plan = await planAgainstLive(connection, rendered.desired);
     const productCreate = plan.changes.find((c) => c.kind === 'product' && c.action === 'create')!;
     expect(productCreate).toBeDefined();
 
     // Someone creates the same product in the portal after the plan was made (the SDK, as the portal's backend would).
-    await putResource(connect(CI_SCOPE, { endpoint: emulator.url }), productCreate.ref, THEIR_PRODUCT);
+    await putResource(connect(CI_SCOPE, { endpoint: setup.emulator().url }), productCreate.ref, THEIR_PRODUCT);
 
     const result = await applyPlan(connection, plan, rendered.desired, { prune: false });
     const outcome = result.outcomes.find((o) => o.change === productCreate)!;
@@ -94,11 +77,11 @@ describe('a resource created by someone else between plan and apply', () => {
   it('is no conflict when it was created as the repository has it (a create whose first attempt landed)', async () => {
     const root = repository();
     const rendered = loadAndRender(root, 'ci', {});
-    const connection = connect({ ...CI_SCOPE, serviceName: 'apim-landed' }, { endpoint: emulator.url });
+    const connection = connect({ ...CI_SCOPE, serviceName: 'apim-landed' }, { endpoint: setup.emulator().url });
     const plan = await planAgainstLive(connection, rendered.desired);
     const productCreate = plan.changes.find((c) => c.kind === 'product' && c.action === 'create')!;
     const wanted = rendered.desired.resources.find((r) => r.ref.kind === 'product' && r.ref.ids[0] === productCreate.ref.ids[0])!;
-    await putResource(connect({ ...CI_SCOPE, serviceName: 'apim-landed' }, { endpoint: emulator.url }), productCreate.ref, wanted.properties);
+    await putResource(connect({ ...CI_SCOPE, serviceName: 'apim-landed' }, { endpoint: setup.emulator().url }), productCreate.ref, wanted.properties);
 
     const result = await applyPlan(connection, plan, rendered.desired, { prune: false });
     expect(result.ok).toBe(true);
@@ -109,10 +92,10 @@ describe('a resource created by someone else between plan and apply', () => {
     const root = repository();
     const rendered = loadAndRender(root, 'ci', {});
     const scope = { ...CI_SCOPE, serviceName: 'apim-azure-like' };
-    const connection = { ...connect(scope, { endpoint: emulator.url }), honoursIfNoneMatch: false };
+    const connection = { ...connect(scope, { endpoint: setup.emulator().url }), honoursIfNoneMatch: false };
     const plan = await planAgainstLive(connection, rendered.desired);
     const productCreate = plan.changes.find((c) => c.kind === 'product' && c.action === 'create')!;
-    await putResource(connect(scope, { endpoint: emulator.url }), productCreate.ref, THEIR_PRODUCT);
+    await putResource(connect(scope, { endpoint: setup.emulator().url }), productCreate.ref, THEIR_PRODUCT);
 
     const result = await applyPlan(connection, plan, rendered.desired, { prune: false });
     // Operations created by their API's import make no request of their own.
