@@ -2,7 +2,9 @@ import * as YAML from 'yaml';
 import type { ArmRequest, Behaviour, EmulatorEnv, EntityInput, Prepared, WriteInput } from './engine';
 import { conflict, invalidField } from './errors';
 import { pathSegments, resolveReference } from './ids';
+import { removeLinksTo } from './links';
 import { REVISION_NAME } from './revisions';
+import { routeOf } from './routes';
 import type { Entity, ServiceState } from './store';
 import { deriveApimOperation, specOperations, type ImportedParameter, type RequiredQueryParameters } from '../repo/openapi';
 
@@ -124,9 +126,19 @@ function checkUrl(property: string, value: unknown): void {
   if (typeof value !== 'string' || !/^(https?|wss?):\/\/[^\s/]+/i.test(value)) throw invalidField(property, `'${String(value)}' is not a valid absolute URL.`);
 }
 
-function replaceOperations(service: ServiceState, apiName: string, operations: ImportedOperation[]): void {
+/**
+ * A (re-)import as APIM does it: an operation whose name (from its operationId) is still there is updated in place,
+ * keeping its policy and tags; the others are removed with what they hold, and the new ones created.
+ */
+function replaceOperations(request: ArmRequest, apiName: string, operations: ImportedOperation[]): void {
+  const service = request.service;
   const collection = `apis/${apiName}/operations`;
-  for (const existing of service.list(collection)) service.delete(collection, existing.name);
+  const kept = new Set(operations.map((o) => o.name.toLowerCase()));
+  for (const existing of service.list(collection)) {
+    if (kept.has(existing.name.toLowerCase())) continue;
+    service.delete(collection, existing.name);
+    removeLinksTo({ request, route: routeOf('apiOperation'), names: [apiName, existing.name] });
+  }
   for (const operation of operations) service.put(collection, operation.name, operation.properties);
 }
 
@@ -171,6 +183,8 @@ function prepareApi({ request, names, properties, existing }: WriteInput): Prepa
   for (const property of [...IMPORT_ONLY_PROPERTIES, ...DERIVED_PROPERTIES]) delete stored[property];
   if (stored.type !== undefined && !API_TYPES.includes(String(stored.type))) throw invalidField('type', `'${String(stored.type)}' is not a valid API type; expected one of ${API_TYPES.join(', ')}.`);
   const revision = REVISION_NAME.exec(name);
+  // APIM allows an empty path (the API answers at the gateway's root), so only a missing one is refused.
+  if (typeof stored.path !== 'string') throw invalidField('path', "'path' is required.");
   if (!stored.displayName) throw invalidField('displayName', "'displayName' is required.");
   checkUrl('serviceUrl', stored.serviceUrl);
   if (stored.apiVersionSetId !== undefined && stored.apiVersionSetId !== null) {
@@ -193,7 +207,7 @@ function prepareApi({ request, names, properties, existing }: WriteInput): Prepa
   };
   delete withDefaults.provisioningState;
   const operations = imported?.operations ?? copiedOperations;
-  return { properties: withDefaults, afterWrite: operations ? (entity: Entity) => replaceOperations(request.service, entity.name, operations) : undefined };
+  return { properties: withDefaults, afterWrite: operations ? (entity: Entity) => replaceOperations(request, entity.name, operations) : undefined };
 }
 
 /** Gateway URL of an API (what an exported spec names as its server). */

@@ -46,6 +46,16 @@ function productDefaults(properties: Record<string, unknown>): Record<string, un
   return { subscriptionRequired, state: 'notPublished', ...(subscriptionRequired === true ? { approvalRequired: false } : {}) };
 }
 
+const productWithDefaults = withDefaults(productDefaults, checkProduct);
+
+/** APIM gives every new product a link to the built-in Administrators group. */
+function prepareProduct(input: WriteInput): Prepared {
+  const prepared = (productWithDefaults.prepare as NonNullable<Behaviour['prepare']>)(input);
+  if (input.existing) return prepared;
+  const groupId = `${input.request.servicePath}/groups/administrators`;
+  return { ...prepared, afterWrite: (product) => input.request.service.put(`products/${product.name}/groupLinks`, 'administrators', { groupId }) };
+}
+
 /** APIM refuses to delete a product with subscriptions unless asked to delete them too. */
 function deleteProductSubscriptions({ request, entity }: EntityInput): void {
   const scope = `/products/${entity.name}`.toLowerCase();
@@ -130,7 +140,7 @@ export function behaviourTable(): BehaviourTable {
   const backend = table.get(routeOf('backend').template) as Behaviour;
   backend.beforeDelete = (input) => refuseDeleteWhileUsed(input, 'Backend', (refs) => refs.backends.includes(input.entity.name.toLowerCase()));
   backend.actions = { reconnect: () => ({ status: 202 }) };
-  set('product', { ...withDefaults(productDefaults, checkProduct), beforeDelete: deleteProductSubscriptions, afterDelete: removeLinksTo });
+  set('product', { prepare: prepareProduct, beforeDelete: deleteProductSubscriptions, afterDelete: removeLinksTo });
   set('group', { ...withDefaults({ builtIn: false, type: 'custom' }, oneOf('type', ['custom', 'external'])), beforeDelete: refuseBuiltIn, afterDelete: removeLinksTo });
   set('tag', withDefaults({}));
   set('apiVersionSet', { ...withDefaults({}, checkVersionSet), beforeDelete: refuseVersionSetInUse });
@@ -157,8 +167,12 @@ function productSubscriptions(table: BehaviourTable) {
   };
 }
 
+/** Where a service keeps facts about itself (its creation time): no route reaches this collection. */
+export const SERVICE_INFO = ['_service', 'info'] as const;
+
 /** What every new APIM instance holds: the system groups, the administrator (user 1) and the default global policy. */
 export function provisionService(service: ServiceState): void {
+  service.put(SERVICE_INFO[0], SERVICE_INFO[1], { createdAtUtc: new Date().toISOString() });
   for (const [name, displayName, description] of SYSTEM_GROUPS) {
     service.put('groups', name, { displayName, description, builtIn: true, type: 'system' });
   }

@@ -6,8 +6,9 @@ import { collectionPath, matchRoute, type Route, type RouteMatch, type WriteMeth
 import type { Entity, ServiceState } from './store';
 
 /**
- * Generic ARM CRUD over the route table: list with paging, GET/HEAD with ETag, PUT (201/200, If-Match),
- * PATCH and DELETE (If-Match required, 412 on mismatch), long-running operations with Azure-AsyncOperation
+ * Generic ARM CRUD over the route table: list with paging, GET/HEAD with ETag, PUT, PATCH and DELETE with If-Match
+ * honoured when sent (412 on mismatch) and not required, as Azure behaves (docs/emulator.md), 201/200 on create and
+ * update, long-running operations with Azure-AsyncOperation
  * polling. What differs per resource kind lives in a Behaviour (see behaviours.ts).
  */
 
@@ -153,12 +154,13 @@ function unquote(tag: string): string {
   return tag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
 }
 
-function checkIfMatch(request: ArmRequest, existing: Entity | undefined, required: boolean): void {
+/**
+ * The ARM spec marks If-Match required on PATCH and DELETE, but Azure runs both without it (an unconditional write):
+ * clients such as apiops-cli and `az apim … delete` send none. Only a header that is sent is checked.
+ */
+function checkIfMatch(request: ArmRequest, existing: Entity | undefined): void {
   const header = request.headers['if-match'];
-  if (header === undefined || header === '') {
-    if (required) throw validationError([{ code: 'ValidationError', target: 'If-Match', message: "The 'If-Match' header is required." }]);
-    return;
-  }
+  if (header === undefined || header === '') return;
   const tags = String(header).split(',').map(unquote);
   if (!existing) {
     // APIM lets `If-Match: *` through on a create (its own examples PUT new entities with it).
@@ -334,7 +336,7 @@ export async function handleArm(request: ArmRequest, env: EmulatorEnv, behaviour
       }
       const current = request.service.get(path, name);
       if (method === 'PATCH' && !current) throw notFound(route.label);
-      checkIfMatch(request, current, method === 'PATCH');
+      checkIfMatch(request, current);
       if (method === 'PUT') checkIfNoneMatch(request, current);
       const properties = method === 'PATCH' ? { ...(current as Entity).properties, ...incoming } : incoming;
       checkRequired(route, properties);
@@ -353,7 +355,7 @@ export async function handleArm(request: ArmRequest, env: EmulatorEnv, behaviour
     case 'DELETE': {
       checkAncestors(request, route, names);
       if (!existing) return { status: 204 };
-      checkIfMatch(request, existing, !route.link);
+      checkIfMatch(request, existing);
       behaviour?.beforeDelete?.({ request, env, route, names, entity: existing });
       request.service.delete(path, name);
       behaviour?.afterDelete?.({ request, env, route, names, entity: existing });

@@ -170,7 +170,7 @@ function classicHandler(view: ClassicView) {
 }
 
 /** Deleting an API, operation, group or product removes the links that point at it, as APIM does. */
-export function removeLinksTo({ request, route, names }: EntityInput): void {
+export function removeLinksTo({ request, route, names }: Pick<EntityInput, 'request' | 'route' | 'names'>): void {
   for (const r of RELATIONS) {
     if (r.member !== route.template) continue;
     for (const link of findLinks(request, r, undefined, names)) request.service.delete(linkCollection(r, link.holder), link.link);

@@ -4,6 +4,7 @@ import { handleArm, OperationRegistry, type ArmRequest, type BehaviourTable, typ
 import { ArmError, badRequest } from './errors';
 import { seededRandom, type Random } from './random';
 import { pathSegments } from './ids';
+import { SERVICE_INFO } from './behaviours';
 import { matchRoute } from './routes';
 import type { EmulatorStore } from './store';
 
@@ -38,6 +39,8 @@ export interface EmulatorStats {
   log: RequestLogEntry[];
 }
 
+/** A resource group: ARM tools read it before they start (it always exists here, as services are made on first use). */
+const RESOURCE_GROUP_PATH = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/?$/i;
 const SERVICE_PATH = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ApiManagement\/service\/([^/]+)(\/.*)?$/i;
 const MAX_LOG = 100_000;
 const MAX_DOCUMENTS = 1_000;
@@ -73,6 +76,14 @@ function routeName(method: string, servicePathRest: string | undefined): string 
   const template = match.route.template.split('/');
   const shown = match.mode === 'entity' ? template : match.mode === 'collection' ? template.slice(0, -1) : [...template, match.action];
   return `${method} ${shown.join('/')}`;
+}
+
+function resourceGroupReply(method: string, url: URL, [, subscriptionId, name]: RegExpExecArray): Reply {
+  if (method !== 'GET' && method !== 'HEAD') throw new ArmError(405, 'MethodNotAllowed', 'The emulator provides resource groups itself; only GET is supported.');
+  if (!url.searchParams.get('api-version')) throw badRequest('MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
+  const id = `/subscriptions/${subscriptionId}/resourceGroups/${name}`;
+  if (method === 'HEAD') return { status: 204 };
+  return { status: 200, body: { id, name: decodeURIComponent(name), type: 'Microsoft.Resources/resourceGroups', location: 'westeurope', properties: { provisioningState: 'Succeeded' } } };
 }
 
 export class EmulatorServer {
@@ -166,7 +177,14 @@ export class EmulatorServer {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://emulator');
     const match = SERVICE_PATH.exec(url.pathname);
-    const route = url.pathname.startsWith('/_emulator/') ? `${method} ${url.pathname.replace(/\/documents\/.*/, '/documents/{id}')}` : match ? routeName(method, match[4]) : `${method} (unknown)`;
+    const resourceGroup = RESOURCE_GROUP_PATH.exec(url.pathname);
+    const route = url.pathname.startsWith('/_emulator/')
+      ? `${method} ${url.pathname.replace(/\/documents\/.*/, '/documents/{id}')}`
+      : match
+        ? routeName(method, match[4])
+        : resourceGroup
+          ? `${method} (resource group)`
+          : `${method} (unknown)`;
     const body = await readBody(req);
     const finish = (reply: Reply, fault?: string) => {
       if (fault === 'drop') {
@@ -191,6 +209,7 @@ export class EmulatorServer {
     if (fault) return finish(this.faultReply(fault), fault);
 
     try {
+      if (resourceGroup) return finish(resourceGroupReply(method, url, resourceGroup));
       finish(await this.handle(method, url, match, req, body));
     } catch (error) {
       if (!(error instanceof ArmError)) throw error;
@@ -260,31 +279,49 @@ export class EmulatorServer {
     if (request.method !== 'GET' && request.method !== 'HEAD') throw new ArmError(405, 'MethodNotAllowed', 'The emulator provisions services itself; only GET is supported.');
     const name = request.service.scope.serviceName;
     const host = `${name.toLowerCase()}`;
+    const createdAtUtc = String(request.service.get(SERVICE_INFO[0], SERVICE_INFO[1])?.properties.createdAtUtc ?? '2024-05-01T00:00:00.0000000Z');
     return {
       status: 200,
       body: {
         id: request.servicePath,
         name,
         type: 'Microsoft.ApiManagement/service',
+        tags: {},
         location: 'West Europe',
         etag: 'AAAAAAAAAAA=',
         sku: { name: 'Developer', capacity: 1 },
         identity: { type: 'SystemAssigned', principalId: '00000000-0000-0000-0000-000000000001', tenantId: '00000000-0000-0000-0000-000000000002' },
+        systemData: { createdBy: 'admin@contoso.com', createdByType: 'User', createdAt: createdAtUtc, lastModifiedBy: 'admin@contoso.com', lastModifiedByType: 'User', lastModifiedAt: createdAtUtc },
         properties: {
           publisherEmail: 'admin@contoso.com',
           publisherName: 'apiops emulator',
+          notificationSenderEmail: 'apimgmt-noreply@mail.windowsazure.com',
           provisioningState: 'Succeeded',
           targetProvisioningState: '',
+          createdAtUtc,
           gatewayUrl: `https://${host}.azure-api.net`,
+          gatewayRegionalUrl: `https://${host}-westeurope-01.regional.azure-api.net`,
           portalUrl: `https://${host}.portal.azure-api.net`,
           developerPortalUrl: `https://${host}.developer.azure-api.net`,
           managementApiUrl: `https://${host}.management.azure-api.net`,
           scmUrl: `https://${host}.scm.azure-api.net`,
           hostnameConfigurations: [{ type: 'Proxy', hostName: `${host}.azure-api.net`, negotiateClientCertificate: false, defaultSslBinding: true, certificateSource: 'BuiltIn' }],
           publicIPAddresses: ['127.0.0.1'],
+          customProperties: {
+            'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Ciphers.TripleDes168': 'false',
+            'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls11': 'false',
+            'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10': 'false',
+            'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Ssl30': 'false',
+            'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls11': 'false',
+            'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls10': 'false',
+            'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Ssl30': 'false',
+            'Microsoft.WindowsAzure.ApiManagement.Gateway.Protocols.Server.Http2': 'false',
+          },
           virtualNetworkType: 'None',
+          certificates: [],
           disableGateway: false,
           apiVersionConstraint: {},
+          privateEndpointConnections: [],
           publicNetworkAccess: 'Enabled',
           platformVersion: 'stv2',
         },

@@ -76,6 +76,8 @@ export interface RepositoryLayout {
  * `partial`: only part of the instance was read (a selection), so a backend that was not read may still exist
  * and the repository's own definition of it stands.
  */
+const ADMINISTRATORS = 'administrators';
+
 export function layoutRepository(live: LiveIndex, existing: ExistingRepository, context: TemplateContext, partial: boolean): RepositoryLayout {
   const files = new Map<string, string>();
   const pendingSpecifications: PendingSpecification[] = [];
@@ -159,7 +161,12 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
   for (const product of live.of('product')) {
     const [productId] = product.ref.ids;
     const apis = live.under('productApi', productId).map((link) => link.ref.ids[1]);
-    const groups = live.under('productGroup', productId).map((link) => link.ref.ids[1]);
+    const productFile = repoPathOf(product.ref) as string;
+    // APIM links every new product to Administrators itself (and plan leaves that link alone): the repository lists
+    // it only where it already did.
+    const listed = existing.yamlField(productFile, 'groups');
+    const keepsAdministrators = Array.isArray(listed) && listed.some((group) => String(group).toLowerCase() === ADMINISTRATORS);
+    const groups = live.under('productGroup', productId).map((link) => link.ref.ids[1]).filter((group) => keepsAdministrators || group.toLowerCase() !== ADMINISTRATORS);
     yamlFile(product.ref, productDefinition(product.properties, apis, groups), PRODUCT_SHAPE);
     policyFile(live.find('productPolicy', productId));
   }

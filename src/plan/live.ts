@@ -75,7 +75,6 @@ function needsFreshRead(change: PlannedChange): boolean {
     change.action !== 'create' &&
     !change.viaImport &&
     !change.deletedWith &&
-    !change.afterImport &&
     !resourceType(change.kind).link &&
     change.etag === undefined
   );

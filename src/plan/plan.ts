@@ -35,8 +35,6 @@ export interface PlannedChange {
    * removes the link; only what the repository dropped altogether waits for --prune.
    */
   droppedFromList?: boolean;
-  /** An unchanged operation policy written again because its API's specification is re-imported. */
-  afterImport?: boolean;
   /** Where the repository defines it (creates and updates). */
   source?: SourcePos;
 }
@@ -235,19 +233,6 @@ function attachSpecificationImports(changes: PlannedChange[], live: Map<string, 
   });
 }
 
-/**
- * Re-importing a specification may recreate the API's operations, and whether the service keeps their policies
- * then is not something to rely on: the API's operation policies are written again after the import (without
- * If-Match: their version after the import is not the one planned against).
- */
-function reapplyOperationPolicies(changes: PlannedChange[], desired: DesiredState): PlannedChange[] {
-  const reimported = new Set(changes.filter((c) => c.kind === 'api' && c.action === 'update' && c.importSpecification).map((c) => c.ref.ids[0]));
-  const changed = new Set(changes.map((c) => refKey(c.ref)));
-  return desired.resources
-    .filter((r) => r.ref.kind === 'operationPolicy' && reimported.has(r.ref.ids[0]) && !changed.has(refKey(r.ref)))
-    .map((r) => makeChange('update', r.ref, { fields: [{ field: 'value' }], afterImport: true, source: r.source }));
-}
-
 export function plan(repository: DesiredState, live: LiveState): Plan {
   const adoptedTags = tagAdoptions(repository, live);
   const desired = adoptTags(repository, adoptedTags);
@@ -263,12 +248,11 @@ export function plan(repository: DesiredState, live: LiveState): Plan {
   }
   changes.push(...planDeletes(desired, live, desiredKeys, specApis));
   const apiImports = attachSpecificationImports(changes, liveByKey, specApis);
-  const reapplied = reapplyOperationPolicies([...changes, ...apiImports], desired);
   return {
     formatVersion: 1,
     environment: desired.environment,
-    changes: sortChanges([...changes, ...apiImports, ...reapplied]),
-    unchanged: unchanged - apiImports.length - reapplied.length,
+    changes: sortChanges([...changes, ...apiImports]),
+    unchanged: unchanged - apiImports.length,
     ...(Object.keys(adoptedTags).length ? { adoptedTags } : {}),
   };
 }

@@ -90,7 +90,6 @@ export interface PrintOptions {
 function changeNote(change: PlannedChange, options: PrintOptions): string {
   if (change.deletedWith) return `(removed with ${change.deletedWith.kind} ${displayId(change.deletedWith)})`;
   if (change.viaImport) return '(by the specification import)';
-  if (change.afterImport) return '(written again after the specification import)';
   if (change.droppedFromList) return '(dropped from its list in the repository)';
   if (change.action === 'delete' && options.deleteNote) return `(${options.deleteNote})`;
   return '';
@@ -102,7 +101,7 @@ function printChange(change: PlannedChange, options: PrintOptions): string[] {
   const note = changeNote(change, options);
   const lines = [`  ${paint(`${SYMBOL[change.action]} ${change.id}`)}${note ? ` ${style.dim(note)}` : ''}`];
   // What an import creates is the specification's; what it changes in an existing operation is worth seeing.
-  const showFields = change.action === 'update' ? !change.afterImport : change.action === 'create' && !change.viaImport;
+  const showFields = change.action === 'update' || (change.action === 'create' && !change.viaImport);
   if (showFields) {
     for (const field of change.fields.filter((f) => f.field !== 'value' || f.sensitive || !change.policyDiff)) {
       lines.push(`      ${fieldLine(field, change.action)}`);

@@ -26,6 +26,17 @@ export async function startHarness(options: EmulatorOptions = {}, maxRetries = 0
   return { emulator, apim };
 }
 
+/** A harness started before the suite's tests and closed after them (read `h` and `c` inside the tests). */
+export function suiteHarness(): { h: Harness; c: Harness['apim']['client'] } {
+  const suite = {} as { h: Harness; c: Harness['apim']['client'] };
+  beforeAll(async () => {
+    suite.h = await startHarness();
+    suite.c = suite.h.apim.client;
+  });
+  afterAll(() => suite.h.emulator.close());
+  return suite;
+}
+
 /** The ARM error code and HTTP status of a rejected SDK call. */
 export async function armFailure(call: Promise<unknown>): Promise<{ statusCode?: number; code?: string; message: string }> {
   try {

@@ -1,5 +1,5 @@
 import * as YAML from 'yaml';
-import { armFailure, RG, startHarness, SVC, type Harness } from './helpers';
+import { all, armFailure, raw, RG, startHarness, SVC, type Harness } from './helpers';
 
 const SPEC = {
   openapi: '3.0.1',
@@ -45,14 +45,24 @@ describe('API import and export', () => {
     expect(getOrder?.responses?.map((r) => r.statusCode)).toEqual([200, 404]);
   });
 
-  it('replaces the operations on re-import (openapi+json) and drops their policies', async () => {
-    await h.apim.client.apiOperationPolicy.createOrUpdate(RG, SVC, 'media-orders', 'list-orders', 'policy', { format: 'rawxml', value: '<policies><inbound><base /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>' });
+  it('on re-import (openapi+json) keeps the operations whose operationId is still there, with their policies and tags, as APIM does', async () => {
+    const c = h.apim.client;
+    const policy = '<policies><inbound><base /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>';
+    await c.apiOperationPolicy.createOrUpdate(RG, SVC, 'media-orders', 'list-orders', 'policy', { format: 'rawxml', value: policy });
+    await c.apiOperationPolicy.createOrUpdate(RG, SVC, 'media-orders', 'get-order', 'policy', { format: 'rawxml', value: policy });
+    await c.tag.createOrUpdate(RG, SVC, 'reads', { displayName: 'Reads' });
+    await c.tag.assignToOperation(RG, SVC, 'media-orders', 'get-order', 'reads');
+    await c.tag.assignToOperation(RG, SVC, 'media-orders', 'list-orders', 'reads');
     const reduced = { ...SPEC, paths: { '/orders/{orderId}': SPEC.paths['/orders/{orderId}'] } };
-    await h.apim.client.api.beginCreateOrUpdateAndWait(RG, SVC, 'media-orders', { path: 'media/orders', format: 'openapi+json', value: JSON.stringify(reduced) });
+    await c.api.beginCreateOrUpdateAndWait(RG, SVC, 'media-orders', { path: 'media/orders', format: 'openapi+json', value: JSON.stringify(reduced) });
     expect((await operations('media-orders')).map((o) => o.name)).toEqual(['get-order']);
-    await h.apim.client.api.beginCreateOrUpdateAndWait(RG, SVC, 'media-orders', { path: 'media/orders', format: 'openapi+json', value: JSON.stringify(SPEC) });
-    const policy = await armFailure(h.apim.client.apiOperationPolicy.get(RG, SVC, 'media-orders', 'list-orders', 'policy'));
-    expect(policy.statusCode).toBe(404);
+    // The operation that stayed keeps its policy and tag; the one that went took its own with it.
+    expect((await raw(h.emulator, 'GET', 'apis/media-orders/operations/get-order/policies/policy', undefined, {}, 'api-version=2024-05-01&format=rawxml')).body.properties.value).toContain('<base />');
+    expect((await all(c.tag.listByOperation(RG, SVC, 'media-orders', 'get-order'))).map((t) => t.name)).toEqual(['reads']);
+    expect((await raw(h.emulator, 'GET', 'tags/reads/operationLinks')).body.value.map((l: { properties: { operationId: string } }) => l.properties.operationId.split('/').pop())).toEqual(['get-order']);
+    await c.api.beginCreateOrUpdateAndWait(RG, SVC, 'media-orders', { path: 'media/orders', format: 'openapi+json', value: JSON.stringify(SPEC) });
+    expect((await armFailure(c.apiOperationPolicy.get(RG, SVC, 'media-orders', 'list-orders', 'policy'))).statusCode).toBe(404);
+    expect((await c.apiOperationPolicy.get(RG, SVC, 'media-orders', 'get-order', 'policy')).name).toBe('policy');
   });
 
   it('moves required query parameters into the URL template unless asked not to, as APIM does', async () => {

@@ -52,7 +52,8 @@ describe('resource families through the SDK', () => {
     const classic = await c.productGroup.createOrUpdate(RG, SVC, 'partner', 'developers');
     expect(classic).toMatchObject({ id: `${SERVICE_ID}/groups/developers`, type: 'Microsoft.ApiManagement/service/products/groups', builtIn: true });
     const listed = await all(c.productGroup.listByProduct(RG, SVC, 'partner'));
-    expect(listed.map((g) => g.id)).toEqual([`${SERVICE_ID}/products/partner/groups/developers`, `${SERVICE_ID}/products/partner/groups/partners`]);
+    // Administrators is linked by APIM itself when a product is created.
+    expect(listed.map((g) => g.id)).toEqual([`${SERVICE_ID}/products/partner/groups/administrators`, `${SERVICE_ID}/products/partner/groups/developers`, `${SERVICE_ID}/products/partner/groups/partners`]);
     await c.productGroup.checkEntityExists(RG, SVC, 'partner', 'partners');
     await c.productGroupLink.delete(RG, SVC, 'partner', 'partners-link');
     expect((await armFailure(c.productGroup.checkEntityExists(RG, SVC, 'partner', 'partners'))).statusCode).toBe(404);
