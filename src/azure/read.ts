@@ -10,9 +10,9 @@ import { resourceType, type ResourceKind, type ResourceRef } from '../resources/
  * number of other APIs or products on the instance.
  */
 
-const API_SCOPED: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy', 'apiTag'];
+const API_SCOPED: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy', 'apiTag', 'apiDiagnostic'];
 const PRODUCT_SCOPED: ResourceKind[] = ['product', 'productApi', 'productGroup', 'productPolicy'];
-const SERVICE_WIDE: ResourceKind[] = ['namedValue', 'backend', 'policyFragment', 'tag'];
+const SERVICE_WIDE: ResourceKind[] = ['namedValue', 'backend', 'policyFragment', 'tag', 'apiVersionSet', 'group', 'subscription', 'logger', 'diagnostic'];
 
 /** Non-current API revisions (`id;rev=2`) belong to their API, not to the set of APIs apiops manages. */
 function isRevision(name: string): boolean {
@@ -70,10 +70,11 @@ async function readApiFamily(c: ApimConnection, kinds: Set<ResourceKind>, apis?:
   const apiIds = apiResources.map((r) => r.ref.ids);
   const needOperations = kinds.has('apiOperation') || kinds.has('operationPolicy');
   const children = (kind: ResourceKind) => Promise.all(apiIds.map((ids) => listKind(c, kind, ids))).then((l) => l.flat());
-  const [operations, apiPolicies, tagLinks] = await Promise.all([
+  const [operations, apiPolicies, tagLinks, diagnostics] = await Promise.all([
     needOperations ? children('apiOperation') : [],
     kinds.has('apiPolicy') ? readPolicies(c, 'apiPolicy', apiIds) : [],
     kinds.has('apiTag') ? children('apiTag') : [],
+    kinds.has('apiDiagnostic') ? children('apiDiagnostic') : [],
   ]);
   const operationPolicies = kinds.has('operationPolicy')
     ? await readPolicies(c, 'operationPolicy', operations.map((o) => o.ref.ids))
@@ -84,6 +85,7 @@ async function readApiFamily(c: ApimConnection, kinds: Set<ResourceKind>, apis?:
     ...apiPolicies,
     ...operationPolicies,
     ...tagLinks,
+    ...diagnostics,
   ];
 }
 
@@ -104,7 +106,8 @@ async function readProductFamily(c: ApimConnection, kinds: Set<ResourceKind>, pr
 /**
  * The live resources of the selected kinds. `selection.apis` narrows the API family (api, apiOperation, apiPolicy,
  * operationPolicy, apiTag) to those APIs and `selection.products` the product family (product, productApi, productGroup,
- * productPolicy) to those products; service-wide kinds (named values, backends, fragments, tags, global policy) are read
+ * productPolicy) to those products; service-wide kinds (named values, backends, fragments, tags, version sets, groups,
+ * subscriptions, loggers, diagnostics, global policy) are read
  * whole when selected. Ids that do not exist are skipped.
  */
 export async function readLiveState(c: ApimConnection, selection: ReadSelection): Promise<LiveState> {

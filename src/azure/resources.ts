@@ -235,6 +235,28 @@ const KIND_ACCESS: Partial<Record<ResourceKind, KindAccess>> = {
     },
     remove: (c, [productId], ifMatch) => c.client.productPolicy.delete(rg(c), svc(c), productId, POLICY, ifMatch),
   },
+  apiVersionSet: serviceLevel('apiVersionSet', (c) => c.client.apiVersionSet),
+  group: serviceLevel('group', (c) => c.client.group),
+  logger: serviceLevel('logger', (c) => c.client.logger),
+  diagnostic: serviceLevel('diagnostic', (c) => c.client.diagnostic),
+  // The one service-level group whose list is not called listByService.
+  subscription: serviceLevel('subscription', (c) => {
+    const operations = c.client.subscription;
+    return {
+      listByService: (resourceGroup, service, options) => operations.list(resourceGroup, service, options),
+      get: (resourceGroup, service, id, options) => operations.get(resourceGroup, service, id, options),
+      createOrUpdate: (resourceGroup, service, id, parameters, options) => operations.createOrUpdate(resourceGroup, service, id, parameters, options),
+      delete: (resourceGroup, service, id, ifMatch) => operations.delete(resourceGroup, service, id, ifMatch),
+    };
+  }),
+  apiDiagnostic: {
+    list: (c, [apiId]) => listRaw((o) => c.client.apiDiagnostic.listByService(rg(c), svc(c), apiId, o)),
+    get: (c, [apiId, id]) => getRaw((o) => c.client.apiDiagnostic.get(rg(c), svc(c), apiId, id, o)),
+    put: async (c, [apiId, id], p, condition) => {
+      await c.client.apiDiagnostic.createOrUpdate(rg(c), svc(c), apiId, id, toSdk('apiDiagnostic', p), conditionOptions(condition));
+    },
+    remove: (c, [apiId, id], ifMatch) => c.client.apiDiagnostic.delete(rg(c), svc(c), apiId, id, ifMatch),
+  },
   tag: serviceLevel('tag', (c) => c.client.tag),
   apiTag: {
     list: (c, [apiId]) => listRaw((o) => c.client.tag.listByApi(rg(c), svc(c), apiId, o)),

@@ -1,5 +1,15 @@
 import { KEPT_ON_INSTANCE } from '../plan/backend-fields';
-import type { ApiDefinition, BackendDefinition, NamedValueDefinition, ProductDefinition } from '../repo/model';
+import type {
+  ApiDefinition,
+  ApiVersionSetDefinition,
+  BackendDefinition,
+  DiagnosticDefinition,
+  GroupDefinition,
+  LoggerDefinition,
+  NamedValueDefinition,
+  ProductDefinition,
+  SubscriptionDefinition,
+} from '../repo/model';
 
 /**
  * Live ARM `properties` → the repository's YAML definitions. Each kind's field order is the order its file is
@@ -20,7 +30,7 @@ export interface DefinitionShape {
 
 export const API_SHAPE: DefinitionShape = {
   schema: 'api.schema.json',
-  fields: ['id', 'displayName', 'description', 'path', 'protocols', 'serviceUrl', 'backend', 'subscriptionRequired', 'apiVersion', 'specification', 'tags'],
+  fields: ['id', 'displayName', 'description', 'path', 'protocols', 'serviceUrl', 'backend', 'subscriptionRequired', 'versionSet', 'apiVersion', 'specification', 'tags'],
   defaults: { protocols: ['https'], subscriptionRequired: true, tags: [] },
   repositoryOnly: ['specification'],
 };
@@ -42,6 +52,36 @@ export const NAMED_VALUE_SHAPE: DefinitionShape = {
 export const BACKEND_SHAPE: DefinitionShape = {
   schema: 'backend.schema.json',
   fields: ['id', 'url', 'protocol', 'title', 'description', 'tls', 'credentials'],
+  defaults: {},
+  repositoryOnly: [],
+};
+
+export const API_VERSION_SET_SHAPE: DefinitionShape = {
+  schema: 'api-version-set.schema.json',
+  fields: ['id', 'displayName', 'description', 'versioningScheme', 'versionHeaderName', 'versionQueryName'],
+  defaults: {},
+  repositoryOnly: [],
+};
+
+export const GROUP_SHAPE: DefinitionShape = { schema: 'group.schema.json', fields: ['id', 'displayName', 'description', 'externalId'], defaults: {}, repositoryOnly: [] };
+
+export const SUBSCRIPTION_SHAPE: DefinitionShape = {
+  schema: 'subscription.schema.json',
+  fields: ['id', 'displayName', 'product', 'api', 'allApis', 'state', 'owner', 'allowTracing', 'primaryKeyFromEnv', 'secondaryKeyFromEnv'],
+  defaults: { state: 'active', allowTracing: false },
+  repositoryOnly: ['primaryKeyFromEnv', 'secondaryKeyFromEnv'],
+};
+
+export const LOGGER_SHAPE: DefinitionShape = {
+  schema: 'logger.schema.json',
+  fields: ['id', 'type', 'description', 'credentials', 'isBuffered', 'resourceId'],
+  defaults: { isBuffered: true },
+  repositoryOnly: [],
+};
+
+export const DIAGNOSTIC_SHAPE: DefinitionShape = {
+  schema: 'diagnostic.schema.json',
+  fields: ['id', 'logger', 'alwaysLog', 'sampling', 'verbosity', 'logClientIp', 'httpCorrelationProtocol', 'operationNameFormat', 'metrics', 'frontend', 'backend'],
   defaults: {},
   repositoryOnly: [],
 };
@@ -70,6 +110,7 @@ function compact<T extends object>(definition: T): T {
  */
 export function apiDefinition(properties: Properties, tags: string[] = []): ApiDefinition {
   return compact({
+    versionSet: referencedId(properties.apiVersionSetId, 'apiVersionSets'),
     displayName: text(properties.displayName) ?? '',
     description: text(properties.description),
     path: typeof properties.path === 'string' ? properties.path : '',
@@ -98,7 +139,6 @@ export function unrepresentedApiSettings(file: string, properties: Properties): 
   const notes: string[] = [];
   const leftOut = (what: string) => notes.push(`${file}: ${what} not managed by apiops (left out)`);
   if (typeof properties.type === 'string' && properties.type !== 'http') notes.push(`${file}: a ${properties.type} API; apiops manages it as an HTTP API`);
-  if (text(properties.apiVersionSetId)) leftOut('its version set is');
   const keyNames = properties.subscriptionKeyParameterNames as Properties | undefined;
   if (keyNames && (keyNames.header !== DEFAULT_KEY_NAMES.header || keyNames.query !== DEFAULT_KEY_NAMES.query)) {
     leftOut(`its subscription key names (header '${String(keyNames.header)}', query '${String(keyNames.query)}') are`);
@@ -121,6 +161,123 @@ export function productDefinition(properties: Properties, apis: string[], groups
     apis: apis.length ? [...apis].sort() : undefined,
     groups: groups.length ? [...groups].sort() : undefined,
   });
+}
+
+/**
+ * The id a reference names (`/subscriptions/…/service/apim/loggers/ai` or `/loggers/ai` → `ai`), when it names a
+ * resource of `collection`: the repository names resources by id, so the same files work on any instance.
+ */
+export function referencedId(value: unknown, collection: string): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = new RegExp(`(?:^|/)${collection}/([^/]+)$`, 'i').exec(value);
+  return match ? decodeURIComponent(match[1]) : undefined;
+}
+
+export function versionSetDefinition(properties: Properties): ApiVersionSetDefinition {
+  const scheme = properties.versioningScheme === 'Header' || properties.versioningScheme === 'Query' ? properties.versioningScheme : 'Segment';
+  return compact({
+    displayName: text(properties.displayName) ?? '',
+    description: text(properties.description),
+    versioningScheme: scheme,
+    versionHeaderName: scheme === 'Header' ? text(properties.versionHeaderName) : undefined,
+    versionQueryName: scheme === 'Query' ? text(properties.versionQueryName) : undefined,
+  });
+}
+
+export function groupDefinition(properties: Properties): GroupDefinition {
+  return compact({ displayName: text(properties.displayName) ?? '', description: text(properties.description), externalId: text(properties.externalId) });
+}
+
+/** Keys are never written: a subscription file keeps the variables the repository already names for them. */
+export function subscriptionDefinition(properties: Properties, existing: { primaryKeyFromEnv?: unknown; secondaryKeyFromEnv?: unknown }): SubscriptionDefinition {
+  const scope = typeof properties.scope === 'string' ? properties.scope : '';
+  const allApis = /(^|\/service\/[^/]+)\/apis\/?$/i.test(scope) || scope === '';
+  return compact({
+    displayName: text(properties.displayName) ?? '',
+    product: referencedId(scope, 'products'),
+    api: referencedId(scope, 'apis'),
+    allApis: allApis ? (true as const) : undefined,
+    state: text(properties.state) as SubscriptionDefinition['state'],
+    owner: referencedId(properties.ownerId, 'users'),
+    allowTracing: flag(properties.allowTracing),
+    primaryKeyFromEnv: text(existing.primaryKeyFromEnv),
+    secondaryKeyFromEnv: text(existing.secondaryKeyFromEnv),
+  });
+}
+
+export interface LoggerExtraction {
+  definition: LoggerDefinition;
+  /** Credential names left out because they hold a literal (secret) value rather than a named-value reference. */
+  withheld: string[];
+}
+
+export function loggerDefinition(properties: Properties): LoggerExtraction {
+  const type = properties.loggerType === 'azureMonitor' || properties.loggerType === 'azureEventHub' ? properties.loggerType : 'applicationInsights';
+  const withheld: string[] = [];
+  const credentials: Record<string, string> = {};
+  const secretNames = new Set(['instrumentationKey', 'connectionString']);
+  for (const [name, value] of Object.entries((properties.credentials as Properties | undefined) ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    if (typeof value !== 'string' || value === '') continue;
+    if (secretNames.has(name) && !NAMED_VALUE_REFERENCE.test(value)) withheld.push(name);
+    else credentials[name] = value;
+  }
+  return {
+    definition: compact({
+      type,
+      description: text(properties.description),
+      credentials: Object.keys(credentials).length ? credentials : undefined,
+      // Buffering is APIM's default: only turning it off is worth a line.
+      isBuffered: properties.isBuffered === false ? false : undefined,
+      resourceId: text(properties.resourceId),
+    }),
+    withheld,
+  };
+}
+
+const DIAGNOSTIC_ENUMS: Record<string, string[]> = {
+  alwaysLog: ['allErrors'],
+  verbosity: ['verbose', 'information', 'error'],
+  httpCorrelationProtocol: ['None', 'Legacy', 'W3C'],
+  operationNameFormat: ['Name', 'Url'],
+};
+
+/** What a diagnostic logs in one direction (request or response), as the schema allows it. */
+function diagnosticMessage(value: unknown): DiagnosticDefinition['frontend'] {
+  if (!value || typeof value !== 'object') return undefined;
+  const message = (side: unknown) => {
+    if (!side || typeof side !== 'object') return undefined;
+    const { headers, body, dataMasking } = side as Properties;
+    const bytes = (body as Properties | undefined)?.bytes;
+    const masks = (list: unknown) =>
+      Array.isArray(list) && list.length ? list.map((m: Properties) => ({ value: String(m.value), mode: m.mode === 'Hide' ? ('Hide' as const) : ('Mask' as const) })) : undefined;
+    const masking = dataMasking && typeof dataMasking === 'object' ? compact({ headers: masks((dataMasking as Properties).headers), queryParams: masks((dataMasking as Properties).queryParams) }) : undefined;
+    const written = compact({
+      headers: Array.isArray(headers) && headers.length ? headers.map(String) : undefined,
+      body: typeof bytes === 'number' ? { bytes } : undefined,
+      dataMasking: masking && Object.keys(masking).length ? masking : undefined,
+    });
+    return Object.keys(written).length ? written : undefined;
+  };
+  const directions = compact({ request: message((value as Properties).request), response: message((value as Properties).response) });
+  return Object.keys(directions).length ? directions : undefined;
+}
+
+/** A diagnostic names its logger by id (`logger: ai`), never by the instance's ARM id: it points at the logger of whichever instance it is published to. */
+export function diagnosticDefinition(properties: Properties): DiagnosticDefinition {
+  const sampling = properties.sampling as Properties | undefined;
+  const enumField = (field: string) => (DIAGNOSTIC_ENUMS[field].includes(String(properties[field])) ? properties[field] : undefined);
+  return compact({
+    logger: referencedId(properties.loggerId, 'loggers') ?? String(properties.loggerId ?? ''),
+    alwaysLog: enumField('alwaysLog'),
+    sampling: typeof sampling?.percentage === 'number' ? { percentage: sampling.percentage } : undefined,
+    verbosity: enumField('verbosity'),
+    logClientIp: flag(properties.logClientIp),
+    httpCorrelationProtocol: enumField('httpCorrelationProtocol'),
+    operationNameFormat: enumField('operationNameFormat'),
+    metrics: flag(properties.metrics),
+    frontend: diagnosticMessage(properties.frontend),
+    backend: diagnosticMessage(properties.backend),
+  }) as DiagnosticDefinition;
 }
 
 /** `partner-api-key` → `PARTNER_API_KEY`: the environment variable extract suggests for a secret. */

@@ -101,6 +101,7 @@ export class ExistingRepository {
     const specification = this.specificationFileIn(folder);
     if (specification) files.push(specification);
     files.push(...this.list(`${folder}/operations`, 'file').filter((name) => name.endsWith('.xml')).map((name) => `${folder}/operations/${name}`));
+    files.push(...this.list(`${folder}/diagnostics`, 'file').filter((name) => name.endsWith('.yaml')).map((name) => `${folder}/diagnostics/${name}`));
     return files.filter((file) => this.read(file) !== undefined);
   }
 
@@ -123,6 +124,7 @@ export class ExistingRepository {
       ...this.list('products', 'directory').flatMap((name) => this.productFilesIn(`products/${name}`)),
       ...inDir('named-values', '.yaml'),
       ...inDir('backends', '.yaml'),
+      ...['api-version-sets', 'groups', 'subscriptions', 'loggers', 'diagnostics'].flatMap((dir) => inDir(dir, '.yaml')),
       ...inDir('policies/fragments', '.xml'),
       ...['policies/global.xml'].filter((file) => this.read(file) !== undefined),
     ];

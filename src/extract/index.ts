@@ -11,6 +11,7 @@ import type { TemplateContext } from '../policy';
 import { policyReferences, referencedKinds, selectReferenced } from './references';
 import { scaffoldFiles, type ScaffoldSource } from './scaffold';
 import { RepositorySpelling } from './spelling';
+import { referencedId } from './definitions';
 import { extractedSpecification } from './specification';
 import { writeRepository, type WriteOutcome } from './write';
 
@@ -69,7 +70,7 @@ export interface ExtractResult extends WriteOutcome {
   extracted: { apis: number; products: number; namedValues: number; backends: number; fragments: number; globalPolicy: boolean };
 }
 
-const API_KINDS: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy', 'apiTag'];
+const API_KINDS: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy', 'apiTag', 'apiDiagnostic'];
 const PRODUCT_KINDS: ResourceKind[] = ['product', 'productApi', 'productGroup', 'productPolicy'];
 
 /**
@@ -104,11 +105,38 @@ async function readSelection(connection: ApimConnection, selection: Selection): 
   const productApis = [...new Set(selected.filter((resource) => resource.ref.kind === 'productApi').map((link) => link.ref.ids[1]))];
   const more = productApis.filter((id) => !apis?.includes(id)).sort();
   if (more.length) selected.push(...(await fromInstance(readLiveState(connection, { kinds: API_KINDS, apis: more }))).resources);
+  const definitions = await readReferencedDefinitions(connection, selected);
   const references = policyReferences(selected.filter((resource) => resourceType(resource.ref.kind).policy));
+  for (const logger of definitions.filter((resource) => resource.ref.kind === 'logger')) {
+    for (const name of namedValuesIn(logger.properties)) references.namedValues.add(name);
+  }
   const serviceKinds = referencedKinds(references);
   const service = serviceKinds.length ? (await fromInstance(readLiveState(connection, { kinds: serviceKinds }))).resources : [];
   const read = { apis: apis || more.length ? [...(apis ?? []), ...more] : undefined, products };
-  return { resources: [...selected, ...selectReferenced(references, service)], read };
+  return { resources: [...selected, ...definitions, ...selectReferenced(references, service)], read };
+}
+
+/** `{{name}}` references in a resource's properties (a logger's credentials), lowercased as policy references are. */
+function namedValuesIn(properties: Record<string, unknown>): string[] {
+  return [...JSON.stringify(properties).matchAll(/\{\{([A-Za-z0-9._-]+)\}\}/g)].map((match) => match[1].toLowerCase());
+}
+
+/**
+ * The service-level resources the selected definitions name: APIs' version sets, products' custom groups and API
+ * diagnostics' loggers, so that the extracted part validates on its own.
+ */
+async function readReferencedDefinitions(connection: ApimConnection, selected: LiveResource[]): Promise<LiveResource[]> {
+  const wanted = new Map<ResourceKind, Set<string>>([['apiVersionSet', new Set()], ['group', new Set()], ['logger', new Set()]]);
+  for (const resource of selected) {
+    const { kind, ids } = resource.ref;
+    if (kind === 'api') wanted.get('apiVersionSet')!.add(referencedId(resource.properties.apiVersionSetId, 'apiVersionSets')?.toLowerCase() ?? '');
+    if (kind === 'productGroup') wanted.get('group')!.add(ids[1].toLowerCase());
+    if (kind === 'apiDiagnostic') wanted.get('logger')!.add(referencedId(resource.properties.loggerId, 'loggers')?.toLowerCase() ?? '');
+  }
+  const kinds = [...wanted].filter(([, names]) => [...names].some(Boolean)).map(([kind]) => kind);
+  if (!kinds.length) return [];
+  const found = (await fromInstance(readLiveState(connection, { kinds }))).resources;
+  return found.filter((resource) => wanted.get(resource.ref.kind)?.has(resource.ref.ids[0].toLowerCase()));
 }
 
 /** The live resources, and what was read when a selection was given (undefined: the whole instance). */

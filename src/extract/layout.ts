@@ -3,6 +3,16 @@ import type { ResourceKind } from '../resources/types';
 import { hasShortenedName, repoPathOf, type ResourceRef } from '../resources/types';
 import {
   API_SHAPE,
+  API_VERSION_SET_SHAPE,
+  DIAGNOSTIC_SHAPE,
+  diagnosticDefinition,
+  GROUP_SHAPE,
+  groupDefinition,
+  LOGGER_SHAPE,
+  loggerDefinition,
+  SUBSCRIPTION_SHAPE,
+  subscriptionDefinition,
+  versionSetDefinition,
   apiDefinition,
   unrepresentedApiSettings,
   BACKEND_SHAPE,
@@ -58,6 +68,8 @@ export class LiveIndex {
     return this.of(kind).find((resource) => resource.ref.ids.length === 1 && resource.ref.ids[0] === id);
   }
 }
+
+const MASTER_SUBSCRIPTION = 'master';
 
 export interface PendingSpecification {
   apiId: string;
@@ -122,6 +134,29 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
 
   const backendUrl = (id: string): unknown =>
     backendUrls.has(id) || !partial ? backendUrls.get(id) : existing.yamlField(repoPathOf({ kind: 'backend', ids: [id] }) as string, 'url');
+
+  for (const resource of live.of('apiVersionSet')) yamlFile(resource.ref, versionSetDefinition(resource.properties), API_VERSION_SET_SHAPE);
+  // The system groups are APIM's own: products reference them by id, the repository never defines them.
+  for (const resource of live.of('group').filter((group) => group.properties.builtIn !== true)) {
+    yamlFile(resource.ref, groupDefinition(resource.properties), GROUP_SHAPE);
+  }
+  for (const resource of live.of('logger')) {
+    const file = repoPathOf(resource.ref) as string;
+    const { definition, withheld } = loggerDefinition(resource.properties);
+    if (withheld.length) {
+      warnings.push(`${file}: literal credentials not written (${withheld.join(', ')}): keep them in a secret named value and write credentials as {{name}}`);
+    }
+    yamlFile(resource.ref, definition, LOGGER_SHAPE);
+  }
+  for (const resource of [...live.of('diagnostic'), ...live.of('apiDiagnostic')]) {
+    yamlFile(resource.ref, diagnosticDefinition(resource.properties), DIAGNOSTIC_SHAPE);
+  }
+  // The built-in all-access subscription (`master`) is the service's own.
+  for (const resource of live.of('subscription').filter((subscription) => subscription.ref.ids[0] !== MASTER_SUBSCRIPTION)) {
+    const file = repoPathOf(resource.ref) as string;
+    const keys = { primaryKeyFromEnv: existing.yamlField(file, 'primaryKeyFromEnv'), secondaryKeyFromEnv: existing.yamlField(file, 'secondaryKeyFromEnv') };
+    yamlFile(resource.ref, subscriptionDefinition(resource.properties, keys), SUBSCRIPTION_SHAPE);
+  }
 
   for (const resource of live.of('policyFragment')) {
     policyFile(resource, true);

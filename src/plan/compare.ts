@@ -30,9 +30,12 @@ export interface FieldChange {
 const CLEARED_WHEN_ABSENT: Partial<Record<ResourceKind, string[]>> = {
   namedValue: ['tags'],
   backend: ['description', 'title', 'tls', 'credentials'],
-  api: ['apiVersion'],
+  api: ['apiVersion', 'apiVersionSetId'],
   apiOperation: ['description'],
   product: ['description', 'subscriptionsLimit'],
+  apiVersionSet: ['description', 'versionHeaderName', 'versionQueryName'],
+  group: ['description', 'externalId'],
+  logger: ['description', 'credentials', 'resourceId'],
 };
 
 /** A field compared otherwise than "the desired keys, recursively, as the live value has them". */
@@ -44,7 +47,22 @@ interface FieldRule {
   shown?(value: unknown): unknown;
 }
 
+/**
+ * A reference to another resource of the instance, compared by its service-relative id in lower case: the repository
+ * sends `/loggers/ai`, the service answers with the full ARM id (`/subscriptions/…/service/apim/loggers/ai`).
+ */
+const SERVICE_REFERENCE: FieldRule = { normalize: serviceRelativeReference };
+
+export function serviceRelativeReference(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  return value.replace(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ApiManagement\/service\/[^/]+/i, '').toLowerCase();
+}
+
 const FIELD_RULES: Partial<Record<ResourceKind, Record<string, FieldRule>>> = {
+  api: { apiVersionSetId: SERVICE_REFERENCE },
+  subscription: { scope: SERVICE_REFERENCE, ownerId: SERVICE_REFERENCE },
+  diagnostic: { loggerId: SERVICE_REFERENCE },
+  apiDiagnostic: { loggerId: SERVICE_REFERENCE },
   backend: {
     tls: { normalize: normalizeTls },
     credentials: {
@@ -62,8 +80,12 @@ function wantedFields(desired: DesiredResource): Record<string, unknown> {
   return wanted;
 }
 
-/** Fields publish sends but the service never returns (an API's specification import). */
+/** Fields publish sends but the service never returns (an API's specification import; secret fields, see writeOnly). */
 const WRITE_ONLY: Partial<Record<ResourceKind, string[]>> = { api: ['format', 'value'] };
+
+function writeOnly(kind: ResourceKind): Set<string> {
+  return new Set([...(WRITE_ONLY[kind] ?? []), ...(resourceType(kind).secretFields ?? [])]);
+}
 
 function isEmpty(value: unknown): boolean {
   return (
@@ -161,7 +183,7 @@ export function comparePolicies(desired: DesiredResource, live: LiveResource | u
 /** The changed fields of a resource present on both sides (policies: `value`, compared semantically). */
 export function changedFields(desired: DesiredResource, live: LiveResource, label: string): { fields: FieldChange[]; policyDiff?: string } {
   const type = resourceType(desired.ref.kind);
-  const skip = new Set(WRITE_ONLY[desired.ref.kind] ?? []);
+  const skip = writeOnly(desired.ref.kind);
   if (type.policy) ['value', 'format'].forEach((f) => skip.add(f));
   if (desired.valueUnavailable) skip.add('value');
   const fields: FieldChange[] = [];
@@ -186,16 +208,15 @@ export function changedFields(desired: DesiredResource, live: LiveResource, labe
 
 /** The fields a new resource sets, secrets redacted. */
 export function createdFields(desired: DesiredResource): FieldChange[] {
-  const skip = new Set(WRITE_ONLY[desired.ref.kind] ?? []);
+  const skip = writeOnly(desired.ref.kind);
   if (resourceType(desired.ref.kind).policy) skip.add('format').add('value');
   const rules = FIELD_RULES[desired.ref.kind] ?? {};
   const shown = (field: string, value: unknown): unknown => {
     const rule = rules[field];
     return rule?.shown ? rule.shown(rule.normalize(value)) : value;
   };
+  const secret = (field: string) => (isSecretNamedValue(desired) && field === 'value') || resourceType(desired.ref.kind).secretFields?.includes(field);
   return Object.entries(desired.properties)
-    .filter(([field, value]) => !skip.has(field) && value !== undefined)
-    .map(([field, after]) =>
-      isSecretNamedValue(desired) && field === 'value' ? { field, sensitive: true } : { field, after: shown(field, after) },
-    );
+    .filter(([field, value]) => (!skip.has(field) || secret(field)) && value !== undefined)
+    .map(([field, after]) => (secret(field) ? { field, sensitive: true } : { field, after: shown(field, after) }));
 }

@@ -1,7 +1,7 @@
 import type { SourcePos } from '../diagnostics';
 import type { DesiredResource, DesiredState } from '../render/desired';
 import type { LiveResource, LiveState } from '../azure/live-state';
-import { displayId, kindsInDependencyOrder, resourceType, type ResourceKind, type ResourceRef } from '../resources/types';
+import { BUILT_IN_GROUPS, displayId, kindsInDependencyOrder, resourceType, type ResourceKind, type ResourceRef } from '../resources/types';
 import { changedFields, comparePolicies, createdFields, type FieldChange } from './compare';
 import { adoptTags, tagAdoptions, type TagAdoptions } from './tag-adoption';
 
@@ -66,7 +66,7 @@ const ADMINISTRATORS = 'administrators';
 const BUILT_IN_IDS: Record<string, { kind: ResourceKind; ids: string[] }> = {
   apiId: { kind: 'api', ids: ['echo-api'] },
   productId: { kind: 'product', ids: ['starter', 'unlimited'] },
-  groupId: { kind: 'group', ids: [ADMINISTRATORS, 'developers', 'guests'] },
+  groupId: { kind: 'group', ids: [...BUILT_IN_GROUPS] },
   sid: { kind: 'subscription', ids: ['master'] },
 };
 
@@ -157,6 +157,8 @@ function planDeletes(desired: DesiredState, live: LiveState, desiredKeys: Set<st
   const orphans = live.resources.filter((r) => {
     const type = resourceType(r.ref.kind);
     if (!type.managed || desiredKeys.has(refKey(r.ref)) || isUnnamedBuiltIn(r.ref, named)) return false;
+    // The system groups are referenced by name (a product's groups), never defined: the repository cannot delete them.
+    if (r.ref.kind === 'group' && r.properties.builtIn === true) return false;
     if (r.ref.kind === 'apiOperation' && desiredKeys.has(refKey({ kind: 'api', ids: [r.ref.ids[0]] }))) {
       return specApis.has(r.ref.ids[0]);
     }

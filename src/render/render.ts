@@ -3,7 +3,22 @@ import { parsePolicy, renderTemplate, serializePolicy } from '../policy';
 import type { ResourceKind, ResourceRef } from '../resources/types';
 import { kindsInDependencyOrder } from '../resources/types';
 import { CONFIG_FILE, loadRepository } from '../repo/loader';
-import type { ApiModel, BackendModel, EnvironmentConfig, NamedValueModel, OperationDefinition, ProductModel, RepoModel, TemplateSource } from '../repo/model';
+import type {
+  ApiModel,
+  ApiVersionSetDefinition,
+  BackendModel,
+  DiagnosticDefinition,
+  EnvironmentConfig,
+  GroupDefinition,
+  LoggerDefinition,
+  NamedValueModel,
+  OperationDefinition,
+  ProductModel,
+  RepoModel,
+  SubscriptionDefinition,
+  TemplateSource,
+  YamlResource,
+} from '../repo/model';
 import type { DesiredResource, RenderedPolicy, RenderedRepository } from './desired';
 import { tagIdOf } from './tag-id';
 
@@ -85,6 +100,39 @@ function definedOnly(properties: Record<string, unknown>): Record<string, unknow
   return Object.fromEntries(Object.entries(properties).filter(([, value]) => value !== undefined));
 }
 
+/**
+ * References to other resources are sent service-relative (`/loggers/<id>`), as Azure accepts them: the same
+ * repository then points at the resources of whichever instance it is published to.
+ */
+function versionSetProperties(data: ApiVersionSetDefinition): Record<string, unknown> {
+  const { displayName, description, versioningScheme, versionHeaderName, versionQueryName } = data;
+  return { displayName, description, versioningScheme, versionHeaderName, versionQueryName };
+}
+
+function groupProperties(data: GroupDefinition): Record<string, unknown> {
+  return { displayName: data.displayName, description: data.description, externalId: data.externalId, type: data.externalId === undefined ? 'custom' : 'external' };
+}
+
+function loggerProperties(data: LoggerDefinition): Record<string, unknown> {
+  return { loggerType: data.type, description: data.description, credentials: data.credentials, isBuffered: data.isBuffered, resourceId: data.resourceId };
+}
+
+export function diagnosticProperties(data: DiagnosticDefinition): Record<string, unknown> {
+  const { logger, sampling, ...rest } = data;
+  return {
+    ...rest,
+    loggerId: logger === undefined ? undefined : `/loggers/${logger}`,
+    sampling: sampling && { samplingType: 'fixed', percentage: sampling.percentage },
+  };
+}
+
+/** The ARM scope of a subscription: `/products/<id>`, `/apis/<id>`, or `/apis` for all APIs. */
+export function subscriptionScope(data: SubscriptionDefinition): string | undefined {
+  if (data.product !== undefined) return `/products/${data.product}`;
+  if (data.api !== undefined) return `/apis/${data.api}`;
+  return data.allApis ? '/apis' : undefined;
+}
+
 class Renderer {
   readonly findings: Finding[] = [];
   readonly policies: RenderedPolicy[] = [];
@@ -102,10 +150,42 @@ class Renderer {
     const { model } = this;
     model.namedValues.forEach((nv) => this.addNamedValue(nv));
     model.backends.forEach((backend) => this.addBackend(backend));
+    this.addYamlResources('apiVersionSet', model.apiVersionSets, versionSetProperties);
+    this.addYamlResources('group', model.groups, groupProperties);
+    this.addYamlResources('logger', model.loggers, loggerProperties);
+    this.addYamlResources('diagnostic', model.diagnostics, diagnosticProperties);
     for (const [id, source] of Object.entries(model.fragments)) this.addPolicy({ kind: 'policyFragment', ids: [id] }, source);
     if (model.globalPolicy) this.addPolicy({ kind: 'globalPolicy', ids: [] }, model.globalPolicy);
     model.apis.forEach((api) => this.addApi(api));
     model.products.forEach((product) => this.addProduct(product));
+    model.subscriptions.forEach((subscription) => this.addSubscription(subscription));
+  }
+
+  /** One resource per file of a YAML-defined kind, its properties derived from the definition alone. */
+  private addYamlResources<T>(kind: ResourceKind, resources: Array<YamlResource<T>>, properties: (definition: T) => Record<string, unknown>, parentIds: string[] = []): void {
+    for (const { id, definition } of resources) this.add({ kind, ids: [...parentIds, id] }, properties(definition.data), startOf(definition.file));
+  }
+
+  /**
+   * A subscription's keys come only from environment variables (else APIM generates them): they are sent, never
+   * compared or shown. A variable named but unset is a key not managed here.
+   */
+  private addSubscription({ id, definition }: YamlResource<SubscriptionDefinition>): void {
+    const data = definition.data;
+    const key = (variable: string | undefined) => (variable === undefined ? undefined : this.processEnv[variable]);
+    this.add(
+      { kind: 'subscription', ids: [id] },
+      {
+        displayName: data.displayName,
+        scope: subscriptionScope(data),
+        ownerId: data.owner === undefined ? undefined : `/users/${data.owner}`,
+        state: data.state ?? 'active',
+        allowTracing: data.allowTracing ?? false,
+        primaryKey: key(data.primaryKeyFromEnv),
+        secondaryKey: key(data.secondaryKeyFromEnv),
+      },
+      startOf(definition.file),
+    );
   }
 
   /** Resources in dependency order of their kinds, then in repository order: deterministic. */
@@ -184,6 +264,7 @@ class Renderer {
         subscriptionRequired: data.subscriptionRequired ?? true,
         description: data.description,
         apiVersion: data.apiVersion,
+        apiVersionSetId: data.versionSet === undefined ? undefined : `/apiVersionSets/${data.versionSet}`,
         format: specification?.format,
         value: specification?.text,
       },
@@ -199,6 +280,7 @@ class Renderer {
       );
     }
     this.addApiTags(api);
+    this.addYamlResources('apiDiagnostic', api.diagnostics, diagnosticProperties, [api.id]);
     if (api.policy) this.addPolicy({ kind: 'apiPolicy', ids: [api.id] }, api.policy);
     for (const [operationId, source] of Object.entries(api.operationPolicies)) {
       // A policy for an operation the specification lacks is already a finding; still render it to check its syntax.

@@ -19,6 +19,7 @@ export function renderedContentOf(resource: DesiredResource): string {
   if (resourceType(resource.ref.kind).policy) return String(resource.properties.value);
   const properties = { ...resource.properties };
   if (properties.secret === true && 'value' in properties) properties.value = SECRET_PLACEHOLDER;
+  for (const field of resourceType(resource.ref.kind).secretFields ?? []) if (field in properties) properties[field] = SECRET_PLACEHOLDER;
   return `${JSON.stringify({ properties }, null, 2)}\n`;
 }
 

@@ -13,6 +13,11 @@ const LABELS: Partial<Record<ResourceKind, string>> = {
   policyFragment: 'policy fragment id',
   group: 'group id',
   tag: 'tag id',
+  apiVersionSet: 'API version set id',
+  subscription: 'subscription id',
+  logger: 'logger id',
+  diagnostic: 'diagnostic id',
+  apiDiagnostic: 'diagnostic id',
 };
 
 /** "named value id '…' is empty": why `id` breaks APIM's rules for `kind`, or undefined when it does not. */

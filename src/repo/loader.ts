@@ -1,10 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { UserError, type Finding, type SourcePos } from '../diagnostics';
-import { RESOURCE_TYPES, type ResourceKind } from '../resources/types';
+import { BUILT_IN_GROUPS, RESOURCE_TYPES, type ResourceKind } from '../resources/types';
 import type {
   ApiDefinition,
   ApiModel,
+  ApiVersionSetDefinition,
+  DiagnosticDefinition,
+  GroupDefinition,
+  LoggerDefinition,
+  SubscriptionDefinition,
+  YamlResource,
   BackendDefinition,
   BackendModel,
   EnvironmentConfig,
@@ -74,6 +80,11 @@ class RepositoryLoader {
     const config = this.loadConfig();
     const backends = this.loadYamlFolder<BackendDefinition>('backends', 'backend', 'backend');
     const namedValues = this.loadYamlFolder<NamedValueDefinition>('named-values', 'namedValue', 'named-value');
+    const apiVersionSets = this.loadYamlFolder<ApiVersionSetDefinition>('api-version-sets', 'apiVersionSet', 'api-version-set');
+    const groups = this.loadYamlFolder<GroupDefinition>('groups', 'group', 'group');
+    const subscriptions = this.loadYamlFolder<SubscriptionDefinition>('subscriptions', 'subscription', 'subscription');
+    const loggers = this.loadYamlFolder<LoggerDefinition>('loggers', 'logger', 'logger');
+    const diagnostics = this.loadYamlFolder<DiagnosticDefinition>('diagnostics', 'diagnostic', 'diagnostic');
     const apis = listDir(path.join(this.root, 'apis'), 'directory')
       .map((id) => this.loadApi(id))
       .filter((api): api is ApiModel => api !== undefined);
@@ -89,14 +100,35 @@ class RepositoryLoader {
     }
     const globalPolicy = this.loadTemplate('policies/global.xml', { optional: true });
     this.reportIgnoredEntries();
-    const model: RepoModel = { root: this.root, config, apis, products, namedValues, backends, fragments, globalPolicy };
+    const model: RepoModel = {
+      root: this.root,
+      config,
+      apis,
+      products,
+      namedValues,
+      backends,
+      apiVersionSets,
+      groups,
+      subscriptions,
+      loggers,
+      diagnostics,
+      fragments,
+      globalPolicy,
+    };
     this.checkReferences(model);
+    this.checkNewKindReferences(model);
     this.checkNamedValueNames(namedValues);
     this.checkDistinctIds('API', apis.map((a) => [a.id, a.definition.file]));
     this.checkDistinctIds('product', products.map((p) => [p.id, p.definition.file]));
     this.checkDistinctIds('named value', namedValues.map((n) => [n.id, n.definition.file]));
     this.checkDistinctIds('backend', backends.map((b) => [b.id, b.definition.file]));
     this.checkDistinctIds('policy fragment', Object.entries(fragments).map(([id, f]) => [id, f.file]));
+    const yamlIds = (resources: Array<YamlResource<unknown>>): Array<[string, string]> => resources.map((r) => [r.id, r.definition.file]);
+    this.checkDistinctIds('API version set', yamlIds(apiVersionSets));
+    this.checkDistinctIds('group', yamlIds(groups));
+    this.checkDistinctIds('subscription', yamlIds(subscriptions));
+    this.checkDistinctIds('logger', yamlIds(loggers));
+    this.checkDistinctIds('diagnostic', yamlIds(diagnostics));
     return { model, findings: this.findings };
   }
 
@@ -145,8 +177,8 @@ class RepositoryLoader {
     return { ...doc, data: data as T };
   }
 
-  private loadYamlFolder<T>(folder: string, kind: ResourceKind, schema: SchemaName): Array<{ id: string; definition: YamlDocument<T> }> {
-    const loaded: Array<{ id: string; definition: YamlDocument<T> }> = [];
+  private loadYamlFolder<T>(folder: string, kind: ResourceKind, schema: SchemaName): Array<YamlResource<T>> {
+    const loaded: Array<YamlResource<T>> = [];
     for (const name of listDir(path.join(this.root, folder), 'file')) {
       const file = `${folder}/${name}`;
       if (!name.endsWith('.yaml')) {
@@ -203,7 +235,8 @@ class RepositoryLoader {
     const loaded = this.loadFolderDefinition<ApiDefinition>(folder, 'api', 'api.yaml', 'api');
     if (!loaded) return undefined;
     const { id, definition } = loaded;
-    const api: ApiModel = { id, definition, operationPolicies: {} };
+    const diagnostics = this.loadYamlFolder<DiagnosticDefinition>(`${folder}/diagnostics`, 'apiDiagnostic', 'diagnostic');
+    const api: ApiModel = { id, definition, operationPolicies: {}, diagnostics };
     const specFile = this.specificationFile(folder, definition);
     if (specFile) {
       const read = readTextFile(this.root, specFile);
@@ -296,7 +329,7 @@ class RepositoryLoader {
     report('apis', (name, kind) => kind === 'directory' || !isContent(name), 'apis/ holds one folder per API (apis/<api-id>/api.yaml)');
     report('products', (name, kind) => kind === 'directory' || !isContent(name), 'products/ holds one folder per product (products/<product-id>/product.yaml)');
     report('policies', (name, kind) => (kind === 'directory' ? name === 'fragments' : name === 'global.xml' || !isContent(name)), 'policies/ holds global.xml and fragments/<fragment-id>.xml');
-    for (const folder of ['named-values', 'backends', 'policies/fragments']) report(folder, (_name, kind) => kind === 'file', `${folder}/ holds files, not folders`);
+    for (const folder of ['named-values', 'backends', 'policies/fragments', 'api-version-sets', 'groups', 'subscriptions', 'loggers', 'diagnostics']) report(folder, (_name, kind) => kind === 'file', `${folder}/ holds files, not folders`);
     for (const id of listDir(path.join(this.root, 'apis'), 'directory')) {
       const folder = `apis/${id}`;
       report(
@@ -364,6 +397,45 @@ class RepositoryLoader {
         const finding = checkId('group', groupId, product.definition.locate(['groups', i]));
         if (finding) this.findings.push(finding);
       });
+    }
+  }
+
+  /**
+   * References between the whole-instance kinds: an API's version set, a product's groups (built-in ones need no file),
+   * a subscription's scope, a diagnostic's logger. Built-in groups are APIM's: a file for one is refused.
+   */
+  private checkNewKindReferences(model: RepoModel): void {
+    const ids = (resources: Array<{ id: string }>) => new Set(resources.map((r) => r.id));
+    const [apiIds, productIds, groupIds, loggerIds] = [ids(model.apis), ids(model.products), ids(model.groups), ids(model.loggers)];
+    for (const group of model.groups) {
+      if (BUILT_IN_GROUPS.includes(group.id.toLowerCase())) {
+        this.findings.push(schemaFinding(group.definition.file, `'${group.id}' is a built-in APIM group: reference it in a product's groups without a file in groups/`));
+      }
+    }
+    for (const product of model.products) {
+      (product.definition.data.groups ?? []).forEach((groupId, i) => {
+        if (typeof groupId !== 'string' || BUILT_IN_GROUPS.includes(groupId.toLowerCase()) || groupIds.has(groupId)) return;
+        const known = new Set([...groupIds, ...BUILT_IN_GROUPS]);
+        this.report(product.definition.locate(['groups', i]), undefinedReferenceMessage('group', groupId, known, 'groups/'));
+      });
+    }
+    for (const subscription of model.subscriptions) {
+      const { product, api } = subscription.definition.data;
+      if (product !== undefined && !productIds.has(product)) this.report(subscription.definition.locate(['product']), undefinedReferenceMessage('product', product, productIds, 'products/'));
+      if (api !== undefined && !apiIds.has(api)) this.report(subscription.definition.locate(['api']), undefinedReferenceMessage('API', api, apiIds, 'apis/'));
+    }
+    const namedValueNames = new Set(model.namedValues.map((nv) => String(nv.definition.data.displayName ?? '').toLowerCase()));
+    for (const logger of model.loggers) {
+      for (const [field, value] of Object.entries(logger.definition.data.credentials ?? {})) {
+        const name = /^\{\{([^{}]+)\}\}$/.exec(value)?.[1];
+        if (name !== undefined && !namedValueNames.has(name.toLowerCase())) {
+          this.report(logger.definition.locate(['credentials', field]), `credential ${field} references named value '${name}', which no file in named-values/ has as its displayName`);
+        }
+      }
+    }
+    for (const diagnostic of [...model.diagnostics, ...model.apis.flatMap((a) => a.diagnostics)]) {
+      const { logger } = diagnostic.definition.data;
+      if (logger !== undefined && !loggerIds.has(logger)) this.report(diagnostic.definition.locate(['logger']), undefinedReferenceMessage('logger', logger, loggerIds, 'loggers/'));
     }
   }
 

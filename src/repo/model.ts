@@ -58,6 +58,8 @@ export interface ApiDefinition {
   specification?: string;
   description?: string;
   apiVersion?: string;
+  /** Id of the API version set (api-version-sets/<id>.yaml) this API is a version of. */
+  versionSet?: string;
   tags?: string[];
 }
 
@@ -99,6 +101,8 @@ export interface ApiModel {
   policy?: TemplateSource;
   /** Operation-scope policies by operation id. */
   operationPolicies: Record<string, TemplateSource>;
+  /** API-scope diagnostics (apis/<id>/diagnostics/<diagnostic-id>.yaml). */
+  diagnostics: Array<YamlResource<DiagnosticDefinition>>;
 }
 
 export interface ProductDefinition {
@@ -152,6 +156,73 @@ export interface BackendModel {
   definition: YamlDocument<BackendDefinition>;
 }
 
+/** A resource defined by one YAML file whose name is its id. */
+export interface YamlResource<T> {
+  id: string;
+  definition: YamlDocument<T>;
+}
+
+export interface ApiVersionSetDefinition {
+  displayName: string;
+  description?: string;
+  versioningScheme: 'Segment' | 'Header' | 'Query';
+  versionHeaderName?: string;
+  versionQueryName?: string;
+}
+
+export interface GroupDefinition {
+  displayName: string;
+  description?: string;
+  externalId?: string;
+}
+
+/** Exactly one of product, api, allApis is the scope. Keys only ever come from environment variables. */
+export interface SubscriptionDefinition {
+  displayName: string;
+  product?: string;
+  api?: string;
+  allApis?: true;
+  state?: 'active' | 'suspended' | 'submitted' | 'rejected' | 'cancelled' | 'expired';
+  owner?: string;
+  allowTracing?: boolean;
+  primaryKeyFromEnv?: string;
+  secondaryKeyFromEnv?: string;
+}
+
+export interface LoggerDefinition {
+  type: 'applicationInsights' | 'azureMonitor' | 'azureEventHub';
+  description?: string;
+  /** Secret values only as `{{named value}}` references. */
+  credentials?: Record<string, string>;
+  isBuffered?: boolean;
+  resourceId?: string;
+}
+
+export interface DiagnosticMessage {
+  headers?: string[];
+  body?: { bytes: number };
+  dataMasking?: { headers?: Array<{ value: string; mode: 'Mask' | 'Hide' }>; queryParams?: Array<{ value: string; mode: 'Mask' | 'Hide' }> };
+}
+
+export interface DiagnosticDirections {
+  request?: DiagnosticMessage;
+  response?: DiagnosticMessage;
+}
+
+export interface DiagnosticDefinition {
+  /** Id of the logger (loggers/<id>.yaml): portable, resolved on the instance published to. */
+  logger: string;
+  alwaysLog?: 'allErrors';
+  sampling?: { percentage: number };
+  verbosity?: 'verbose' | 'information' | 'error';
+  logClientIp?: boolean;
+  httpCorrelationProtocol?: 'None' | 'Legacy' | 'W3C';
+  operationNameFormat?: 'Name' | 'Url';
+  metrics?: boolean;
+  frontend?: DiagnosticDirections;
+  backend?: DiagnosticDirections;
+}
+
 export interface RepoModel {
   /** Absolute path of the repository root. */
   root: string;
@@ -160,6 +231,13 @@ export interface RepoModel {
   products: ProductModel[];
   namedValues: NamedValueModel[];
   backends: BackendModel[];
+  apiVersionSets: Array<YamlResource<ApiVersionSetDefinition>>;
+  /** Custom groups (the built-in ones are referenced, never defined). */
+  groups: Array<YamlResource<GroupDefinition>>;
+  subscriptions: Array<YamlResource<SubscriptionDefinition>>;
+  loggers: Array<YamlResource<LoggerDefinition>>;
+  /** Service-scope diagnostics (diagnostics/<id>.yaml). */
+  diagnostics: Array<YamlResource<DiagnosticDefinition>>;
   /** Policy fragments by id. */
   fragments: Record<string, TemplateSource>;
   globalPolicy?: TemplateSource;

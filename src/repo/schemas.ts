@@ -5,7 +5,7 @@ import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import type { Finding, SourcePos } from '../diagnostics';
 import type { YamlDocument, YamlPath } from './model';
 
-export const SCHEMA_NAMES = ['apiops-config', 'api', 'product', 'named-value', 'backend'] as const;
+export const SCHEMA_NAMES = ['apiops-config', 'api', 'product', 'named-value', 'backend', 'api-version-set', 'group', 'subscription', 'logger', 'diagnostic'] as const;
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
 
 /** schemas/ at the package root: the same relative place from src/repo and dist/repo. */

@@ -30,6 +30,8 @@ const ID_RULES: Record<string, IdRule> = {
   versionSetId: { maxLength: 80 },
   sid: { maxLength: 256 },
   userId: { maxLength: 80 },
+  loggerId: { maxLength: 256 },
+  diagnosticId: { maxLength: 80 },
   apiLinkId: { maxLength: 80 },
   groupLinkId: { maxLength: 80 },
   operationLinkId: { maxLength: 80 },

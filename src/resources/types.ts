@@ -58,6 +58,8 @@ export interface ResourceType {
   longRunning?: Array<'PUT' | 'PATCH' | 'DELETE'>;
   /** `properties` fields Azure requires on create (400 ValidationError without them). */
   requiredProperties?: string[];
+  /** Secret `properties` fields (sent, hidden on GET): never compared, kept in a plan, printed or written to disk. */
+  secretFields?: string[];
 }
 
 export const RESOURCE_TYPES: readonly ResourceType[] = [
@@ -65,20 +67,20 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { kind: 'backend', armPath: 'backends/{backendId}', keys: ['backendId'], references: ['namedValue'], repoPath: 'backends/{backendId}.yaml', managed: true },
   { kind: 'policyFragment', armPath: 'policyFragments/{policyFragmentId}', keys: ['policyFragmentId'], references: ['namedValue', 'backend'], repoPath: 'policies/fragments/{policyFragmentId}.xml', managed: true, policy: true, longRunning: ['PUT'], requiredProperties: ['value'] },
   { kind: 'globalPolicy', armPath: 'policies/policy', keys: [], references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'policies/global.xml', managed: true, policy: true, requiredProperties: ['value'] },
-  { kind: 'apiVersionSet', armPath: 'apiVersionSets/{versionSetId}', keys: ['versionSetId'], references: [], managed: false, requiredProperties: ['displayName', 'versioningScheme'] },
+  { kind: 'apiVersionSet', armPath: 'apiVersionSets/{versionSetId}', keys: ['versionSetId'], references: [], repoPath: 'api-version-sets/{versionSetId}.yaml', managed: true, requiredProperties: ['displayName', 'versioningScheme'] },
   { kind: 'api', armPath: 'apis/{apiId}', keys: ['apiId'], references: ['apiVersionSet', 'backend'], repoPath: 'apis/{apiId}/api.yaml', managed: true, longRunning: ['PUT', 'DELETE'] },
   { kind: 'apiOperation', armPath: 'apis/{apiId}/operations/{operationId}', keys: ['apiId', 'operationId'], parent: 'api', references: [], repoPath: 'apis/{apiId}/openapi.yaml', managed: true, requiredProperties: ['displayName', 'method', 'urlTemplate'] },
   { kind: 'apiPolicy', armPath: 'apis/{apiId}/policies/policy', keys: ['apiId'], parent: 'api', references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'apis/{apiId}/policy.xml', managed: true, policy: true, requiredProperties: ['value'] },
   { kind: 'operationPolicy', armPath: 'apis/{apiId}/operations/{operationId}/policies/policy', keys: ['apiId', 'operationId'], parent: 'apiOperation', references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'apis/{apiId}/operations/{operationId}.xml', managed: true, policy: true, requiredProperties: ['value'] },
-  { kind: 'group', armPath: 'groups/{groupId}', keys: ['groupId'], references: [], managed: false, requiredProperties: ['displayName'] },
+  { kind: 'group', armPath: 'groups/{groupId}', keys: ['groupId'], references: [], repoPath: 'groups/{groupId}.yaml', managed: true, requiredProperties: ['displayName'] },
   { kind: 'product', armPath: 'products/{productId}', keys: ['productId'], references: [], repoPath: 'products/{productId}/product.yaml', managed: true, requiredProperties: ['displayName'] },
   { kind: 'productApi', armPath: 'products/{productId}/apis/{apiId}', keys: ['productId', 'apiId'], parent: 'product', references: ['api'], repoPath: 'products/{productId}/product.yaml', managed: true, link: true },
   { kind: 'productGroup', armPath: 'products/{productId}/groups/{groupId}', keys: ['productId', 'groupId'], parent: 'product', references: ['group'], repoPath: 'products/{productId}/product.yaml', managed: true, link: true },
   { kind: 'productPolicy', armPath: 'products/{productId}/policies/policy', keys: ['productId'], parent: 'product', references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'products/{productId}/policy.xml', managed: true, policy: true, requiredProperties: ['value'] },
-  { kind: 'subscription', armPath: 'subscriptions/{sid}', keys: ['sid'], references: ['product', 'api'], managed: false, requiredProperties: ['scope', 'displayName'] },
-  { kind: 'logger', armPath: 'loggers/{loggerId}', keys: ['loggerId'], references: ['namedValue'], managed: false, requiredProperties: ['loggerType'] },
-  { kind: 'diagnostic', armPath: 'diagnostics/{diagnosticId}', keys: ['diagnosticId'], references: ['logger'], managed: false, requiredProperties: ['loggerId'] },
-  { kind: 'apiDiagnostic', armPath: 'apis/{apiId}/diagnostics/{diagnosticId}', keys: ['apiId', 'diagnosticId'], parent: 'api', references: ['logger'], managed: false, requiredProperties: ['loggerId'] },
+  { kind: 'subscription', armPath: 'subscriptions/{sid}', keys: ['sid'], references: ['product', 'api'], repoPath: 'subscriptions/{sid}.yaml', managed: true, requiredProperties: ['scope', 'displayName'], secretFields: ['primaryKey', 'secondaryKey'] },
+  { kind: 'logger', armPath: 'loggers/{loggerId}', keys: ['loggerId'], references: ['namedValue'], repoPath: 'loggers/{loggerId}.yaml', managed: true, requiredProperties: ['loggerType'] },
+  { kind: 'diagnostic', armPath: 'diagnostics/{diagnosticId}', keys: ['diagnosticId'], references: ['logger'], repoPath: 'diagnostics/{diagnosticId}.yaml', managed: true, requiredProperties: ['loggerId'] },
+  { kind: 'apiDiagnostic', armPath: 'apis/{apiId}/diagnostics/{diagnosticId}', keys: ['apiId', 'diagnosticId'], parent: 'api', references: ['logger'], repoPath: 'apis/{apiId}/diagnostics/{diagnosticId}.yaml', managed: true, requiredProperties: ['loggerId'] },
   // Tags are named by display name in the `tags` of any API's api.yaml (the id is derived from the name); the
   // repository manages the tags it uses, and prune removes only those no longer linked to anything it does not manage.
   { kind: 'tag', armPath: 'tags/{tagId}', keys: ['tagId'], references: [], repoPath: 'apis/{apiId}/api.yaml', managed: true, requiredProperties: ['displayName'] },
@@ -91,6 +93,9 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { kind: 'graphQLResolver', armPath: 'apis/{apiId}/resolvers/{resolverId}', keys: ['apiId', 'resolverId'], parent: 'api', references: [], managed: false, requiredProperties: ['displayName', 'path'] },
   { kind: 'resolverPolicy', armPath: 'apis/{apiId}/resolvers/{resolverId}/policies/policy', keys: ['apiId', 'resolverId'], parent: 'graphQLResolver', references: ['namedValue', 'backend', 'policyFragment'], managed: false, policy: true, requiredProperties: ['value'] },
 ];
+
+/** APIM's system groups: every instance has them; a repository references them (products' groups), never defines them. */
+export const BUILT_IN_GROUPS: readonly string[] = ['administrators', 'developers', 'guests'];
 
 const BY_KIND = new Map(RESOURCE_TYPES.map((t) => [t.kind, t]));
 

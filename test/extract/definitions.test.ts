@@ -29,7 +29,6 @@ describe('live properties → repository definitions', () => {
       }),
     ).toEqual([
       'apis/a/api.yaml: a soap API; apiops manages it as an HTTP API',
-      'apis/a/api.yaml: its version set is not managed by apiops (left out)',
       "apis/a/api.yaml: its subscription key names (header 'X-Key', query 'key') are not managed by apiops (left out)",
       'apis/a/api.yaml: its OAuth 2.0 / OpenID Connect authorization server settings are not managed by apiops (left out)',
       'apis/a/api.yaml: its contact is not managed by apiops (left out)',

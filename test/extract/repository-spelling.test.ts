@@ -65,7 +65,7 @@ const INSTANCE_SPELLINGS = ['Orders-API', 'Get-Order', 'List-Orders', 'Fabrikam'
  */
 function lowerCaseRepository(extracted: string, repo: string): void {
   for (const [file, text] of snapshot(extracted)) {
-    const managed = /^(apis|products|named-values|backends|policies)\//.test(file);
+    const managed = /^(apis|products|named-values|backends|policies|groups)\//.test(file);
     const target = path.join(repo, managed ? file.toLowerCase() : file);
     // Ids in the product's lists and the specification's operationIds (not display names such as `Gold`).
     const lowered = INSTANCE_SPELLINGS.reduce((result, id) => result.replace(new RegExp(`^(\\s*- |\\s*operationId: )${id}$`, 'gm'), `$1${id.toLowerCase()}`), text);

@@ -14,7 +14,7 @@ import { expectRoundTrip, snapshot as snapshotAll, TemporaryDirs } from './files
  */
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
-const SAMPLE_ENTRIES = ['apiops.config.yaml', 'apis', 'products', 'policies', 'named-values', 'backends', 'schemas'];
+const SAMPLE_ENTRIES = ['apiops.config.yaml', 'apis', 'products', 'policies', 'named-values', 'backends', 'api-version-sets', 'loggers', 'diagnostics', 'subscriptions', 'schemas'];
 const WEBHOOK_SECRET = 'whsec-7Qm2xV9pL4tR8nZ1cK6bJ3';
 const SECRET_ENV = { APIOPS_FABRIKAM_WEBHOOK_SECRET: WEBHOOK_SECRET };
 

@@ -257,6 +257,7 @@ describe('rule metadata', () => {
       'schema', 'xml-syntax', 'template', 'managed-identity-auth', 'dev-product-throttled', 'product-subscription-required',
       'jwt-issuer-version', 'jwt-audience-required', 'subscription-key-stripped', 'base-inherited', 'inline-secret', 'https-only',
       'unknown-policy', 'policy-placement', 'fragment-missing', 'named-value-missing', 'backend-missing', 'cors-wildcard', 'policy-attributes', 'suppression',
+      'subscription-tracing', 'subscription-all-apis', 'diagnostic-sensitive-data', 'api-version-set-consistent',
     ];
     expect(metadata.map((m) => m.id).sort()).toEqual([...contract].sort());
     for (const m of metadata) {

@@ -17,6 +17,28 @@ const DEV_PRODUCT = 'products/partner-developer/product.yaml';
 const FRAGMENT = 'policies/fragments/validate-caller.xml';
 const GLOBAL = 'policies/global.xml';
 
+const SUBSCRIPTION = 'subscriptions/partner.yaml';
+const DIAGNOSTIC = 'diagnostics/applicationinsights.yaml';
+const API_DIAGNOSTIC = 'apis/orders/diagnostics/applicationinsights.yaml';
+const LOGGER = { 'loggers/appinsights.yaml': 'type: applicationInsights\ncredentials: { instrumentationKey: "{{backend-key}}" }\n' };
+const API = 'apis/orders/api.yaml';
+const API_YAML = compliantRepository()[API];
+const VERSION_SET = { 'api-version-sets/orders.yaml': 'displayName: Orders\nversioningScheme: Segment\n' };
+
+function diagnostic(directions: string): string {
+  return `logger: appinsights\nsampling: { percentage: 10 }\n${directions}`;
+}
+
+/** apis/orders-v2: the orders API again, as `apiVersion` of the orders version set. */
+function secondVersion(apiVersion: string): Files {
+  const files = compliantRepository();
+  const copied = Object.entries(files).filter(([file]) => file.startsWith('apis/orders/') && !file.includes('/operations/'));
+  return {
+    ...Object.fromEntries(copied.map(([file, text]) => [file.replace('apis/orders/', 'apis/orders-v2/'), text])),
+    'apis/orders-v2/api.yaml': `${API_YAML}versionSet: orders\napiVersion: ${apiVersion}\n`,
+  };
+}
+
 function fragment(body: string): string {
   return `<fragment>\n${body}\n</fragment>\n`;
 }
@@ -135,6 +157,56 @@ const cases: Record<string, Case[]> = {
       file: DEV_PRODUCT,
     },
     { name: 'subscriptionRequired left at its default', files: repo({ [DEV_PRODUCT]: 'displayName: Partner developer\ntier: developer\napis: [orders]\n' }) },
+  ],
+  'subscription-tracing': [
+    { name: 'allowTracing: true', files: repo({ [SUBSCRIPTION]: 'displayName: Partner\nproduct: partner-production\nallowTracing: true\n' }), file: SUBSCRIPTION, message: /allows tracing/ },
+    { name: 'allowTracing: false', files: repo({ [SUBSCRIPTION]: 'displayName: Partner\nproduct: partner-production\nallowTracing: false\n' }) },
+  ],
+  'subscription-all-apis': [
+    { name: 'scoped to all APIs', files: repo({ [SUBSCRIPTION]: 'displayName: Monitor\nallApis: true\n' }), file: SUBSCRIPTION, severity: 'warn', message: /scoped to all APIs/ },
+    { name: 'scoped to one API', files: repo({ [SUBSCRIPTION]: 'displayName: Monitor\napi: orders\n' }) },
+  ],
+  'diagnostic-sensitive-data': [
+    {
+      name: 'the Authorization header logged unmasked',
+      files: repo({ ...LOGGER, [DIAGNOSTIC]: diagnostic('frontend:\n  request: { headers: [Content-Type, authorization] }\n') }),
+      file: DIAGNOSTIC,
+      message: /logs the authorization header of frontend requests unmasked/,
+    },
+    {
+      name: 'the subscription key logged towards the backend',
+      files: repo({ ...LOGGER, [API_DIAGNOSTIC]: diagnostic('backend:\n  request: { headers: [Ocp-Apim-Subscription-Key] }\n') }),
+      file: API_DIAGNOSTIC,
+    },
+    {
+      name: 'request bodies of an API that validates JWTs',
+      files: repo({ ...LOGGER, [DIAGNOSTIC]: diagnostic('frontend:\n  request: { body: { bytes: 512 } }\n') }),
+      file: DIAGNOSTIC,
+      message: /request bodies of orders, which validates JWTs/,
+    },
+    {
+      name: 'credential headers masked, response bodies only',
+      files: repo({
+        ...LOGGER,
+        [DIAGNOSTIC]: diagnostic('frontend:\n  request:\n    headers: [Authorization]\n    dataMasking: { headers: [{ value: Authorization, mode: Hide }] }\n  response: { body: { bytes: 512 } }\n'),
+      }),
+    },
+  ],
+  'api-version-set-consistent': [
+    {
+      name: 'apiVersion without a version set',
+      files: repo({ [API]: `${API_YAML}apiVersion: v1\n` }),
+      file: API,
+      message: /has apiVersion v1 but no versionSet/,
+    },
+    { name: 'a version set that is not defined', files: repo({ [API]: `${API_YAML}versionSet: order\napiVersion: v1\n` }), file: API, message: /names version set 'order'/ },
+    {
+      name: 'two APIs with the same version of one set',
+      files: repo({ ...VERSION_SET, [API]: `${API_YAML}versionSet: orders\napiVersion: v1\n`, ...secondVersion('V1') }),
+      file: 'apis/orders-v2/api.yaml',
+      message: /both version V1 of version set orders/,
+    },
+    { name: 'two versions of one set', files: repo({ ...VERSION_SET, [API]: `${API_YAML}versionSet: orders\n`, ...secondVersion('v2') }) },
   ],
   'jwt-issuer-version': [
     { name: 'v1 issuer with v2 openid-config', files: repo({ [FRAGMENT]: jwt(V2_CONFIG, V1_ISSUER) }), file: FRAGMENT, message: /can never match/ },

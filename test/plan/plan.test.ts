@@ -134,7 +134,8 @@ describe('plan', () => {
       live('productApi', ['starter', 'echo-api']),
       live('productGroup', ['gold', 'administrators']),
       live('product', ['gold'], { displayName: 'Gold' }),
-      live('group', ['partners']),
+      live('group', ['developers'], { builtIn: true }),
+      live('productTag', ['gold', 'partner']),
       live('globalPolicy', [], { value: '<policies><inbound /></policies>' }),
     ];
     const p = plan(state(desired('product', ['gold'], { displayName: 'Gold' })), { resources: liveResources });

@@ -9,7 +9,7 @@ import { generateRepository, type GenerateOptions } from '../fixtures/generate';
 /** Test helpers for end-to-end diff/publish runs: temp copies of repositories and the CLI run in-process. */
 
 const PROJECT_ROOT = path.resolve(__dirname, '../..');
-const SAMPLE_ENTRIES = ['apiops.config.yaml', 'apis', 'products', 'policies', 'named-values', 'backends', 'schemas'];
+const SAMPLE_ENTRIES = ['apiops.config.yaml', 'apis', 'products', 'policies', 'named-values', 'backends', 'api-version-sets', 'loggers', 'diagnostics', 'subscriptions', 'schemas'];
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `apiops-${prefix}-`));

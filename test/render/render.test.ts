@@ -113,6 +113,7 @@ describe('renderRepository: the desired state', () => {
       subscriptionRequired: true,
       description: 'Place and track licensing orders for catalogue titles.',
       apiVersion: 'v1',
+      apiVersionSetId: '/apiVersionSets/media-orders',
       format: 'openapi+json',
       value: fs.readFileSync(path.join(PROJECT_ROOT, 'apis', 'media-orders', 'openapi.json'), 'utf8'),
     });
@@ -151,6 +152,28 @@ describe('renderRepository: the desired state', () => {
     expect(fragment.policy?.root.name).toBe('fragment');
     expect(find(resources, 'operationPolicy', 'media-orders', 'createOrder').properties.value).toContain('{{orders-signing-key}}');
     expect(find(resources, 'globalPolicy').source).toEqual({ file: 'policies/global.xml', line: 1, column: 1 });
+    expect(find(resources, 'apiVersionSet', 'media-orders').properties).toEqual({
+      displayName: 'Media Orders',
+      description: 'Licensing orders, one API per major version.',
+      versioningScheme: 'Segment',
+    });
+    expect(find(resources, 'logger', 'appinsights').properties).toEqual({
+      loggerType: 'applicationInsights',
+      description: 'Gateway telemetry for the Contoso Media APIs',
+      credentials: { connectionString: '{{appinsights-connection-string}}' },
+    });
+    expect(find(resources, 'diagnostic', 'applicationinsights').properties).toMatchObject({
+      loggerId: '/loggers/appinsights',
+      alwaysLog: 'allErrors',
+      sampling: { samplingType: 'fixed', percentage: 25 },
+      frontend: { response: { headers: ['Content-Type'], body: { bytes: 1024 } } },
+    });
+    expect(find(resources, 'subscription', 'fabrikam-production').properties).toEqual({
+      displayName: 'Fabrikam production',
+      scope: '/products/fabrikam-production',
+      state: 'active',
+      allowTracing: false,
+    });
   });
 
   it('orders resources so that what a resource needs comes first', () => {

@@ -102,6 +102,26 @@ describe('bad input: exit 1 with a finding naming the file (and line), never a c
     expect(match.column).toBeGreaterThanOrEqual(1);
   });
 
+  it.each([
+    ['a version set without its header name', { 'api-version-sets/orders.yaml': 'displayName: Orders\nversioningScheme: Header\n' }, 'api-version-sets/orders.yaml:1:1', /missing required property 'versionHeaderName'/],
+    ['a version set with an unknown scheme', { 'api-version-sets/orders.yaml': 'displayName: Orders\nversioningScheme: Path\n' }, 'api-version-sets/orders.yaml:2:19', /versioningScheme: must be one of: Segment, Header, Query/],
+    ['a file for a built-in group', { 'groups/developers.yaml': 'displayName: Developers\n' }, 'groups/developers.yaml:1:1', /built-in APIM group/],
+    ['a product naming a group groups/ does not define', { 'products/partners/product.yaml': 'displayName: P\napis: [orders]\ngroups:\n  - developers\n  - fabrikam\n' }, 'products/partners/product.yaml:5:5', /^group 'fabrikam' is not defined in groups\//],
+    ['a subscription with two scopes', { 'subscriptions/s.yaml': 'displayName: S\nproduct: partners\napi: orders\n' }, 'subscriptions/s.yaml:3:1', /exactly one of product, api or allApis/],
+    ['a subscription for an undefined product', { 'subscriptions/s.yaml': 'displayName: S\nproduct: gold\n' }, 'subscriptions/s.yaml:2:10', /^product 'gold' is not defined in products\//],
+    ['a subscription key written in the file', { 'subscriptions/s.yaml': 'displayName: S\napi: orders\nprimaryKey: 0123456789abcdef\n' }, 'subscriptions/s.yaml:3:1', /primaryKey: unknown property/],
+    ['a literal logger credential', { 'loggers/ai.yaml': 'type: applicationInsights\ncredentials:\n  instrumentationKey: 5f0c1d7e-0000-4000-8000-00000000a1b2\n' }, 'loggers/ai.yaml:3:23', /must be a \{\{named value\}\} reference/],
+    ['a logger credential naming an undefined named value', { 'loggers/ai.yaml': 'type: applicationInsights\ncredentials: { connectionString: "{{ai-connection}}" }\n' }, 'loggers/ai.yaml:2:34', /references named value 'ai-connection', which no file in named-values\/ has/],
+    ['a diagnostic naming an undefined logger', { 'diagnostics/applicationinsights.yaml': 'logger: ai\n' }, 'diagnostics/applicationinsights.yaml:1:9', /^logger 'ai' is not defined in loggers\//],
+    ['an API diagnostic logging too many body bytes', { 'loggers/ai.yaml': 'type: azureMonitor\n', 'apis/orders/diagnostics/azuremonitor.yaml': 'logger: ai\nbackend:\n  response:\n    body: { bytes: 100000 }\n' }, 'apis/orders/diagnostics/azuremonitor.yaml:4:20', /bytes: must be <= 8192/],
+  ])('%s: file:line:column', async (_name, overrides, where, message) => {
+    const { code, findings } = await findingsFor(overrides);
+    expect(code).toBe(1);
+    const match = findings.find((f) => f.rule === 'schema' && message.test(f.message));
+    if (!match) throw new Error(`no schema finding matching ${message}; got ${JSON.stringify(findings, null, 1)}`);
+    expect(`${match.file}:${match.line}:${match.column}`).toBe(where);
+  });
+
   it('follows symbolic links, and reports a dangling one or one to something that is not a file', async () => {
     const fs = await import('fs');
     const path = await import('path');

@@ -36,11 +36,11 @@ describe('the folders resources are kept in', () => {
       jest.doMock('../../src/resources/types', () => {
         const actual = jest.requireActual<typeof ResourceTypes>('../../src/resources/types');
         const gateway = { kind: 'gateway', armPath: 'gateways/{gatewayId}', keys: ['gatewayId'], references: [], repoPath: 'gateways/{gatewayId}/hostnames/{hostnameId}.yaml', managed: true };
-        const unmanaged = { kind: 'logger', armPath: 'loggers/{loggerId}', keys: ['loggerId'], references: [], repoPath: 'loggers/{loggerId}.yaml', managed: false };
+        const unmanaged = { kind: 'certificate', armPath: 'certificates/{certificateId}', keys: ['certificateId'], references: [], repoPath: 'certificates/{certificateId}.yaml', managed: false };
         return { ...actual, RESOURCE_TYPES: [...actual.RESOURCE_TYPES, gateway, unmanaged] };
       });
       const { loadRepository } = jest.requireActual<typeof Loader>('../../src/repo/loader');
-      expect(folderFindings(loadRepository, ['gateways/west/hostnames', 'loggers'])).toEqual(['gateways/west/hostnames']);
+      expect(folderFindings(loadRepository, ['gateways/west/hostnames', 'certificates'])).toEqual(['gateways/west/hostnames']);
       expect(folderFindings(loadRepository, ['gateways'])).toEqual(['gateways']);
     });
   });

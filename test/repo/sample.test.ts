@@ -14,15 +14,25 @@ describe('the sample repository at the project root', () => {
   });
 
   it('starts every YAML file with a yaml-language-server $schema line pointing at its schema', () => {
-    const docs = [model.config, ...model.apis.map((a) => a.definition), ...model.products.map((p) => p.definition), ...model.namedValues.map((n) => n.definition), ...model.backends.map((b) => b.definition)];
-    const schemaOf = (file: string) =>
-      file === 'apiops.config.yaml' ? 'apiops-config' : file.startsWith('apis/') ? 'api' : file.startsWith('products/') ? 'product' : file.startsWith('named-values/') ? 'named-value' : 'backend';
-    expect(docs).toHaveLength(1 + 3 + 2 + 3 + 2);
-    for (const doc of docs) {
-      const firstLine = fs.readFileSync(path.join(ROOT, doc.file), 'utf8').split('\n')[0];
+    const yamlDocs = (schema: string, resources: Array<{ definition: { file: string } }>) => resources.map((r) => [r.definition.file, schema] as const);
+    const docs = new Map<string, string>([
+      [model.config.file, 'apiops-config'],
+      ...yamlDocs('api', model.apis),
+      ...yamlDocs('product', model.products),
+      ...yamlDocs('named-value', model.namedValues),
+      ...yamlDocs('backend', model.backends),
+      ...yamlDocs('api-version-set', model.apiVersionSets),
+      ...yamlDocs('logger', model.loggers),
+      ...yamlDocs('diagnostic', [...model.diagnostics, ...model.apis.flatMap((a) => a.diagnostics)]),
+      ...yamlDocs('subscription', model.subscriptions),
+      ...yamlDocs('group', model.groups),
+    ]);
+    expect(docs.size).toBe(1 + 3 + 2 + 4 + 2 + 1 + 1 + 1 + 1);
+    for (const [file, schema] of docs) {
+      const firstLine = fs.readFileSync(path.join(ROOT, file), 'utf8').split('\n')[0];
       const match = /^# yaml-language-server: \$schema=(\S+)$/.exec(firstLine);
       expect(match).not.toBeNull();
-      expect(path.resolve(ROOT, path.dirname(doc.file), match![1])).toBe(path.join(ROOT, 'schemas', `${schemaOf(doc.file)}.schema.json`));
+      expect(path.resolve(ROOT, path.dirname(file), match![1])).toBe(path.join(ROOT, 'schemas', `${schema}.schema.json`));
     }
   });
 

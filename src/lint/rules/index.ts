@@ -1,9 +1,11 @@
 /** Every lint rule, in the order they run (the order of findings is by place, not by rule). */
 import type { Rule } from '../context';
+import { apiVersionSetConsistent } from './api-version-set-consistent';
 import { backendMissing } from './backend-missing';
 import { baseInherited } from './base-inherited';
 import { corsWildcard } from './cors-wildcard';
 import { devProductThrottled } from './dev-product-throttled';
+import { diagnosticSensitiveData } from './diagnostic-sensitive-data';
 import { fragmentMissing } from './fragment-missing';
 import { httpsOnly } from './https-only';
 import { inlineSecret } from './inline-secret';
@@ -14,7 +16,9 @@ import { namedValueMissing } from './named-value-missing';
 import { policyAttributes } from './policy-attributes';
 import { policyPlacement } from './policy-placement';
 import { productSubscriptionRequired } from './product-subscription-required';
+import { subscriptionAllApis } from './subscription-all-apis';
 import { subscriptionKeyStripped } from './subscription-key-stripped';
+import { subscriptionTracing } from './subscription-tracing';
 import { unknownPolicy } from './unknown-policy';
 
 export const RULES: readonly Rule[] = [
@@ -34,4 +38,8 @@ export const RULES: readonly Rule[] = [
   namedValueMissing,
   corsWildcard,
   policyAttributes,
+  subscriptionTracing,
+  subscriptionAllApis,
+  diagnosticSensitiveData,
+  apiVersionSetConsistent,
 ];
