@@ -15,7 +15,7 @@ import type { GatewayCallState, ResponseState } from './context';
 import { compile } from './compiler';
 import { decodeJwt } from './runtime/jwt';
 import { responseView } from './runtime/context-model';
-import { csToString } from './runtime/values';
+import { csString } from './runtime/core';
 
 export type { GatewayCallState, RequestState, ResponseState, MessageBody, UrlState, SubscriptionInfo, ProductInfo } from './context';
 export type { ApiInfo, OperationInfo, UserInfo, DeploymentInfo, LastErrorInfo } from './context';
@@ -46,7 +46,7 @@ export function compileExpression(text: string, pos: SourcePos): CompiledExpress
 
 /** The text APIM uses where a policy attribute or element text holds an expression (C# `ToString()`; null → ""). */
 export function toPolicyString(value: unknown): string {
-  return value === null || value === undefined ? '' : csToString(value);
+  return value === null || value === undefined ? '' : csString(value);
 }
 
 /** The `Jwt` value validate-jwt stores under `output-token-variable-name` (null when `token` is not a JWT). */

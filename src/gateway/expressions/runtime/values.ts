@@ -21,18 +21,3 @@ export function formatDouble(value: number): string {
   if (exponent < 0 && exponent >= -5) return value.toFixed(-exponent + (mantissa.split('.')[1]?.length ?? 0));
   return `${mantissa}E${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
 }
-
-/** C# `ToString()` of a value (null → ""). */
-export function csToString(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  switch (typeof value) {
-    case 'string':
-      return value;
-    case 'boolean':
-      return value ? 'True' : 'False';
-    case 'number':
-      return String(value);
-    default:
-      return String(value);
-  }
-}
