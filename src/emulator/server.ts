@@ -208,13 +208,16 @@ export class EmulatorServer {
     const fault = this.pickFault(WRITE_METHODS.has(method) ? WRITE_FAULTS : FAULTS);
     if (fault) return finish(this.faultReply(fault), fault);
 
+    let reply: Reply;
     try {
-      if (resourceGroup) return finish(resourceGroupReply(method, url, resourceGroup));
-      finish(await this.handle(method, url, match, req, body));
+      reply = resourceGroup ? resourceGroupReply(method, url, resourceGroup) : await this.handle(method, url, match, req, body);
     } catch (error) {
       if (!(error instanceof ArmError)) throw error;
-      finish({ status: error.status, headers: error.headers, body: error.body() });
+      reply = { status: error.status, headers: error.headers, body: error.body() };
     }
+    // Answered only once what it changed is on disk (and a read never shows what a crash could still lose).
+    await this.store.durable();
+    finish(reply);
   }
 
   private pickFault(faults: Fault[]): Fault | undefined {

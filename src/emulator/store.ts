@@ -2,14 +2,26 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ServiceScope } from '../azure/client';
 import { UserError } from '../diagnostics';
+import { Journal, journalLines } from './journal';
 import { openSealer, type Sealer } from './sealing';
 
 /**
  * The emulator's state: one ServiceState per subscription/resource group/service, each a set of collections
  * (`apis`, `apis/echo-api/operations`, …) of entities. Names are case-insensitive as in ARM (keys are
- * lowercased; the entity keeps the case it was created with). Persistence is write-behind: a mutation marks
- * its service dirty and a write shortly after saves each dirty service to a temp file (fsynced) and renames it
- * over the old one, so a crash leaves either the previous or the new state, never a torn file.
+ * lowercased; the entity keeps the case it was created with).
+ *
+ * Persistence is as durable as Azure's: a request is answered only once what it changed is on disk. Every mutation is
+ * appended to a journal (one JSON line: the entity as stored, or the deletion); mutations made while a journal write
+ * is under way are written together by the next one (group commit: one write and one fsync for the whole batch), and
+ * the server awaits `durable()` before it answers. State files (one per service, written to a temp file, fsynced and
+ * renamed over the old one) are checkpoints: when the journal grows past JOURNAL_LIMIT_BYTES, a new journal is started,
+ * every service written, and the old journal removed; at start-up the checkpoints are read and the journals replayed
+ * over them (a torn last line, never acknowledged, is dropped). Replaying a journal over a checkpoint that already holds
+ * its mutations leaves the same state: each line says what an entity is, not what changed.
+ *
+ * ETags are never reissued for other content: each start of the emulator on a directory takes the next epoch (kept in
+ * EPOCH_FILE, fsynced before anything is served), and an ETag is the epoch and a counter, so one handed out before a
+ * crash (even for a change that was lost) cannot come back.
  */
 
 export interface Entity {
@@ -35,13 +47,26 @@ interface SerializedService {
 
 const lower = (text: string): string => text.toLowerCase();
 
+/** One journal line: a service provisioned, an entity as stored (secrets sealed), or an entity deleted. */
+type JournalRecord =
+  | { op: 'service'; scope: ServiceScope }
+  | { op: 'put'; service: string; collection: string; entity: SerializedEntity; etagCounter: number }
+  | { op: 'delete'; service: string; collection: string; name: string };
+
+/** Where a service's mutations go: the journal (with a data directory) or nowhere (in memory). */
+interface MutationLog {
+  put(service: ServiceState, collection: string, entity: Entity): void;
+  delete(service: ServiceState, collection: string, name: string): void;
+}
+
 export class ServiceState {
   private readonly collections = new Map<string, Map<string, Entity>>();
   private etagCounter = 0;
 
   constructor(
     readonly scope: ServiceScope,
-    private readonly onChange: (service: ServiceState) => void,
+    private readonly log: MutationLog,
+    private readonly epoch: number,
   ) {}
 
   get(collection: string, name: string): Entity | undefined {
@@ -57,31 +82,52 @@ export class ServiceState {
 
   /** Creates or replaces an entity; its name keeps the case of its first creation. */
   put(collection: string, name: string, properties: Record<string, unknown>, hidden?: Record<string, unknown>, secrets?: Record<string, string>): { entity: Entity; created: boolean } {
+    const existing = this.get(collection, name);
+    const entity: Entity = { name: existing?.name ?? name, properties, etag: this.nextEtag() };
+    if (hidden && Object.keys(hidden).length) entity.hidden = hidden;
+    if (secrets && Object.keys(secrets).length) entity.secrets = secrets;
+    this.store(collection, entity);
+    this.log.put(this, lower(collection), entity);
+    return { entity, created: !existing };
+  }
+
+  /** Deletes an entity and every collection nested under it (an API's operations, policies, links…). */
+  delete(collection: string, name: string): Entity | undefined {
+    const existing = this.get(collection, name);
+    if (!existing) return undefined;
+    this.remove(collection, name);
+    this.log.delete(this, lower(collection), name);
+    return existing;
+  }
+
+  private store(collection: string, entity: Entity): void {
     const key = lower(collection);
     let entities = this.collections.get(key);
     if (!entities) {
       entities = new Map();
       this.collections.set(key, entities);
     }
-    const existing = entities.get(lower(name));
-    const entity: Entity = { name: existing?.name ?? name, properties, etag: this.nextEtag() };
-    if (hidden && Object.keys(hidden).length) entity.hidden = hidden;
-    if (secrets && Object.keys(secrets).length) entity.secrets = secrets;
-    entities.set(lower(name), entity);
-    this.onChange(this);
-    return { entity, created: !existing };
+    entities.set(lower(entity.name), entity);
   }
 
-  /** Deletes an entity and every collection nested under it (an API's operations, policies, links…). */
-  delete(collection: string, name: string): Entity | undefined {
-    const entities = this.collections.get(lower(collection));
-    const existing = entities?.get(lower(name));
-    if (!entities || !existing) return undefined;
-    entities.delete(lower(name));
+  private remove(collection: string, name: string): void {
+    this.collections.get(lower(collection))?.delete(lower(name));
     const nested = `${lower(collection)}/${lower(name)}/`;
     for (const key of [...this.collections.keys()]) if (key.startsWith(nested)) this.collections.delete(key);
-    this.onChange(this);
-    return existing;
+  }
+
+  /** Replays a journal line (see EmulatorStore): the entity as it was stored, or its deletion. */
+  replay(record: JournalRecord, sealer: Sealer, file: string): void {
+    if (record.op === 'put') {
+      this.store(record.collection, restoreEntity(record.entity, sealer, file));
+      this.etagCounter = Math.max(this.etagCounter, record.etagCounter);
+    } else if (record.op === 'delete') {
+      this.remove(record.collection, record.name);
+    }
+  }
+
+  get currentEtagCounter(): number {
+    return this.etagCounter;
   }
 
   /** Every collection whose path matches `pattern` (segments, `*` for any one segment), with its entities. */
@@ -95,10 +141,11 @@ export class ServiceState {
     }
   }
 
+  /** The epoch of this run (high 32 bits) and a counter: unique across restarts on the same directory. */
   private nextEtag(): string {
     this.etagCounter += 1;
     const bytes = Buffer.alloc(8);
-    bytes.writeBigUInt64BE(BigInt(this.etagCounter));
+    bytes.writeBigUInt64BE((BigInt(this.epoch) << 32n) + BigInt(this.etagCounter));
     return bytes.toString('base64');
   }
 
@@ -106,7 +153,7 @@ export class ServiceState {
     const collections: Record<string, SerializedEntity[]> = {};
     for (const [key, entities] of this.collections) {
       if (!entities.size) continue;
-      collections[key] = [...entities.values()].map(({ secrets, ...entity }) => (secrets ? { ...entity, sealed: sealer.seal(secrets) } : entity));
+      collections[key] = [...entities.values()].map((entity) => serializeEntity(entity, sealer));
     }
     return { scope: this.scope, etagCounter: this.etagCounter, collections };
   }
@@ -114,10 +161,17 @@ export class ServiceState {
   restore(data: SerializedService, sealer: Sealer, file: string): void {
     this.etagCounter = data.etagCounter;
     for (const [key, entities] of Object.entries(data.collections)) {
-      const restored = entities.map(({ sealed, ...entity }): Entity => (sealed === undefined ? entity : { ...entity, secrets: sealer.unseal(sealed, file) }));
-      this.collections.set(key, new Map(restored.map((e) => [lower(e.name), e])));
+      this.collections.set(key, new Map(entities.map((e) => [lower(e.name), restoreEntity(e, sealer, file)])));
     }
   }
+}
+
+function serializeEntity({ secrets, ...entity }: Entity, sealer: Sealer): SerializedEntity {
+  return secrets ? { ...entity, sealed: sealer.seal(secrets) } : entity;
+}
+
+function restoreEntity({ sealed, ...entity }: SerializedEntity, sealer: Sealer, file: string): Entity {
+  return sealed === undefined ? entity : { ...entity, secrets: sealer.unseal(sealed, file) };
 }
 
 function readServiceFile(file: string): SerializedService {
@@ -142,10 +196,13 @@ function serviceFileName(key: string): string {
 }
 
 /**
- * At most one write of the state per this many ms: serialising a large service costs milliseconds, and a
- * publish of hundreds of resources must not serialise it once per request.
+ * A journal this long is folded into the state files (a checkpoint) and started afresh: replaying it at start-up, and
+ * the disk it takes, stay bounded, while a publish of hundreds of resources writes only journal lines.
  */
-const WRITE_INTERVAL_MS = 100;
+const JOURNAL_LIMIT_BYTES = 16 * 1024 * 1024;
+const JOURNAL_FILE = /^journal\.(\d+)\.log$/;
+const journalFile = (dataDir: string, sequence: number): string => path.join(dataDir, `journal.${sequence}.log`);
+const EPOCH_FILE = 'emulator.epoch';
 
 const LOCK_FILE = 'emulator.lock';
 
@@ -182,7 +239,7 @@ function acquireLock(dataDir: string): () => void {
 
 /** A state file being written: `<file>.<pid of the writer>.tmp`, renamed over `<file>` once complete. */
 const tempFileOf = (file: string): string => `${file}.${process.pid}.tmp`;
-const TEMP_FILE_WRITER = /\.json\.(\d+)\.tmp$/;
+const TEMP_FILE_WRITER = /\.(\d+)\.tmp$/;
 
 /**
  * An emulator killed while writing leaves its temp file (a torn or superseded copy of the state; the state file
@@ -200,37 +257,112 @@ function removeAbandonedTempFiles(dataDir: string): void {
   }
 }
 
+/** Writes `text` to `file` so that a crash leaves the old or the new content: temp file, fsync, rename, fsync the directory. */
+function writeFileDurably(file: string, text: string): void {
+  const temp = tempFileOf(file);
+  const fd = fs.openSync(temp, 'w', 0o600);
+  try {
+    fs.writeFileSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(temp, file);
+  syncDirectory(path.dirname(file));
+}
+
+/** Makes a rename or an unlink in `dir` durable (where the platform can open a directory). */
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // Windows cannot fsync a directory; its renames are durable once they return.
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** The epoch of this run: one more than the last run's, on disk before any ETag of it is handed out. */
+function nextEpoch(dataDir: string): number {
+  const file = path.join(dataDir, EPOCH_FILE);
+  const last = fs.existsSync(file) ? Number.parseInt(fs.readFileSync(file, 'utf8'), 10) : 0;
+  if (!Number.isInteger(last) || last < 0 || last >= 0xffffffff) throw new UserError(`${file}: not an emulator epoch file (delete it only together with the whole directory)`);
+  writeFileDurably(file, `${last + 1}\n`);
+  return last + 1;
+}
+
+function parseRecord(line: string, file: string, lineNumber: number): JournalRecord {
+  try {
+    const record = JSON.parse(line) as JournalRecord;
+    if (record && typeof record === 'object' && ['service', 'put', 'delete'].includes(record.op)) return record;
+  } catch {
+    // reported below
+  }
+  throw new UserError(`${file}:${lineNumber}: not an emulator journal line`);
+}
+
 export class EmulatorStore {
   private readonly services = new Map<string, ServiceState>();
+  /** Services changed since their state file was last written. */
   private readonly dirty = new Set<ServiceState>();
-  private timer: NodeJS.Timeout | undefined;
-  private lastWrite = 0;
-  private writing: Promise<void> = Promise.resolve();
-  private writeError: Error | undefined;
+  /** The journal new mutations go to, and older ones still being retired by a checkpoint. */
+  private journal: Journal | undefined;
+  private readonly journals = new Set<Journal>();
+  private journalSequence = 0;
+  private checkpointing: Promise<void> | undefined;
+  private readonly log: MutationLog;
 
   private constructor(
     private readonly dataDir: string | undefined,
     private readonly provision: (service: ServiceState) => void,
     private readonly sealer: Sealer | undefined,
     private readonly unlock: () => void,
-  ) {}
+    private readonly epoch: number,
+  ) {
+    this.log = dataDir
+      ? {
+          put: (service, collection, entity) =>
+            this.record(service, { op: 'put', service: serviceKey(service.scope), collection, entity: serializeEntity(entity, this.sealer as Sealer), etagCounter: service.currentEtagCounter }),
+          delete: (service, collection, name) => this.record(service, { op: 'delete', service: serviceKey(service.scope), collection, name }),
+        }
+      : { put: () => undefined, delete: () => undefined };
+  }
 
-  /** Opens a store, loading every service saved in `dataDir` (none when in memory). */
+  /**
+   * Opens a store: in memory without `dataDir`; otherwise its state files are read and its journals replayed over
+   * them, the result written back as state files, and a new journal started.
+   */
   static open(dataDir: string | undefined, provision: (service: ServiceState) => void): EmulatorStore {
-    if (!dataDir) return new EmulatorStore(undefined, provision, undefined, () => undefined);
+    if (!dataDir) return new EmulatorStore(undefined, provision, undefined, () => undefined, 0);
     fs.mkdirSync(dataDir, { recursive: true });
     const unlock = acquireLock(dataDir);
     try {
       removeAbandonedTempFiles(dataDir);
       const sealer = openSealer(dataDir);
-      const store = new EmulatorStore(dataDir, provision, sealer, unlock);
-      for (const file of fs.readdirSync(dataDir)) {
+      const store = new EmulatorStore(dataDir, provision, sealer, unlock, nextEpoch(dataDir));
+      const files = fs.readdirSync(dataDir);
+      for (const file of files) {
         if (!file.endsWith('.json')) continue;
         const data = readServiceFile(path.join(dataDir, file));
-        const service = new ServiceState(data.scope, (s) => store.markDirty(s));
+        const service = new ServiceState(data.scope, store.log, store.epoch);
         service.restore(data, sealer, path.join(dataDir, file));
         store.services.set(serviceKey(data.scope), service);
       }
+      const journals = files.flatMap((file) => {
+        const sequence = JOURNAL_FILE.exec(file)?.[1];
+        return sequence === undefined ? [] : [Number(sequence)];
+      });
+      journals.sort((a, b) => a - b);
+      for (const sequence of journals) store.replay(journalFile(dataDir, sequence), sealer);
+      if (journals.length) {
+        store.writeStateFiles();
+        for (const sequence of journals) fs.rmSync(journalFile(dataDir, sequence));
+        syncDirectory(dataDir);
+      }
+      store.journalSequence = (journals[journals.length - 1] ?? 0) + 1;
+      store.startJournal();
       return store;
     } catch (error) {
       unlock();
@@ -243,66 +375,83 @@ export class EmulatorStore {
     const key = serviceKey(scope);
     let service = this.services.get(key);
     if (!service) {
-      service = new ServiceState({ ...scope }, (s) => this.markDirty(s));
+      service = new ServiceState({ ...scope }, this.log, this.epoch);
       this.services.set(key, service);
+      if (this.dataDir) this.record(service, { op: 'service', scope: service.scope });
       this.provision(service);
     }
     return service;
   }
 
-  private markDirty(service: ServiceState): void {
-    if (!this.dataDir) return;
+  /** Resolves once every mutation so far is on disk (at once in memory); the server answers only then. */
+  async durable(): Promise<void> {
+    await Promise.all([...this.journals].map((journal) => journal.durable()));
+  }
+
+  private record(service: ServiceState, record: JournalRecord): void {
     this.dirty.add(service);
-    if (this.timer) return;
-    const delay = Math.max(0, this.lastWrite + WRITE_INTERVAL_MS - Date.now());
-    this.timer = setTimeout(() => this.startWrite(), delay);
+    const journal = this.journal as Journal;
+    journal.append(`${JSON.stringify(record)}\n`);
+    if (journal.size > JOURNAL_LIMIT_BYTES) this.checkpointing ??= this.checkpoint().finally(() => (this.checkpointing = undefined));
   }
 
-  private startWrite(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.writing = this.writing.then(() => this.writeDirty());
+  private startJournal(): void {
+    this.journal = Journal.open(journalFile(this.dataDir as string, this.journalSequence));
+    this.journalSequence += 1;
+    this.journals.add(this.journal);
   }
 
-  private async writeDirty(): Promise<void> {
-    const services = [...this.dirty];
-    this.dirty.clear();
-    for (const service of services) {
+  /**
+   * Folds the journal into the state files: new mutations go to a new journal from now on, the state files are
+   * written (they hold everything so far), then the old journal is removed. A crash in between replays the old
+   * journal over state files that already hold it, which changes nothing.
+   */
+  private async checkpoint(): Promise<void> {
+    const retired = this.journal as Journal;
+    this.startJournal();
+    this.writeStateFiles();
+    await retired.close();
+    this.journals.delete(retired);
+    fs.rmSync(retired.file, { force: true });
+    syncDirectory(this.dataDir as string);
+  }
+
+  private writeStateFiles(): void {
+    for (const service of this.dirty) {
       const file = path.join(this.dataDir as string, serviceFileName(serviceKey(service.scope)));
-      const temp = tempFileOf(file);
-      try {
-        const handle = await fs.promises.open(temp, 'w', 0o600);
-        try {
-          await handle.writeFile(JSON.stringify(service.serialize(this.sealer as Sealer)));
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
-        await fs.promises.rename(temp, file);
-      } catch (error) {
-        this.writeError = error as Error;
-      }
+      writeFileDurably(file, JSON.stringify(service.serialize(this.sealer as Sealer)));
     }
-    this.lastWrite = Date.now();
+    this.dirty.clear();
   }
 
-  /** Writes every mutation to disk and frees the data directory for another emulator. */
+  private replay(file: string, sealer: Sealer): void {
+    journalLines(fs.readFileSync(file, 'utf8')).forEach((line, i) => {
+      const record = parseRecord(line, file, i + 1);
+      if (record.op === 'service') {
+        const key = serviceKey(record.scope);
+        if (!this.services.has(key)) this.services.set(key, new ServiceState(record.scope, this.log, this.epoch));
+        this.dirty.add(this.services.get(key) as ServiceState);
+        return;
+      }
+      const service = this.services.get(record.service);
+      if (!service) throw new UserError(`${file}:${i + 1}: names a service the journal did not provision`);
+      service.replay(record, sealer, file);
+      this.dirty.add(service);
+    });
+  }
+
+  /** Writes every mutation to disk, folds the journals into the state files and frees the data directory for another emulator. */
   async close(): Promise<void> {
+    if (!this.dataDir) return this.unlock();
     try {
-      await this.flush();
+      await this.checkpointing;
+      const journal = this.journal as Journal;
+      await journal.close();
+      this.writeStateFiles();
+      fs.rmSync(journal.file, { force: true });
+      syncDirectory(this.dataDir);
     } finally {
       this.unlock();
-    }
-  }
-
-  /** Writes every mutation so far to disk now; rejects if a write failed. */
-  private async flush(): Promise<void> {
-    if (this.timer || this.dirty.size) this.startWrite();
-    await this.writing;
-    if (this.writeError) {
-      const error = this.writeError;
-      this.writeError = undefined;
-      throw error;
     }
   }
 }

@@ -5,6 +5,7 @@ import { main } from '../../src/cli/main';
 import type { CommandIO } from '../../src/cli/command';
 import { connect } from '../../src/azure/client';
 import { startEmulator, type EmulatorStats } from '../../src/emulator';
+import { Journal, journalLines } from '../../src/emulator/journal';
 import { raw, RG, SCOPE, startHarness, SVC } from './helpers';
 
 const tempDirs: string[] = [];
@@ -178,6 +179,59 @@ describe('emulator state directory', () => {
     expect(fs.readdirSync(dataDir).filter((f) => f.endsWith('.tmp'))).toEqual([live]);
     expect((await second.apim.client.tag.get(RG, SVC, 'kept')).displayName).toBe('kept');
     await second.emulator.close();
+  });
+
+  /** The journal file of a running emulator. */
+  function journalOf(dataDir: string): string {
+    const [journal] = fs.readdirSync(dataDir).filter((f) => /^journal\.\d+\.log$/.test(f));
+    return path.join(dataDir, journal);
+  }
+
+  it('replays the journal of an emulator that never shut down, dropping a last line cut short, and names a damaged one', async () => {
+    const dataDir = tempDir();
+    const first = await startHarness({ dataDir });
+    await first.apim.client.tag.createOrUpdate(RG, SVC, 'acknowledged', { displayName: 'acknowledged' });
+    const journal = journalOf(dataDir);
+    const copy = fs.readFileSync(journal, 'utf8');
+    expect(copy).toContain('"acknowledged"');
+    await first.emulator.close();
+    // As a crash leaves it: the journal in place (no checkpoint since), its last write torn.
+    fs.writeFileSync(journal, `${copy}{"op":"put","service":"x","collection":"tags","entity":{"na`);
+    const second = await startHarness({ dataDir });
+    expect((await second.apim.client.tag.get(RG, SVC, 'acknowledged')).displayName).toBe('acknowledged');
+    await second.emulator.close();
+    fs.writeFileSync(journal, `{"op":"put",\n${copy}`);
+    await expect(startEmulator({ dataDir })).rejects.toThrow(`${journal}:1: not an emulator journal line`);
+  });
+
+  it('writes concurrent changes together (group commit): each is durable when its request is answered', async () => {
+    const dataDir = tempDir();
+    const journal = Journal.open(path.join(dataDir, 'journal.0.log'));
+    await Promise.all(
+      Array.from({ length: 100 }, async (_, i) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        journal.append(`{"line":${i}}\n`);
+        await journal.durable();
+        expect(journalLines(fs.readFileSync(journal.file, 'utf8'))).toContain(`{"line":${i}}`);
+      }),
+    );
+    expect(journal.batches).toBeGreaterThan(0);
+    expect(journal.batches).toBeLessThan(100);
+    await journal.close();
+  });
+
+  it('takes a new epoch at each start: an ETag of an earlier run never comes back', async () => {
+    const dataDir = tempDir();
+    const etags = new Set<string>();
+    for (let run = 1; run <= 3; run += 1) {
+      const h = await startHarness({ dataDir });
+      const etag = (await h.apim.client.tag.createOrUpdate(RG, SVC, `t${run}`, { displayName: 't' })).eTag as string;
+      expect(etags.has(etag)).toBe(false);
+      etags.add(etag);
+      expect(fs.readFileSync(path.join(dataDir, 'emulator.epoch'), 'utf8')).toBe(`${run}\n`);
+      await h.emulator.close();
+    }
+    expect(fs.readdirSync(dataDir).filter((f) => f.startsWith('journal.'))).toEqual([]);
   });
 
   it('names a state file whose secrets its key cannot decrypt', async () => {
