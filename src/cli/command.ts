@@ -1,5 +1,6 @@
 import * as path from 'path';
 import type { Argv } from 'yargs';
+import { secretRedactor, type KnownSecret, type Redact } from '../known-secrets';
 
 /** Where a command writes; injected so tests run commands in-process. */
 export interface CommandIO {
@@ -17,8 +18,32 @@ export interface GlobalArgs {
   repo?: string;
 }
 
+/**
+ * The IO a command runs with: once told the secret values the run knows (from the rendered repository), everything
+ * written through it — output, progress, reports, and the error main() prints — shows them redacted.
+ */
+export interface CommandOutput extends CommandIO {
+  redact(secrets: readonly KnownSecret[]): void;
+  /** `text` as stdout and stderr would show it: for what a command writes to a file instead (`--output`). */
+  redacted(text: string): string;
+}
+
+/** `io` with secret redaction in front of its stdout and stderr. */
+export function redactingOutput(io: CommandIO): CommandOutput {
+  let redact: Redact = (text) => text;
+  return {
+    ...io,
+    stdout: (text) => io.stdout(redact(text)),
+    stderr: (text) => io.stderr(redact(text)),
+    redacted: (text) => redact(text),
+    redact: (secrets) => {
+      redact = secretRedactor(secrets);
+    },
+  };
+}
+
 /** What a command does: resolves to the process exit code. */
-export type CommandRun<A> = (args: A & GlobalArgs, io: CommandIO) => Promise<number>;
+export type CommandRun<A> = (args: A & GlobalArgs, io: CommandOutput) => Promise<number>;
 
 /**
  * One CLI command: its name, help and options, and `load`, which brings in what it does only when it runs, so that

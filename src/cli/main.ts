@@ -1,7 +1,7 @@
 import yargs from 'yargs';
 import { formatPos, UserError } from '../diagnostics';
 import { packageInfo } from '../package-root';
-import { ONE_VALUE, type ApiopsCommand, type CommandIO } from './command';
+import { ONE_VALUE, redactingOutput, type ApiopsCommand, type CommandIO } from './command';
 import { validateCommand } from './commands/validate';
 import { renderCommand } from './commands/render';
 import { diffCommand } from './commands/diff';
@@ -31,7 +31,8 @@ function reportError(error: unknown, debug: boolean, io: CommandIO): void {
 }
 
 /** Runs the CLI in-process and resolves to the exit code. */
-export async function main(argv: string[], io: CommandIO): Promise<number> {
+export async function main(argv: string[], processIO: CommandIO): Promise<number> {
+  const io = redactingOutput(processIO);
   let exitCode = 0;
   let parser = yargs(argv)
     .scriptName('apiops')

@@ -2,6 +2,7 @@ import type { EnvironmentConfig, RepoModel, TemplateSource } from '../repo/model
 import type { Finding, SourcePos } from '../diagnostics';
 import type { PolicyDocument } from '../policy/ast';
 import type { ResourceRef } from '../resources/types';
+import type { KnownSecret } from '../known-secrets';
 
 /**
  * Stage 2: the rendered desired state for one environment — exactly what publish would send.
@@ -45,6 +46,8 @@ export interface RenderedRepository {
   environment: EnvironmentConfig;
   desired: DesiredState;
   policies: RenderedPolicy[];
+  /** The secret values known to this run: never printed (see ../known-secrets.ts), and an inline-secret finding where a policy spells one out. */
+  secrets: KnownSecret[];
   /** schema / template / xml-syntax findings met while loading and rendering. */
   findings: Finding[];
 }

@@ -19,6 +19,7 @@ import type {
   TemplateSource,
   YamlResource,
 } from '../repo/model';
+import type { KnownSecret } from '../known-secrets';
 import type { DesiredResource, RenderedPolicy, RenderedRepository } from './desired';
 import { tagIdOf } from './tag-id';
 
@@ -82,6 +83,7 @@ export function renderRepository(model: RepoModel, envName?: string, options: Re
     environment,
     desired: { environment: environment.name, resources: renderer.sortedResources() },
     policies: renderer.policies,
+    secrets: renderer.secrets,
     findings: renderer.findings,
   };
 }
@@ -136,6 +138,7 @@ export function subscriptionScope(data: SubscriptionDefinition): string | undefi
 class Renderer {
   readonly findings: Finding[] = [];
   readonly policies: RenderedPolicy[] = [];
+  readonly secrets: KnownSecret[] = [];
   private readonly resources: DesiredResource[] = [];
   /** Keys (`apiId/tagId`, `tagId`) of the tags and tag links already added: APIs share tags, and names differing only in case share an id. */
   private readonly addedTags = new Set<string>();
@@ -236,6 +239,7 @@ class Renderer {
     const source = startOf(definition.file);
     if (valueFromEnv !== undefined) {
       const envValue = this.processEnv[valueFromEnv];
+      if (envValue) this.secrets.push({ namedValue: id, displayName: displayName ?? id, value: envValue });
       const properties = { displayName, secret: true, tags, value: envValue };
       this.add(ref, properties, source, envValue === undefined ? { valueUnavailable: true } : {});
     } else if (keyVault !== undefined) {

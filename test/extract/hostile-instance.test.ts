@@ -3,7 +3,7 @@ import * as path from 'path';
 import { putResource } from '../../src/azure/write';
 import { runCli } from '../fixtures/repo';
 import { emulatedInstance, endpointRepository, snapshot, TemporaryDirs } from './files';
-import { renamingProxy, type RenamingProxy } from './hostile';
+import { renamingProxy, type ArmProxy } from '../fixtures/arm-proxy';
 
 /**
  * Extract cannot be turned against the repository it writes: ids the instance hands out that APIM refuses (a path
@@ -23,7 +23,7 @@ const instance = emulatedInstance(temporary, SCOPE, async (connection) => {
   await putResource(connection, { kind: 'backend', ids: ['functions'] }, { url: 'https://functions.example.net/api', protocol: 'http' });
 });
 
-let proxy: RenamingProxy;
+let proxy: ArmProxy;
 beforeAll(async () => {
   proxy = await renamingProxy(instance.emulator.url, HOSTILE);
 });

@@ -93,17 +93,18 @@ export function writeRepository(files: Files): string {
 }
 
 /** Writes the files to a temporary repository, loads and renders it for real, and hands the result to `use`. */
-export function withRendered<T>(files: Files, use: (rendered: RenderedRepository) => T, env?: string): T {
+export function withRendered<T>(files: Files, use: (rendered: RenderedRepository) => T, env?: string, processEnv: NodeJS.ProcessEnv = {}): T {
   const root = writeRepository(files);
   try {
-    return use(loadAndRender(root, env, {}));
+    return use(loadAndRender(root, env, processEnv));
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
 }
 
-export function lintFiles(files: Files, env?: string): Finding[] {
-  return withRendered(files, lintRepository, env);
+/** `processEnv`: the environment the secrets' valueFromEnv variables are read from (none set by default). */
+export function lintFiles(files: Files, env?: string, processEnv: NodeJS.ProcessEnv = {}): Finding[] {
+  return withRendered(files, lintRepository, env, processEnv);
 }
 
 /** Findings as `rule file:line` strings, easy to compare. */

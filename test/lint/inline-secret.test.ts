@@ -131,3 +131,26 @@ describe('inline-secret over a repository', () => {
     expect(lintFiles(files)).toEqual([]);
   });
 });
+
+describe('inline-secret: the value of a secret named value known to the run', () => {
+  // Not shaped like any credential: only knowing the secret's value finds it.
+  const BACKEND_KEY = 'orchid' + '-lantern-' + '7741';
+  const withValue = (inbound: string) => ({
+    ...withApiInbound(inbound),
+    'apis/orders/api.yaml': `displayName: Orders\npath: orders\nprotocols: [https]\nserviceUrl: https://func-orders.azurewebsites.net/api\nspecification: openapi.yaml\ndescription: "Call with ${BACKEND_KEY}"\n`,
+  });
+  const inbound = `<set-header name="x-trace" exists-action="override"><value>${BACKEND_KEY}</value></set-header>`;
+
+  test('is a finding in a policy and in YAML when the valueFromEnv variable is set, naming the named value, never the value', () => {
+    const findings = ofRule(lintFiles(withValue(inbound), undefined, { BACKEND_KEY }), 'inline-secret');
+    expect(findings.map(({ file, line, message }) => ({ file, line, message }))).toEqual([
+      { file: 'apis/orders/api.yaml', line: 6, message: 'the value of secret named value backend-key is written out in apis/orders/api.yaml (description); reference it as {{backend-key}}' },
+      { file: API_POLICY, line: 4, message: 'the value of secret named value backend-key is written out in <value>; reference it as {{backend-key}}' },
+    ]);
+  });
+
+  test('is not looked for when the variable is unset, or the value too short to find reliably', () => {
+    expect(ofRule(lintFiles(withValue(inbound)), 'inline-secret')).toEqual([]);
+    expect(ofRule(lintFiles(withApiInbound('<set-header name="x-n" exists-action="override"><value>abc</value></set-header>'), undefined, { BACKEND_KEY: 'abc' }), 'inline-secret')).toEqual([]);
+  });
+});

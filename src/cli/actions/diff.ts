@@ -5,7 +5,7 @@ import { diffJson, printPlan, styleFor } from '../../plan/print';
 import type { Plan } from '../../plan/plan';
 import { loadAndRender } from '../../render';
 import type { RenderedRepository } from '../../render/desired';
-import { repositoryRoot, wantsColor, type CommandIO, type GlobalArgs } from '../command';
+import { repositoryRoot, wantsColor, type CommandIO, type CommandOutput, type GlobalArgs } from '../command';
 import type { DiffArgs } from '../commands/diff';
 import { formatFindings } from '../output';
 
@@ -48,13 +48,14 @@ export async function planWithProgress(target: OpenTarget, rendered: RenderedRep
 /** Loads and renders the repository for `--env`, opens the environment's target, and runs `work` with both. */
 export async function withTarget<T>(
   args: GlobalArgs & { env?: string },
-  io: CommandIO,
+  io: CommandOutput,
   connectOptions: { concurrency?: number },
   work: (rendered: RenderedRepository, target: OpenTarget) => Promise<T>,
   check: (rendered: RenderedRepository) => boolean,
 ): Promise<T | undefined> {
   const root = repositoryRoot(args, io.cwd);
   const rendered = loadAndRender(root, args.env, io.env);
+  io.redact(rendered.secrets);
   if (!check(rendered)) return undefined;
   const target = await openTarget(rendered.environment, root, connectOptions);
   try {
@@ -65,7 +66,7 @@ export async function withTarget<T>(
 }
 
 /** `apiops diff`: the plan against the live instance, printed or as JSON. */
-export async function run(args: DiffArgs & GlobalArgs, io: CommandIO): Promise<number> {
+export async function run(args: DiffArgs & GlobalArgs, io: CommandOutput): Promise<number> {
   const plan = await withTarget<Plan>(
     args,
     io,

@@ -3,7 +3,7 @@ import { outcomeLine, publishJson, resultSummary } from '../../apply/report';
 import { lintRepository } from '../../lint';
 import { printPlan, styleFor } from '../../plan/print';
 import { UserError } from '../../diagnostics';
-import { wantsColor, type CommandIO, type GlobalArgs } from '../command';
+import { wantsColor, type CommandIO, type CommandOutput, type GlobalArgs } from '../command';
 import type { PublishArgs } from '../commands/publish';
 import { planWithProgress, reportBlockingFindings, withTarget } from './diff';
 
@@ -48,7 +48,7 @@ async function stoppable<T>(io: CommandIO, apply: (signal: AbortSignal) => Promi
 }
 
 /** `apiops publish`: plans against the live instance and applies the plan (nothing with `--dry-run`). */
-export async function run(args: PublishArgs & GlobalArgs, io: CommandIO): Promise<number> {
+export async function run(args: PublishArgs & GlobalArgs, io: CommandOutput): Promise<number> {
   if (!Number.isInteger(args.concurrency) || args.concurrency < 1) {
     throw new UserError(`--concurrency must be a positive whole number, got ${args.concurrency}`);
   }

@@ -2,13 +2,14 @@ import * as path from 'path';
 import { UserError } from '../../diagnostics';
 import { printEffectivePolicies } from '../../effective';
 import { loadAndRender, writeDesiredState } from '../../render';
-import { repositoryRoot, wantsColor, type CommandIO, type GlobalArgs } from '../command';
+import { repositoryRoot, wantsColor, type CommandOutput, type GlobalArgs } from '../command';
 import type { RenderArgs } from '../commands/render';
 import { formatFindings, sortFindings } from '../output';
 
 /** `apiops render`: the rendered desired state written to `--out`, or the effective policies printed. */
-export async function run(args: RenderArgs & GlobalArgs, io: CommandIO): Promise<number> {
+export async function run(args: RenderArgs & GlobalArgs, io: CommandOutput): Promise<number> {
   const rendered = loadAndRender(repositoryRoot(args, io.cwd), args.env, io.env);
+  io.redact(rendered.secrets);
   const errors = sortFindings(rendered.findings.filter((f) => f.severity === 'error'));
   if (errors.length) {
     io.stderr(formatFindings('stylish', errors, { color: wantsColor(io), failOn: 'error' }));

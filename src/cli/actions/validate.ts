@@ -3,7 +3,7 @@ import * as path from 'path';
 import { UserError } from '../../diagnostics';
 import { lintRepository } from '../../lint';
 import { loadAndRender } from '../../render';
-import { repositoryRoot, wantsColor, type CommandIO, type GlobalArgs } from '../command';
+import { repositoryRoot, wantsColor, type CommandOutput, type GlobalArgs } from '../command';
 import type { ValidateArgs } from '../commands/validate';
 import { formatFindings, meetsLevel } from '../output';
 
@@ -14,9 +14,10 @@ function pathInside(cwd: string, dir: string): string {
 }
 
 /** `apiops validate`: the findings of every environment (or `--env`'s) in the chosen format; exit 1 at or above `--fail-on`. */
-export async function run(args: ValidateArgs & GlobalArgs, io: CommandIO): Promise<number> {
+export async function run(args: ValidateArgs & GlobalArgs, io: CommandOutput): Promise<number> {
   const root = repositoryRoot(args, io.cwd);
   const rendered = loadAndRender(root, args.env, io.env);
+  io.redact(rendered.secrets);
   const findings = lintRepository(rendered);
   const report = formatFindings(args.format, findings, {
     color: wantsColor(io) && !args.output,
@@ -27,7 +28,7 @@ export async function run(args: ValidateArgs & GlobalArgs, io: CommandIO): Promi
     const target = path.resolve(io.cwd, args.output);
     try {
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, report);
+      fs.writeFileSync(target, io.redacted(report));
     } catch (error) {
       throw new UserError(`cannot write ${target}: ${(error as Error).message}`);
     }

@@ -4,6 +4,7 @@ import { attributeValue, childElements, textContent, walkElements } from '../../
 import type { YamlDocument, YamlPath } from '../../repo/model';
 import { yamlStrings } from '../checks';
 import { ruleDocsPath, type LintContext, type Rule } from '../context';
+import { MIN_FINDABLE_SECRET_LENGTH, type KnownSecret } from '../../known-secrets';
 import { isLiteralCredential, isSecretName, SECRET_ADVICE, secretShape } from '../secrets';
 
 /** Policies whose `<value>` children carry the value of the header or parameter they name. */
@@ -46,8 +47,22 @@ function report(ctx: LintContext, pos: SourcePos, kind: string, where: string): 
   ctx.report({ pos, message: `literal ${kind} in ${where}; ${SECRET_ADVICE}` });
 }
 
+/**
+ * A secret whose value this run knows (its valueFromEnv variable is set) spelled out in `text`: whatever its shape,
+ * it is the secret. Named, never shown.
+ */
+function knownSecretIn(ctx: LintContext, text: string): KnownSecret | undefined {
+  return ctx.rendered.secrets.find((secret) => secret.value.length >= MIN_FINDABLE_SECRET_LENGTH && text.includes(secret.value));
+}
+
+function reportKnownSecret(ctx: LintContext, pos: SourcePos, secret: KnownSecret, where: string): void {
+  ctx.report({ pos, message: `the value of secret named value ${secret.namedValue} is written out in ${where}; reference it as {{${secret.displayName}}}` });
+}
+
 function checkText(ctx: LintContext, text: string, pos: SourcePos, where: string): void {
   if (SUPPRESSION_DIRECTIVE.test(text)) return;
+  const known = knownSecretIn(ctx, text);
+  if (known) return reportKnownSecret(ctx, pos, known, where);
   const kind = secretShape(text);
   if (kind) report(ctx, pos, kind, where);
 }
@@ -82,8 +97,10 @@ function checkYaml(ctx: LintContext, doc: YamlDocument<unknown> | undefined, cre
   if (!doc) return;
   for (const { value, path, key } of yamlStrings(doc.data)) {
     const where = `${doc.file} (${path.join('.')})`;
+    const known = knownSecretIn(ctx, value);
     const kind = secretShape(value);
-    if (kind) report(ctx, doc.locate(path), kind, where);
+    if (known) reportKnownSecret(ctx, doc.locate(path), known, where);
+    else if (kind) report(ctx, doc.locate(path), kind, where);
     else if ((credentialBranch(path) || (key !== undefined && isSecretName(key))) && isLiteralCredential(value)) report(ctx, doc.locate(path), 'credential', where);
   }
 }
