@@ -67,25 +67,31 @@ async function readPolicies(c: ApimConnection, kind: ResourceKind, parents: stri
 async function readApiFamily(c: ApimConnection, kinds: Set<ResourceKind>, apis?: string[]): Promise<LiveResource[]> {
   if (!API_SCOPED.some((k) => kinds.has(k))) return [];
   const apiResources = await readParents(c, 'api', apis);
-  const apiIds = apiResources.map((r) => r.ref.ids);
   const needOperations = kinds.has('apiOperation') || kinds.has('operationPolicy');
-  const children = (kind: ResourceKind) => Promise.all(apiIds.map((ids) => listKind(c, kind, ids))).then((l) => l.flat());
-  const [operations, apiPolicies, tagLinks, diagnostics] = await Promise.all([
-    needOperations ? children('apiOperation') : [],
-    kinds.has('apiPolicy') ? readPolicies(c, 'apiPolicy', apiIds) : [],
-    kinds.has('apiTag') ? children('apiTag') : [],
-    kinds.has('apiDiagnostic') ? children('apiDiagnostic') : [],
-  ]);
-  const operationPolicies = kinds.has('operationPolicy')
-    ? await readPolicies(c, 'operationPolicy', operations.map((o) => o.ref.ids))
-    : [];
+  // Each API's reads go on their own: its operation policies are asked for as soon as its operations are listed, not
+  // once every API's operations are, so the requests in flight never wait on the slowest API.
+  const perApi = await Promise.all(
+    apiResources.map(async ({ ref: { ids } }) => {
+      const operationsAndPolicies = async (): Promise<LiveResource[][]> => {
+        const operations = await listKind(c, 'apiOperation', ids);
+        const policies = kinds.has('operationPolicy') ? await readPolicies(c, 'operationPolicy', operations.map((o) => o.ref.ids)) : [];
+        return [kinds.has('apiOperation') ? operations : [], policies];
+      };
+      const [[operations, operationPolicies], apiPolicies, tagLinks] = await Promise.all([
+        needOperations ? operationsAndPolicies() : [[], []],
+        kinds.has('apiPolicy') ? readPolicies(c, 'apiPolicy', [ids]) : [],
+        kinds.has('apiTag') ? listKind(c, 'apiTag', ids) : [],
+      ]);
+      return { operations, apiPolicies, operationPolicies, tagLinks };
+    }),
+  );
+  const all = (part: keyof (typeof perApi)[number]) => perApi.flatMap((api) => api[part]);
   return [
     ...(kinds.has('api') ? apiResources : []),
-    ...(kinds.has('apiOperation') ? operations : []),
-    ...apiPolicies,
-    ...operationPolicies,
-    ...tagLinks,
-    ...diagnostics,
+    ...all('operations'),
+    ...all('apiPolicies'),
+    ...all('operationPolicies'),
+    ...all('tagLinks'),
   ];
 }
 
