@@ -119,9 +119,6 @@ function guess(name, allText) {
   }
 }
 
-const decodeEntities = (text) => text.replace(/&(quot|lt|gt|amp|apos|#\d+|#x[0-9a-fA-F]+);/g, (m, n) =>
-  ({ quot: '"', lt: '<', gt: '>', amp: '&', apos: "'" })[n] ?? String.fromCodePoint(n[1] === 'x' ? parseInt(n.slice(2), 16) : Number(n.slice(1))));
-
 let total = 0;
 let ran = 0;
 let policies = 0;
@@ -135,14 +132,15 @@ for (const source of sources) {
     if (unparsed) continue;
     policies++;
     const state = call();
-    const allText = decodeEntities(expressions.map((e) => e.text).join('\n'));
+    const allText = expressions.map((e) => e.text).join('\n');
     const assigned = new Set();
     for (const expression of expressions) {
       for (const name of expression.variables) {
         if (!state.variables.has(name) && !assigned.has(name)) state.variables.set(name, guess(name, allText));
       }
       total++;
-      const text = decodeEntities(expression.text).replace(/\{\{[^}]*\}\}/g, '1');
+      // Named values are resolved before expressions run; a number fits both where a string and where a number goes.
+      const text = expression.text.replace(/\{\{[^}]*\}\}/g, '1');
       try {
         const compiled = compileExpression(text, expression.pos);
         const start = process.hrtime.bigint();

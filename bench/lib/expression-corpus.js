@@ -41,7 +41,9 @@ function walk(root, prefix = '') {
  * Unparseable documents give `{ unparsed: message }`.
  */
 function policyExpressions({ file, text }) {
-  const { document, findings } = parsePolicy(text, file);
+  // Snippets are often written XML-escaped (as the portal shows them): read their expressions decoded, as apiops
+  // reads repository files.
+  const { document, findings } = parsePolicy(text, file, { expressionEntities: 'decoded' });
   if (!document) return { unparsed: findings[0]?.message ?? 'unparseable' };
   const expressions = [];
   const variables = [];

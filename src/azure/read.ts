@@ -1,6 +1,6 @@
 import type { ApimConnection } from './client';
 import type { LiveResource, LiveState, ReadSelection } from './live-state';
-import { isTagLinkedOutsideApis, kindAccess, type RawEntity } from './resources';
+import { kindAccess, operationLinksOfTag, type RawEntity } from './resources';
 import { resourceType, type ResourceKind, type ResourceRef } from '../resources/types';
 
 /**
@@ -10,8 +10,8 @@ import { resourceType, type ResourceKind, type ResourceRef } from '../resources/
  * number of other APIs or products on the instance.
  */
 
-const API_SCOPED: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy', 'apiTag', 'apiDiagnostic'];
-const PRODUCT_SCOPED: ResourceKind[] = ['product', 'productApi', 'productGroup', 'productPolicy'];
+const API_SCOPED: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy', 'apiTag', 'operationTag', 'apiDiagnostic'];
+const PRODUCT_SCOPED: ResourceKind[] = ['product', 'productApi', 'productGroup', 'productPolicy', 'productTag'];
 const SERVICE_WIDE: ResourceKind[] = ['namedValue', 'backend', 'policyFragment', 'tag', 'apiVersionSet', 'group', 'subscription', 'logger', 'diagnostic'];
 
 /** Non-current API revisions (`id;rev=2`) belong to their API, not to the set of APIs apiops manages. */
@@ -68,21 +68,25 @@ async function readApiFamily(c: ApimConnection, kinds: Set<ResourceKind>, apis?:
   if (!API_SCOPED.some((k) => kinds.has(k))) return [];
   const apiResources = await readParents(c, 'api', apis);
   const needOperations = kinds.has('apiOperation') || kinds.has('operationPolicy');
-  // Each API's reads go on their own: its operation policies are asked for as soon as its operations are listed, not
-  // once every API's operations are, so the requests in flight never wait on the slowest API.
+  // Each API's reads go on their own: its operations' policies and tags are asked for as soon as its operations are
+  // listed, not once every API's operations are, so the requests in flight never wait on the slowest API.
   const perApi = await Promise.all(
     apiResources.map(async ({ ref: { ids } }) => {
-      const operationsAndPolicies = async (): Promise<LiveResource[][]> => {
+      const operationsAndChildren = async (): Promise<LiveResource[][]> => {
         const operations = await listKind(c, 'apiOperation', ids);
-        const policies = kinds.has('operationPolicy') ? await readPolicies(c, 'operationPolicy', operations.map((o) => o.ref.ids)) : [];
-        return [kinds.has('apiOperation') ? operations : [], policies];
+        const [policies, tags] = await Promise.all([
+          kinds.has('operationPolicy') ? readPolicies(c, 'operationPolicy', operations.map((o) => o.ref.ids)) : [],
+          kinds.has('operationTag') ? Promise.all(operations.map((o) => listKind(c, 'operationTag', o.ref.ids))).then((l) => l.flat()) : [],
+        ]);
+        return [kinds.has('apiOperation') ? operations : [], policies, tags];
       };
-      const [[operations, operationPolicies], apiPolicies, tagLinks] = await Promise.all([
-        needOperations ? operationsAndPolicies() : [[], []],
+      const [[operations, operationPolicies, operationTags], apiPolicies, tagLinks, diagnostics] = await Promise.all([
+        needOperations || kinds.has('operationTag') ? operationsAndChildren() : [[], [], []],
         kinds.has('apiPolicy') ? readPolicies(c, 'apiPolicy', [ids]) : [],
         kinds.has('apiTag') ? listKind(c, 'apiTag', ids) : [],
+        kinds.has('apiDiagnostic') ? listKind(c, 'apiDiagnostic', ids) : [],
       ]);
-      return { operations, apiPolicies, operationPolicies, tagLinks };
+      return { operations, apiPolicies, operationPolicies, tagLinks, operationTags, diagnostics };
     }),
   );
   const all = (part: keyof (typeof perApi)[number]) => perApi.flatMap((api) => api[part]);
@@ -92,6 +96,8 @@ async function readApiFamily(c: ApimConnection, kinds: Set<ResourceKind>, apis?:
     ...all('apiPolicies'),
     ...all('operationPolicies'),
     ...all('tagLinks'),
+    ...all('operationTags'),
+    ...all('diagnostics'),
   ];
 }
 
@@ -101,12 +107,13 @@ async function readProductFamily(c: ApimConnection, kinds: Set<ResourceKind>, pr
   const productIds = productResources.map((r) => r.ref.ids);
   const links = (kind: ResourceKind) =>
     kinds.has(kind) ? Promise.all(productIds.map((ids) => listKind(c, kind, ids))).then((l) => l.flat()) : [];
-  const [apiLinks, groupLinks, policies] = await Promise.all([
+  const [apiLinks, groupLinks, tagLinks, policies] = await Promise.all([
     links('productApi'),
     links('productGroup'),
+    links('productTag'),
     kinds.has('productPolicy') ? readPolicies(c, 'productPolicy', productIds) : [],
   ]);
-  return [...(kinds.has('product') ? productResources : []), ...apiLinks, ...groupLinks, ...policies];
+  return [...(kinds.has('product') ? productResources : []), ...apiLinks, ...groupLinks, ...tagLinks, ...policies];
 }
 
 /**
@@ -118,19 +125,42 @@ async function readProductFamily(c: ApimConnection, kinds: Set<ResourceKind>, pr
  */
 export async function readLiveState(c: ApimConnection, selection: ReadSelection): Promise<LiveState> {
   const kinds = new Set(selection.kinds);
+  // Operation tag links of a whole read come from the tags' side; a selection's from its own operations.
+  const operationTagsByTag = kinds.has('operationTag') && !selection.apis;
+  const tags = kinds.has('tag') || operationTagsByTag ? listKind(c, 'tag') : Promise.resolve([]);
   const parts = await Promise.all([
-    ...SERVICE_WIDE.filter((k) => kinds.has(k)).map((k) => listKind(c, k)),
+    ...SERVICE_WIDE.filter((k) => kinds.has(k) && k !== 'tag').map((k) => listKind(c, k)),
+    kinds.has('tag') ? tags : [],
+    operationTagsByTag ? tags.then((listed) => readOperationTagLinks(c, listed)) : [],
     kinds.has('globalPolicy') ? readPolicies(c, 'globalPolicy', [[]]) : [],
-    readApiFamily(c, kinds, selection.apis),
+    readApiFamily(c, operationTagsByTag ? new Set([...kinds].filter((k) => k !== 'operationTag')) : kinds, selection.apis),
     readProductFamily(c, kinds, selection.products),
   ]);
   return { resources: parts.flat() };
 }
 
-/** Those of the given tags that a product or an operation links (links apiops does not manage). */
-export async function tagsLinkedOutsideApis(c: ApimConnection, tagIds: string[]): Promise<Set<string>> {
-  const linked = await Promise.all(tagIds.map((id) => isTagLinkedOutsideApis(c, id)));
-  return new Set(tagIds.filter((_, i) => linked[i]));
+/** `/subscriptions/…/apis/orders/operations/get` or `/apis/orders/operations/get` → the ids after `collection`. */
+function idsAfter(reference: unknown, pattern: RegExp): string[] | undefined {
+  const match = typeof reference === 'string' ? pattern.exec(reference) : null;
+  return match ? match.slice(1).map(decodeURIComponent) : undefined;
+}
+
+/**
+ * Every operation's tag links, read from each tag's side (see operationLinksOfTag) as operationTag resources carrying
+ * the tag's displayName.
+ */
+async function readOperationTagLinks(c: ApimConnection, tags: LiveResource[]): Promise<LiveResource[]> {
+  const perTag = await Promise.all(
+    tags.map(async (tag) => {
+      const [tagId] = tag.ref.ids;
+      const links = await operationLinksOfTag(c, tagId);
+      return links
+        .map((link) => idsAfter(link.properties?.operationId, /\/apis\/([^/]+)\/operations\/([^/]+)$/i))
+        .filter((ids): ids is string[] => ids !== undefined && !isRevision(ids[0]))
+        .map((ids): LiveResource => ({ ref: { kind: 'operationTag', ids: [...ids, tagId] }, properties: { displayName: tag.properties.displayName } }));
+    }),
+  );
+  return perTag.flat();
 }
 
 /** A secret named value's value, with the ETag listValue answered with: the version of the resource it is the value of. */

@@ -266,18 +266,30 @@ const KIND_ACCESS: Partial<Record<ResourceKind, KindAccess>> = {
     },
     remove: (c, [apiId, tagId]) => c.client.tag.detachFromApi(rg(c), svc(c), apiId, tagId),
   },
+  productTag: {
+    list: (c, [productId]) => listRaw((o) => c.client.tag.listByProduct(rg(c), svc(c), productId, o)),
+    get: (c, [productId, tagId]) => linkRead(() => c.client.tag.getEntityStateByProduct(rg(c), svc(c), productId, tagId)),
+    put: async (c, [productId, tagId]) => {
+      await c.client.tag.assignToProduct(rg(c), svc(c), productId, tagId);
+    },
+    remove: (c, [productId, tagId]) => c.client.tag.detachFromProduct(rg(c), svc(c), productId, tagId),
+  },
+  operationTag: {
+    list: (c, [apiId, operationId]) => listRaw((o) => c.client.tag.listByOperation(rg(c), svc(c), apiId, operationId, o)),
+    get: (c, [apiId, operationId, tagId]) => linkRead(() => c.client.tag.getEntityStateByOperation(rg(c), svc(c), apiId, operationId, tagId)),
+    put: async (c, [apiId, operationId, tagId]) => {
+      await c.client.tag.assignToOperation(rg(c), svc(c), apiId, operationId, tagId);
+    },
+    remove: (c, [apiId, operationId, tagId]) => c.client.tag.detachFromOperation(rg(c), svc(c), apiId, operationId, tagId),
+  },
 };
 
 /**
- * Whether anything besides an API links a tag: its product and operation links, listed from the tag's side
- * (two requests, however many products and operations the instance has).
+ * A tag's operation links, listed from the tag's side: one request per tag, however many operations the instance has
+ * (listing them from each operation would cost one request per operation).
  */
-export async function isTagLinkedOutsideApis(c: ApimConnection, tagId: string): Promise<boolean> {
-  const [products, operations] = await Promise.all([
-    listRaw((o) => c.client.tagProductLink.listByProduct(rg(c), svc(c), tagId, o)),
-    listRaw((o) => c.client.tagOperationLink.listByProduct(rg(c), svc(c), tagId, o)),
-  ]);
-  return products.length + operations.length > 0;
+export function operationLinksOfTag(c: ApimConnection, tagId: string): Promise<RawEntity[]> {
+  return listRaw((o) => c.client.tagOperationLink.listByProduct(rg(c), svc(c), tagId, o));
 }
 
 export function kindAccess(kind: ResourceKind): KindAccess {

@@ -8,6 +8,7 @@ import { diffCommand } from './commands/diff';
 import { publishCommand } from './commands/publish';
 import { extractCommand } from './commands/extract';
 import { emulatorCommand } from './commands/emulator';
+import { gatewayCommand } from './commands/gateway';
 
 // Only the commands' names, help and options: what a command does is loaded when it runs (ApiopsCommand.load).
 const COMMANDS: ApiopsCommand<any>[] = [
@@ -17,6 +18,7 @@ const COMMANDS: ApiopsCommand<any>[] = [
   publishCommand,
   extractCommand,
   emulatorCommand,
+  gatewayCommand,
 ];
 
 function reportError(error: unknown, debug: boolean, io: CommandIO): void {

@@ -52,6 +52,8 @@ const FAULTS: Fault[] = ['429', '500', '503', 'drop'];
 const WRITE_FAULTS: Fault[] = [...FAULTS, '409'];
 const WRITE_METHODS = new Set(['PUT', 'PATCH', 'DELETE', 'POST']);
 
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 function emptyStats(): EmulatorStats {
   return { total: 0, byMethod: {}, byRoute: {}, faults: {}, log: [] };
 }
@@ -197,16 +199,21 @@ export class EmulatorServer {
 
     if (url.pathname.startsWith('/_emulator/')) return finish(this.serveInternal(url.pathname));
 
-    if (this.options.latencyMs > 0) {
-      const delay = this.options.latencyMs * (0.5 + this.jitterRandom());
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
+    // Latency is split between the request's way in and the answer's way out, as on a network: the way out runs
+    // while the change is made durable (the answer still waits for both).
+    const latency = this.options.latencyMs > 0 ? this.options.latencyMs * (0.5 + this.jitterRandom()) : 0;
+    if (latency > 0) await sleep(latency / 2);
+    const answer = async (reply: Reply, fault?: string) => {
+      // Answered only once what it changed is on disk (and a read never shows what a crash could still lose).
+      await Promise.all([latency > 0 ? sleep(latency / 2) : undefined, this.store.durable()]);
+      finish(reply, fault);
+    };
     const authorization = req.headers.authorization;
     if (!authorization || !/^Bearer\s+\S+/i.test(authorization)) {
-      return finish({ status: 401, headers: { 'WWW-Authenticate': 'Bearer' }, body: new ArmError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing or is not a bearer token.").body() });
+      return answer({ status: 401, headers: { 'WWW-Authenticate': 'Bearer' }, body: new ArmError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing or is not a bearer token.").body() });
     }
     const fault = this.pickFault(WRITE_METHODS.has(method) ? WRITE_FAULTS : FAULTS);
-    if (fault) return finish(this.faultReply(fault), fault);
+    if (fault) return answer(this.faultReply(fault), fault);
 
     let reply: Reply;
     try {
@@ -215,9 +222,7 @@ export class EmulatorServer {
       if (!(error instanceof ArmError)) throw error;
       reply = { status: error.status, headers: error.headers, body: error.body() };
     }
-    // Answered only once what it changed is on disk (and a read never shows what a crash could still lose).
-    await this.store.durable();
-    finish(reply);
+    await answer(reply);
   }
 
   private pickFault(faults: Fault[]): Fault | undefined {

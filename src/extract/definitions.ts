@@ -30,23 +30,23 @@ export interface DefinitionShape {
 
 export const API_SHAPE: DefinitionShape = {
   schema: 'api.schema.json',
-  fields: ['id', 'displayName', 'description', 'path', 'protocols', 'serviceUrl', 'backend', 'subscriptionRequired', 'versionSet', 'apiVersion', 'specification', 'tags'],
-  defaults: { protocols: ['https'], subscriptionRequired: true, tags: [] },
+  fields: ['id', 'displayName', 'description', 'path', 'protocols', 'serviceUrl', 'backend', 'subscriptionRequired', 'versionSet', 'apiVersion', 'specification', 'tags', 'operationTags'],
+  defaults: { protocols: ['https'], subscriptionRequired: true, tags: [], operationTags: {} },
   repositoryOnly: ['specification'],
 };
 
 export const PRODUCT_SHAPE: DefinitionShape = {
   schema: 'product.schema.json',
-  fields: ['id', 'displayName', 'description', 'subscriptionRequired', 'approvalRequired', 'subscriptionsLimit', 'state', 'tier', 'apis', 'groups'],
-  defaults: { apis: [], groups: [] },
+  fields: ['id', 'displayName', 'description', 'subscriptionRequired', 'approvalRequired', 'subscriptionsLimit', 'state', 'tier', 'apis', 'groups', 'tags'],
+  defaults: { apis: [], groups: [], tags: [] },
   repositoryOnly: ['tier'],
 };
 
 export const NAMED_VALUE_SHAPE: DefinitionShape = {
   schema: 'named-value.schema.json',
-  fields: ['id', 'displayName', 'value', 'secret', 'valueFromEnv', 'keyVault', 'tags'],
+  fields: ['id', 'displayName', 'value', 'secret', 'valueFromEnv', 'keyVault', 'localValueFromEnv', 'tags'],
   defaults: { secret: false, tags: [] },
-  repositoryOnly: [],
+  repositoryOnly: ['localValueFromEnv'],
 };
 
 export const BACKEND_SHAPE: DefinitionShape = {
@@ -108,7 +108,7 @@ function compact<T extends object>(definition: T): T {
  * `specification` is left to the repository: a new API folder uses the default file name. `tags` are the display
  * names of the tags linked to the API (sorted: APIM keeps no order).
  */
-export function apiDefinition(properties: Properties, tags: string[] = []): ApiDefinition {
+export function apiDefinition(properties: Properties, tags: string[] = [], operationTags: Record<string, string[]> = {}): ApiDefinition {
   return compact({
     versionSet: referencedId(properties.apiVersionSetId, 'apiVersionSets'),
     displayName: text(properties.displayName) ?? '',
@@ -119,6 +119,9 @@ export function apiDefinition(properties: Properties, tags: string[] = []): ApiD
     subscriptionRequired: flag(properties.subscriptionRequired),
     apiVersion: text(properties.apiVersion),
     tags: tags.length ? [...tags].sort() : undefined,
+    operationTags: Object.keys(operationTags).length
+      ? Object.fromEntries(Object.entries(operationTags).sort(([a], [b]) => a.localeCompare(b)).map(([operationId, names]) => [operationId, [...names].sort()]))
+      : undefined,
   });
 }
 
@@ -148,7 +151,7 @@ export function unrepresentedApiSettings(file: string, properties: Properties): 
   return notes;
 }
 
-export function productDefinition(properties: Properties, apis: string[], groups: string[]): ProductDefinition {
+export function productDefinition(properties: Properties, apis: string[], groups: string[], tags: string[] = []): ProductDefinition {
   const subscriptionRequired = flag(properties.subscriptionRequired);
   return compact({
     displayName: text(properties.displayName) ?? '',
@@ -160,6 +163,7 @@ export function productDefinition(properties: Properties, apis: string[], groups
     state: properties.state === 'published' || properties.state === 'notPublished' ? properties.state : undefined,
     apis: apis.length ? [...apis].sort() : undefined,
     groups: groups.length ? [...groups].sort() : undefined,
+    tags: tags.length ? [...tags].sort() : undefined,
   });
 }
 

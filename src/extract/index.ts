@@ -70,8 +70,8 @@ export interface ExtractResult extends WriteOutcome {
   extracted: { apis: number; products: number; namedValues: number; backends: number; fragments: number; globalPolicy: boolean };
 }
 
-const API_KINDS: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy', 'apiTag', 'apiDiagnostic'];
-const PRODUCT_KINDS: ResourceKind[] = ['product', 'productApi', 'productGroup', 'productPolicy'];
+const API_KINDS: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy', 'apiTag', 'operationTag', 'apiDiagnostic'];
+const PRODUCT_KINDS: ResourceKind[] = ['product', 'productApi', 'productGroup', 'productPolicy', 'productTag'];
 
 /**
  * The selected ids as the instance spells them (APIM ids are case-insensitive: `--api ORDERS` is `orders`), and

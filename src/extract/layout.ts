@@ -71,6 +71,11 @@ export class LiveIndex {
 
 const MASTER_SUBSCRIPTION = 'master';
 
+/** The name a tag link's file gives the tag: its display name (the repository derives ids from names). */
+function tagName(link: LiveResource): string {
+  return String(link.properties.displayName ?? link.ref.ids[link.ref.ids.length - 1]);
+}
+
 export interface PendingSpecification {
   apiId: string;
   file: string;
@@ -180,8 +185,10 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
       pendingSpecifications.push({ apiId, file: specificationFile, api: api.properties, operations });
     }
     warnings.push(...unrepresentedApiSettings(apiFile, api.properties));
-    const tags = live.under('apiTag', apiId).map((link) => String(link.properties.displayName ?? link.ref.ids[1]));
-    const definition: Record<string, unknown> = { ...apiDefinition(api.properties, tags) };
+    const tags = live.under('apiTag', apiId).map(tagName);
+    const operationTags: Record<string, string[]> = {};
+    for (const link of live.under('operationTag', apiId)) (operationTags[link.ref.ids[1]] ??= []).push(tagName(link));
+    const definition: Record<string, unknown> = { ...apiDefinition(api.properties, tags, operationTags) };
     // An API that names a backend keeps doing so while that backend's url is the API's service url.
     const backend = existing.yamlField(apiFile, 'backend');
     if (typeof backend === 'string' && definition.serviceUrl !== undefined && definition.serviceUrl === backendUrl(backend)) {
@@ -202,7 +209,7 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
     const listed = existing.yamlField(productFile, 'groups');
     const keepsAdministrators = Array.isArray(listed) && listed.some((group) => String(group).toLowerCase() === ADMINISTRATORS);
     const groups = live.under('productGroup', productId).map((link) => link.ref.ids[1]).filter((group) => keepsAdministrators || group.toLowerCase() !== ADMINISTRATORS);
-    yamlFile(product.ref, productDefinition(product.properties, apis, groups), PRODUCT_SHAPE);
+    yamlFile(product.ref, productDefinition(product.properties, apis, groups, live.under('productTag', productId).map(tagName)), PRODUCT_SHAPE);
     policyFile(live.find('productPolicy', productId));
   }
 

@@ -1,10 +1,9 @@
 import type { ApimConnection } from '../azure/client';
 import type { LiveResource, LiveState } from '../azure/live-state';
-import { readLiveState, readResources, readSecretValues, tagsLinkedOutsideApis, type SecretValue } from '../azure/read';
+import { readLiveState, readResources, readSecretValues, type SecretValue } from '../azure/read';
 import type { DesiredState } from '../render/desired';
 import { RESOURCE_TYPES, resourceType } from '../resources/types';
 import { plan, refKey, type Plan, type PlannedChange } from './plan';
-import { adoptTags, tagAdoptions } from './tag-adoption';
 
 /**
  * Planning against a live instance. Collections are listed first (cheap: no-op runs cost only these reads); the
@@ -53,23 +52,6 @@ async function withSecretValues(
   };
 }
 
-/**
- * A tag the repository stops using (it is linked to APIs, but not in the desired state) stays someone else's while
- * a product or an operation links it: those links are not apiops's, and deleting the tag would remove them. Such
- * tags are left out of what the plan may delete.
- */
-async function withoutTagsUsedElsewhere(c: ApimConnection, repository: DesiredState, live: LiveState): Promise<LiveState> {
-  const desired = adoptTags(repository, tagAdoptions(repository, live));
-  const desiredKeys = new Set(desired.resources.map((r) => refKey(r.ref)));
-  const apiLinked = new Set(live.resources.filter((r) => r.ref.kind === 'apiTag').map((r) => r.ref.ids[1]));
-  const unused = live.resources
-    .filter((r) => r.ref.kind === 'tag' && apiLinked.has(r.ref.ids[0]) && !desiredKeys.has(refKey(r.ref)))
-    .map((r) => r.ref.ids[0]);
-  if (!unused.length) return live;
-  const usedElsewhere = await tagsLinkedOutsideApis(c, unused);
-  return { resources: live.resources.filter((r) => r.ref.kind !== 'tag' || !usedElsewhere.has(r.ref.ids[0])) };
-}
-
 function needsFreshRead(change: PlannedChange): boolean {
   return (
     change.action !== 'create' &&
@@ -92,7 +74,7 @@ function replaceResources(live: LiveState, stale: PlannedChange[], fresh: Array<
 
 export async function planAgainstLive(c: ApimConnection, desired: DesiredState): Promise<Plan> {
   const read = await readLiveState(c, { kinds: MANAGED_KINDS });
-  const listed = await withSecretValues(c, desired, await withoutTagsUsedElsewhere(c, desired, read));
+  const listed = await withSecretValues(c, desired, read);
   const first = plan(desired, listed.live);
   const stale = first.changes.filter(needsFreshRead);
   if (!stale.length) return first;

@@ -1,7 +1,7 @@
 import type { SourcePos } from '../diagnostics';
 import type { DesiredResource, DesiredState } from '../render/desired';
 import type { LiveResource, LiveState } from '../azure/live-state';
-import { BUILT_IN_GROUPS, displayId, kindsInDependencyOrder, resourceType, type ResourceKind, type ResourceRef } from '../resources/types';
+import { BUILT_IN_GROUPS, TAG_LINK_KINDS, displayId, kindsInDependencyOrder, resourceType, type ResourceKind, type ResourceRef } from '../resources/types';
 import { changedFields, comparePolicies, createdFields, type FieldChange } from './compare';
 import { adoptTags, tagAdoptions, type TagAdoptions } from './tag-adoption';
 
@@ -30,7 +30,7 @@ export interface PlannedChange {
   /** Removed by deleting this ancestor (no request of its own). */
   deletedWith?: ResourceRef;
   /**
-   * delete: a link dropped from a list the repository still defines (a product's `apis`/`groups`, an API's `tags`)
+   * delete: a link dropped from a list the repository still defines (a product's `apis`/`groups`/`tags`, an API's `tags`/`operationTags`)
    * while what it joins stays. Such a list is the repository's statement of the whole membership, so every publish
    * removes the link; only what the repository dropped altogether waits for --prune.
    */
@@ -167,8 +167,9 @@ function planDeletes(desired: DesiredState, live: LiveState, desiredKeys: Set<st
   // A tag goes as the repository drops its last link to it. Deleting a tag removes every link to it, so one that a
   // kept link names stays; and a tag no API links is not one the repository could name (extract cannot write it).
   const orphanKeys = new Set(orphans.map((r) => refKey(r.ref)));
-  const tagLinks = live.resources.filter((r) => r.ref.kind === 'apiTag');
-  const linkedTags = (dropped: boolean) => new Set(tagLinks.filter((r) => orphanKeys.has(refKey(r.ref)) === dropped).map((r) => r.ref.ids[1]));
+  const tagLinks = live.resources.filter((r) => TAG_LINK_KINDS.includes(r.ref.kind));
+  const tagOf = (ref: ResourceRef) => ref.ids[ref.ids.length - 1];
+  const linkedTags = (dropped: boolean) => new Set(tagLinks.filter((r) => orphanKeys.has(refKey(r.ref)) === dropped).map((r) => tagOf(r.ref)));
   const [droppedTags, keptTags] = [linkedTags(true), linkedTags(false)];
   const deletable = orphans.filter((r) => r.ref.kind !== 'tag' || (droppedTags.has(r.ref.ids[0]) && !keptTags.has(r.ref.ids[0])));
   deletable.forEach((r) => deletedKeys.add(refKey(r.ref)));
@@ -185,11 +186,11 @@ function planDeletes(desired: DesiredState, live: LiveState, desiredKeys: Set<st
       droppedFromList: droppedFromList || undefined,
     });
   });
-  // A tag exists for the API tag lists that name it: when the last of them drops it, the tag goes in the same run
+  // A tag exists for the tag lists that name it: when the last of them drops it, the tag goes in the same run
   // (left behind unlinked, no later plan could tell it from a tag made by hand).
-  const tagLinkDeletes = deletes.filter((c) => c.kind === 'apiTag');
+  const tagLinkDeletes = deletes.filter((c) => TAG_LINK_KINDS.includes(c.kind));
   for (const tag of deletes.filter((c) => c.kind === 'tag')) {
-    const links = tagLinkDeletes.filter((c) => c.ref.ids[1] === tag.ref.ids[0]);
+    const links = tagLinkDeletes.filter((c) => tagOf(c.ref) === tag.ref.ids[0]);
     if (links.every((c) => c.droppedFromList)) tag.droppedFromList = true;
   }
   return deletes;

@@ -1,5 +1,6 @@
 import type { LiveState } from '../azure/live-state';
 import type { DesiredResource, DesiredState } from '../render/desired';
+import { TAG_LINK_KINDS } from '../resources/types';
 
 /**
  * The repository names tags by display name and derives their ids (src/render/tag-id.ts), but a tag made by hand in
@@ -45,12 +46,12 @@ export function tagAdoptions(desired: DesiredState, live: LiveState): TagAdoptio
   return Object.fromEntries([...adopted].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** The desired state with adopted tags (and their API links) under the live tags' ids. */
+/** The desired state with adopted tags (and their links) under the live tags' ids. */
 export function adoptTags(desired: DesiredState, adoptions: TagAdoptions | undefined): DesiredState {
   if (!adoptions || !Object.keys(adoptions).length) return desired;
   const renamed = (resource: DesiredResource): DesiredResource => {
     const { kind, ids } = resource.ref;
-    const tagIndex = kind === 'tag' ? 0 : kind === 'apiTag' ? 1 : -1;
+    const tagIndex = kind === 'tag' ? 0 : TAG_LINK_KINDS.includes(kind) ? ids.length - 1 : -1;
     const adopted = tagIndex >= 0 ? adoptions[ids[tagIndex]] : undefined;
     return adopted === undefined ? resource : { ...resource, ref: { kind, ids: ids.map((id, i) => (i === tagIndex ? adopted : id)) } };
   };

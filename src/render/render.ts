@@ -283,7 +283,11 @@ class Renderer {
         operation.pos,
       );
     }
-    this.addApiTags(api);
+    (api.definition.data.tags ?? []).forEach((name, i) => this.addTag(name, { kind: 'apiTag', ids: [api.id] }, api.definition.locate(['tags', i])));
+    for (const [operationId, names] of Object.entries(api.definition.data.operationTags ?? {})) {
+      if (!operationIds.has(operationId)) continue;
+      names.forEach((name, i) => this.addTag(name, { kind: 'operationTag', ids: [api.id, operationId] }, api.definition.locate(['operationTags', operationId, i])));
+    }
     this.addYamlResources('apiDiagnostic', api.diagnostics, diagnosticProperties, [api.id]);
     if (api.policy) this.addPolicy({ kind: 'apiPolicy', ids: [api.id] }, api.policy);
     for (const [operationId, source] of Object.entries(api.operationPolicies)) {
@@ -292,15 +296,17 @@ class Renderer {
     }
   }
 
-  /** An API's tags: the service-level tag (created by the first API naming it) and the API's link to it. */
-  private addApiTags({ id: apiId, definition }: ApiModel): void {
-    (definition.data.tags ?? []).forEach((name, i) => {
-      const tagId = tagIdOf(name);
-      const source = definition.locate(['tags', i]);
-      if (!this.addedTags.has(tagId)) this.add({ kind: 'tag', ids: [tagId] }, { displayName: name }, source);
-      if (!this.addedTags.has(`${apiId}/${tagId}`)) this.add({ kind: 'apiTag', ids: [apiId, tagId] }, {}, source);
-      this.addedTags.add(tagId).add(`${apiId}/${tagId}`);
-    });
+  /**
+   * A tag named by an API, operation or product: the service-level tag (created by the first file naming it) and the
+   * link to it; `link` holds the link kind and the ids before the tag's.
+   */
+  private addTag(name: string, link: ResourceRef, source: SourcePos): void {
+    const tagId = tagIdOf(name);
+    const linkRef: ResourceRef = { kind: link.kind, ids: [...link.ids, tagId] };
+    const linkKey = `${link.kind}:${linkRef.ids.join('/')}`;
+    if (!this.addedTags.has(tagId)) this.add({ kind: 'tag', ids: [tagId] }, { displayName: name }, source);
+    if (!this.addedTags.has(linkKey)) this.add(linkRef, {}, source);
+    this.addedTags.add(tagId).add(linkKey);
   }
 
   private addProduct(product: ProductModel): void {
@@ -327,6 +333,7 @@ class Renderer {
     (data.groups ?? []).forEach((groupId, i) => {
       this.add({ kind: 'productGroup', ids: [product.id, groupId] }, {}, definition.locate(['groups', i]));
     });
+    (data.tags ?? []).forEach((name, i) => this.addTag(name, { kind: 'productTag', ids: [product.id] }, definition.locate(['tags', i])));
     if (product.policy) this.addPolicy({ kind: 'productPolicy', ids: [product.id] }, product.policy);
   }
 }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../diagnostics';
-import { armPathOf, resourceType } from '../resources/types';
+import { fillWithFileNames, resourceType } from '../resources/types';
 import type { DesiredResource, DesiredState } from './desired';
 
 /** Written instead of a secret named value's value: secrets never reach disk. */
@@ -9,9 +9,14 @@ export const SECRET_PLACEHOLDER = '<secret: not written by apiops render>';
 /** Marks a directory as apiops render output, which a later render may replace. */
 const MARKER_FILE = '.apiops-render';
 
-/** The file (relative to the output directory) a resource is written to: its ARM path, `.xml` for policies. */
+/**
+ * The file (relative to the output directory) a resource is written to: its ARM path, `.xml` for policies, each id
+ * named as the repository names it (a 256-character id, or one starting with a dot, is a file name like any other).
+ */
 export function renderedFileOf(resource: DesiredResource): string {
-  return `${armPathOf(resource.ref)}${resourceType(resource.ref.kind).policy ? '.xml' : '.json'}`;
+  const type = resourceType(resource.ref.kind);
+  const ids = Object.fromEntries(type.keys.map((key, index) => [key, resource.ref.ids[index]]));
+  return fillWithFileNames(`${type.armPath}${type.policy ? '.xml' : '.json'}`, ids);
 }
 
 /** A resource's file content: the rawxml policy text, or the `{ properties }` JSON body with secrets masked. */

@@ -249,6 +249,11 @@ class RepositoryLoader {
     }
     api.policy = this.loadTemplate(`${folder}/policy.xml`, { optional: true });
     const operationIds = api.specification && new Set(api.specification.operations.map((op) => op.id));
+    for (const operationId of Object.keys(definition.data.operationTags ?? {})) {
+      if (operationIds?.has(operationId)) continue;
+      const known = operationIds ? [...operationIds].join(', ') || 'none' : 'none: the API has no specification';
+      this.report(definition.locateKey?.(['operationTags', operationId]) ?? definition.locate(['operationTags', operationId]), `operationTags: '${operationId}' is not an operation of the API (operationIds: ${known})`);
+    }
     for (const name of this.xmlFiles(`${folder}/operations`)) {
       const file = `${folder}/operations/${name}`;
       // The specification's operationIds say which ids there are, so a shortened name needs no `id:`.

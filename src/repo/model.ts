@@ -61,6 +61,8 @@ export interface ApiDefinition {
   /** Id of the API version set (api-version-sets/<id>.yaml) this API is a version of. */
   versionSet?: string;
   tags?: string[];
+  /** Tag names per operation id. */
+  operationTags?: Record<string, string[]>;
 }
 
 export interface OperationDefinition {
@@ -114,6 +116,7 @@ export interface ProductDefinition {
   state?: 'published' | 'notPublished';
   apis?: string[];
   groups?: string[];
+  tags?: string[];
   /** Repository metadata for lint, never sent to Azure. */
   tier?: 'developer' | 'production';
 }
@@ -130,6 +133,8 @@ export interface NamedValueDefinition {
   secret?: boolean;
   valueFromEnv?: string;
   keyVault?: { secretIdentifier: string; identityClientId?: string };
+  /** With keyVault: where the gateway emulator and `apiops test` take a stand-in value (repository-only, never published). */
+  localValueFromEnv?: string;
   tags?: string[];
 }
 

@@ -85,14 +85,17 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   // repository manages the tags it uses, and prune removes only those no longer linked to anything it does not manage.
   { kind: 'tag', armPath: 'tags/{tagId}', keys: ['tagId'], references: [], repoPath: 'apis/{apiId}/api.yaml', managed: true, requiredProperties: ['displayName'] },
   { kind: 'apiTag', armPath: 'apis/{apiId}/tags/{tagId}', keys: ['apiId', 'tagId'], parent: 'api', references: ['tag'], repoPath: 'apis/{apiId}/api.yaml', managed: true, link: true },
-  { kind: 'productTag', armPath: 'products/{productId}/tags/{tagId}', keys: ['productId', 'tagId'], parent: 'product', references: ['tag'], managed: false, link: true },
-  { kind: 'operationTag', armPath: 'apis/{apiId}/operations/{operationId}/tags/{tagId}', keys: ['apiId', 'operationId', 'tagId'], parent: 'apiOperation', references: ['tag'], managed: false, link: true },
+  { kind: 'productTag', armPath: 'products/{productId}/tags/{tagId}', keys: ['productId', 'tagId'], parent: 'product', references: ['tag'], repoPath: 'products/{productId}/product.yaml', managed: true, link: true },
+  { kind: 'operationTag', armPath: 'apis/{apiId}/operations/{operationId}/tags/{tagId}', keys: ['apiId', 'operationId', 'tagId'], parent: 'apiOperation', references: ['tag'], repoPath: 'apis/{apiId}/api.yaml', managed: true, link: true },
   // A release makes the revision its `apiId` names the current one.
   { kind: 'apiRelease', armPath: 'apis/{apiId}/releases/{releaseId}', keys: ['apiId', 'releaseId'], parent: 'api', references: [], managed: false, requiredProperties: ['apiId'] },
   { kind: 'apiSchema', armPath: 'apis/{apiId}/schemas/{schemaId}', keys: ['apiId', 'schemaId'], parent: 'api', references: [], managed: false, longRunning: ['PUT'], requiredProperties: ['contentType'] },
   { kind: 'graphQLResolver', armPath: 'apis/{apiId}/resolvers/{resolverId}', keys: ['apiId', 'resolverId'], parent: 'api', references: [], managed: false, requiredProperties: ['displayName', 'path'] },
   { kind: 'resolverPolicy', armPath: 'apis/{apiId}/resolvers/{resolverId}/policies/policy', keys: ['apiId', 'resolverId'], parent: 'graphQLResolver', references: ['namedValue', 'backend', 'policyFragment'], managed: false, policy: true, requiredProperties: ['value'] },
 ];
+
+/** The links that attach a tag to an API, a product or an operation; a link's last id is the tag's. */
+export const TAG_LINK_KINDS: readonly ResourceKind[] = ['apiTag', 'productTag', 'operationTag'];
 
 /** APIM's system groups: every instance has them; a repository references them (products' groups), never defines them. */
 export const BUILT_IN_GROUPS: readonly string[] = ['administrators', 'developers', 'guests'];
@@ -145,7 +148,7 @@ function templateSegments(template: string): Array<{ key?: string; prefix: strin
 }
 
 /** A path template (`apis/{apiId}/api.yaml`) filled with ids, each as its file or folder name (see file-names.ts). */
-export function fillRepoPath(template: string, ids: Readonly<Record<string, string>>): string {
+export function fillWithFileNames(template: string, ids: Readonly<Record<string, string>>): string {
   return templateSegments(template)
     .map(({ key, prefix, suffix }) => (key === undefined ? prefix : prefix + fileNameOf(ids[key], suffix).name))
     .join('/');
@@ -155,7 +158,7 @@ export function fillRepoPath(template: string, ids: Readonly<Record<string, stri
 export function repoPathOf(ref: ResourceRef): string | undefined {
   const type = resourceType(ref.kind);
   if (!type.repoPath) return undefined;
-  return fillRepoPath(type.repoPath, Object.fromEntries(type.keys.map((key, i) => [key, ref.ids[i]])));
+  return fillWithFileNames(type.repoPath, Object.fromEntries(type.keys.map((key, i) => [key, ref.ids[i]])));
 }
 
 /**

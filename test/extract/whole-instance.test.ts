@@ -45,7 +45,7 @@ describe('whole-instance kinds', () => {
     const first = await publish(source);
     expect(first).toMatchObject({ code: 0, err: expect.not.stringMatching(/error|fail/i) });
     const kinds = new Set(first.json.changes.map((change: { kind: string }) => change.kind));
-    for (const kind of ['apiVersionSet', 'group', 'subscription', 'logger', 'diagnostic', 'apiDiagnostic']) expect(kinds).toContain(kind);
+    for (const kind of ['apiVersionSet', 'group', 'subscription', 'logger', 'diagnostic', 'apiDiagnostic', 'productTag', 'operationTag']) expect(kinds).toContain(kind);
     const second = await publish(source);
     expect(second.json.changes).toEqual([]);
     expect(second.json.requests.PUT + second.json.requests.PATCH + second.json.requests.DELETE).toBe(0);
@@ -63,7 +63,8 @@ describe('whole-instance kinds', () => {
     expect(files.get('apis/orders/api.yaml')).toMatch(/\nversionSet: orders\n/);
     expect(files.get('groups/fabrikam-partners.yaml')).toBe(`${header('group')}displayName: Fabrikam partners\ndescription: Developers at Fabrikam\n`);
     expect([...files.keys()].filter((file) => file.startsWith('groups/'))).toEqual(['groups/fabrikam-partners.yaml']);
-    expect(files.get('products/partners/product.yaml')).toMatch(/groups:\n {2}- developers\n {2}- fabrikam-partners\n/);
+    expect(files.get('products/partners/product.yaml')).toMatch(/groups:\n {2}- developers\n {2}- fabrikam-partners\ntags:\n {2}- Partner\n {2}- Production\n/);
+    expect(files.get('apis/catalog/api.yaml')).toMatch(/\ntags:\n {2}- Partner\noperationTags:\n {2}getOrder:\n {4}- Partner\n {4}- Read only\n$/);
     expect(files.get('subscriptions/fabrikam-partners.yaml')).toBe(`${header('subscription')}displayName: Fabrikam partners\nproduct: partners\nstate: active\nowner: "1"\nallowTracing: false\n`);
     expect(files.get('subscriptions/catalog-monitor.yaml')).toMatch(/^displayName: Catalog monitoring\napi: catalog\nstate: suspended\n/m);
     expect([...files.keys()].filter((file) => file.startsWith('subscriptions/'))).toEqual(['subscriptions/catalog-monitor.yaml', 'subscriptions/fabrikam-partners.yaml']);

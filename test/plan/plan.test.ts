@@ -135,7 +135,7 @@ describe('plan', () => {
       live('productGroup', ['gold', 'administrators']),
       live('product', ['gold'], { displayName: 'Gold' }),
       live('group', ['developers'], { builtIn: true }),
-      live('productTag', ['gold', 'partner']),
+      live('apiRelease', ['echo-api', 'r1']),
       live('globalPolicy', [], { value: '<policies><inbound /></policies>' }),
     ];
     const p = plan(state(desired('product', ['gold'], { displayName: 'Gold' })), { resources: liveResources });

@@ -93,8 +93,9 @@ describe('publish and diff: the sample repository', () => {
 
     const pruned = await runJson(root, ['publish', ...LOCAL, '--prune']);
     expect(pruned.code).toBe(0);
-    // The API (its policy and operations go with it) and its two product links.
-    expect(pruned.json.requests.DELETE).toBe(3);
+    // The API (its policy, operations and their tag links go with it), its two product links, and the `cacheable` tag
+    // that only its operations named.
+    expect(pruned.json.requests.DELETE).toBe(4);
     expect(pruned.json.applied.length).toBe(diff.json.changes.length);
     const after = await runJson(root, ['diff', ...LOCAL, '--exit-code']);
     expect(after.json.changes).toEqual([]);

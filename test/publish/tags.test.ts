@@ -126,7 +126,8 @@ describe('publish: API tags', () => {
   });
 
   it('keeps a tag a product still uses when --prune removes its last API link, and then reports no changes', async () => {
-    await sdk.tag.assignToProduct(resourceGroup, serviceName, 'partner-production', 'partner');
+    editFile(root, 'products/partner-production/product.yaml', (text) => `${text}tags: [partner]\n`);
+    expect((await runJson(root, ['publish', ...CI])).code).toBe(0);
     setTags(root, 'api-0000', []);
     setTags(root, 'api-0001', []);
     const pruned = await runJson(root, ['publish', ...CI, '--prune']);

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { loadRepository } from '../../src/repo';
 import { renderRepository, SECRET_PLACEHOLDER } from '../../src/render';
 import type { DesiredResource } from '../../src/render';
+import { fileNameOf } from '../../src/resources/file-names';
 import { makeRepo, removeRepo, runCli } from '../fixtures/repo';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -29,6 +30,25 @@ describe('apiops render', () => {
     out = fs.mkdtempSync(path.join(os.tmpdir(), 'apiops-render-'));
   });
   afterEach(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  it('writes resources with ids that are awkward file names (256 characters, a leading dot) under their repository names', async () => {
+    const longId = `long-${'n'.repeat(251)}`;
+    const repo = makeRepo({
+      [`named-values/${fileNameOf(longId, '.yaml').name}`]: `id: ${longId}\ndisplayName: long-setting\nvalue: l\n`,
+      'named-values/%2Ehidden.yaml': 'displayName: hidden-setting\nvalue: h\n',
+    });
+    try {
+      const target = path.join(out, 'awkward');
+      const { code, io } = await runCli(['render', '--env', 'local', '--out', target], repo);
+      expect(io.err).toBe('');
+      expect(code).toBe(0);
+      const files = listFiles(target);
+      expect(files).toContain('namedValues/%2Ehidden.json');
+      expect(files).toContain(`namedValues/${fileNameOf(longId, '.json').name}`);
+    } finally {
+      removeRepo(repo);
+    }
+  });
 
   it('writes the sample repository for dev exactly as the golden tree (set UPDATE_GOLDEN=1 to refresh it)', async () => {
     const target = path.join(out, 'dev');

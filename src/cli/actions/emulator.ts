@@ -2,8 +2,7 @@ import { UserError } from '../../diagnostics';
 import { startEmulator } from '../../emulator';
 import type { CommandIO, GlobalArgs } from '../command';
 import type { EmulatorArgs } from '../commands/emulator';
-
-const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+import { waitForStopSignal } from '../stop-signal';
 
 /**
  * Whether an address reaches only this machine. The emulator takes any bearer token and hands out secrets to
@@ -44,14 +43,7 @@ export async function run(args: EmulatorArgs & GlobalArgs, io: CommandIO): Promi
     throw error;
   }
   io.stdout(`apiops emulator listening on ${emulator.url}${args.data ? ` (state in ${args.data})` : ' (state in memory)'}\n`);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const handlers = STOP_SIGNALS.map((s) => [s, () => stop(s)] as const);
-    const stop = (received: NodeJS.Signals) => {
-      for (const [s, handler] of handlers) process.off(s, handler);
-      resolve(received);
-    };
-    for (const [s, handler] of handlers) process.on(s, handler);
-  });
+  const signal = await waitForStopSignal();
   await emulator.close();
   io.stdout(`apiops emulator stopped (${signal})\n`);
   return 0;

@@ -41,6 +41,18 @@ interface Env {
   state: GatewayCallState;
   context: unknown;
   ret: unknown;
+  /** Loop iterations left in this evaluation. */
+  budget: number;
+}
+
+/**
+ * Loop iterations one evaluation may run. A policy that loops for longer would hold a real gateway's request until
+ * it times out; the emulator stops it and reports it rather than hang.
+ */
+const LOOP_BUDGET = 10_000_000;
+
+function iterate(env: Env): void {
+  if (--env.budget < 0) throw new UnsupportedMember(`more than ${LOOP_BUDGET.toLocaleString('en')} loop iterations in one evaluation`);
 }
 
 type Fn = (env: Env) => unknown;
@@ -157,13 +169,14 @@ export function compile(text: string, pos: SourcePos): CompiledExpression {
   } catch (error) {
     if (error instanceof SyntaxProblem || error instanceof CompileSyntax) throw new ExpressionSyntaxError(error.message, positionOf(error.offset));
     if (error instanceof UnsupportedSyntax || error instanceof CompileUnsupported) throw new UnsupportedExpressionError(error.construct, positionOf(error.offset));
+    if (error instanceof RangeError) throw new UnsupportedExpressionError('an expression too large to compile', pos);
     throw error;
   }
   return {
     text,
     pos,
     evaluate(state: GatewayCallState): unknown {
-      const env: Env = { slots: new Array(slotCount), state, context: contextView(state), ret: undefined };
+      const env: Env = { slots: new Array(slotCount), state, context: contextView(state), ret: undefined, budget: LOOP_BUDGET };
       try {
         return run(env);
       } catch (error) {
@@ -525,9 +538,9 @@ class Compiler {
       }
       return located((env) => prop(env.state), at);
     }
-    this.checkInstanceMember(expr.target, expr.name, 'member', at);
+    const target = this.instanceTarget(expr.target, expr.name, 'member', at);
     const name = expr.name;
-    return this.onReceiver(this.link(expr.target), expr.conditional, at, (value, type) => {
+    return this.onReceiver(target, expr.conditional, at, (value, type) => {
       const getter = type.props[name];
       if (getter) return getter(value);
       if (type.methods[name]) throw new RuntimeSyntax(`'${name}' is a method of ${type.fullName}, not a property`);
@@ -535,11 +548,13 @@ class Compiler {
     });
   }
 
-  /** An instance member's target must be a value (not an unknown name chain) and the member a known name. */
-  private checkInstanceMember(target: Expr, name: string, kind: 'method' | 'member', at: number): void {
+  /** The compiled target of an instance member: a value (not an unknown name chain), and the member a known name. */
+  private instanceTarget(target: Expr, name: string, kind: 'method' | 'member', at: number): Fn {
     const dotted = this.dottedName(target);
     if (dotted !== undefined && !this.hasStaticPrefix(target)) this.unresolved(dotted, name, kind, at);
+    const fn = this.link(target);
     if (!isKnownMember(name)) throw new CompileUnsupported(`${kind} ${name}`, at);
+    return fn;
   }
 
   /** A link on a receiver: null gives SHORT after `?.`, else NullReferenceException; `use` gets the receiver and its type. */
@@ -591,10 +606,10 @@ class Compiler {
       const args = this.args(expr.args);
       return located((env) => method(args.values(env), site, env.state), at);
     }
-    this.checkInstanceMember(callee.target, callee.name, 'method', at);
+    const target = this.instanceTarget(callee.target, callee.name, 'method', at);
     const args = this.args(expr.args);
     const name = callee.name;
-    return this.onReceiver(this.link(callee.target), callee.conditional, at, (value, type, env) => {
+    return this.onReceiver(target, callee.conditional, at, (value, type, env) => {
       const method = type.methods[name];
       if (method) return method(value, args.values(env), site);
       const prop = type.props[name];
@@ -1108,6 +1123,7 @@ class Compiler {
               throw error;
             }
             for (const item of Array.isArray(items) ? [...items] : items) {
+              iterate(env);
               env.slots[slot] = type ? castTo(item, type) : item;
               const signal = body(env);
               if (signal === BREAK) break;
@@ -1125,6 +1141,7 @@ class Compiler {
           return (env) => {
             for (const s of init) s(env);
             while (!test || requireBool(test(env))) {
+              iterate(env);
               const signal = body(env);
               if (signal === BREAK) break;
               if (signal === RETURN) return signal;
@@ -1138,6 +1155,7 @@ class Compiler {
         const body = this.withScope(() => this.statement(stmt.body));
         return (env) => {
           while (requireBool(test(env))) {
+            iterate(env);
             const signal = body(env);
             if (signal === BREAK) break;
             if (signal === RETURN) return signal;
@@ -1150,6 +1168,7 @@ class Compiler {
         const body = this.withScope(() => this.statement(stmt.body));
         return (env) => {
           do {
+            iterate(env);
             const signal = body(env);
             if (signal === BREAK) break;
             if (signal === RETURN) return signal;

@@ -43,6 +43,9 @@ const BINARY_PRECEDENCE: Record<string, number> = {
   '<<': 9, '>>': 9, '+': 10, '-': 10, '*': 11, '/': 11, '%': 11,
 };
 
+/** Deepest statement/operand nesting accepted. */
+const MAX_DEPTH = 200;
+
 const ASSIGNMENT = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '??=', '<<=', '>>=']);
 
 /** Parses the whole `@(...)` or `@{...}` text: an expression, or a block's statements. */
@@ -70,6 +73,8 @@ class Parser {
     private readonly text: string,
     start: number,
     end: number,
+    /** Nesting depth so far (interpolation holes continue their string's count). */
+    private depth = 0,
   ) {
     try {
       this.tokens = tokenize(text, start, end);
@@ -217,7 +222,21 @@ class Parser {
 
   // ---- statements
 
+  /** Runs a nested parse, refusing nesting deeper than any real policy needs (and the call stack allows). */
+  private nested<T>(parse: () => T): T {
+    if (++this.depth > MAX_DEPTH) throw new UnsupportedSyntax(`nesting deeper than ${MAX_DEPTH} levels`, this.token.start);
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
   statement(): Stmt {
+    return this.nested(() => this.statementAt());
+  }
+
+  private statementAt(): Stmt {
     const token = this.token;
     const at = token.start;
     if (this.isPunct('{')) return this.block();
@@ -560,9 +579,11 @@ class Parser {
 
   private binary(minimum: number): Expr {
     let left = this.unary();
-    for (;;) {
+    for (let chained = 0; ; chained++) {
       const operator = this.binaryOperator();
       if (!operator) return left;
+      // A chain of operators nests to the left; its depth counts like any other nesting.
+      if (chained + this.depth > MAX_DEPTH * 5) throw new UnsupportedSyntax(`more than ${MAX_DEPTH * 5} chained operators`, this.token.start);
       const precedence = BINARY_PRECEDENCE[operator.op];
       if (precedence < minimum) return left;
       const at = this.token.start;
@@ -605,6 +626,10 @@ class Parser {
   }
 
   private unary(): Expr {
+    return this.nested(() => this.unaryAt());
+  }
+
+  private unaryAt(): Expr {
     const token = this.token;
     const at = token.start;
     if (token.kind === 'punct') {
@@ -751,8 +776,8 @@ class Parser {
 
   private interpolationPart(part: RawPart): InterpolationPart {
     if (typeof part === 'string') return part;
-    const value = new Parser(this.text, part.start, part.end).wholeExpression();
-    const alignment = part.alignment ? new Parser(this.text, part.alignment.start, part.alignment.end).wholeExpression() : undefined;
+    const value = new Parser(this.text, part.start, part.end, this.depth).wholeExpression();
+    const alignment = part.alignment ? new Parser(this.text, part.alignment.start, part.alignment.end, this.depth).wholeExpression() : undefined;
     return { value, alignment, format: part.format };
   }
 

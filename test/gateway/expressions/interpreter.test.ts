@@ -297,6 +297,8 @@ describe('the context object model', () => {
   it('context members are read-only', () => {
     expect(() => compileExpression('@{ context = null; return 1; }', POS)).toThrow(ExpressionSyntaxError);
     expect(failure('@{ context.Request.Method = "GET"; return 1; }')).toBeInstanceOf(ExpressionSyntaxError);
+    expect(failure('@{ context.Variables["x"] = 1; return 1; }')).toBeInstanceOf(ExpressionSyntaxError);
+    expect(failure('@{ context.Request.Headers["x"] = new[] { "1" }; return 1; }')).toBeInstanceOf(ExpressionSyntaxError);
   });
 });
 
@@ -435,6 +437,24 @@ describe('errors name the construct and its place', () => {
     expect(error.exceptionType).toBe('NullReferenceException');
     expect(error.message).toBe('Object reference not set to an instance of an object.');
     expect(error.pos).toEqual({ file: POS.file, line: 10, column: 71 });
+  });
+});
+
+describe('hostile input', () => {
+  it('refuses nesting deeper than 200 levels instead of overflowing the stack', () => {
+    expect(() => compileExpression(`@(${'('.repeat(5000)}1${')'.repeat(5000)})`, POS)).toThrow(expect.objectContaining({ construct: 'nesting deeper than 200 levels' }));
+    expect(() => compileExpression(`@(${'!'.repeat(5000)}true)`, POS)).toThrow(UnsupportedExpressionError);
+    expect(compileExpression(`@(${'('.repeat(50)}1${')'.repeat(50)})`, POS).evaluate(callState())).toBe(1);
+    expect(() => compileExpression(`@(${'1 + '.repeat(20000)}1)`, POS)).toThrow(expect.objectContaining({ construct: 'more than 1000 chained operators' }));
+    expect(compileExpression(`@(${'1 + '.repeat(500)}1)`, POS).evaluate(callState())).toBe(501);
+  });
+
+  it('stops an endless loop and reports it', () => {
+    expect(failure('@{ while (true) { } }')).toMatchObject({ construct: 'more than 10,000,000 loop iterations in one evaluation' });
+  });
+
+  it('deep recursion of a local function is InsufficientExecutionStackException, not a crash', () => {
+    expect(failure('@{ int Down(int n) { return Down(n + 1); } return Down(0); }')).toMatchObject({ exceptionType: 'InsufficientExecutionStackException' });
   });
 });
 

@@ -11,7 +11,7 @@ import { CsGuid } from './guid';
 import { parseJson } from './json';
 import { CsUri } from './library';
 import { multiMapView } from './multimap';
-import { enumMembers } from './primitives';
+import { enumMembers, ReadOnlyMap } from './primitives';
 
 /** A view: a C# type over plain data. */
 class View {
@@ -145,7 +145,7 @@ const REQUEST_TYPE = viewType('IRequest', {
   Headers: (state: GatewayCallState) => multiMapView(state.request.headers),
   Body: (state: GatewayCallState) => bodyView(state.request.body),
   IpAddress: (state: GatewayCallState) => state.request.ipAddress,
-  MatchedParameters: (state: GatewayCallState) => state.request.matchedParameters,
+  MatchedParameters: (state: GatewayCallState) => new ReadOnlyMap(state.request.matchedParameters),
   Certificate: () => null,
   PrivateEndpointConnection: () => null,
 });
@@ -256,7 +256,7 @@ const CONTEXT_TYPE = viewType(
     Timestamp: (s: GatewayCallState) => CsDateTime.fromDate(s.timestamp),
     Tracing: () => false,
     User: (s: GatewayCallState) => optional(USER_TYPE, s.user),
-    Variables: (s: GatewayCallState) => s.variables,
+    Variables: (s: GatewayCallState) => new ReadOnlyMap(s.variables),
   },
   {
     Trace: (s: GatewayCallState, [message]) => {

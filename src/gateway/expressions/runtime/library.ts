@@ -25,7 +25,7 @@ export class CsEncoding {
       }
       return Uint8Array.from(out);
     }
-    return Uint8Array.from(Buffer.from(text, this.name));
+    return Buffer.from(text, this.name);
   }
   text(bytes: Uint8Array): string {
     if (this.name === 'ascii') return [...bytes].map((b) => (b < 128 ? String.fromCharCode(b) : '?')).join('');
@@ -91,8 +91,8 @@ export class CsHash {
     public key?: Uint8Array,
   ) {}
   compute(data: Uint8Array): Uint8Array {
-    if (this.key) return Uint8Array.from(createHmac(this.algorithm, this.key).update(data).digest());
-    return Uint8Array.from(createHash(this.algorithm).update(data).digest());
+    if (this.key) return createHmac(this.algorithm, this.key).update(data).digest();
+    return createHash(this.algorithm).update(data).digest();
   }
 }
 

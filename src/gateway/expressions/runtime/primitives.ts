@@ -446,7 +446,7 @@ export const STRING = defineType({
       if (f === '') throw new CsException('ArgumentException', "String cannot be of zero length. (Parameter 'oldValue')");
       const t = to === null || to === undefined ? '' : (to as string);
       if (ignoresCase(comparison)) return self.replace(new RegExp(f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), () => t);
-      return self.split(f).join(t);
+      return self.replaceAll(f, () => t);
     },
     Equals: (self: string, [other, comparison]) => stringEquals(self, other, comparison),
     CompareTo: (self: string, [other]) => (other === null ? 1 : compareStrings(self, other as string, false)),
@@ -695,6 +695,26 @@ export const DICTIONARY = defineType({
     Clear: (self: Map<unknown, unknown>) => self.clear(),
   },
 });
+
+/** IReadOnlyDictionary over a Map (`context.Variables`, `MatchedParameters`): the reading members, no writes. */
+export class ReadOnlyMap {
+  constructor(readonly map: Map<unknown, unknown>) {}
+}
+
+const readOnly = (method: Method): Method => (self: ReadOnlyMap, args, site) => method(self.map, args, site);
+
+bindClass(
+  ReadOnlyMap,
+  defineType({
+    fullName: 'System.Collections.Generic.IReadOnlyDictionary`2',
+    names: ['IReadOnlyDictionary'],
+    base: ENUMERABLE,
+    iterate: (self: ReadOnlyMap) => DICTIONARY.iterate!(self.map),
+    index: (self: ReadOnlyMap, args) => DICTIONARY.index!(self.map, args),
+    props: Object.fromEntries(['Count', 'Keys', 'Values'].map((name) => [name, (self: ReadOnlyMap) => DICTIONARY.props[name](self.map)])),
+    methods: Object.fromEntries(['ContainsKey', 'ContainsValue', 'TryGetValue', 'GetValueOrDefault'].map((name) => [name, readOnly(DICTIONARY.methods[name])])),
+  }),
+);
 
 export const HASHSET = defineType({
   fullName: 'System.Collections.Generic.HashSet`1',

@@ -166,7 +166,7 @@ function fromBase64(text: unknown): Uint8Array {
   if (t.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(t)) {
     throw new CsException('FormatException', 'The input is not a valid Base-64 string as it contains a non-base 64 character, more than two padding characters, or an illegal character among the padding characters.');
   }
-  return Uint8Array.from(Buffer.from(t, 'base64'));
+  return Buffer.from(t, 'base64');
 }
 
 function hashType(algorithm: string, keyed: boolean): StaticType {
@@ -438,7 +438,7 @@ export const STATICS: Record<string, StaticType> = {
         const b = bytesArg(bytes, 'value');
         const s = start === undefined ? 0 : intArg(start);
         const slice = b.subarray(s, length === undefined ? b.length : s + intArg(length));
-        return [...slice].map((x) => x.toString(16).toUpperCase().padStart(2, '0')).join('-');
+        return Buffer.from(slice.buffer, slice.byteOffset, slice.length).toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1-');
       },
       ToInt32: ([bytes, start]) => Buffer.from(bytesArg(bytes, 'value')).readInt32LE(intArg(start)),
       ToUInt32: ([bytes, start]) => Buffer.from(bytesArg(bytes, 'value')).readUInt32LE(intArg(start)),

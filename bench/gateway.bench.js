@@ -1,0 +1,108 @@
+'use strict';
+// The gateway emulator's throughput: 1,000 requests through the sample repository's effective policy (environment
+// local: validate-jwt with a real RS256 check, key stripping, correlation and caller headers, managed-identity token,
+// the production product's policy, forward-request to the recording stub, outbound headers) at concurrency 8, against
+// the floor of a bare node http server answering the same requests with a fixed JSON (same client, same run).
+// A second row sends the developer key (rate-limit-by-key with its increment-condition and the weekly quota) within
+// its limit. Target: >= 1,000 requests/s through the effective policy.
+const http = require('http');
+const path = require('path');
+const { table } = require('./lib/measure');
+const { loadAndRender } = require('../src/render/index.ts');
+const { startGateway } = require('../src/gateway/index.ts');
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const TARGET_RPS = 1000;
+const TENANT = '4c1b6e2a-9d3f-4e7a-b5c8-2f0a6d9e1b37';
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+function send(base, method, pathAndQuery, headers = {}, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${base}${pathAndQuery}`, { method, agent, headers });
+    req.on('response', (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** `count` GETs from CONCURRENCY clients, each expecting 200; resolves to the elapsed ms. */
+async function run(base, pathAndQuery, headers, count = REQUESTS) {
+  let next = 0;
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next++ < count) {
+        const reply = await send(base, 'GET', pathAndQuery, headers);
+        if (reply.status !== 200) throw new Error(`GET ${pathAndQuery}: HTTP ${reply.status} ${reply.headers['x-apiops-unsupported'] ?? reply.headers['x-apiops-error'] ?? reply.body}`);
+      }
+    }),
+  );
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function bareServer() {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': 2 });
+      res.end('{}');
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) })));
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function main() {
+  const rendered = loadAndRender(path.join(__dirname, '..'), 'local', {});
+  const gateway = await startGateway({ rendered, env: {} });
+  const bare = await bareServer();
+  try {
+    const control = async (endpoint, body) => JSON.parse((await send(gateway.url, 'POST', `/.apiops/${endpoint}`, { 'content-type': 'application/json' }, JSON.stringify(body))).body);
+    const token = (await control('tokens', { issuer: `https://login.microsoftonline.com/${TENANT}/v2.0`, audience: 'api://contoso-media-partner-api-dev', claims: { oid: 'bench' }, expiresInSeconds: 365 * 86400 })).token;
+    const production = (await control('subscriptions', { product: 'fabrikam-production' })).primaryKey;
+    const headers = (key) => ({ 'Ocp-Apim-Subscription-Key': key, Authorization: `Bearer ${token}` });
+    const cases = {
+      'bare node http server (floor)': () => run(bare.url, '/orders/v1/orders', headers(production)),
+      'gateway: GET /orders/v1/orders, production key': () => run(gateway.url, '/orders/v1/orders', headers(production)),
+      // A fresh developer key per run, 50 calls per minute of the gateway clock (devCallsPerMinute is 60): the clock
+      // moves a minute between batches, outside the timing.
+      'gateway: GET /orders/v1/orders, developer key (rate limit, quota)': async () => {
+        const developer = (await control('subscriptions', { product: 'fabrikam-developer' })).primaryKey;
+        let total = 0;
+        for (let sent = 0; sent < REQUESTS; sent += 50) {
+          await control('clock', { advanceSeconds: 61 });
+          total += await run(gateway.url, '/orders/v1/orders', headers(developer), Math.min(50, REQUESTS - sent));
+        }
+        return total;
+      },
+    };
+    for (const step of Object.values(cases)) await step(); // warm-up
+    const samples = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
+    for (let i = 0; i < RUNS; i++) for (const [name, step] of Object.entries(cases)) samples[name].push(await step());
+    const rows = Object.entries(samples).map(([name, values]) => {
+      const ms = median(values);
+      return [name, REQUESTS, ms.toFixed(0), Math.round((REQUESTS / ms) * 1000)];
+    });
+    console.log(table(['case', 'requests', 'median ms', 'requests/s'], rows));
+    const gatewayRps = rows[1][3];
+    console.log(`\ngateway through the sample's effective policy: ${gatewayRps} requests/s (target >= ${TARGET_RPS}; floor ${rows[0][3]} requests/s)`);
+    if (gatewayRps < TARGET_RPS) process.exitCode = 1;
+  } finally {
+    await gateway.close();
+    await bare.close();
+    agent.destroy();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

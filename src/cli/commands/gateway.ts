@@ -1,0 +1,21 @@
+import { ONE_VALUE, type ApiopsCommand } from '../command';
+
+export interface GatewayArgs {
+  env?: string;
+  port: number;
+  verbose: boolean;
+}
+
+/** `apiops gateway`: serves the environment's rendered repository as APIM's gateway would, until SIGINT/SIGTERM. */
+export const gatewayCommand: ApiopsCommand<GatewayArgs> = {
+  name: 'gateway',
+  describe: "Serve the environment's rendered repository as APIM's gateway would (data plane, loopback)",
+  errorExitCode: 2,
+  builder: (y) =>
+    y
+      .option('env', { type: 'string', ...ONE_VALUE, describe: 'Environment to render (default: the first)' })
+      .option('port', { type: 'number', ...ONE_VALUE, default: 8280, describe: 'Port on 127.0.0.1 (0 = any free port)' })
+      .option('verbose', { type: 'boolean', default: false, describe: 'Print one line per request' })
+      .example('$0 gateway --env local', 'Then: curl -H "Ocp-Apim-Subscription-Key: …" http://127.0.0.1:8280/catalog/titles'),
+  load: () => import('../actions/gateway'),
+};

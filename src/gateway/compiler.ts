@@ -1,0 +1,187 @@
+/**
+ * Turns the effective policy of a call (EffectivePolicies, nodes with their source positions) into statements the
+ * pipeline runs. Each policy element is compiled by its module in policies/; what a module does not know (an
+ * element, an attribute, a child) compiles into a statement that fails with "unsupported" when a call reaches it,
+ * so nothing is silently skipped and an unused branch does not stop the gateway.
+ */
+import type { SourcePos } from '../diagnostics';
+import type { PolicyElement, PolicyNode } from '../policy/ast';
+import type { Section } from '../policy/knowledge/types';
+import { attributeValue } from '../policy/query';
+import type { Call, Scope, StatementSite } from './call';
+import { CacheHit, EndPipeline, PolicyConfigurationError, PolicyFailure, UnsupportedError } from './errors';
+import type { GatewayServices } from './services';
+import { ValueCompiler, type Value } from './values';
+
+export type Run = (call: Call) => void | Promise<void>;
+
+export interface Statement {
+  site: StatementSite;
+  run: Run;
+}
+
+export type PolicyModule = (element: ElementReader, compiler: Compiler) => Run;
+
+/** Reads one policy element for its module; afterwards, what the module did not read is unsupported. */
+export class ElementReader {
+  private readonly readAttributes = new Set<string>(['id']);
+  private readonly readChildren = new Set<string>();
+  private readText = false;
+
+  constructor(
+    readonly element: PolicyElement,
+    readonly site: StatementSite,
+    private readonly values: ValueCompiler,
+  ) {}
+
+  get name(): string {
+    return this.element.name;
+  }
+
+  get pos(): SourcePos {
+    return this.element.pos;
+  }
+
+  has(name: string): boolean {
+    this.readAttributes.add(name);
+    return this.element.attributes.some((a) => a.name === name);
+  }
+
+  /** An attribute as a value (literal or expression), undefined when absent. */
+  value(name: string): Value | undefined {
+    this.readAttributes.add(name);
+    const attribute = this.element.attributes.find((a) => a.name === name);
+    return attribute && this.values.compile(attribute.value, attribute.pos);
+  }
+
+  required(name: string): Value {
+    const value = this.value(name);
+    if (!value) throw new PolicyConfigurationError(`<${this.name}> needs the ${name} attribute`, this.pos);
+    return value;
+  }
+
+  /** An attribute APIM takes only literally (no policy expression), named values replaced. */
+  literal(name: string): string | undefined {
+    const value = this.value(name);
+    if (!value) return undefined;
+    if (value.literal === undefined) throw new PolicyConfigurationError(`${name} of <${this.name}> does not accept a policy expression`, value.pos);
+    return value.literal;
+  }
+
+  requiredLiteral(name: string): string {
+    const value = this.literal(name);
+    if (value === undefined) throw new PolicyConfigurationError(`<${this.name}> needs the ${name} attribute`, this.pos);
+    return value;
+  }
+
+  children(name: string): ElementReader[] {
+    this.readChildren.add(name);
+    return this.element.children
+      .filter((c): c is PolicyElement => c.type === 'element' && c.name === name)
+      .map((child) => new ElementReader(child, this.site, this.values));
+  }
+
+  child(name: string): ElementReader | undefined {
+    return this.children(name)[0];
+  }
+
+  /** The element's text content (named values replaced) as a value. */
+  text(): Value {
+    this.readText = true;
+    let text = '';
+    let pos = this.pos;
+    let first = true;
+    for (const child of this.element.children) {
+      if (child.type !== 'text' && child.type !== 'cdata') continue;
+      if (first) pos = child.pos;
+      first = false;
+      text += child.value;
+    }
+    return this.values.compile(text, pos);
+  }
+
+  /** The raw text content, for bodies APIM does not treat as a value (Liquid templates). */
+  rawText(): { text: string; pos: SourcePos } {
+    this.readText = true;
+    const texts = this.element.children.filter((c) => c.type === 'text' || c.type === 'cdata');
+    return { text: texts.map((c) => (c as { value: string }).value).join(''), pos: texts[0]?.pos ?? this.pos };
+  }
+
+  /** The child elements that are policy statements (choose/when, retry, return-response…), compiled. */
+  statements(compiler: Compiler): Statement[] {
+    this.readChildren.add('*');
+    return compiler.statements(this.element.children, this.site.section, this.site.scope, `${this.site.path}/`);
+  }
+
+  /** Throws for the first attribute or child element the module did not read. */
+  finish(): void {
+    for (const attribute of this.element.attributes) {
+      if (!this.readAttributes.has(attribute.name)) throw new UnsupportedError(`attribute ${attribute.name} of <${this.name}>`, attribute.pos);
+    }
+    if (this.readChildren.has('*')) return;
+    for (const child of this.element.children) {
+      if (child.type === 'element' && !this.readChildren.has(child.name)) throw new UnsupportedError(`<${child.name}> in <${this.name}>`, child.pos);
+      if (!this.readText && (child.type === 'text' || child.type === 'cdata') && child.value.trim()) {
+        throw new UnsupportedError(`text in <${this.name}>`, child.pos);
+      }
+    }
+  }
+}
+
+export class Compiler {
+  readonly values: ValueCompiler;
+
+  constructor(
+    readonly services: GatewayServices,
+    private readonly modules: Readonly<Record<string, PolicyModule>>,
+    private readonly scopeOfFile: (file: string) => Scope | undefined,
+  ) {
+    this.values = new ValueCompiler(services.repository.namedValues);
+  }
+
+  /**
+   * Compiles statement nodes. Top-level nodes from a fragment take the scope of the statement before them (the
+   * document that included the fragment), else of the one after.
+   */
+  statements(nodes: readonly PolicyNode[], section: Section, scope: Scope | undefined, pathPrefix = ''): Statement[] {
+    const elements = nodes.filter((n): n is PolicyElement => n.type === 'element');
+    const scopes = elements.map((e) => this.scopeOfFile(e.pos.file));
+    return elements.map((element, i) => {
+      const own = scopes[i] ?? scope ?? scopes.slice(0, i).reverse().find(Boolean) ?? scopes.slice(i + 1).find(Boolean) ?? 'global';
+      return this.statement(element, section, own, `${pathPrefix}${element.name}[${i + 1}]`);
+    });
+  }
+
+  private statement(element: PolicyElement, section: Section, scope: Scope, path: string): Statement {
+    const site: StatementSite = { name: element.name, pos: element.pos, scope, section, path, policyId: attributeValue(element, 'id') ?? '' };
+    const module = this.modules[element.name];
+    let run: Run;
+    try {
+      if (!module) throw new UnsupportedError(`policy <${element.name}>`, element.pos);
+      const reader = new ElementReader(element, site, this.values);
+      run = module(reader, this);
+      reader.finish();
+    } catch (error) {
+      run = () => {
+        throw error;
+      };
+    }
+    return { site, run };
+  }
+}
+
+/** Runs statements in order; a failure is stamped with the innermost statement it came from. */
+export async function runStatements(statements: readonly Statement[], call: Call): Promise<void> {
+  for (const statement of statements) {
+    try {
+      const pending = statement.run(call);
+      if (pending) await pending;
+    } catch (error) {
+      if (error instanceof PolicyFailure && !error.site) error.site = statement.site;
+      if (!(error instanceof EndPipeline || error instanceof CacheHit || error instanceof PolicyFailure || error instanceof UnsupportedError || error instanceof PolicyConfigurationError)) {
+        throw new PolicyConfigurationError(`the gateway failed running <${statement.site.name}>: ${error instanceof Error ? error.message : String(error)}`, statement.site.pos);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The gateway emulator (data plane): runs HTTP requests through the effective policies of a rendered repository as
+ * APIM's gateway would. `apiops gateway` serves it; `apiops test` starts it in-process.
+ */
+import { UserError } from '../diagnostics';
+import type { RenderedRepository } from '../render/desired';
+import { readRepository } from './repository';
+import { GatewayServer } from './server';
+import { createServices, type GatewayServices, type Identity } from './services';
+
+export interface GatewayOptions {
+  rendered: RenderedRepository;
+  /** 0 (default): an ephemeral port. */
+  port?: number;
+  /** Default 127.0.0.1: the gateway listens on loopback only. */
+  host?: string;
+  /** Where secret named values' `valueFromEnv` / `localValueFromEnv` variables are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** The managed identity's ids (default: tenantId from the environment's values, random principal and client ids). */
+  identity?: Partial<Identity>;
+  log?: (line: string) => void;
+}
+
+export interface RunningGateway {
+  url: string;
+  services: GatewayServices;
+  close(): Promise<void>;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const repository = readRepository(options.rendered, options.env ?? process.env);
+  const reserved = repository.apis.find((api) => api.path.toLowerCase() === '.apiops' || api.path.toLowerCase().startsWith('.apiops/'));
+  if (reserved) {
+    throw new UserError(`API '${reserved.id}' has path '${reserved.path}': paths starting with .apiops are the gateway's control endpoints`, reserved.model.definition.locate(['path']));
+  }
+  const services = createServices(repository, options.identity);
+  const server = new GatewayServer(services, options.log);
+  const url = await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  return { url, services, close: () => server.close() };
+}
+
+export type { GatewayServices, Identity } from './services';

@@ -1,0 +1,220 @@
+/**
+ * The gateway's HTTP side: control endpoints under /.apiops/, then APIM's order for every other request (fact sheet
+ * §3): match API and operation (404), check the subscription key (401), run the pipeline, answer. Whatever happens
+ * inside, the caller gets an HTTP answer: what the emulator cannot run is a 500 naming it, never a crash.
+ */
+import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Call } from './call';
+import { handleControl } from './control';
+import { PolicyConfigurationError, UnsupportedError } from './errors';
+import { NameValues, type RequestState } from './expressions';
+import { headersFromRaw, joined, SEPARATE_LINE_HEADERS } from './headers';
+import { RequestMatcher } from './matching';
+import { execute, Programs } from './pipeline';
+import type { GatewayServices } from './services';
+import { copyUrl, parseQuery } from './url';
+import { bodyBytes } from './call';
+
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const PREFLIGHT_FALLBACK_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
+
+interface Answer {
+  status: number;
+  reason?: string;
+  headers: NameValues;
+  body?: Buffer;
+}
+
+function json(status: number, body: unknown, headers: Array<[string, string]> = []): Answer {
+  return {
+    status,
+    headers: new NameValues([['Content-Type', 'application/json; charset=utf-8'], ...headers]),
+    body: body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8'),
+  };
+}
+
+/** APIM's own error body: `{ "statusCode", "message" }`. */
+function apimError(status: number, message: string, headers: Array<[string, string]> = []): Answer {
+  const answer = json(status, { statusCode: status, message }, headers);
+  answer.headers.set('Content-Type', ['application/json']);
+  return answer;
+}
+
+const NOT_FOUND = () => apimError(404, 'Resource not found');
+const MISSING_KEY = 'Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.';
+const INVALID_KEY = 'Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.';
+
+export class GatewayServer {
+  readonly server: http.Server;
+  private readonly matcher: RequestMatcher;
+  private readonly programs: Programs;
+
+  constructor(
+    readonly services: GatewayServices,
+    private readonly log?: (line: string) => void,
+  ) {
+    this.matcher = new RequestMatcher(services.repository.apis);
+    this.programs = new Programs(services);
+    this.server = http.createServer((req, res) => void this.serve(req, res));
+    this.server.on('clientError', (_error, socket) => {
+      // A request Node cannot parse: APIM answers 400 as its front end does.
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"statusCode":400,"message":"Bad Request"}');
+      else socket.destroy();
+    });
+  }
+
+  listen(port: number, host: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        const address = this.server.address() as AddressInfo;
+        resolve(`http://${address.address}:${address.port}`);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    let answer: Answer;
+    try {
+      const body = await readBody(req);
+      answer = body === 'too large' ? apimError(413, 'Request entity too large') : await this.answer(req, body);
+    } catch (error) {
+      answer = json(500, { statusCode: 500, message: 'Internal server error' }, [['x-apiops-error', headerSafe(`the gateway failed: ${(error as Error).message}`)]]);
+    }
+    write(res, answer);
+    this.log?.(`${req.method} ${req.url} → ${answer.status}`);
+  }
+
+  private async answer(req: http.IncomingMessage, body: Buffer): Promise<Answer> {
+    const rawUrl = req.url ?? '/';
+    if (!rawUrl.startsWith('/')) return apimError(400, 'Bad Request');
+    const queryAt = rawUrl.indexOf('?');
+    const path = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
+    const query = parseQuery(queryAt < 0 ? '' : rawUrl.slice(queryAt + 1));
+    if (path === '/.apiops' || path.startsWith('/.apiops/')) {
+      const reply = handleControl(this.services, req.method ?? 'GET', path, body.toString('utf8'));
+      return reply.body === undefined ? { status: reply.status, headers: new NameValues() } : json(reply.status, reply.body);
+    }
+    const method = (req.method ?? 'GET').toUpperCase();
+    const headers = headersFromRaw(req.rawHeaders);
+    let match = this.matcher.match(method, path, query, headers);
+    const preflight = method === 'OPTIONS' && headers.has('Origin') && headers.has('Access-Control-Request-Method') && !match;
+    if (preflight) {
+      // The preflight runs the cors of the operation it asks about; one asking for a method no operation has still
+      // gets cors's answer (a refusal) from an operation on the same path.
+      const asked = (joined(headers, 'Access-Control-Request-Method') ?? '').trim().toUpperCase();
+      for (const candidate of [asked, ...PREFLIGHT_FALLBACK_METHODS]) {
+        match = this.matcher.match(candidate, path, query, headers);
+        if (match) break;
+      }
+    }
+    if (!match) return NOT_FOUND();
+    const { api } = match;
+    const names = api.subscriptionKeyParameterNames;
+    const key = headers.get(names.header)?.[0] ?? query.get(names.query)?.[0];
+    const check = this.services.subscriptions.check(api, key, this.services.repository.products);
+    const host = headers.get('Host')?.[0] ?? '127.0.0.1';
+    if (!check.ok && !(preflight && key === undefined)) {
+      const challenge = `AzureApiManagementKey realm="https://${host}/${api.path}",name="${names.header}",type="header"`;
+      return apimError(401, check.reason === 'SubscriptionKeyNotFound' ? MISSING_KEY : INVALID_KEY, [
+        ['Vary', 'Origin'],
+        ['WWW-Authenticate', challenge],
+      ]);
+    }
+    const [hostname, port] = splitHost(host);
+    const originalUrl = { scheme: 'https', host: hostname, port, path, query };
+    const request: RequestState = {
+      method,
+      url: copyUrl(originalUrl),
+      originalUrl,
+      headers,
+      body: body.length ? { content: body, consumed: false } : undefined,
+      ipAddress: (req.socket.remoteAddress ?? '').replace(/^::ffff:/i, ''),
+      matchedParameters: new Map(Object.entries(match.parameters)),
+    };
+    const target = check.ok ? { api, operation: match.operation, product: check.product, subscription: check.subscription, key: check.key } : { api, operation: match.operation };
+    const now = this.services.clock.now();
+    const call = new Call(request, target, randomUUID(), now, () => this.services.clock.now(), this.services.serviceName);
+    call.preflight = preflight;
+    call.backendBase = api.serviceUrl ?? '';
+    call.operationPath = match.operationPath;
+    call.retarget();
+    try {
+      await execute(call, this.programs.of(target));
+      if (preflight && !call.response) return NOT_FOUND();
+      for (const finish of call.onResponse) finish();
+    } catch (error) {
+      return emulatorFailure(error, call);
+    }
+    return callAnswer(call);
+  }
+}
+
+function emulatorFailure(error: unknown, call: Call): Answer {
+  const body = { statusCode: 500, message: 'Internal server error', activityId: call.requestId };
+  if (error instanceof UnsupportedError) return json(500, body, [['x-apiops-unsupported', headerSafe(error.header)]]);
+  if (error instanceof PolicyConfigurationError) return json(500, body, [['x-apiops-error', headerSafe(error.header)]]);
+  throw error;
+}
+
+function callAnswer(call: Call): Answer {
+  const response = call.response ?? { statusCode: 200, statusReason: 'OK', headers: new NameValues() };
+  const headers = new NameValues();
+  for (const [name, values] of response.headers) headers.set(name, [...values]);
+  for (const [name, values] of call.finalHeaders) headers.set(name, [...values]);
+  if (call.placeholders.size) headers.set('x-apiops-placeholder', [[...call.placeholders].join(', ')]);
+  return { status: response.statusCode, reason: response.statusReason, headers, body: bodyBytes(response.body) };
+}
+
+function splitHost(host: string): [string, number] {
+  const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host);
+  return match ? [match[1], match[2] ? Number(match[2]) : 443] : [host, 443];
+}
+
+/** Header values must be one line of visible ASCII. */
+function headerSafe(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?');
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer | 'too large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? 'too large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function write(res: http.ServerResponse, answer: Answer): void {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, values] of answer.headers) {
+    const lower = name.toLowerCase();
+    if (lower === 'content-length' || lower === 'transfer-encoding' || lower === 'connection') continue;
+    headers[name] = SEPARATE_LINE_HEADERS.has(lower) ? values : values.join(',');
+  }
+  const body = answer.body ?? Buffer.alloc(0);
+  headers['Content-Length'] = String(body.length);
+  try {
+    res.writeHead(answer.status, answer.reason || undefined, headers);
+  } catch {
+    // A header value a policy set that HTTP cannot carry: still answer, without the policy's headers.
+    res.writeHead(500, { 'Content-Type': 'application/json', 'x-apiops-error': 'a policy set a header value HTTP cannot carry' });
+    res.end('{"statusCode":500,"message":"Internal server error"}');
+    return;
+  }
+  res.end(body);
+}

@@ -1,0 +1,145 @@
+/**
+ * The gateway's state across calls, all in memory: its clock (which the control endpoint moves), the token
+ * authority and managed identity, rate-limit and quota counters, the response cache, concurrency counts and the
+ * recording backend stub.
+ */
+import { randomUUID } from 'node:crypto';
+import { NameValues } from './expressions';
+import type { GatewayRepository } from './repository';
+import { SubscriptionStore } from './subscriptions';
+import { newSigningKey, rsaKey, signJwt, type SigningKey, type VerificationKey } from './tokens';
+
+export class Clock {
+  private offsetMs = 0;
+
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+
+  advance(seconds: number): void {
+    this.offsetMs += seconds * 1000;
+  }
+}
+
+export interface Identity {
+  tenantId: string;
+  principalId: string;
+  clientId: string;
+}
+
+export interface RecordedRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface StubResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** How long the stub takes to answer (real milliseconds), to exercise forward-request timeouts. */
+  delayMs: number;
+}
+
+export function defaultStubResponse(): StubResponse {
+  return { status: 200, headers: { 'content-type': 'application/json' }, body: '{}', delayMs: 0 };
+}
+
+/** Every backend and send-request target: records what it receives and answers what it was told to. */
+export class BackendStub {
+  readonly requests: RecordedRequest[] = [];
+  response: StubResponse = defaultStubResponse();
+
+  async answer(request: RecordedRequest, timeoutMs: number): Promise<{ status: number; headers: NameValues; body: Buffer } | 'timeout'> {
+    this.requests.push(request);
+    const { status, headers, body, delayMs } = this.response;
+    if (delayMs > 0) {
+      if (delayMs >= timeoutMs) {
+        await new Promise((resolve) => setTimeout(resolve, timeoutMs));
+        return 'timeout';
+      }
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+    return { status, headers: new NameValues(Object.entries(headers)), body: Buffer.from(body, 'utf8') };
+  }
+}
+
+export class TokenAuthority {
+  /** Published as the JWKS of every openid-config URL the policies name. */
+  readonly trusted: SigningKey = newSigningKey();
+  /** Signs `"trusted": false` tokens: no openid-config publishes it. */
+  readonly untrusted: SigningKey = newSigningKey();
+  /** The trusted key as validate-jwt checks signatures with it (made once: building a key object is not cheap). */
+  readonly trustedVerification: VerificationKey = rsaKey(this.trusted.jwk as { n: string; e: string; kid: string });
+  private readonly identityTokens = new Map<string, { token: string; expires: number }>();
+
+  constructor(
+    readonly identity: Identity,
+    private readonly clock: Clock,
+  ) {}
+
+  issue(claims: Record<string, unknown>, expiresInSeconds: number, trusted: boolean): string {
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    return signJwt({ iat: now, nbf: now, exp: now + expiresInSeconds, ...claims }, trusted ? this.trusted : this.untrusted);
+  }
+
+  /** The managed identity's token for `resource`, cached until shortly before it expires (as APIM caches it). */
+  managedIdentityToken(resource: string, clientId?: string): string {
+    const cacheKey = `${clientId ?? ''}|${resource}`;
+    const now = this.clock.now().getTime();
+    const cached = this.identityTokens.get(cacheKey);
+    if (cached && cached.expires - 300_000 > now) return cached.token;
+    const { tenantId, principalId } = this.identity;
+    const appid = clientId ?? this.identity.clientId;
+    const token = this.issue(
+      { aud: resource, iss: `https://sts.windows.net/${tenantId}/`, oid: principalId, sub: principalId, appid, tid: tenantId, idtyp: 'app', ver: '1.0' },
+      86_400,
+      true,
+    );
+    this.identityTokens.set(cacheKey, { token, expires: now + 86_400_000 });
+    return token;
+  }
+}
+
+export interface GatewayServices {
+  repository: GatewayRepository;
+  clock: Clock;
+  tokens: TokenAuthority;
+  subscriptions: SubscriptionStore;
+  backend: BackendStub;
+  /** Sliding-window call times per counter key (rate-limit, rate-limit-by-key). */
+  rateWindows: Map<string, number[]>;
+  /** Fixed-window usage per counter key (quota, quota-by-key). */
+  quotas: Map<string, { period: number; calls: number; kilobytes: number }>;
+  cache: Map<string, { expires: number; status: number; reason: string; headers: Array<[string, string[]]>; body: Buffer }>;
+  concurrency: Map<string, number>;
+  serviceName: string;
+}
+
+const ZERO_UUID_TENANT = '00000000-0000-0000-0000-000000000000';
+
+export function createServices(repository: GatewayRepository, identity?: Partial<Identity>): GatewayServices {
+  const clock = new Clock();
+  const tenantId = identity?.tenantId ?? (typeof repository.values.tenantId === 'string' ? repository.values.tenantId : ZERO_UUID_TENANT);
+  const tokens = new TokenAuthority({ tenantId, principalId: identity?.principalId ?? randomUUID(), clientId: identity?.clientId ?? randomUUID() }, clock);
+  const subscriptions = new SubscriptionStore();
+  for (const { scope, ...subscription } of repository.subscriptions) subscriptions.add(scope, { ...subscription, now: clock.now() });
+  return {
+    repository,
+    clock,
+    tokens,
+    subscriptions,
+    backend: new BackendStub(),
+    rateWindows: new Map(),
+    quotas: new Map(),
+    cache: new Map(),
+    concurrency: new Map(),
+    serviceName: serviceNameOf(repository),
+  };
+}
+
+function serviceNameOf(repository: GatewayRepository): string {
+  const target = repository.rendered.environment.target;
+  return 'serviceName' in target ? target.serviceName : 'apiops-gateway';
+}

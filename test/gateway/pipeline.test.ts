@@ -1,0 +1,189 @@
+import { globalInbound, withGateway, type TestGateway } from './helpers';
+
+
+const get = (gw: TestGateway, key: string, path = '/shop/items', headers: Record<string, string> = {}) =>
+  gw.request('GET', path, { headers: { 'Ocp-Apim-Subscription-Key': key, ...headers } });
+
+describe('gateway pipeline', () => {
+  it('runs inbound → backend → outbound: headers set and deleted on the request and on the response', async () => {
+    await withGateway(
+      {
+        'policies/global.xml': globalInbound(
+          `<set-header name="X-Added" exists-action="override"><value>a</value><value>b</value></set-header>
+           <set-header name="X-Keep" exists-action="skip"><value>new</value></set-header>
+           <set-header name="Ocp-Apim-Subscription-Key" exists-action="delete" />
+           <set-query-parameter name="subscription-key" exists-action="delete" />
+           <set-query-parameter name="added" exists-action="append"><value>1</value></set-query-parameter>`,
+          { outbound: '<set-header name="X-Out" exists-action="override"><value>done</value></set-header><set-status code="202" reason="Taken" />' },
+        ),
+      },
+      async (gw, key) => {
+        const reply = await gw.request('GET', `/shop/items?subscription-key=${key}&keep=1`, { headers: { 'X-Keep': 'old' } });
+        expect(reply.status).toBe(202);
+        expect(reply.headers['x-out']).toBe('done');
+        const [backend] = await gw.backendRequests();
+        expect(backend.url).toBe('https://shop-backend.example/api/items?keep=1&added=1');
+        expect(backend.headers['x-added']).toBe('a, b');
+        expect(backend.headers['x-keep']).toBe('old');
+        expect(backend.headers['ocp-apim-subscription-key']).toBeUndefined();
+      },
+    );
+  });
+
+  it('returns return-response as built, skipping the backend and outbound', async () => {
+    await withGateway(
+      {
+        'policies/global.xml': globalInbound(
+          `<return-response>
+              <set-status code="418" reason="Teapot" />
+              <set-header name="Content-Type" exists-action="override"><value>application/json</value></set-header>
+              <set-body>{"brewed": false}</set-body>
+           </return-response>`,
+          { outbound: '<set-header name="X-Out" exists-action="override"><value>done</value></set-header>' },
+        ),
+      },
+      async (gw, key) => {
+        const reply = await get(gw, key);
+        expect(reply.status).toBe(418);
+        expect(reply.headers['content-type']).toBe('application/json');
+        expect(reply.headers['x-out']).toBeUndefined();
+        expect(reply.json()).toEqual({ brewed: false });
+        expect(await gw.backendRequests()).toEqual([]);
+      },
+    );
+  });
+
+  it('answers mock-response with the example of the specification', async () => {
+    await withGateway({ 'policies/global.xml': globalInbound('<mock-response status-code="200" content-type="application/json" />') }, async (gw, key) => {
+      const reply = await get(gw, key);
+      expect(reply.status).toBe(200);
+      expect(reply.json()).toEqual({ items: [{ id: 1, name: 'pen' }] });
+      const noExample = await get(gw, key, '/shop/items/1');
+      expect(noExample.status).toBe(200);
+      expect(noExample.text).toBe('');
+      expect(await gw.backendRequests()).toEqual([]);
+    });
+  });
+
+  it('sends the call to the backend set-backend-service names (backend-id from backends/, or base-url)', async () => {
+    await withGateway(
+      {
+        'apis/shop/operations/listItems.xml': `<policies><inbound><base /><set-backend-service backend-id="shop-v2" /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`,
+        'apis/shop/operations/getItem.xml': `<policies><inbound><base /><set-backend-service base-url="https://elsewhere.example:8443/x/" /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`,
+      },
+      async (gw, key) => {
+        await get(gw, key, '/shop/items?a=1');
+        await get(gw, key, '/shop/items/7');
+        expect((await gw.backendRequests()).map((r) => r.url)).toEqual(['https://shop-v2.example/base/items?a=1', 'https://elsewhere.example:8443/x/items/7']);
+      },
+    );
+  });
+
+  it('passes the backend stub answer through, as set by the control endpoint', async () => {
+    await withGateway({}, async (gw, key) => {
+      expect((await gw.control('PUT', 'backend-response', { status: 503, headers: { 'x-from': 'stub' }, body: 'down' })).status).toBe(204);
+      const reply = await get(gw, key);
+      expect(reply.status).toBe(503);
+      expect(reply.headers['x-from']).toBe('stub');
+      expect(reply.text).toBe('down');
+      await gw.control('DELETE', 'backend-response');
+      const restored = await get(gw, key);
+      expect(restored.status).toBe(200);
+      expect(restored.headers['content-type']).toBe('application/json');
+      expect(restored.text).toBe('{}');
+    });
+  });
+
+  it('answers 500 with APIM generic body when forward-request times out', async () => {
+    await withGateway({ 'policies/global.xml': globalInbound('', { backend: '<forward-request timeout-ms="50" />' }) }, async (gw, key) => {
+      await gw.control('PUT', 'backend-response', { status: 200, body: {}, delayMs: 500 });
+      const reply = await get(gw, key);
+      expect(reply.status).toBe(500);
+      expect(reply.json()).toEqual({ statusCode: 500, message: 'Internal server error', activityId: expect.any(String) });
+    });
+  });
+
+  it('names what it cannot run: a policy, an attribute, a child element, with file:line (500, x-apiops-unsupported)', async () => {
+    await withGateway(
+      {
+        'apis/shop/operations/listItems.xml': `<policies><inbound><base /><xml-to-json kind="direct" apply="always" consider-accept-header="false" /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`,
+        'apis/shop/operations/getItem.xml': `<policies>\n<inbound>\n<base />\n<forward-request http-version="2" />\n</inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`,
+      },
+      async (gw, key) => {
+        const policy = await get(gw, key);
+        expect(policy.status).toBe(500);
+        expect(policy.headers['x-apiops-unsupported']).toBe('policy <xml-to-json> at apis/shop/operations/listItems.xml:1:28');
+        const attribute = await get(gw, key, '/shop/items/1');
+        expect(attribute.headers['x-apiops-unsupported']).toBe('attribute http-version of <forward-request> at apis/shop/operations/getItem.xml:4:18');
+        expect(await gw.backendRequests()).toEqual([]);
+        // Other operations are not affected.
+        expect((await get(gw, key, '/shop/items/special')).status).toBe(200);
+      },
+    );
+  });
+
+  it('answers 500 naming a policy APIM would refuse (x-apiops-error with file:line), never crashing', async () => {
+    await withGateway(
+      {
+        'apis/shop/operations/listItems.xml': `<policies><inbound><base /><set-header name="X-A" exists-action="sometimes" /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`,
+        'apis/shop/operations/getItem.xml': `<policies><inbound><base /><set-header name="X-A"><value>{{no-such-value}}</value></set-header></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`,
+      },
+      async (gw, key) => {
+        const action = await get(gw, key);
+        expect(action.status).toBe(500);
+        expect(action.headers['x-apiops-error']).toMatch(/^apis\/shop\/operations\/listItems\.xml:1:28: exists-action must be one of override, skip, append, delete/);
+        const named = await get(gw, key, '/shop/items/1');
+        expect(named.headers['x-apiops-error']).toMatch(/^apis\/shop\/operations\/getItem\.xml:1:\d+: named value 'no-such-value' is not defined/);
+      },
+    );
+  });
+
+  it('answers 500 for every call through a policy file that does not parse', async () => {
+    await withGateway({ 'apis/shop/policy.xml': '<policies><inbound><base /></inbound' }, async (gw, key) => {
+      const reply = await get(gw, key);
+      expect(reply.status).toBe(500);
+      expect(reply.headers['x-apiops-error']).toMatch(/did not render or parse/);
+    });
+  });
+
+  it('resolves named values as publish does; a Key Vault value without its variable is a placeholder, and the response says so', async () => {
+    const files = {
+      'named-values/plain.yaml': 'displayName: plain\nvalue: hello\n',
+      'named-values/secret.yaml': 'displayName: secret\nsecret: true\nvalueFromEnv: SHOP_SECRET\n',
+      'named-values/vaulted.yaml': 'displayName: vaulted\nkeyVault:\n  secretIdentifier: https://kv.vault.azure.net/secrets/vaulted\nlocalValueFromEnv: SHOP_VAULTED\n',
+      'policies/global.xml': globalInbound(
+        `<set-header name="X-Plain" exists-action="override"><value>{{plain}}</value></set-header>
+         <set-header name="X-Secret" exists-action="override"><value>{{secret}}</value></set-header>
+         <set-header name="X-Vaulted" exists-action="override"><value>{{Vaulted}}</value></set-header>`,
+      ),
+    };
+    await withGateway(files, async (gw, key) => {
+      const reply = await get(gw, key);
+      expect(reply.headers['x-apiops-placeholder']).toBe('vaulted');
+      const [backend] = await gw.backendRequests();
+      expect(backend.headers['x-plain']).toBe('hello');
+      expect(backend.headers['x-secret']).toBe('s3cret');
+      expect(backend.headers['x-vaulted']).toBe('apiops-placeholder-vaulted');
+    }, { SHOP_SECRET: 's3cret' });
+    await withGateway(files, async (gw, key) => {
+      const reply = await get(gw, key);
+      expect(reply.headers['x-apiops-placeholder']).toBeUndefined();
+      expect((await gw.backendRequests())[0].headers['x-vaulted']).toBe('from-env');
+    }, { SHOP_SECRET: 's3cret', SHOP_VAULTED: 'from-env' });
+  });
+
+  it('keeps serving after malformed requests', async () => {
+    await withGateway({}, async (gw, key) => {
+      const net = await import('node:net');
+      const { port } = new URL(gw.url);
+      const raw = await new Promise<string>((resolve) => {
+        const socket = net.connect(Number(port), '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
+        let data = '';
+        socket.on('data', (chunk) => (data += chunk));
+        socket.on('close', () => resolve(data));
+      });
+      expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request/);
+      expect((await get(gw, key)).status).toBe(200);
+    });
+  });
+});
