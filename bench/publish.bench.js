@@ -1,14 +1,17 @@
 'use strict';
 // apiops publish into an emulator with 25 ms latency per request (±50% jitter) at concurrency 8: a cold publish of
-// 200 APIs x 5 operations against the latency floor (requests x latency / concurrency: what the requests cost if
-// every slot were always busy; target <= 1.5x), then a no-op re-publish: its requests per API and its writes
-// (target 0).
+// 200 APIs x 5 operations, then a no-op re-publish. Each is compared with its latency floor, requests x latency /
+// concurrency (what its requests cost if every slot were always busy; for the no-op run these are the reads it must
+// make). Targets: both <= 1.2x, and the no-op run writes nothing. The emulator runs in its own process (`apiops
+// emulator`), as Azure does, so that its work does not take the CPU from the publish being measured. Also printed: how
+// long requests held their slot on average and how busy the slots were, which tells a scheduler that leaves slots idle
+// from a machine too loaded to answer in 25 ms.
+const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { table } = require('./lib/measure');
+const { buildCli, CLI, table } = require('./lib/measure');
 const { connect } = require('../src/azure/client.ts');
-const { startEmulator } = require('../src/emulator/index.ts');
 const { applyPlan } = require('../src/apply/apply.ts');
 const { planAgainstLive } = require('../src/plan/live.ts');
 const { summarize } = require('../src/plan/plan.ts');
@@ -18,52 +21,93 @@ const { generateRepository } = require('../test/fixtures/generate.ts');
 // Overridable for quick runs, e.g. BENCH_APIS=20 npm run bench -- publish.
 const setting = (name, fallback) => Number(process.env[`BENCH_${name}`] ?? fallback);
 const [APIS, OPERATIONS, LATENCY_MS, CONCURRENCY] = [setting('APIS', 200), setting('OPERATIONS', 5), setting('LATENCY_MS', 25), setting('CONCURRENCY', 8)];
-const TARGET_RATIO = 1.5;
+const TARGET_RATIO = 1.2;
 const SCOPE = { subscriptionId: '00000000-0000-0000-0000-00000000be02', resourceGroup: 'rg-bench-publish', serviceName: 'apim-bench-publish' };
+
+/** `apiops emulator` on an ephemeral port in a child process; resolves once it listens. */
+function startEmulatorProcess() {
+  const child = spawn(process.execPath, [CLI, 'emulator', '--port', '0', '--latency', String(LATENCY_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const listening = /listening on (http:\/\/\S+)/.exec(out);
+      if (listening) resolve({ url: listening[1], stop: () => new Promise((done) => child.once('exit', done).kill('SIGTERM')) });
+    });
+    child.once('exit', (code) => reject(new Error(`apiops emulator exited (${code}) before listening`)));
+  });
+}
+
+/** Adds up the time requests hold a concurrency slot (from getting it to their answer). */
+function slotTimer(connection) {
+  const timer = { totalMs: 0 };
+  connection.client.pipeline.addPolicy(
+    {
+      name: 'benchSlotTimer',
+      sendRequest: async (request, next) => {
+        const start = process.hrtime.bigint();
+        try {
+          return await next(request);
+        } finally {
+          timer.totalMs += Number(process.hrtime.bigint() - start) / 1e6;
+        }
+      },
+    },
+    { afterPolicies: ['apiopsConcurrencyLimit'] },
+  );
+  return timer;
+}
 
 async function timedPublish(url, desired) {
   const connection = connect(SCOPE, { endpoint: url, concurrency: CONCURRENCY });
+  const slots = slotTimer(connection);
   const start = process.hrtime.bigint();
   const plan = await planAgainstLive(connection, desired);
   const result = await applyPlan(connection, plan, desired, { prune: false });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (!result.ok) throw new Error(`publish failed: ${result.outcomes.filter((o) => o.outcome !== 'applied').map((o) => `${o.change.id}: ${o.reason}`).join('; ')}`);
   const r = connection.requests;
-  return { ms, requests: r.total, writes: r.PUT + r.PATCH + r.DELETE, summary: summarize(plan) };
+  return { ms, requests: r.total, writes: r.PUT + r.PATCH + r.DELETE, summary: summarize(plan), slotMs: slots.totalMs };
 }
 
 async function main() {
+  buildCli();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'apiops-bench-publish-'));
-  const emulator = await startEmulator({ port: 0, latencyMs: LATENCY_MS });
+  const emulator = await startEmulatorProcess();
   try {
     generateRepository(root, { apis: APIS, operationsPerApi: OPERATIONS });
     const { desired } = loadAndRender(root, 'local', {});
-    const cold = await timedPublish(emulator.url, desired);
-    const again = await timedPublish(emulator.url, desired);
-    const floor = (requests) => (requests * LATENCY_MS) / CONCURRENCY;
-    const ratio = cold.ms / floor(cold.requests);
-    console.log(`publish: ${APIS} APIs x ${OPERATIONS} operations, ${LATENCY_MS} ms latency (±50% jitter), concurrency ${CONCURRENCY}`);
+    const runs = { cold: await timedPublish(emulator.url, desired), 'no-op re-publish': await timedPublish(emulator.url, desired) };
+    const floor = (run) => (run.requests * LATENCY_MS) / CONCURRENCY;
+    console.log(`publish: ${APIS} APIs x ${OPERATIONS} operations, ${LATENCY_MS} ms latency (±50% jitter), concurrency ${CONCURRENCY}, emulator in its own process`);
     console.log(
       table(
-        ['publish', 'changes', 'requests', 'requests/API', 'writes', 'wall ms', 'floor ms', 'ratio'],
-        [cold, again].map((run, i) => [
-          i === 0 ? 'cold' : 'no-op re-publish',
+        ['publish', 'changes', 'requests', 'requests/API', 'writes', 'wall ms', 'floor ms', 'ratio', 'ms per request', 'slots busy'],
+        Object.entries(runs).map(([name, run]) => [
+          name,
           run.summary.create + run.summary.update + run.summary.delete,
           run.requests,
           (run.requests / APIS).toFixed(2),
           run.writes,
           run.ms.toFixed(0),
-          floor(run.requests).toFixed(0),
-          (run.ms / floor(run.requests)).toFixed(2),
+          floor(run).toFixed(0),
+          (run.ms / floor(run)).toFixed(2),
+          (run.slotMs / run.requests).toFixed(1),
+          `${((100 * run.slotMs) / (run.ms * CONCURRENCY)).toFixed(0)}%`,
         ]),
       ),
     );
-    const coldOk = ratio <= TARGET_RATIO;
-    console.log(`cold publish/floor: ${ratio.toFixed(2)}x (target <= ${TARGET_RATIO}x) ${coldOk ? 'ok' : 'OVER TARGET'}`);
+    for (const [name, run] of Object.entries(runs)) {
+      const ratio = run.ms / floor(run);
+      const ok = ratio <= TARGET_RATIO;
+      console.log(`${name}/floor: ${ratio.toFixed(2)}x (target <= ${TARGET_RATIO}x) ${ok ? 'ok' : 'OVER TARGET'}`);
+      if (!ok) process.exitCode = 1;
+    }
+    const again = runs['no-op re-publish'];
     console.log(`no-op re-publish writes: ${again.writes} (target 0) ${again.writes === 0 ? 'ok' : 'OVER TARGET'}`);
-    if (!coldOk || again.writes !== 0) process.exitCode = 1;
+    if (again.writes !== 0) process.exitCode = 1;
   } finally {
-    await emulator.close();
+    await emulator.stop();
     fs.rmSync(root, { recursive: true, force: true });
   }
 }

@@ -30,6 +30,19 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * A position worked out only when something reads its line or column, which is when there is a finding to report:
+ * finding it can take a second parse of the file (a JSON file's positions come from parsing it again as YAML).
+ */
+export function lazyPos(file: string, find: () => { line: number; column: number }): SourcePos {
+  let found: { line: number; column: number } | undefined;
+  const at = () => (found ??= find());
+  return Object.defineProperties({ file } as SourcePos, {
+    line: { get: () => at().line, enumerable: true },
+    column: { get: () => at().column, enumerable: true },
+  });
+}
+
 export function formatPos(pos: SourcePos): string {
   return `${pos.file}:${pos.line}:${pos.column}`;
 }

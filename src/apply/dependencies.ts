@@ -6,11 +6,13 @@ import { ancestors, refKey, type PlannedChange } from '../plan/plan';
 /**
  * What each change waits for, and which failures make it pointless.
  *
- * Ordering (`after`): a write waits for the writes of its own ancestors (an API's policy for that API only, so work
- * pipelines across APIs) and for every write of the kinds it may reference (the resource table's `references`);
- * named value writes go one at a time; all writes precede all deletes; a delete waits for the deletes of kinds
- * that depend on its kind. Skipping (`requires`) is precise: a change is skipped only when something it really needs
- * failed — its parent, or a fragment / backend / named value its policy names, or what a link joins (an API, a tag).
+ * Ordering (`after`): a write waits for the writes of its own ancestors (an API's policy for that API only) and of
+ * what it names — the fragments, backends and named values its policy names, what a link joins — so each starts as
+ * soon as those are done and the requests in flight stay at the limit, rather than waiting for every write of a kind;
+ * only references the repository cannot name one by one (the resource table's `references` beyond those) wait for
+ * every write of their kind. Named value writes go one at a time; all writes precede all deletes; a delete waits for
+ * the deletes of kinds that depend on its kind. Skipping (`requires`) is as precise: a change is skipped only when
+ * something it really needs failed.
  */
 
 export interface ChangeDependencies {
@@ -50,6 +52,13 @@ function policyReferences(resource: DesiredResource, namedValueIds: Map<string, 
     ...attributeRefs('set-backend-service', 'backend-id', 'backend'),
     ...namedValues,
   ];
+}
+
+/** The kinds of `kind`'s references that requiredRefs names one by one: a link's target; a policy's fragments, backends and named values. */
+function referencesNamed(kind: ResourceKind): Set<ResourceKind> {
+  const type = resourceType(kind);
+  if (type.link) return new Set([type.references[0]]);
+  return new Set(type.policy ? ['policyFragment', 'backend', 'namedValue'] : []);
 }
 
 function requiredRefs(change: PlannedChange, desired: Map<string, DesiredResource>, namedValueIds: Map<string, string>): ResourceRef[] {
@@ -101,7 +110,8 @@ export function changeDependencies(changes: PlannedChange[], desired: DesiredSta
         const earlier = writeKeysByKind.get('namedValue') ?? [];
         earlier.slice(0, earlier.indexOf(refKey(change.ref))).forEach((k) => after.add(k));
       }
-      for (const kind of resourceType(change.kind).references) (writeKeysByKind.get(kind) ?? []).forEach((k) => after.add(k));
+      const named = referencesNamed(change.kind);
+      for (const kind of resourceType(change.kind).references.filter((k) => !named.has(k))) (writeKeysByKind.get(kind) ?? []).forEach((k) => after.add(k));
     }
     after.delete(refKey(change.ref));
     const requires = new Set(requiredRefs(change, desiredByKey, namedValueIds).map(refKey));

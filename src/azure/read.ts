@@ -67,27 +67,37 @@ async function readPolicies(c: ApimConnection, kind: ResourceKind, parents: stri
 async function readApiFamily(c: ApimConnection, kinds: Set<ResourceKind>, apis?: string[]): Promise<LiveResource[]> {
   if (!API_SCOPED.some((k) => kinds.has(k))) return [];
   const apiResources = await readParents(c, 'api', apis);
-  const apiIds = apiResources.map((r) => r.ref.ids);
   const needOperations = kinds.has('apiOperation') || kinds.has('operationPolicy');
-  const children = (kind: ResourceKind) => Promise.all(apiIds.map((ids) => listKind(c, kind, ids))).then((l) => l.flat());
-  const [operations, apiPolicies, tagLinks, diagnostics] = await Promise.all([
-    needOperations || kinds.has('operationTag') ? children('apiOperation') : [],
-    kinds.has('apiPolicy') ? readPolicies(c, 'apiPolicy', apiIds) : [],
-    kinds.has('apiTag') ? children('apiTag') : [],
-    kinds.has('apiDiagnostic') ? children('apiDiagnostic') : [],
-  ]);
-  const [operationPolicies, operationTags] = await Promise.all([
-    kinds.has('operationPolicy') ? readPolicies(c, 'operationPolicy', operations.map((o) => o.ref.ids)) : [],
-    kinds.has('operationTag') ? Promise.all(operations.map((o) => listKind(c, 'operationTag', o.ref.ids))).then((l) => l.flat()) : [],
-  ]);
+  // Each API's reads go on their own: its operations' policies and tags are asked for as soon as its operations are
+  // listed, not once every API's operations are, so the requests in flight never wait on the slowest API.
+  const perApi = await Promise.all(
+    apiResources.map(async ({ ref: { ids } }) => {
+      const operationsAndChildren = async (): Promise<LiveResource[][]> => {
+        const operations = await listKind(c, 'apiOperation', ids);
+        const [policies, tags] = await Promise.all([
+          kinds.has('operationPolicy') ? readPolicies(c, 'operationPolicy', operations.map((o) => o.ref.ids)) : [],
+          kinds.has('operationTag') ? Promise.all(operations.map((o) => listKind(c, 'operationTag', o.ref.ids))).then((l) => l.flat()) : [],
+        ]);
+        return [kinds.has('apiOperation') ? operations : [], policies, tags];
+      };
+      const [[operations, operationPolicies, operationTags], apiPolicies, tagLinks, diagnostics] = await Promise.all([
+        needOperations || kinds.has('operationTag') ? operationsAndChildren() : [[], [], []],
+        kinds.has('apiPolicy') ? readPolicies(c, 'apiPolicy', [ids]) : [],
+        kinds.has('apiTag') ? listKind(c, 'apiTag', ids) : [],
+        kinds.has('apiDiagnostic') ? listKind(c, 'apiDiagnostic', ids) : [],
+      ]);
+      return { operations, apiPolicies, operationPolicies, tagLinks, operationTags, diagnostics };
+    }),
+  );
+  const all = (part: keyof (typeof perApi)[number]) => perApi.flatMap((api) => api[part]);
   return [
     ...(kinds.has('api') ? apiResources : []),
-    ...(kinds.has('apiOperation') ? operations : []),
-    ...apiPolicies,
-    ...operationPolicies,
-    ...tagLinks,
-    ...operationTags,
-    ...diagnostics,
+    ...all('operations'),
+    ...all('apiPolicies'),
+    ...all('operationPolicies'),
+    ...all('tagLinks'),
+    ...all('operationTags'),
+    ...all('diagnostics'),
   ];
 }
 

@@ -37,6 +37,33 @@ describe('readLiveState', () => {
     expect(kinds.filter((k) => k === 'operationPolicy')).toHaveLength(OPERATIONS / 2);
   });
 
+  it("reads an API's operation policies as soon as its operations are listed, without waiting for other APIs' lists", async () => {
+    const c = fresh();
+    // The operation list of one API answers late; every request is logged as it is sent and as it is answered.
+    const events: string[] = [];
+    const slowList = /\/apis\/api-0005\/operations\?/;
+    c.client.pipeline.addPolicy(
+      {
+        name: 'testSlowOperationList',
+        sendRequest: async (request, next) => {
+          const what = `${request.method} ${new URL(request.url).pathname.replace(/^.*\/service\/[^/]+/, '')}`;
+          events.push(`sent ${what}`);
+          if (slowList.test(request.url)) await new Promise((resolve) => setTimeout(resolve, 300));
+          const response = await next(request);
+          events.push(`answered ${what}`);
+          return response;
+        },
+      },
+      { afterPolicies: ['apiopsConcurrencyLimit'] },
+    );
+    await readLiveState(c, { kinds: ['api', 'apiOperation', 'operationPolicy'] });
+    const slowAnswered = events.indexOf('answered GET /apis/api-0005/operations');
+    const otherPolicies = events.flatMap((event, i) => (/^sent GET \/apis\/api-0000\/operations\/op\d+\/policies\/policy$/.test(event) ? [i] : []));
+    expect(slowAnswered).toBeGreaterThan(0);
+    expect(otherPolicies.length).toBe(OPERATIONS);
+    expect(otherPolicies.every((i) => i < slowAnswered)).toBe(true);
+  });
+
   it('reads one selected product and its links and policy', async () => {
     const c = fresh();
     const state = await readLiveState(c, { kinds: ['product', 'productApi', 'productGroup', 'productPolicy'], products: ['partner-developer'] });
