@@ -14,7 +14,7 @@ describe('apiops test on the sample', () => {
     expect(io.out).toMatch(/✓ a call without a subscription key is refused before any policy runs {2}tests\/zero-trust\.test\.yaml:\d+:5/);
     const total = Number(/Tests: (\d+) passed, (\d+) total/.exec(io.out)?.[2]);
     expect(total).toBeGreaterThanOrEqual(8);
-    expect(io.out).toContain(`${total} passed, ${total} total (3 files, environment 'local')`);
+    expect(io.out).toContain(`${total} passed, ${total} total (4 files, environment 'local')`);
   });
 
   it('writes JUnit XML with one suite per file and one case per test case, and a summary line on stdout', async () => {
@@ -26,7 +26,7 @@ describe('apiops test on the sample', () => {
       expect(io.out).toMatch(/^apiops test: (\d+) of \1 cases passed; report written to /);
       const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(fs.readFileSync(output, 'utf8'));
       const suites = [].concat(xml.testsuites.testsuite);
-      expect(suites.map((s: { name: string }) => s.name)).toEqual(['tests/catalog-cache.test.yaml', 'tests/throttling.test.yaml', 'tests/zero-trust.test.yaml']);
+      expect(suites.map((s: { name: string }) => s.name)).toEqual(['tests/catalog-cache.test.yaml', 'tests/orders.test.yaml', 'tests/throttling.test.yaml', 'tests/zero-trust.test.yaml']);
       const cases = suites.flatMap((s: { testcase: unknown }) => [].concat(s.testcase as never));
       expect(cases.length).toBe(Number(xml.testsuites.tests));
       expect(xml.testsuites.failures).toBe('0');
