@@ -1,7 +1,6 @@
 import { XMLValidator } from 'fast-xml-parser';
 import type { Finding } from '../diagnostics';
-import { ArmError } from '../emulator/errors';
-import { graphqlTypes, importSpecification } from '../emulator/specs';
+import type { ArmError } from '../emulator/errors';
 import type { SpecificationKind } from '../emulator/specs/types';
 import { schemaFinding } from './files';
 import type { ApiSpecification, ApiType, OperationDefinition, SpecificationFormat } from './model';
@@ -10,8 +9,20 @@ import { loadSpecification } from './openapi';
 /**
  * Specification files of every API type. OpenAPI and Swagger are read by ./openapi; WSDL, WADL and GraphQL SDL are
  * read by the same importers the emulator runs (src/emulator/specs): they derive operations the way APIM's import
- * does, and deriving them a second way here would let the repository and the emulator disagree.
+ * does, and deriving them a second way here would let the repository and the emulator disagree. They are required
+ * when such a file is met, not imported: a repository of OpenAPI APIs alone never loads them.
  */
+
+function importers(): typeof import('../emulator/specs') {
+  return require('../emulator/specs') as typeof import('../emulator/specs');
+}
+
+/** An importer's refusal (an ARM validation error), as the message it gives. */
+function refusal(error: unknown): string | undefined {
+  if (!(error instanceof Error) || error.name !== 'ArmError') return undefined;
+  const armError = error as ArmError;
+  return armError.details[0]?.message ?? armError.message;
+}
 
 /** Default specification file names, in the order they are looked for when api.yaml names none. */
 export const DEFAULT_SPEC_FILES = ['openapi.yaml', 'openapi.yml', 'openapi.json', 'api.wsdl', 'api.wadl', 'schema.graphql'];
@@ -47,7 +58,7 @@ export function loadSpecificationFile(file: string, text: string, options: Speci
   const valid = XMLValidator.validate(text);
   if (valid !== true) return { findings: [schemaFinding(file, `not well-formed XML: ${valid.err.msg}`, valid.err.line, valid.err.col)] };
   try {
-    const imported = importSpecification(xml.kind, text, {
+    const imported = importers().importSpecification(xml.kind, text, {
       translateRequiredQueryParameters: 'template',
       apiType: options.type === 'soap' ? 'soap' : 'http',
       wsdlSelector: { wsdlServiceName: options.wsdlService, wsdlEndpointName: options.wsdlEndpoint },
@@ -68,18 +79,19 @@ export function loadSpecificationFile(file: string, text: string, options: Speci
     });
     return { specification: { file, format: xml.format, text, operations }, findings: [] };
   } catch (error) {
-    if (!(error instanceof ArmError)) throw error;
-    const message = error.details[0]?.message ?? error.message;
+    const message = refusal(error);
+    if (message === undefined) throw error;
     return { findings: [schemaFinding(file, `not a ${xml.what} APIM imports: ${message}`)] };
   }
 }
 
 function loadGraphql(file: string, text: string): { specification?: ApiSpecification; findings: Finding[] } {
   try {
-    graphqlTypes(text);
+    importers().graphqlTypes(text);
   } catch (error) {
-    if (!(error instanceof ArmError)) throw error;
-    return { findings: [schemaFinding(file, `not a GraphQL schema APIM accepts: ${error.details[0]?.message ?? error.message}`, ...unbalancedAt(text))] };
+    const message = refusal(error);
+    if (message === undefined) throw error;
+    return { findings: [schemaFinding(file, `not a GraphQL schema APIM accepts: ${message}`, ...unbalancedAt(text))] };
   }
   return { specification: { file, format: 'graphql', text, operations: [] }, findings: [] };
 }
@@ -103,5 +115,5 @@ export const WEBSOCKET_HANDSHAKE = 'onHandshake';
 
 /** A GraphQL SDL's fields as resolver paths (`Query/users`). */
 export function graphqlFields(sdl: string): Set<string> {
-  return new Set([...graphqlTypes(sdl)].flatMap(([type, fields]) => [...fields].map((field) => `${type}/${field}`)));
+  return new Set([...importers().graphqlTypes(sdl)].flatMap(([type, fields]) => [...fields].map((field) => `${type}/${field}`)));
 }
