@@ -165,12 +165,16 @@ export function readArtifacts(folder: SourceFolder, tool: SourceTool): ImportedS
   }
 
   checkTagsLinked(folder, service, tagNames);
+  return service;
+}
+
+/** Every file no converter read, named (by the folder that holds what apiops does not convert, where one does). */
+export function refuseUnread(folder: SourceFolder, tool: SourceTool): void {
   for (const file of folder.remaining()) {
     if (!folder.remaining().includes(file)) continue;
     const [matched, reason] = NOT_HELD.map(([pattern, why]) => [pattern.exec(file)?.[0], why] as const).find(([held]) => held) ?? [file, `not a file of the ${tool} layout that apiops knows`];
     folder.refuse(matched!, reason);
   }
-  return service;
 }
 
 /** APIM's system groups (administrators, developers, guests) exist on every instance; the repository never defines them. */

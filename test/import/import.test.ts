@@ -76,17 +76,29 @@ describe.each([
   ['apiops-cli', 'operationPolicy:orders/get-order', 'apis/orders/operations/get-order.xml', 'get'],
 ])('apiops import --from %s', (tool, mappedPolicy, mappedFile, mappedHeader) => {
   let repo: string;
+  let importOutput: string;
 
   beforeAll(async () => {
     repo = path.join(temporary.create(tool), 'repo');
     const imported = await run(['import', '--from', tool, path.join(FIXTURES, tool, 'artifacts'), '--out', repo]);
     expect(imported).toMatchObject({ code: 0, err: '' });
     expect(imported.out).toMatch(/Imported .*2 api,.* into /);
+    importOutput = imported.out;
   });
 
   it('writes a repository that validates schema-clean, with a local environment on the embedded emulator', async () => {
     expect(await validateAndRelaxLint(repo)).toEqual([]);
     expect(fs.readFileSync(path.join(repo, 'apiops.config.yaml'), 'utf8')).toMatch(/local:\n\s+target:\n\s+emulator: \.apiops\/local/);
+  });
+
+  it('makes each configuration.<env>.yaml an environment (the extractor configuration is not one)', () => {
+    const config = fs.readFileSync(path.join(repo, 'apiops.config.yaml'), 'utf8');
+    const [environment, file] = tool === 'azure-apiops' ? ['prod', 'configuration.prod.yaml'] : ['staging', 'configuration.staging.yaml'];
+    expect(config).toContain(`  ${environment}:\n    description: imported from ${file}`);
+    expect(config).toContain(`      emulator: .apiops/${environment}\n`);
+    expect(config).not.toContain('extractor');
+    const token = tool === 'azure-apiops' ? 'ordersBackendKeyProd' : 'STAGING_APPINSIGHTS_KEY';
+    expect(importOutput).toMatch(new RegExp(`note +\\S*${file}:\\d+:\\d+: secret '[\\w-]+' comes from pipeline token ${token} in environment '${environment}'`));
   });
 
   it('maps operation folders to the specification operationIds', () => {
@@ -217,6 +229,34 @@ describe('apiops import refuses what it cannot convert, and writes nothing', () 
     const err = await refused('apiops-cli', source);
     expect(err).toMatch(/products\/partners\/apis\.json:\d+:\d+: cannot convert: /);
     expect(err).toMatch(/apis\/orders\/policy\.xml:\d+:\d+: cannot convert: /);
+  });
+
+  it('names each override that would make a resource file differ per environment, at its entry', async () => {
+    const source = copyOf('azure-apiops');
+    fs.writeFileSync(
+      path.join(source, 'configuration.prod.yaml'),
+      [
+        'backends:',
+        '  - name: orders-backend',
+        '    properties:',
+        '      url: https://orders.prod.example.com',
+        'products:',
+        '  - name: partners',
+        '    properties:',
+        '      subscriptionsLimit: 50',
+        '  - name: gold',
+        '    properties:',
+        '      displayName: Gold',
+        'gateways:',
+        '  - name: onprem',
+        '',
+      ].join('\n'),
+    );
+    const err = await refused('azure-apiops', source);
+    expect(err).toContain("configuration.prod.yaml:2:5: cannot convert: url of backends/orders-backend.yaml would differ in environment 'prod'");
+    expect(err).toContain("configuration.prod.yaml:6:5: cannot convert: subscriptionsLimit of products/partners/product.yaml would differ in environment 'prod'");
+    expect(err).toContain("configuration.prod.yaml:9:5: cannot convert: product 'gold' is not in the artifacts");
+    expect(err).toContain("configuration.prod.yaml:12:1: cannot convert: 'gateways' overrides cannot be converted: apiops does not manage gateways");
   });
 
   it('replaces no existing file', async () => {
