@@ -37,7 +37,7 @@ export const API_SHAPE: DefinitionShape = {
 
 export const PRODUCT_SHAPE: DefinitionShape = {
   schema: 'product.schema.json',
-  fields: ['id', 'displayName', 'description', 'subscriptionRequired', 'approvalRequired', 'subscriptionsLimit', 'state', 'tier', 'apis', 'groups', 'tags'],
+  fields: ['id', 'displayName', 'description', 'terms', 'subscriptionRequired', 'approvalRequired', 'subscriptionsLimit', 'state', 'tier', 'apis', 'groups', 'tags'],
   defaults: { apis: [], groups: [], tags: [] },
   repositoryOnly: ['tier'],
 };
@@ -156,6 +156,7 @@ export function productDefinition(properties: Properties, apis: string[], groups
   return compact({
     displayName: text(properties.displayName) ?? '',
     description: text(properties.description),
+    terms: text(properties.terms),
     subscriptionRequired,
     // APIM only keeps approval and limits for products that take subscriptions.
     approvalRequired: subscriptionRequired === false ? undefined : flag(properties.approvalRequired),

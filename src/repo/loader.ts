@@ -5,6 +5,12 @@ import { BUILT_IN_GROUPS, RESOURCE_TYPES, type ResourceKind } from '../resources
 import type {
   ApiDefinition,
   ApiModel,
+  ApiSchemaDefinition,
+  ApiSpecification,
+  ResolverDefinition,
+  ResolverModel,
+  RevisionDefinition,
+  RevisionModel,
   ApiVersionSetDefinition,
   DiagnosticDefinition,
   GroupDefinition,
@@ -27,7 +33,7 @@ import type {
 import { listDir, readTextFile, schemaFinding } from './files';
 import { checkId } from './ids';
 import { fileNameOf, isFileNameOf, parseFileName } from '../resources/file-names';
-import { loadSpecification } from './openapi';
+import { DEFAULT_SPEC_FILES, graphqlFields, loadSpecificationFile, typesOfFormat, WEBSOCKET_HANDSHAKE } from './specifications';
 import { validateAgainstSchema, type SchemaName } from './schemas';
 import { parseYaml } from './yaml';
 import { didYouMean } from '../suggest';
@@ -50,8 +56,7 @@ const RESOURCE_FOLDERS = [
     }),
   ),
 ];
-/** Specification file names looked for when api.yaml does not name one, in this order. */
-export const DEFAULT_SPEC_FILES = ['openapi.yaml', 'openapi.yml', 'openapi.json'];
+export { DEFAULT_SPEC_FILES } from './specifications';
 
 export interface LoadResult {
   model: RepoModel;
@@ -236,45 +241,66 @@ class RepositoryLoader {
     const loaded = this.loadFolderDefinition<ApiDefinition>(folder, 'api', 'api.yaml', 'api');
     if (!loaded) return undefined;
     const { id, definition } = loaded;
+    const data = definition.data;
     const diagnostics = this.loadYamlFolder<DiagnosticDefinition>(`${folder}/diagnostics`, 'apiDiagnostic', 'diagnostic');
-    const api: ApiModel = { id, definition, operationPolicies: {}, diagnostics };
-    const specFile = this.specificationFile(folder, definition);
-    if (specFile) {
-      const read = readTextFile(this.root, specFile);
-      if (read.finding) this.findings.push(read.finding);
-      else {
-        const loaded = loadSpecification(specFile, read.text);
-        this.findings.push(...loaded.findings);
-        api.specification = loaded.specification;
-      }
-    }
-    api.policy = this.loadTemplate(`${folder}/policy.xml`, { optional: true });
+    const schemas = this.loadYamlFolder<ApiSchemaDefinition>(`${folder}/api-schemas`, 'apiSchema', 'api-schema');
+    const content = this.loadApiContent(id, folder, definition, typeof data.specification === 'string' ? data.specification : undefined, data.specification !== undefined);
+    const api: ApiModel = { id, definition, ...content, diagnostics, schemas, revisions: this.loadRevisions(id, folder, definition), resolvers: this.loadResolvers(folder) };
+    this.checkApiType(api);
     const operationIds = api.specification && new Set(api.specification.operations.map((op) => op.id));
-    for (const operationId of Object.keys(definition.data.operationTags ?? {})) {
+    for (const operationId of Object.keys(data.operationTags ?? {})) {
       if (operationIds?.has(operationId)) continue;
       const known = operationIds ? [...operationIds].join(', ') || 'none' : 'none: the API has no specification';
       this.report(definition.locateKey?.(['operationTags', operationId]) ?? definition.locate(['operationTags', operationId]), `operationTags: '${operationId}' is not an operation of the API (operationIds: ${known})`);
     }
+    return api;
+  }
+
+  /**
+   * What an API or one of its revisions holds in its folder: the specification, policy.xml and operation policies.
+   * `named`: the specification file its definition names; `hasLink`: it names one that is not a file (a link).
+   */
+  private loadApiContent(
+    apiId: string,
+    folder: string,
+    definition: YamlDocument<ApiDefinition> | YamlDocument<RevisionDefinition>,
+    named: string | undefined,
+    hasLink: boolean,
+  ): { specification?: ApiSpecification; policy?: TemplateSource; operationPolicies: Record<string, TemplateSource> } {
+    const apiData = definition.data as ApiDefinition;
+    const specFile = named === undefined && hasLink ? undefined : this.specificationFile(folder, definition, named);
+    let specification: ApiSpecification | undefined;
+    if (specFile) {
+      const read = readTextFile(this.root, specFile);
+      if (read.finding) this.findings.push(read.finding);
+      else {
+        const loaded = loadSpecificationFile(specFile, read.text, { type: apiData.type, wsdlService: apiData.wsdlService, wsdlEndpoint: apiData.wsdlEndpoint });
+        this.findings.push(...loaded.findings);
+        specification = loaded.specification;
+      }
+    }
+    const operationPolicies: Record<string, TemplateSource> = {};
+    // A WebSocket API has one operation, which APIM creates with it: its handshake.
+    const operationIds = specification ? new Set(specification.operations.map((op) => op.id)) : apiData.type === 'websocket' ? new Set([WEBSOCKET_HANDSHAKE]) : undefined;
     for (const name of this.xmlFiles(`${folder}/operations`)) {
       const file = `${folder}/operations/${name}`;
       // The specification's operationIds say which ids there are, so a shortened name needs no `id:`.
       const operationId = [...(operationIds ?? [])].find((candidate) => isFileNameOf(name, candidate, '.xml')) ?? this.idOfName('apiOperation', name, '.xml', file);
       const source = this.loadTemplate(file);
       if (!source) continue;
-      api.operationPolicies[operationId] = source;
+      operationPolicies[operationId] = source;
       if (operationIds && !operationIds.has(operationId)) {
         const known = [...operationIds].join(', ') || 'none';
-        this.findings.push(schemaFinding(file, `'${operationId}' is not an operation of ${api.specification!.file} (operationIds: ${known})`));
+        this.findings.push(schemaFinding(file, `'${operationId}' is not an operation of ${specification?.file ?? `websocket API '${apiId}'`} (operationIds: ${known})`));
       } else if (!operationIds && !specFile) {
-        this.findings.push(schemaFinding(file, `operation policy, but API '${id}' has no specification to define operation '${operationId}'`));
+        this.findings.push(schemaFinding(file, `operation policy, but API '${apiId}' has no specification to define operation '${operationId}'`));
       }
     }
-    return api;
+    return { specification, policy: this.loadTemplate(`${folder}/policy.xml`, { optional: true }), operationPolicies };
   }
 
-  /** The API's specification file (repository-relative), or undefined with a finding when it is named but missing. */
-  private specificationFile(folder: string, definition: YamlDocument<ApiDefinition>): string | undefined {
-    const named = definition.data.specification;
+  /** The specification file (repository-relative), or undefined with a finding when it is named but missing. */
+  private specificationFile(folder: string, definition: YamlDocument<unknown>, named: string | undefined): string | undefined {
     if (named === undefined) {
       const found = DEFAULT_SPEC_FILES.find((name) => fs.existsSync(path.join(this.root, folder, name)));
       return found && `${folder}/${found}`;
@@ -282,7 +308,7 @@ class RepositoryLoader {
     const file = path.posix.normalize(`${folder}/${named.replace(/\\/g, '/')}`);
     const pos = definition.locate(['specification']);
     if (!file.startsWith(`${folder}/`) || path.posix.isAbsolute(named)) {
-      this.report(pos, `specification '${named}' is outside the API folder`);
+      this.report(pos, `specification '${named}' is outside the ${folder.includes('/revisions/') ? 'revision' : 'API'} folder`);
       return undefined;
     }
     if (!fs.existsSync(path.join(this.root, file))) {
@@ -290,6 +316,85 @@ class RepositoryLoader {
       return undefined;
     }
     return file;
+  }
+
+  /** apis/<api-id>/revisions/<n>/: the API's non-current revisions. */
+  private loadRevisions(apiId: string, folder: string, api: YamlDocument<ApiDefinition>): RevisionModel[] {
+    const current = String(api.data.revision ?? '1');
+    const revisions: RevisionModel[] = [];
+    for (const name of listDir(path.join(this.root, folder, 'revisions'), 'directory')) {
+      const revisionFolder = `${folder}/revisions/${name}`;
+      const file = `${revisionFolder}/revision.yaml`;
+      if (!/^[1-9][0-9]{0,2}$/.test(name)) {
+        this.findings.push(schemaFinding(revisionFolder, `a revision folder is named by its number (1 to 999), not '${name}'`));
+        continue;
+      }
+      if (name === current) {
+        this.findings.push(schemaFinding(revisionFolder, `revision ${name} is the current revision (api.yaml: revision: ${current}): its content is the API folder's, not revisions/${name}/`));
+        continue;
+      }
+      if (!fs.existsSync(path.join(this.root, file))) {
+        this.findings.push(schemaFinding(file, `revision folder ${revisionFolder}/ has no revision.yaml`));
+        continue;
+      }
+      const definition = this.loadYaml<RevisionDefinition>(file, 'api-revision');
+      const backend = definition.data.backend;
+      if (backend !== undefined && !fs.existsSync(path.join(this.root, 'backends', `${backend}.yaml`))) {
+        this.report(definition.locate(['backend']), `backend '${backend}' is not defined in backends/`);
+      }
+      const apiData = api.data;
+      const inherited = { ...definition, data: { ...definition.data, type: apiData.type, wsdlService: apiData.wsdlService, wsdlEndpoint: apiData.wsdlEndpoint } } as unknown as YamlDocument<ApiDefinition>;
+      const content = this.loadApiContent(`${apiId};rev=${name}`, revisionFolder, inherited, definition.data.specification, false);
+      revisions.push({ number: name, definition, ...content });
+    }
+    return revisions.sort((a, b) => Number(a.number) - Number(b.number));
+  }
+
+  /** apis/<api-id>/resolvers/<id>.yaml with their policies <id>.xml. */
+  private loadResolvers(folder: string): ResolverModel[] {
+    const resolversFolder = `${folder}/resolvers`;
+    const names = listDir(path.join(this.root, resolversFolder), 'file');
+    const resolvers: ResolverModel[] = [];
+    for (const name of names) {
+      const file = `${resolversFolder}/${name}`;
+      if (name.endsWith('.xml')) {
+        if (!names.includes(`${name.slice(0, -4)}.yaml`)) this.findings.push(schemaFinding(file, `resolver policy without its definition ${name.slice(0, -4)}.yaml`));
+        continue;
+      }
+      if (!name.endsWith('.yaml')) {
+        this.findings.push(schemaFinding(file, `unexpected file: ${resolversFolder}/ holds <resolver-id>.yaml and <resolver-id>.xml files`));
+        continue;
+      }
+      const definition = this.loadYaml<ResolverDefinition>(file, 'graphql-resolver');
+      const id = this.idOfName('graphQLResolver', name, '.yaml', file, definition);
+      resolvers.push({ id, definition, policy: this.loadTemplate(`${resolversFolder}/${name.slice(0, -5)}.xml`, { optional: true }) });
+    }
+    return resolvers;
+  }
+
+  /** An API's type against its specification, its revisions' and its resolvers. */
+  private checkApiType(api: ApiModel): void {
+    const { definition, specification } = api;
+    const type = definition.data.type ?? 'http';
+    const where = definition.data.type === undefined ? definition.locate([]) : definition.locate(['type']);
+    for (const spec of [specification, ...api.revisions.map((r) => r.specification)]) {
+      if (spec && !typesOfFormat(spec.format).includes(type)) {
+        const allowed = typesOfFormat(spec.format).join(' or ');
+        this.report(where, `an API of type ${type} cannot have the specification ${spec.file} (its format makes type ${allowed})${definition.data.type === undefined ? `: add type: ${typesOfFormat(spec.format)[0]}` : ''}`);
+      }
+    }
+    if (type === 'websocket' && specification) this.report(where, `a websocket API has no specification (${specification.file}): APIM gives it one operation, onHandshake`);
+    if (api.resolvers.length && type !== 'graphql') this.findings.push(schemaFinding(api.resolvers[0].definition.file, `resolvers belong to GraphQL APIs; API '${api.id}' is of type ${type}`));
+    const fields = specification?.format === 'graphql' ? graphqlFields(specification.text) : undefined;
+    for (const resolver of api.resolvers) {
+      const resolved = resolver.definition.data.path;
+      if (typeof resolved !== 'string' || !fields) continue;
+      if (!fields.has(resolved)) this.report(resolver.definition.locate(['path']), `'${resolved}' is not a field of ${specification!.file} (Type/field)`);
+    }
+    const { release, revision } = definition.data;
+    if (release === undefined && revision !== undefined && String(revision) !== '1') {
+      this.report(definition.locate(['revision']), `revision ${String(revision)} is current only through a release: add release: { id, notes }`);
+    }
   }
 
   private loadProduct(name: string): ProductModel | undefined {
@@ -340,9 +445,18 @@ class RepositoryLoader {
       const folder = `apis/${id}`;
       report(
         folder,
-        (name, kind) => (kind === 'directory' ? name === 'operations' || !hasXml(`${folder}/${name}`) : name === 'policy.xml' || !name.endsWith('.xml')),
+        (name, kind) => (kind === 'directory' ? ['operations', 'resolvers'].includes(name) || !hasXml(`${folder}/${name}`) : name === 'policy.xml' || !name.endsWith('.xml')),
         `an API folder holds policy.xml, and operation policies as operations/<operation-id>.xml`,
       );
+      for (const revision of listDir(path.join(this.root, folder, 'revisions'), 'directory')) {
+        const revisionFolder = `${folder}/revisions/${revision}`;
+        report(
+          revisionFolder,
+          (name, kind) => (kind === 'directory' ? name === 'operations' || !hasXml(`${revisionFolder}/${name}`) : name === 'policy.xml' || !name.endsWith('.xml')),
+          `a revision folder holds revision.yaml, its specification, policy.xml and operations/<operation-id>.xml`,
+        );
+      }
+      report(`${folder}/revisions`, (_name, kind) => kind === 'directory', `${folder}/revisions/ holds one folder per revision (revisions/<n>/revision.yaml)`);
     }
     for (const id of listDir(path.join(this.root, 'products'), 'directory')) {
       report(`products/${id}`, (name, kind) => kind === 'directory' || name === 'policy.xml' || !name.endsWith('.xml'), 'a product folder holds product.yaml and policy.xml');

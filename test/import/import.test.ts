@@ -1,0 +1,172 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { openTarget } from '../../src/azure/target';
+import { readLiveState } from '../../src/azure/read';
+import { loadRepository } from '../../src/repo';
+import { pickEnvironment } from '../../src/render';
+import { RESOURCE_TYPES } from '../../src/resources/types';
+import { runCli } from '../fixtures/repo';
+import { snapshot, TemporaryDirs } from '../extract/files';
+
+/**
+ * `apiops import` of hand-written artifact folders in both tools' layouts (test/fixtures/import): the repository it
+ * writes validates schema-clean, and publishing it into the embedded emulator through the real client creates every
+ * artifact the folder holds.
+ */
+
+const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'import');
+const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+const SECRETS = { ORDERS_BACKEND_KEY: 'orders-key-4f1b9c', APPINSIGHTS_KEY: 'ai-key-77d2e0' };
+const STRUCTURAL_RULES = ['schema', 'xml-syntax', 'template'];
+
+const temporary = new TemporaryDirs('apiops-import');
+afterAll(() => temporary.removeAll());
+
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+  const { code, io } = await runCli(argv, PROJECT_ROOT, { env });
+  return { code, out: io.out, err: io.err };
+}
+
+/** A copy of a fixture folder, to break. */
+function copyOf(tool: string): string {
+  const dir = path.join(temporary.create('source'), 'artifacts');
+  fs.cpSync(path.join(FIXTURES, tool, 'artifacts'), dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * The imported repository's findings of the structural rules, after which the lint rules it breaks (the fixtures hold
+ * no JWT validation or managed identity, as many real instances do not) are turned to warnings so that publish runs.
+ */
+async function validateAndRelaxLint(repo: string): Promise<Array<{ rule: string; message: string }>> {
+  const validated = await run(['validate', '--repo', repo, '--format', 'json']);
+  const findings = JSON.parse(validated.out).findings as Array<{ rule: string; file: string; message: string }>;
+  const lintRules = [...new Set(findings.map((finding) => finding.rule).filter((rule) => !STRUCTURAL_RULES.includes(rule)))].sort();
+  const config = path.join(repo, 'apiops.config.yaml');
+  fs.appendFileSync(config, `lint:\n  rules:\n${lintRules.map((rule) => `    ${rule}: warn\n`).join('')}`);
+  return findings.filter((finding) => STRUCTURAL_RULES.includes(finding.rule));
+}
+
+async function liveRefs(repo: string): Promise<string[]> {
+  const target = await openTarget(pickEnvironment(loadRepository(repo).model, 'local'), repo);
+  try {
+    const kinds = RESOURCE_TYPES.filter((type) => type.managed).map((type) => type.kind);
+    const state = await readLiveState(target.connection, { kinds });
+    return state.resources.map((resource) => `${resource.ref.kind}:${resource.ref.ids.join('/')}`);
+  } finally {
+    await target.close();
+  }
+}
+
+const COMMON = [
+  'api:orders', 'api:orders-v2', 'apiOperation:orders/list-orders', 'apiOperation:orders/create-order', 'apiOperation:orders/get-order',
+  'apiOperation:orders-v2/list-orders-v2', 'apiPolicy:orders', 'apiDiagnostic:orders/applicationinsights', 'apiTag:orders/finance',
+  'apiTag:orders-v2/public', 'apiVersionSet:orders', 'backend:orders-backend', 'diagnostic:applicationinsights', 'globalPolicy:',
+  'group:partner-developers', 'logger:appinsights', 'namedValue:appinsights-key', 'namedValue:orders-backend-key', 'namedValue:region',
+  'namedValue:signing-key', 'policyFragment:correlation', 'product:partners', 'product:open', 'productApi:partners/orders',
+  'productApi:partners/orders-v2', 'productApi:open/orders-v2', 'productGroup:partners/partner-developers', 'productGroup:partners/developers',
+  'productPolicy:partners', 'productTag:partners/finance', 'subscription:partner-orders', 'subscription:orders-api-only', 'tag:finance', 'tag:public',
+  'operationPolicy:orders/list-orders', 'operationPolicy:orders-v2/list-orders-v2',
+];
+
+describe.each([
+  // Azure/apiops names operation folders by APIM operation name: `Create-Order` is operationId create-order.
+  ['azure-apiops', 'operationPolicy:orders/create-order', 'apis/orders/operations/create-order.xml', 'create'],
+  // apiops-cli's operationInformation.json says method and URL template: folder 62f1… is GET /orders/{orderId}.
+  ['apiops-cli', 'operationPolicy:orders/get-order', 'apis/orders/operations/get-order.xml', 'get'],
+])('apiops import --from %s', (tool, mappedPolicy, mappedFile, mappedHeader) => {
+  let repo: string;
+
+  beforeAll(async () => {
+    repo = path.join(temporary.create(tool), 'repo');
+    const imported = await run(['import', '--from', tool, path.join(FIXTURES, tool, 'artifacts'), '--out', repo]);
+    expect(imported).toMatchObject({ code: 0, err: '' });
+    expect(imported.out).toMatch(/Imported .*2 api,.* into /);
+  });
+
+  it('writes a repository that validates schema-clean, with a local environment on the embedded emulator', async () => {
+    expect(await validateAndRelaxLint(repo)).toEqual([]);
+    expect(fs.readFileSync(path.join(repo, 'apiops.config.yaml'), 'utf8')).toMatch(/local:\n\s+target:\n\s+emulator: \.apiops\/local/);
+  });
+
+  it('maps operation folders to the specification operationIds', () => {
+    expect(fs.readFileSync(path.join(repo, mappedFile), 'utf8')).toContain(`<value>${mappedHeader}</value>`);
+  });
+
+  it('keeps secrets out of the repository: secret named values come from environment variables', () => {
+    const files = snapshot(repo);
+    expect(files.get('named-values/orders-backend-key.yaml')).toMatch(/secret: true\nvalueFromEnv: ORDERS_BACKEND_KEY\n$/);
+    expect(files.get('named-values/signing-key.yaml')).toContain('secretIdentifier: https://kv-orders.vault.azure.net/secrets/signing-key');
+    for (const [file, text] of files) expect(`${file}: ${/REDACTED/.test(text)}`).toBe(`${file}: false`);
+  });
+
+  it('publishes to the emulator through the real client with every artifact present', async () => {
+    const published = await run(['publish', '--env', 'local', '--repo', repo], SECRETS);
+    expect(published).toMatchObject({ code: 0 });
+    const live = await liveRefs(repo);
+    expect(live).toEqual(expect.arrayContaining([...COMMON, mappedPolicy]));
+    const product = fs.readFileSync(path.join(repo, 'products/partners/product.yaml'), 'utf8');
+    expect(product).toContain('terms: Fair use only.');
+    expect(product).toContain('subscriptionsLimit: 5');
+    const again = await run(['publish', '--env', 'local', '--repo', repo], SECRETS);
+    expect(again.out).toMatch(/no changes/i);
+  });
+});
+
+describe('apiops import refuses what it cannot convert, and writes nothing', () => {
+  async function refused(tool: string, source: string): Promise<string> {
+    const out = path.join(temporary.create('out'), 'repo');
+    const result = await run(['import', '--from', tool, source, '--out', out]);
+    expect(result.code).toBe(1);
+    expect(result.out).toBe('');
+    expect(fs.existsSync(out)).toBe(false);
+    return result.err;
+  }
+
+  it('names revisions, non-HTTP APIs, gateways and unknown files by their folder', async () => {
+    const source = copyOf('azure-apiops');
+    fs.cpSync(path.join(source, 'apis/orders'), path.join(source, 'apis/orders;rev=2'), { recursive: true });
+    fs.mkdirSync(path.join(source, 'apis/inventory'));
+    fs.writeFileSync(path.join(source, 'apis/inventory/apiInformation.json'), JSON.stringify({ properties: { displayName: 'Inventory', path: 'inventory', type: 'soap' } }));
+    fs.writeFileSync(path.join(source, 'apis/inventory/specification.wsdl'), '<definitions/>');
+    fs.mkdirSync(path.join(source, 'gateways/onprem'), { recursive: true });
+    fs.writeFileSync(path.join(source, 'gateways/onprem/gatewayInformation.json'), '{"properties":{}}');
+    fs.writeFileSync(path.join(source, 'notes.txt'), 'hello');
+    const err = await refused('azure-apiops', source);
+    expect(err).toContain('apis/orders;rev=2/: cannot convert: a non-current API revision');
+    expect(err).toContain('apis/inventory/: cannot convert: a soap API');
+    expect(err).toContain('gateways/onprem/: cannot convert: a self-hosted gateway');
+    expect(err).toContain('notes.txt: cannot convert: not a file of the azure-apiops layout');
+    expect(err).toMatch(/import: 4 thing\(s\) cannot be converted; nothing was written\n$/);
+  });
+
+  it('names an operation folder the specification does not have, and settings the format cannot hold', async () => {
+    const source = copyOf('azure-apiops');
+    fs.cpSync(path.join(source, 'apis/orders/operations/list-orders'), path.join(source, 'apis/orders/operations/delete-order'), { recursive: true });
+    const backend = path.join(source, 'backends/orders-backend/backendInformation.json');
+    const definition = JSON.parse(fs.readFileSync(backend, 'utf8'));
+    definition.properties.circuitBreaker = { rules: [{ name: 'trip' }] };
+    fs.writeFileSync(backend, JSON.stringify(definition, null, 2));
+    const err = await refused('azure-apiops', source);
+    expect(err).toContain("apis/orders/operations/delete-order/: cannot convert: operation 'delete-order' is not an operation of apis/orders/specification.yaml (its operationIds: list-orders, create-order, get-order)");
+    expect(err).toContain("backends/orders-backend/backendInformation.json: cannot convert: 'circuitBreaker': not held by the repository format");
+  });
+
+  it('names a JSON syntax error and an invalid policy by file, line and column', async () => {
+    const source = copyOf('apiops-cli');
+    fs.writeFileSync(path.join(source, 'products/partners/apis.json'), '[\n  { "name": "orders" },\n  { "name": \n]\n');
+    fs.writeFileSync(path.join(source, 'apis/orders/policy.xml'), '<policies>\n  <inbound>\n    <base>\n  </inbound>\n</policies>\n');
+    const err = await refused('apiops-cli', source);
+    expect(err).toMatch(/products\/partners\/apis\.json:\d+:\d+: cannot convert: /);
+    expect(err).toMatch(/apis\/orders\/policy\.xml:\d+:\d+: cannot convert: /);
+  });
+
+  it('replaces no existing file', async () => {
+    const out = temporary.create('existing');
+    fs.writeFileSync(path.join(out, 'apiops.config.yaml'), 'environments: {}\n');
+    const result = await run(['import', '--from', 'azure-apiops', path.join(FIXTURES, 'azure-apiops', 'artifacts'), '--out', out]);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/already has apiops\.config\.yaml: import writes a new repository and replaces nothing; nothing was written/);
+    expect(fs.readdirSync(out)).toEqual(['apiops.config.yaml']);
+  });
+});
