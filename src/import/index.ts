@@ -7,7 +7,8 @@ import { layoutRepository, LiveIndex } from '../extract/layout';
 import { schemaFiles } from '../extract/scaffold';
 import { writeRepository } from '../extract/write';
 import { schemaHeader, YAML_OUTPUT } from '../extract/yaml-files';
-import { repoPathOf } from '../resources/types';
+import { repoPathOf, type ResourceKind } from '../resources/types';
+import { apiAdditionFiles } from './api-files';
 import { unheldFields } from './fields';
 import { readArtifacts, type ImportedService, type SourceTool } from './artifacts';
 import { SourceFolder, type Unconvertible } from './source-folder';
@@ -83,7 +84,16 @@ function inSourceTerms(warning: string, service: ImportedService): Unconvertible
 
 function count(service: ImportedService): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const { ref } of service.resources) counts[ref.kind] = (counts[ref.kind] ?? 0) + 1;
+  const counted = (kind: string, n = 1): void => {
+    if (n) counts[kind] = (counts[kind] ?? 0) + n;
+  };
+  for (const { ref } of service.resources) counted(ref.kind);
+  for (const additions of service.additions.values()) {
+    counted('apiRevision', additions.revisions.length);
+    counted('apiRelease', additions.fields.release ? 1 : 0);
+    counted('apiSchema', additions.schemas.length);
+    counted('graphQLResolver', additions.resolvers.length);
+  }
   return counts;
 }
 
@@ -92,17 +102,21 @@ export function importArtifacts(options: ImportOptions): ImportResult {
   const folder = new SourceFolder(options.sourceDir);
   const service = readArtifacts(folder, options.from);
   const layout = layoutRepository(new LiveIndex({ resources: service.resources }), new SourceTexts(service.policyTexts), LAYOUT_CONTEXT, false);
-  const notes: Unconvertible[] = [];
+  const notes: Unconvertible[] = [...service.notes];
   const unconvertible = [...folder.unconvertible, ...layout.warnings.filter((warning) => !FRAGMENT_DESCRIPTION.test(warning)).map((warning) => inSourceTerms(warning, service))];
-  for (const resource of service.resources) {
-    const file = service.sourceOfResource.get(resource) ?? '';
-    const { unheld, notes: leftOut } = unheldFields(resource.ref.kind, resource.properties);
+  const checkFields = (kind: ResourceKind, properties: Record<string, unknown>, file: string): void => {
+    const { unheld, notes: leftOut } = unheldFields(kind, properties);
     if (unheld.length) unconvertible.push({ file, reason: `${unheld.map((field) => `'${field}'`).join(', ')}: not held by the repository format` });
     notes.push(...leftOut.map((reason) => ({ file, reason })));
-  }
+  };
+  for (const resource of service.resources) checkFields(resource.ref.kind, resource.properties, service.sourceOfResource.get(resource) ?? '');
+  for (const additions of service.additions.values()) for (const revision of additions.revisions) checkFields('api', revision.information, revision.source);
   if (unconvertible.length) throw new ImportRefused(unconvertible);
 
   const files = new Map(layout.files);
+  for (const [apiId, additions] of service.additions) {
+    for (const [file, text] of apiAdditionFiles(apiId, additions, layout.files.get(repoPathOf({ kind: 'api', ids: [apiId] })!), LAYOUT_CONTEXT)) files.set(file, text);
+  }
   for (const [apiId, specification] of service.specifications) {
     const apiFile = repoPathOf({ kind: 'api', ids: [apiId] })!;
     files.set(path.posix.join(path.posix.dirname(apiFile), specification.fileName), specification.text.replace(/\r\n/g, '\n'));
