@@ -52,7 +52,7 @@ export const RESOLVER_SHAPE: DefinitionShape = { schema: 'graphql-resolver.schem
 
 export const PRODUCT_SHAPE: DefinitionShape = {
   schema: 'product.schema.json',
-  fields: ['id', 'displayName', 'description', 'subscriptionRequired', 'approvalRequired', 'subscriptionsLimit', 'state', 'tier', 'apis', 'groups', 'tags'],
+  fields: ['id', 'displayName', 'description', 'terms', 'subscriptionRequired', 'approvalRequired', 'subscriptionsLimit', 'state', 'tier', 'apis', 'groups', 'tags'],
   defaults: { apis: [], groups: [], tags: [] },
   repositoryOnly: ['tier'],
 };
@@ -205,6 +205,7 @@ export function productDefinition(properties: Properties, apis: string[], groups
   return compact({
     displayName: text(properties.displayName) ?? '',
     description: text(properties.description),
+    terms: text(properties.terms),
     subscriptionRequired,
     // APIM only keeps approval and limits for products that take subscriptions.
     approvalRequired: subscriptionRequired === false ? undefined : flag(properties.approvalRequired),

@@ -32,7 +32,7 @@ const CLEARED_WHEN_ABSENT: Partial<Record<ResourceKind, string[]>> = {
   backend: ['description', 'title', 'tls', 'credentials'],
   api: ['apiVersion', 'apiVersionSetId'],
   apiOperation: ['description'],
-  product: ['description', 'subscriptionsLimit'],
+  product: ['description', 'subscriptionsLimit', 'terms'],
   apiVersionSet: ['description', 'versionHeaderName', 'versionQueryName'],
   group: ['description', 'externalId'],
   logger: ['description', 'credentials', 'resourceId'],

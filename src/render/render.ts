@@ -398,6 +398,7 @@ class Renderer {
       {
         displayName: data.displayName,
         description: data.description,
+        terms: data.terms,
         subscriptionRequired,
         // ARM rejects these two on a product that needs no subscription.
         approvalRequired: subscriptionRequired ? (data.approvalRequired ?? false) : undefined,

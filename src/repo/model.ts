@@ -178,6 +178,7 @@ export interface ApiModel {
 export interface ProductDefinition {
   displayName: string;
   description?: string;
+  terms?: string;
   subscriptionRequired?: boolean;
   approvalRequired?: boolean;
   subscriptionsLimit?: number;
