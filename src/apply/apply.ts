@@ -4,6 +4,7 @@ import type { DesiredResource, DesiredState } from '../render/desired';
 import { displayId, resourceType, revisionOf } from '../resources/types';
 import { refKey, type Plan, type PlannedChange } from '../plan/plan';
 import { adoptTags } from '../plan/tag-adoption';
+import { withRevisionSwitches } from '../plan/revisions';
 import { changedFields } from '../plan/compare';
 import { readResource } from '../azure/read';
 import { changeDependencies } from './dependencies';
@@ -174,7 +175,7 @@ function carrierOf(change: PlannedChange): string | undefined {
 }
 
 export async function applyPlan(c: ApimConnection, plan: Plan, repository: DesiredState, options: ApplyOptions): Promise<ApplyResult> {
-  const desired = adoptTags(repository, plan.adoptedTags);
+  const desired = withRevisionSwitches(adoptTags(repository, plan.adoptedTags), plan.revisionSwitches);
   const desiredByKey = new Map(desired.resources.map((r) => [refKey(r.ref), r]));
   const dependencies = changeDependencies(plan.changes, desired);
   const renames = namedValueRenames(plan);

@@ -5,6 +5,7 @@ import { BUILT_IN_GROUPS, TAG_LINK_KINDS, displayId, kindsInDependencyOrder, res
 import { isLinkFormat } from '../render/api-types';
 import { changedFields, comparePolicies, createdFields, type FieldChange } from './compare';
 import { adoptTags, tagAdoptions, type TagAdoptions } from './tag-adoption';
+import { revisionSwitches, withRevisionSwitches, type RevisionSwitches } from './revisions';
 
 /**
  * Stage 3b: the plan — desired state vs live state, as plain serializable data. It never holds a secret value
@@ -54,6 +55,8 @@ export interface Plan {
   unchanged: number;
   /** Tags the plan writes under a live tag's id rather than the one derived from their name (see ./tag-adoption). */
   adoptedTags?: TagAdoptions;
+  /** APIs whose release makes another revision current, and how their revisions are addressed until then (./revisions). */
+  revisionSwitches?: RevisionSwitches;
 }
 
 export interface PlanSummary {
@@ -267,7 +270,8 @@ function attachSpecificationImports(changes: PlannedChange[], live: Map<string, 
 
 export function plan(repository: DesiredState, live: LiveState): Plan {
   const adoptedTags = tagAdoptions(repository, live);
-  const desired = adoptTags(repository, adoptedTags);
+  const switches = revisionSwitches(repository, live);
+  const desired = withRevisionSwitches(adoptTags(repository, adoptedTags), switches);
   const liveByKey = new Map(live.resources.map((r) => [refKey(r.ref), r]));
   const desiredKeys = new Set(desired.resources.map((r) => refKey(r.ref)));
   const specApis = apisWithSpecification(desired);
@@ -287,6 +291,7 @@ export function plan(repository: DesiredState, live: LiveState): Plan {
     changes: sortChanges([...changes, ...apiImports]),
     unchanged: unchanged - apiImports.length,
     ...(Object.keys(adoptedTags).length ? { adoptedTags } : {}),
+    ...(Object.keys(switches).length ? { revisionSwitches: switches } : {}),
   };
 }
 
