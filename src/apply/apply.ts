@@ -1,7 +1,7 @@
 import { isWriteStopped, type ApimConnection } from '../azure/client';
 import { createResource, deleteResource, failureMessage, failureStatus, patchResource, putResource } from '../azure/write';
 import type { DesiredResource, DesiredState } from '../render/desired';
-import { displayId, resourceType } from '../resources/types';
+import { displayId, resourceType, revisionOf } from '../resources/types';
 import { refKey, type Plan, type PlannedChange } from '../plan/plan';
 import { adoptTags } from '../plan/tag-adoption';
 import { changedFields } from '../plan/compare';
@@ -55,15 +55,21 @@ export interface ApplyResult {
   ok: boolean;
 }
 
-const IMPORT_FIELDS = ['format', 'value'];
+const IMPORT_FIELDS = ['format', 'value', 'apiType', 'wsdlSelector'];
 
+/**
+ * The body of a write. An API write without an import leaves the specification out; a new revision
+ * (`orders;rev=2`) is created from its API (`sourceApiId`), as APIM creates revisions.
+ */
 function bodyFor(change: PlannedChange, desired: DesiredResource | undefined): Record<string, unknown> {
   if (resourceType(change.kind).link) return {};
   if (!desired) throw new Error(`no desired state for ${change.kind} ${change.id}`);
+  let body = desired.properties;
   if (change.kind === 'api' && !change.importSpecification) {
-    return Object.fromEntries(Object.entries(desired.properties).filter(([key]) => !IMPORT_FIELDS.includes(key)));
+    body = Object.fromEntries(Object.entries(body).filter(([key]) => !IMPORT_FIELDS.includes(key)));
   }
-  return desired.properties;
+  const revision = change.kind === 'api' && change.action === 'create' ? revisionOf(change.ref.ids[0]) : undefined;
+  return revision ? { ...body, sourceApiId: `/apis/${revision.apiId}` } : body;
 }
 
 const INTERRUPTED_REASON = 'not carried out: publish was interrupted';
@@ -105,7 +111,9 @@ async function create(c: ApimConnection, change: PlannedChange, desired: Desired
     if (failureStatus(error) !== 412 || !desired) throw error;
     const fresh = await readResource(c, change.ref);
     if (fresh && !changedFields(desired, fresh, desired.source.file).fields.length) return ALREADY_DONE_NOTE;
-    throw error;
+    if (!fresh || !change.replacesImported) throw error;
+    await putResource(c, change.ref, body, fresh.etag);
+    return undefined;
   }
 }
 

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { API_SHAPE, type DefinitionShape } from '../extract/definitions';
+import { API_SCHEMA_SHAPE, API_SHAPE, RESOLVER_SHAPE, REVISION_SHAPE, type DefinitionShape } from '../extract/definitions';
 import { policyFileText } from '../extract/policies';
 import { freshYaml } from '../extract/yaml-files';
 import type { TemplateContext } from '../policy';
@@ -16,13 +16,10 @@ const IMPORTED_API_SHAPE: DefinitionShape = {
   ...API_SHAPE,
   fields: ['id', 'displayName', 'type', 'description', 'path', 'protocols', 'serviceUrl', 'backend', 'subscriptionRequired', 'versionSet', 'apiVersion', 'revision', 'revisionDescription', 'release', 'specification', 'tags', 'operationTags'],
 };
-const REVISION_SHAPE: DefinitionShape = { schema: 'api-revision.schema.json', fields: ['description', 'serviceUrl', 'backend', 'subscriptionRequired', 'protocols', 'specification'], defaults: {}, repositoryOnly: [] };
-const API_SCHEMA_SHAPE: DefinitionShape = { schema: 'api-schema.schema.json', fields: ['contentType', 'document', 'value'], defaults: {}, repositoryOnly: [] };
-const RESOLVER_SHAPE: DefinitionShape = { schema: 'graphql-resolver.schema.json', fields: ['displayName', 'path', 'description'], defaults: {}, repositoryOnly: [] };
 
 /** A policy file's text as the layout keeps an equivalent one: as written, its template-looking `{{…}}` escaped. */
 function policyText(file: string, policy: ImportedPolicy, context: TemplateContext): string {
-  return policyFileText(file, { value: policy.text, form: 'rawxml' }, false, policy.text, context).text;
+  return policyFileText(file, { value: policy.text, form: 'rawxml' }, 'scope', policy.text, context).text;
 }
 
 export function apiAdditionFiles(apiId: string, additions: ApiAdditions, apiYaml: string | undefined, context: TemplateContext): Map<string, string> {

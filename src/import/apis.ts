@@ -293,7 +293,8 @@ function readSchemas(folder: SourceFolder, tool: SourceTool, dir: string, specif
     const document = isObject(properties.document) ? properties.document : {};
     const definition: Properties = { contentType };
     if (typeof document.value === 'string') definition.value = document.value;
-    else if (isObject(document.components) || isObject(document.definitions)) definition.document = document;
+    else if (isObject(document.components)) definition.components = document.components;
+    else if (isObject(document.definitions)) definition.definitions = document.definitions;
     else folder.problem(source, `API schema '${schemaId}' (${contentType || 'no contentType'}) without a document (${tool})`);
     additions.schemas.push({ id: schemaId, definition, source });
   }

@@ -142,8 +142,9 @@ export interface RevisionModel {
 /** apis/<api-id>/api-schemas/<schema-id>.yaml: a schema the specification import does not create. */
 export interface ApiSchemaDefinition {
   contentType: string;
-  document?: Record<string, unknown>;
   value?: string;
+  definitions?: Record<string, unknown>;
+  components?: Record<string, unknown>;
 }
 
 /** apis/<api-id>/resolvers/<resolver-id>.yaml, with its policy resolvers/<resolver-id>.xml. */
