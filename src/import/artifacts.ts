@@ -1,4 +1,5 @@
 import type { LiveResource } from '../azure/live-state';
+import { referencedId } from '../extract/definitions';
 import { idProblemOf } from '../repo/ids';
 import { BUILT_IN_GROUPS, repoPathOf, type ResourceKind, type ResourceRef } from '../resources/types';
 import { readApis, type ApiAdditions, type ImportedPolicy, type ImportedSpecification, type SourceTool } from './apis';
@@ -165,7 +166,45 @@ export function readArtifacts(folder: SourceFolder, tool: SourceTool): ImportedS
   }
 
   checkTagsLinked(folder, service, tagNames);
+  checkLinksResolve(folder, service);
   return service;
+}
+
+/** A link (or reference) to an API, product or group the folder does not have cannot be said by the repository. */
+function checkLinksResolve(folder: SourceFolder, service: ImportedService): void {
+  const ids = (kind: ResourceKind): Set<string> => new Set(service.resources.filter((resource) => resource.ref.kind === kind).map((resource) => resource.ref.ids[0].toLowerCase()));
+  const apis = ids('api');
+  const groups = new Set([...ids('group'), ...BUILT_IN_GROUPS]);
+  const targets: Partial<Record<ResourceKind, [number, Set<string>, string]>> = {
+    productApi: [1, apis, 'API'],
+    apiTag: [0, apis, 'API'],
+    productGroup: [1, groups, 'group'],
+  };
+  service.resources = service.resources.filter((resource) => {
+    const target = targets[resource.ref.kind];
+    if (!target) return true;
+    const [index, known, what] = target;
+    const id = resource.ref.ids[index];
+    if (known.has(id.toLowerCase())) return true;
+    folder.problem(service.sourceOfResource.get(resource) ?? '', `links ${what} '${id}', which the folder does not have (or does not convert)`);
+    return false;
+  });
+  // References by id inside definitions: `/loggers/x`, `/apiVersionSets/x`, a subscription's `/products/x` or `/apis/x`.
+  const references: Array<[ResourceKind[], string, string, ResourceKind]> = [
+    [['diagnostic', 'apiDiagnostic'], 'loggerId', 'loggers', 'logger'],
+    [['api'], 'apiVersionSetId', 'apiVersionSets', 'apiVersionSet'],
+    [['subscription'], 'scope', 'products', 'product'],
+    [['subscription'], 'scope', 'apis', 'api'],
+  ];
+  for (const [kinds, field, collection, kind] of references) {
+    const known = ids(kind);
+    for (const resource of service.resources.filter((candidate) => kinds.includes(candidate.ref.kind))) {
+      const id = referencedId(resource.properties[field], collection);
+      if (id !== undefined && !known.has(id.toLowerCase())) {
+        folder.problem(service.sourceOfResource.get(resource) ?? '', `${field} names ${kind} '${id}', which the folder does not have (or does not convert)`);
+      }
+    }
+  }
 }
 
 /** Every file no converter read, named (by the folder that holds what apiops does not convert, where one does). */
