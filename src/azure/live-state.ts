@@ -20,4 +20,9 @@ export interface ReadSelection {
   kinds: ResourceKind[];
   apis?: string[];
   products?: string[];
+  /**
+   * The APIs whose releases and (non-import) API schemas are read; absent: every API's. Publish reads them only where
+   * the repository has some, which spares two requests per API.
+   */
+  releasesAndSchemasOf?: string[];
 }

@@ -230,7 +230,7 @@ function presentApi(api: Entity, request: ArmRequest): Json {
 }
 
 export function apiBehaviour(): Behaviour {
-  return { download: downloadSpec, prepare: prepareApi, get: exportApi, alias: currentRevision, present: presentApi, listed: (api) => api.properties.isCurrent !== false, afterDelete: deleteRevisions };
+  return { download: downloadSpec, prepare: prepareApi, get: exportApi, alias: currentRevision, present: presentApi, listed: (api, request) => api.properties.isCurrent !== false || /\bisCurrent\b/i.test(request.query.get('$filter') ?? ''), afterDelete: deleteRevisions };
 }
 
 export function operationBehaviour(): Behaviour {

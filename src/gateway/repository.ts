@@ -4,7 +4,7 @@
  */
 import { buildEffective, type EffectivePolicies } from '../effective';
 import type { RenderedRepository } from '../render/desired';
-import type { ApiModel, ApiVersionSetDefinition, NamedValueModel, OperationDefinition, ProductModel } from '../repo/model';
+import type { ApiModel, ApiVersionSetDefinition, NamedValueModel, OperationDefinition, ProductModel, RepoModel } from '../repo/model';
 import { parseYaml } from '../repo/yaml';
 import { resolveRef, specOperations } from '../repo/openapi';
 import type { SubscriptionScope, SubscriptionState } from './subscriptions';
@@ -87,10 +87,15 @@ export function placeholderValue(name: string): string {
   return `apiops-placeholder-${name}`;
 }
 
+/** The repository's APIs as the gateway matches requests to them (what `apiops validate` checks test requests against). */
+export function gatewayApis(model: RepoModel): GatewayApi[] {
+  const versionSets = new Map(model.apiVersionSets.map((set) => [set.id, set.definition.data]));
+  return model.apis.map((api) => gatewayApi(api, versionSets));
+}
+
 export function readRepository(rendered: RenderedRepository, env: NodeJS.ProcessEnv): GatewayRepository {
   const { model } = rendered;
-  const versionSets = new Map(model.apiVersionSets.map((set) => [set.id, set.definition.data]));
-  const apis = model.apis.map((api) => gatewayApi(api, versionSets));
+  const apis = gatewayApis(model);
   const products = new Map(model.products.map((product) => [product.id, gatewayProduct(product)]));
   const backends = new Map(model.backends.map((backend) => [backend.id, backend.definition.data.url]));
   const namedValues = new Map(model.namedValues.map((nv) => [nv.definition.data.displayName.toLowerCase(), resolveNamedValue(nv, env)]));

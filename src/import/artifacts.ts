@@ -1,11 +1,10 @@
 import type { LiveResource } from '../azure/live-state';
+import { referencedId } from '../extract/definitions';
 import { idProblemOf } from '../repo/ids';
-import type { OperationDefinition } from '../repo/model';
-import { parsePolicy } from '../policy';
-import { loadSpecification } from '../repo/openapi';
 import { BUILT_IN_GROUPS, repoPathOf, type ResourceKind, type ResourceRef } from '../resources/types';
-import { operationIdOf } from './operations';
-import { isObject, join, SourceFolder, type Properties } from './source-folder';
+import { readApis, type ApiAdditions, type ImportedPolicy, type ImportedSpecification, type SourceTool } from './apis';
+import { parsesAsPolicy, policyTextOf } from './policies';
+import { isObject, join, SourceFolder, type Properties, type Unconvertible } from './source-folder';
 
 /**
  * The artifact folders of Microsoft's Azure/apiops (extractor/publisher) and of apiops-cli, read into the instance's
@@ -13,7 +12,7 @@ import { isObject, join, SourceFolder, type Properties } from './source-folder';
  * turns them into repository files. The two tools share most of their layout; where they differ is data below.
  */
 
-export type SourceTool = 'azure-apiops' | 'apiops-cli';
+export type { SourceTool };
 export const SOURCE_TOOLS: readonly SourceTool[] = ['azure-apiops', 'apiops-cli'];
 
 interface ToolLayout {
@@ -46,16 +45,11 @@ const LAYOUTS: Record<SourceTool, ToolLayout> = {
   'apiops-cli': { definitions: definitions('namedValues', 'versionSets'), policyFragments: 'policyFragments', links: 'lists' },
 };
 
-const REVISION_NOT_HELD = 'a non-current API revision: the repository format does not hold revisions yet';
-
 /**
  * What apiops does not convert (yet), by the folder (or file) that holds it: a leftover file under a matching path is
  * named through that path, once.
  */
 const NOT_HELD: Array<[RegExp, string]> = [
-  [/^apis\/[^/]+\/releases\/[^/]+/, 'an API release: the repository format does not hold releases yet'],
-  [/^apis\/[^/]+\/schemas\/[^/]+/, 'an API schema: the repository format does not hold API schemas yet'],
-  [/^apis\/[^/]+\/resolvers\/[^/]+/, 'a GraphQL resolver: the repository format does not hold resolvers'],
   [/^apis\/[^/]+\/tagDescriptions\/[^/]+/, 'an API tag description: the repository format does not hold tag descriptions'],
   [/^(apis|products)\/[^/]+\/wiki\.md$/, 'a wiki page: the repository format does not hold wikis'],
   [/^gateways\/[^/]+/, 'a self-hosted gateway and its API links: apiops does not manage gateways'],
@@ -64,14 +58,6 @@ const NOT_HELD: Array<[RegExp, string]> = [
   [/^policyRestrictions\/[^/]+/, 'a policy restriction: apiops does not manage policy restrictions'],
   [/^documentations\/[^/]+/, 'a documentation page: apiops does not manage documentations'],
 ];
-
-export interface ImportedSpecification {
-  /** Folder-relative source file. */
-  source: string;
-  text: string;
-  /** The repository's file name for it (in the API folder). */
-  fileName: string;
-}
 
 export interface ImportedService {
   resources: LiveResource[];
@@ -82,16 +68,17 @@ export interface ImportedService {
   sourceOf: Map<string, string>;
   /** The source file each resource was read from. */
   sourceOfResource: Map<LiveResource, string>;
+  /** What extract's layout does not write, per API id. */
+  additions: Map<string, ApiAdditions>;
+  /** Descriptive things left out, each with its file. */
+  notes: Unconvertible[];
 }
 
-const SPECIFICATION = /^specification\.(yaml|yml|json|graphql|wsdl|wadl)$/;
-const REVISION = /;rev=/;
 const RAW_XML: Properties = { format: 'rawxml' };
 
 export function readArtifacts(folder: SourceFolder, tool: SourceTool): ImportedService {
   const layout = LAYOUTS[tool];
-  const service: ImportedService = { resources: [], policyTexts: new Map(), specifications: new Map(), sourceOf: new Map(), sourceOfResource: new Map() };
-  const ids = new Map<ResourceKind, Set<string>>();
+  const service: ImportedService = { resources: [], policyTexts: new Map(), specifications: new Map(), sourceOf: new Map(), sourceOfResource: new Map(), additions: new Map(), notes: [] };
 
   const add = (ref: ResourceRef, properties: Properties, source: string): void => {
     const resource = { ref, properties };
@@ -99,7 +86,6 @@ export function readArtifacts(folder: SourceFolder, tool: SourceTool): ImportedS
     service.sourceOfResource.set(resource, source);
     const repoPath = repoPathOf(ref);
     if (repoPath && !service.sourceOf.has(repoPath)) service.sourceOf.set(repoPath, source);
-    if (ref.ids.length === 1) (ids.get(ref.kind) ?? ids.set(ref.kind, new Set()).get(ref.kind)!).add(ref.ids[0]);
   };
   /** A folder name as an id, when APIM accepts it (a refused one is recorded and its folder left unconverted). */
   const validId = (kind: ResourceKind, id: string, dir: string): boolean => {
@@ -107,11 +93,13 @@ export function readArtifacts(folder: SourceFolder, tool: SourceTool): ImportedS
     if (problem) folder.refuse(dir, problem);
     return !problem;
   };
-  const policy = (ref: ResourceRef, file: string): void => {
-    const text = folder.text(file);
-    if (text === undefined || !parsesAsPolicy(folder, file, text)) return;
-    add(ref, { ...RAW_XML, value: text }, file);
+  const addPolicy = (ref: ResourceRef, { text, source }: ImportedPolicy): void => {
+    add(ref, { ...RAW_XML, value: text }, source);
     service.policyTexts.set(repoPathOf(ref)!, text);
+  };
+  const policy = (ref: ResourceRef, file: string): void => {
+    const text = policyTextOf(folder, file);
+    if (text !== undefined) addPolicy(ref, { text, source: file });
   };
 
   if (folder.exists('policy.xml')) policy({ kind: 'globalPolicy', ids: [] }, 'policy.xml');
@@ -142,20 +130,14 @@ export function readArtifacts(folder: SourceFolder, tool: SourceTool): ImportedS
     const ref: ResourceRef = { kind: 'policyFragment', ids: [id] };
     // apiops-cli keeps the XML as the instance returned it (properties.format says which form); a policy.xml is raw.
     const form = folder.exists(file) || properties.format === 'rawxml' ? 'rawxml' : 'xml';
-    if (!parsesAsPolicy(folder, folder.exists(file) ? file : information, text, form)) continue;
-    add(ref, { ...properties, format: form, value: text }, folder.exists(file) ? file : information);
+    if (!parsesAsPolicy(folder, folder.exists(file) ? file : information, text, { fragment: true, form })) continue;
+    add(ref, { ...properties, format: form, value: text }, folder.exists(information) ? information : file);
     service.policyTexts.set(repoPathOf(ref)!, text);
   }
 
   const tagNames = readTags(folder);
 
-  for (const apiFolder of folder.folders('apis')) {
-    if (REVISION.test(apiFolder)) {
-      folder.refuse(join('apis', apiFolder), REVISION_NOT_HELD);
-      continue;
-    }
-    readApi(folder, tool, join('apis', apiFolder), apiFolder, { add, policy, validId, tagNames, service });
-  }
+  readApis(folder, tool, { add, addPolicy, validId, tagNames, specifications: service.specifications, additions: service.additions, notes: service.notes });
 
   for (const productId of folder.folders('products')) {
     const dir = join('products', productId);
@@ -184,21 +166,54 @@ export function readArtifacts(folder: SourceFolder, tool: SourceTool): ImportedS
   }
 
   checkTagsLinked(folder, service, tagNames);
+  checkLinksResolve(folder, service);
+  return service;
+}
+
+/** A link (or reference) to an API, product or group the folder does not have cannot be said by the repository. */
+function checkLinksResolve(folder: SourceFolder, service: ImportedService): void {
+  const ids = (kind: ResourceKind): Set<string> => new Set(service.resources.filter((resource) => resource.ref.kind === kind).map((resource) => resource.ref.ids[0].toLowerCase()));
+  const apis = ids('api');
+  const groups = new Set([...ids('group'), ...BUILT_IN_GROUPS]);
+  const targets: Partial<Record<ResourceKind, [number, Set<string>, string]>> = {
+    productApi: [1, apis, 'API'],
+    apiTag: [0, apis, 'API'],
+    productGroup: [1, groups, 'group'],
+  };
+  service.resources = service.resources.filter((resource) => {
+    const target = targets[resource.ref.kind];
+    if (!target) return true;
+    const [index, known, what] = target;
+    const id = resource.ref.ids[index];
+    if (known.has(id.toLowerCase())) return true;
+    folder.problem(service.sourceOfResource.get(resource) ?? '', `links ${what} '${id}', which the folder does not have (or does not convert)`);
+    return false;
+  });
+  // References by id inside definitions: `/loggers/x`, `/apiVersionSets/x`, a subscription's `/products/x` or `/apis/x`.
+  const references: Array<[ResourceKind[], string, string, ResourceKind]> = [
+    [['diagnostic', 'apiDiagnostic'], 'loggerId', 'loggers', 'logger'],
+    [['api'], 'apiVersionSetId', 'apiVersionSets', 'apiVersionSet'],
+    [['subscription'], 'scope', 'products', 'product'],
+    [['subscription'], 'scope', 'apis', 'api'],
+  ];
+  for (const [kinds, field, collection, kind] of references) {
+    const known = ids(kind);
+    for (const resource of service.resources.filter((candidate) => kinds.includes(candidate.ref.kind))) {
+      const id = referencedId(resource.properties[field], collection);
+      if (id !== undefined && !known.has(id.toLowerCase())) {
+        folder.problem(service.sourceOfResource.get(resource) ?? '', `${field} names ${kind} '${id}', which the folder does not have (or does not convert)`);
+      }
+    }
+  }
+}
+
+/** Every file no converter read, named (by the folder that holds what apiops does not convert, where one does). */
+export function refuseUnread(folder: SourceFolder, tool: SourceTool): void {
   for (const file of folder.remaining()) {
     if (!folder.remaining().includes(file)) continue;
     const [matched, reason] = NOT_HELD.map(([pattern, why]) => [pattern.exec(file)?.[0], why] as const).find(([held]) => held) ?? [file, `not a file of the ${tool} layout that apiops knows`];
     folder.refuse(matched!, reason);
   }
-  return service;
-}
-
-/** Whether the policy parses as APIM's dialect; its syntax errors are recorded where they are. */
-function parsesAsPolicy(folder: SourceFolder, file: string, text: string, form: 'rawxml' | 'xml' = 'rawxml'): boolean {
-  const fragment = /(^|\/)policyFragmentInformation\.json$/.test(file) || /^(policy fragments|policyFragments)\//.test(file);
-  const wrapped = fragment && !/^\s*(<!--[\s\S]*?-->\s*)*<fragment[\s>/]/.test(text) ? `<fragment>${text}</fragment>` : text;
-  const { document, findings } = parsePolicy(wrapped, file, { form });
-  for (const finding of findings) folder.problem(file, finding.message, finding);
-  return document !== undefined && !findings.some((finding) => finding.severity === 'error');
 }
 
 /** APIM's system groups (administrators, developers, guests) exist on every instance; the repository never defines them. */
@@ -264,87 +279,3 @@ const LINK_FILES: Record<string, string> = {
   'tags/apis': 'tagApiInformation.json',
   'tags/products': 'tagProductInformation.json',
 };
-
-interface ApiContext {
-  add: Add;
-  policy: (ref: ResourceRef, file: string) => void;
-  validId: (kind: ResourceKind, id: string, dir: string) => boolean;
-  tagNames: Map<string, string>;
-  service: ImportedService;
-}
-
-function readApi(folder: SourceFolder, tool: SourceTool, dir: string, apiId: string, context: ApiContext): void {
-  const { add, policy, validId, tagNames, service } = context;
-  const source = join(dir, 'apiInformation.json');
-  if (!validId('api', apiId, dir)) return;
-  if (!folder.exists(source)) {
-    folder.refuse(dir, `an API folder without apiInformation.json`);
-    return;
-  }
-  const properties = folder.properties(source);
-  if (!properties) return;
-  const type = String(properties.type ?? properties.apiType ?? 'http').toLowerCase();
-  if (type !== 'http') {
-    folder.refuse(dir, `a ${type} API: the repository format does not hold ${type} APIs yet`);
-    return;
-  }
-  const specificationFiles = folder.files(dir, SPECIFICATION);
-  let operations: OperationDefinition[] = [];
-  if (specificationFiles.length > 1) folder.problem(specificationFiles[1], `a second specification for API '${apiId}' (${specificationFiles.join(', ')})`);
-  const specificationFile = specificationFiles[0];
-  if (specificationFile) {
-    const extension = SPECIFICATION.exec(specificationFile.slice(dir.length + 1))![1];
-    if (!['yaml', 'yml', 'json'].includes(extension)) {
-      folder.refuse(dir, `an HTTP API described in ${extension.toUpperCase()}: the repository format reads OpenAPI and Swagger specifications only (for now)`);
-      return;
-    }
-    const text = folder.text(specificationFile);
-    if (text === undefined) return;
-    const loaded = loadSpecification(specificationFile, text);
-    const errors = loaded.findings.filter((finding) => finding.severity === 'error');
-    for (const finding of errors) folder.problem(specificationFile, finding.message, finding);
-    if (!loaded.specification || errors.length) return;
-    operations = loaded.specification.operations;
-    service.specifications.set(apiId, { source: specificationFile, text, fileName: `openapi.${extension === 'json' ? 'json' : 'yaml'}` });
-  }
-  add({ kind: 'api', ids: [apiId] }, properties, source);
-  for (const operation of operations) add({ kind: 'apiOperation', ids: [apiId, operation.id] }, { displayName: operation.displayName, method: operation.method, urlTemplate: operation.urlTemplate }, specificationFile!);
-  if (folder.exists(join(dir, 'policy.xml'))) policy({ kind: 'apiPolicy', ids: [apiId] }, join(dir, 'policy.xml'));
-
-  for (const name of folder.folders(join(dir, 'operations'))) {
-    const operationDir = join(dir, 'operations', name);
-    const informationFile = join(operationDir, 'operationInformation.json');
-    const information = folder.exists(informationFile) ? folder.properties(informationFile) : undefined;
-    const operationId = operationIdOf(name, operations, information);
-    if (operationId === undefined) {
-      folder.refuse(
-        operationDir,
-        specificationFile
-          ? `operation '${name}' is not an operation of ${specificationFile} (its operationIds: ${operations.map((operation) => operation.id).join(', ') || 'none'})`
-          : `operation '${name}' of an API without a specification`,
-      );
-      continue;
-    }
-    const policyFile = join(operationDir, 'policy.xml');
-    if (folder.exists(policyFile)) policy({ kind: 'operationPolicy', ids: [apiId, operationId] }, policyFile);
-  }
-
-  for (const diagnosticId of folder.folders(join(dir, 'diagnostics'))) {
-    const file = join(dir, 'diagnostics', diagnosticId, 'diagnosticInformation.json');
-    if (!folder.exists(file) || !validId('apiDiagnostic', diagnosticId, join(dir, 'diagnostics', diagnosticId))) continue;
-    const diagnostic = folder.properties(file);
-    if (diagnostic) add({ kind: 'apiDiagnostic', ids: [apiId, diagnosticId] }, diagnostic, file);
-  }
-
-  if (tool === 'apiops-cli') {
-    for (const tagId of folder.folders(join(dir, 'tags'))) {
-      const file = join(dir, 'tags', tagId, 'tagInformation.json');
-      if (!folder.exists(file)) continue;
-      const tag = folder.properties(file);
-      if (!tag) continue;
-      const displayName = typeof tag.displayName === 'string' && tag.displayName ? tag.displayName : tagNames.get(tagId) ?? tagId;
-      if (!tagNames.has(tagId)) tagNames.set(tagId, displayName);
-      add({ kind: 'apiTag', ids: [apiId, tagId] }, { displayName }, file);
-    }
-  }
-}

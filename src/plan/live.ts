@@ -72,8 +72,13 @@ function replaceResources(live: LiveState, stale: PlannedChange[], fresh: Array<
   };
 }
 
+/** The APIs whose desired state has a release or an API schema: the only ones whose releases and schemas a plan reads. */
+function apisWithReleasesOrSchemas(desired: DesiredState): string[] {
+  return [...new Set(desired.resources.filter((r) => r.ref.kind === 'apiRelease' || r.ref.kind === 'apiSchema').map((r) => r.ref.ids[0]))];
+}
+
 export async function planAgainstLive(c: ApimConnection, desired: DesiredState): Promise<Plan> {
-  const read = await readLiveState(c, { kinds: MANAGED_KINDS });
+  const read = await readLiveState(c, { kinds: MANAGED_KINDS, releasesAndSchemasOf: apisWithReleasesOrSchemas(desired) });
   const listed = await withSecretValues(c, desired, read);
   const first = plan(desired, listed.live);
   const stale = first.changes.filter(needsFreshRead);

@@ -142,8 +142,9 @@ export interface RevisionModel {
 /** apis/<api-id>/api-schemas/<schema-id>.yaml: a schema the specification import does not create. */
 export interface ApiSchemaDefinition {
   contentType: string;
-  document?: Record<string, unknown>;
   value?: string;
+  definitions?: Record<string, unknown>;
+  components?: Record<string, unknown>;
 }
 
 /** apis/<api-id>/resolvers/<resolver-id>.yaml, with its policy resolvers/<resolver-id>.xml. */
@@ -300,6 +301,13 @@ export interface RepoModel {
   /** Absolute path of the repository root. */
   root: string;
   config: YamlDocument<RepoConfig>;
+  /**
+   * The environment whose values the resource YAML files' templates were rendered with (and whose `environments:`
+   * scopes were applied): see loadRepository. Undefined when the configuration defines none usable.
+   */
+  environment?: string;
+  /** Some resource YAML file holds a template or an `environments:` scope: the model holds only for `environment`. */
+  environmentSpecific: boolean;
   apis: ApiModel[];
   products: ProductModel[];
   namedValues: NamedValueModel[];

@@ -3,7 +3,7 @@ import type { Finding } from '../diagnostics';
 import type { ArmError } from '../emulator/errors';
 import type { SpecificationKind } from '../emulator/specs/types';
 import { schemaFinding } from './files';
-import type { ApiSpecification, ApiType, OperationDefinition, SpecificationFormat } from './model';
+import type { ApiSpecification, ApiType, OperationDefinition, OperationParameter, SpecificationFormat } from './model';
 import { loadSpecification } from './openapi';
 
 /**
@@ -72,8 +72,8 @@ export function loadSpecificationFile(file: string, text: string, options: Speci
         urlTemplate: String(p.urlTemplate),
         description: typeof p.description === 'string' && p.description ? p.description : undefined,
         templateParameters: (Array.isArray(p.templateParameters) ? p.templateParameters : []).map((t: any) => ({ name: String(t.name), type: String(t.type ?? 'string'), required: t.required !== false })),
-        request: { queryParameters: [], headers: [] },
-        responses: [],
+        request: { queryParameters: parameters(p.request?.queryParameters), headers: parameters(p.request?.headers) },
+        responses: (Array.isArray(p.responses) ? p.responses : []).map((r: any) => ({ statusCode: Number(r.statusCode) })),
         pos: { file, line: 1, column: 1 },
       };
     });
@@ -83,6 +83,11 @@ export function loadSpecificationFile(file: string, text: string, options: Speci
     if (message === undefined) throw error;
     return { findings: [schemaFinding(file, `not a ${xml.what} APIM imports: ${message}`)] };
   }
+}
+
+/** An import's query parameters or headers, as the repository compares them. */
+function parameters(list: unknown): OperationParameter[] {
+  return (Array.isArray(list) ? list : []).map((p: any) => ({ name: String(p.name), required: p.required === true, ...(typeof p.type === 'string' ? { type: p.type } : {}) }));
 }
 
 function loadGraphql(file: string, text: string): { specification?: ApiSpecification; findings: Finding[] } {

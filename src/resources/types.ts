@@ -168,11 +168,19 @@ export function fillWithFileNames(template: string, ids: Readonly<Record<string,
     .join('/');
 }
 
-/** Repository path of a resource, when the repository manages it. */
+/**
+ * Repository path of a resource, when the repository manages it. What belongs to a non-current revision
+ * (`orders;rev=2`) is in the revision's folder, `apis/orders/revisions/2/` (its definition is `revision.yaml`).
+ */
 export function repoPathOf(ref: ResourceRef): string | undefined {
   const type = resourceType(ref.kind);
   if (!type.repoPath) return undefined;
-  return fillWithFileNames(type.repoPath, Object.fromEntries(type.keys.map((key, i) => [key, ref.ids[i]])));
+  const ids: Record<string, string> = Object.fromEntries(type.keys.map((key, i) => [key, ref.ids[i]]));
+  const revision = ids.apiId === undefined ? undefined : revisionOf(ids.apiId);
+  if (!revision) return fillWithFileNames(type.repoPath, ids);
+  const apiFolder = fillWithFileNames('apis/{apiId}', { apiId: revision.apiId });
+  const inApi = fillWithFileNames(type.repoPath, { ...ids, apiId: revision.apiId }).slice(apiFolder.length);
+  return `${apiFolder}/revisions/${revision.revision}${inApi === '/api.yaml' ? '/revision.yaml' : inApi}`;
 }
 
 /**

@@ -76,17 +76,29 @@ describe.each([
   ['apiops-cli', 'operationPolicy:orders/get-order', 'apis/orders/operations/get-order.xml', 'get'],
 ])('apiops import --from %s', (tool, mappedPolicy, mappedFile, mappedHeader) => {
   let repo: string;
+  let importOutput: string;
 
   beforeAll(async () => {
     repo = path.join(temporary.create(tool), 'repo');
     const imported = await run(['import', '--from', tool, path.join(FIXTURES, tool, 'artifacts'), '--out', repo]);
     expect(imported).toMatchObject({ code: 0, err: '' });
     expect(imported.out).toMatch(/Imported .*2 api,.* into /);
+    importOutput = imported.out;
   });
 
   it('writes a repository that validates schema-clean, with a local environment on the embedded emulator', async () => {
     expect(await validateAndRelaxLint(repo)).toEqual([]);
     expect(fs.readFileSync(path.join(repo, 'apiops.config.yaml'), 'utf8')).toMatch(/local:\n\s+target:\n\s+emulator: \.apiops\/local/);
+  });
+
+  it('makes each configuration.<env>.yaml an environment (the extractor configuration is not one)', () => {
+    const config = fs.readFileSync(path.join(repo, 'apiops.config.yaml'), 'utf8');
+    const [environment, file] = tool === 'azure-apiops' ? ['prod', 'configuration.prod.yaml'] : ['staging', 'configuration.staging.yaml'];
+    expect(config).toContain(`  ${environment}:\n    description: imported from ${file}`);
+    expect(config).toContain(`      emulator: .apiops/${environment}\n`);
+    expect(config).not.toContain('extractor');
+    const token = tool === 'azure-apiops' ? 'ordersBackendKeyProd' : 'STAGING_APPINSIGHTS_KEY';
+    expect(importOutput).toMatch(new RegExp(`note +\\S*${file}:\\d+:\\d+: secret '[\\w-]+' comes from pipeline token ${token} in environment '${environment}'`));
   });
 
   it('maps operation folders to the specification operationIds', () => {
@@ -113,6 +125,57 @@ describe.each([
   });
 });
 
+describe.each(['azure-apiops', 'apiops-cli'])('apiops import --from %s of revisions and API types', (tool) => {
+  let repo: string;
+  let files: Map<string, string>;
+  let out: string;
+
+  beforeAll(async () => {
+    repo = path.join(temporary.create(`${tool}-types`), 'repo');
+    const imported = await run(['import', '--from', tool, path.join(FIXTURES, tool, 'api-types'), '--out', repo]);
+    expect(imported).toMatchObject({ code: 0, err: '' });
+    out = imported.out;
+    files = snapshot(repo);
+  });
+
+  it('writes a repository that validates schema-clean', async () => {
+    expect(await validateAndRelaxLint(repo)).toEqual([]);
+  });
+
+  it('keeps the current revision in the API folder with the release that made it current, the others in revisions/<n>/', () => {
+    expect(files.get('apis/orders/api.yaml')).toContain('revision: 2\nrevisionDescription: Adds paging.\nrelease:\n  id: paging\n  notes: Paging for every partner.\n');
+    expect(files.get('apis/orders/revisions/1/revision.yaml')).toMatch(/description: First\.\nserviceUrl: https:\/\/orders\.internal\.example\.com\/v1\n$/);
+    expect(files.get('apis/orders/revisions/1/policy.xml')).toContain('<value>1</value>');
+    expect(files.get('apis/orders/revisions/3/revision.yaml')).toMatch(/description: "Next: search\."\n$/);
+    expect(files.get('apis/orders/revisions/3/operations/search-orders.xml')).toContain('<value>3</value>');
+    expect(files.get('apis/orders/revisions/3/openapi.yaml')).toContain('operationId: search-orders');
+    expect(out).toMatch(/note .*apis\/orders\/releases\/first\/\w+\.json: a release of revision 1 .*history, left out/);
+  });
+
+  it('writes each API type with its specification file, and maps their operations', () => {
+    expect(files.get('apis/stock/api.yaml')).toContain('type: soap');
+    expect(files.get('apis/stock/api.wsdl')).toContain('<definitions');
+    // The folder is APIM's operation name `getstock`; the WSDL's operation (and so the operationId) is GetStock.
+    expect(files.get('apis/stock/operations/GetStock.xml')).toContain('<value>GetStock</value>');
+    expect(files.get('apis/stock-rest/api.yaml')).not.toContain('type:');
+    expect(files.has('apis/stock-rest/api.wsdl')).toBe(true);
+    expect(files.get('apis/legacy/api.wadl')).toContain('<application');
+    expect(files.get('apis/chat/api.yaml')).toContain('type: websocket');
+    expect(files.get('apis/chat/operations/onHandshake.xml')).toContain('<value>chat</value>');
+    expect(files.get('apis/catalog/api.yaml')).toContain('type: graphql');
+    expect(files.get('apis/catalog/schema.graphql')).toContain('type Query');
+  });
+
+  it('writes API schemas the specification does not create, and GraphQL resolvers', () => {
+    expect(files.get('apis/orders/api-schemas/order.yaml')).toContain('contentType: application/json');
+    expect([...files.keys()].filter((file) => file.includes('api-schemas/'))).toEqual(['apis/orders/api-schemas/order.yaml']);
+    if (tool === 'apiops-cli') {
+      expect(files.get('apis/catalog/resolvers/items.yaml')).toContain('path: Query/items');
+      expect(files.get('apis/catalog/resolvers/items.xml')).toContain('<http-data-source>');
+    }
+  });
+});
+
 describe('apiops import refuses what it cannot convert, and writes nothing', () => {
   async function refused(tool: string, source: string): Promise<string> {
     const out = path.join(temporary.create('out'), 'repo');
@@ -123,21 +186,28 @@ describe('apiops import refuses what it cannot convert, and writes nothing', () 
     return result.err;
   }
 
-  it('names revisions, non-HTTP APIs, gateways and unknown files by their folder', async () => {
+  it('names API types, gateways, revisions of absent APIs and unknown files by their folder', async () => {
     const source = copyOf('azure-apiops');
-    fs.cpSync(path.join(source, 'apis/orders'), path.join(source, 'apis/orders;rev=2'), { recursive: true });
+    fs.cpSync(path.join(source, 'apis/orders'), path.join(source, 'apis/payments;rev=2'), { recursive: true });
     fs.mkdirSync(path.join(source, 'apis/inventory'));
-    fs.writeFileSync(path.join(source, 'apis/inventory/apiInformation.json'), JSON.stringify({ properties: { displayName: 'Inventory', path: 'inventory', type: 'soap' } }));
-    fs.writeFileSync(path.join(source, 'apis/inventory/specification.wsdl'), '<definitions/>');
+    fs.writeFileSync(path.join(source, 'apis/inventory/apiInformation.json'), JSON.stringify({ properties: { displayName: 'Inventory', path: 'inventory', type: 'odata' } }));
     fs.mkdirSync(path.join(source, 'gateways/onprem'), { recursive: true });
     fs.writeFileSync(path.join(source, 'gateways/onprem/gatewayInformation.json'), '{"properties":{}}');
     fs.writeFileSync(path.join(source, 'notes.txt'), 'hello');
     const err = await refused('azure-apiops', source);
-    expect(err).toContain('apis/orders;rev=2/: cannot convert: a non-current API revision');
-    expect(err).toContain('apis/inventory/: cannot convert: a soap API');
+    expect(err).toContain("apis/payments;rev=2/: cannot convert: a revision of API 'payments', which the folder does not have");
+    expect(err).toContain('apis/inventory/: cannot convert: a odata API: the repository format holds http, soap, graphql and websocket APIs');
     expect(err).toContain('gateways/onprem/: cannot convert: a self-hosted gateway');
     expect(err).toContain('notes.txt: cannot convert: not a file of the azure-apiops layout');
     expect(err).toMatch(/import: 4 thing\(s\) cannot be converted; nothing was written\n$/);
+  });
+
+  it('names an API at a revision other than 1 that no release made current', async () => {
+    const source = path.join(temporary.create('types'), 'artifacts');
+    fs.cpSync(path.join(FIXTURES, 'azure-apiops', 'api-types'), source, { recursive: true });
+    fs.rmSync(path.join(source, 'apis/orders/releases/paging'), { recursive: true });
+    const err = await refused('azure-apiops', source);
+    expect(err).toContain("apis/orders/apiInformation.json: cannot convert: API 'orders' is at revision 2, but no release in apis/orders/releases/ made it current");
   });
 
   it('names an operation folder the specification does not have, and settings the format cannot hold', async () => {
@@ -159,6 +229,34 @@ describe('apiops import refuses what it cannot convert, and writes nothing', () 
     const err = await refused('apiops-cli', source);
     expect(err).toMatch(/products\/partners\/apis\.json:\d+:\d+: cannot convert: /);
     expect(err).toMatch(/apis\/orders\/policy\.xml:\d+:\d+: cannot convert: /);
+  });
+
+  it('names each override that would make a resource file differ per environment, at its entry', async () => {
+    const source = copyOf('azure-apiops');
+    fs.writeFileSync(
+      path.join(source, 'configuration.prod.yaml'),
+      [
+        'backends:',
+        '  - name: orders-backend',
+        '    properties:',
+        '      url: https://orders.prod.example.com',
+        'products:',
+        '  - name: partners',
+        '    properties:',
+        '      subscriptionsLimit: 50',
+        '  - name: gold',
+        '    properties:',
+        '      displayName: Gold',
+        'gateways:',
+        '  - name: onprem',
+        '',
+      ].join('\n'),
+    );
+    const err = await refused('azure-apiops', source);
+    expect(err).toContain("configuration.prod.yaml:2:5: cannot convert: url of backends/orders-backend.yaml would differ in environment 'prod'");
+    expect(err).toContain("configuration.prod.yaml:6:5: cannot convert: subscriptionsLimit of products/partners/product.yaml would differ in environment 'prod'");
+    expect(err).toContain("configuration.prod.yaml:9:5: cannot convert: product 'gold' is not in the artifacts");
+    expect(err).toContain("configuration.prod.yaml:12:1: cannot convert: 'gateways' overrides cannot be converted: apiops does not manage gateways");
   });
 
   it('replaces no existing file', async () => {

@@ -3,9 +3,12 @@ import { openTarget, readFailure, type OpenTarget } from '../../azure/target';
 import { planAgainstLive } from '../../plan/live';
 import { diffJson, printPlan, styleFor } from '../../plan/print';
 import type { Plan } from '../../plan/plan';
+import { planMarkdown } from '../../plan/markdown';
+import { savedPlan } from '../../plan/saved';
+import { packageInfo } from '../../package-root';
 import { loadAndRender } from '../../render';
 import type { RenderedRepository } from '../../render/desired';
-import { repositoryRoot, wantsColor, type CommandIO, type CommandOutput, type GlobalArgs } from '../command';
+import { repositoryRoot, wantsColor, writeOutputFile, type CommandIO, type CommandOutput, type GlobalArgs } from '../command';
 import type { DiffArgs } from '../commands/diff';
 import { formatFindings } from '../output';
 
@@ -65,17 +68,26 @@ export async function withTarget<T>(
   }
 }
 
-/** `apiops diff`: the plan against the live instance, printed or as JSON. */
+const DIFF_DELETE_NOTE = 'publish deletes it only with --prune';
+
+/** `apiops diff`: the plan against the live instance, as text, JSON or markdown, and saved with `--out`. */
 export async function run(args: DiffArgs & GlobalArgs, io: CommandOutput): Promise<number> {
-  const plan = await withTarget<Plan>(
+  const format = args.json ? 'json' : args.format;
+  const result = await withTarget(
     args,
     io,
     {},
-    (rendered, target) => planWithProgress(target, rendered, io),
+    async (rendered, target) => ({ plan: await planWithProgress(target, rendered, io), desired: rendered.desired, target: target.label }),
     (rendered) => !reportBlockingFindings(rendered.findings, io, 'diff'),
   );
-  if (!plan) return 1;
-  if (args.json) io.stdout(`${JSON.stringify(diffJson(plan), null, 2)}\n`);
-  else io.stdout(printPlan(plan, { style: styleFor(wantsColor(io)), deleteNote: 'publish deletes it only with --prune' }));
+  if (!result) return 1;
+  const { plan, target } = result;
+  if (args.out) {
+    const file = writeOutputFile(io, args.out, `${JSON.stringify(savedPlan(plan, result.desired, target, packageInfo().version), null, 2)}\n`);
+    io.stderr(`Plan saved to ${file}: \`apiops publish --plan ${args.out}\` applies exactly these changes.\n`);
+  }
+  if (format === 'json') io.stdout(`${JSON.stringify(diffJson(plan), null, 2)}\n`);
+  else if (format === 'markdown') io.stdout(planMarkdown(plan, { target, deleteNote: DIFF_DELETE_NOTE }));
+  else io.stdout(printPlan(plan, { style: styleFor(wantsColor(io)), deleteNote: DIFF_DELETE_NOTE }));
   return args.exitCode && plan.changes.length ? 2 : 0;
 }

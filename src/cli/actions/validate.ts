@@ -1,10 +1,8 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { UserError } from '../../diagnostics';
 import { lintRepository } from '../../lint';
 import { loadAndRender } from '../../render';
 import { testFileFindings } from '../../testing/load';
-import { repositoryRoot, wantsColor, type CommandOutput, type GlobalArgs } from '../command';
+import { repositoryRoot, wantsColor, writeOutputFile, type CommandOutput, type GlobalArgs } from '../command';
 import type { ValidateArgs } from '../commands/validate';
 import { formatFindings, meetsLevel } from '../output';
 
@@ -27,13 +25,7 @@ export async function run(args: ValidateArgs & GlobalArgs, io: CommandOutput): P
     repositoryPath: pathInside(io.cwd, root),
   });
   if (args.output) {
-    const target = path.resolve(io.cwd, args.output);
-    try {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, io.redacted(report));
-    } catch (error) {
-      throw new UserError(`cannot write ${target}: ${(error as Error).message}`);
-    }
+    writeOutputFile(io, args.output, report);
   } else {
     io.stdout(report);
   }

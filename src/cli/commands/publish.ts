@@ -7,6 +7,7 @@ export interface PublishArgs {
   prune: boolean;
   concurrency: number;
   json: boolean;
+  plan?: string;
 }
 
 export const publishCommand: ApiopsCommand<PublishArgs> = {
@@ -20,7 +21,9 @@ export const publishCommand: ApiopsCommand<PublishArgs> = {
       .option('prune', { type: 'boolean', default: false, describe: 'Also delete what the repository no longer has' })
       .option('concurrency', { type: 'number', ...ONE_VALUE, default: DEFAULT_CONCURRENCY, describe: 'Most requests in flight at once' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the outcome as JSON (changes, summary, requests)' })
+      .option('plan', { type: 'string', ...ONE_VALUE, describe: 'Apply exactly this saved plan (`apiops diff --out FILE`); refused when the repository or instance changed since' })
       .example('$0 publish --env local', 'Publish the repository into the embedded emulator')
-      .example('$0 publish --env prod --dry-run', 'Show what would be written to prod'),
+      .example('$0 publish --env prod --dry-run', 'Show what would be written to prod')
+      .example('$0 publish --plan plan.json', 'Apply the plan reviewed on the pull request'),
   load: () => import('../actions/publish'),
 };
