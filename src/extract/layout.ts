@@ -141,7 +141,13 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
     const file = repoPathOf(ref) as string;
     const withId = hasShortenedName(ref) ? { id: ref.ids[ref.ids.length - 1], ...definition } : definition;
     const current = existing.read(file);
-    files.set(file, current === undefined ? freshYaml(file, withId, shape) : mergeYaml(file, current, withId, shape));
+    if (current === undefined) {
+      files.set(file, freshYaml(file, withId, shape));
+      return;
+    }
+    const merged = mergeYaml(file, current, withId, shape, context);
+    files.set(file, merged.text);
+    warnings.push(...merged.warnings);
   };
   const policyFile = (resource: LiveResource | undefined, kind: PolicyKind = 'scope'): void => {
     const live = resource && livePolicy(resource.properties);

@@ -81,8 +81,12 @@ export function pickEnvironment(model: RepoModel, envName?: string, loadFindings
  * An API with `backend: <id>` gets that backend's url as its serviceUrl: APIM needs a serviceUrl for the API's default
  * forwarding target, and the backend is where the repository says the API lives.
  */
-export function renderRepository(model: RepoModel, envName?: string, options: RenderOptions = {}): RenderedRepository {
-  const environment = pickEnvironment(model, envName, options.findings);
+export function renderRepository(loaded: RepoModel, envName?: string, options: RenderOptions = {}): RenderedRepository {
+  const environment = pickEnvironment(loaded, envName, options.findings);
+  // YAML templates and scopes are applied by the loader: a model read for another environment is read again for this one.
+  const reload = loaded.environmentSpecific && environment.name !== '' && loaded.environment !== environment.name ? loadRepository(loaded.root, environment.name) : undefined;
+  const model = reload?.model ?? loaded;
+  if (reload) options = { ...options, findings: reload.findings };
   const renderer = new Renderer(model, environment, options.processEnv ?? process.env);
   renderer.findings.push(...(options.findings ?? []));
   renderer.renderAll();
@@ -98,7 +102,7 @@ export function renderRepository(model: RepoModel, envName?: string, options: Re
 
 /** Loads the repository at `root` and renders it: what validate, render, diff and publish start from. */
 export function loadAndRender(root: string, envName?: string, processEnv?: NodeJS.ProcessEnv): RenderedRepository {
-  const { model, findings } = loadRepository(root);
+  const { model, findings } = loadRepository(root, envName);
   return renderRepository(model, envName, { processEnv, findings });
 }
 

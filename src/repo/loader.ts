@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { UserError, type Finding, type SourcePos } from '../diagnostics';
+import { lazyPos, UserError, type Finding, type SourcePos } from '../diagnostics';
 import { BUILT_IN_GROUPS, RESOURCE_TYPES, type ResourceKind } from '../resources/types';
 import type {
   ApiDefinition,
@@ -29,8 +29,10 @@ import type {
   RepoModel,
   TemplateSource,
   YamlDocument,
+  YamlPath,
 } from './model';
-import { listDir, readTextFile, schemaFinding } from './files';
+import { listDir, offsetOfPosition, positionOfOffset, readTextFile, schemaFinding } from './files';
+import { renderYamlData, type TemplateContext, type YamlTemplateFinding } from '../policy';
 import { checkId } from './ids';
 import { fileNameOf, isFileNameOf, parseFileName } from '../resources/file-names';
 import { DEFAULT_SPEC_FILES, graphqlFields, loadSpecificationFile, typesOfFormat, WEBSOCKET_HANDSHAKE } from './specifications';
@@ -66,24 +68,43 @@ export interface LoadResult {
 /**
  * Stage 1: reads a repository into the typed model. Every problem in a user's file is a finding (never an exception),
  * so one run reports them all; only a directory that is not an apiops repository at all throws a UserError.
+ *
+ * Resource YAML files are templates (see policy/yaml-template.ts), rendered here for `envName` (default: the first
+ * environment) before their schemas check them, and a file whose `environments:` leaves that environment out is read
+ * as if it were absent. An unknown `envName` renders nothing: the render stage reports it.
  */
-export function loadRepository(root: string): LoadResult {
+export function loadRepository(root: string, envName?: string): LoadResult {
   const absoluteRoot = path.resolve(root);
   if (!fs.existsSync(path.join(absoluteRoot, CONFIG_FILE))) {
     const misnamed = CONFIG_FILE.replace(/\.yaml$/, '.yml');
     const advice = fs.existsSync(path.join(absoluteRoot, misnamed)) ? `rename ${misnamed} to ${CONFIG_FILE}` : 'is this an apiops repository? use --repo to point at one';
     throw new UserError(`no ${CONFIG_FILE} in ${absoluteRoot} (${advice})`);
   }
-  return new RepositoryLoader(absoluteRoot).load();
+  return new RepositoryLoader(absoluteRoot, envName).load();
 }
 
 class RepositoryLoader {
   readonly findings: Finding[] = [];
+  /** What the resource YAML files' templates are rendered with; unset until the configuration is read, or when it has no such environment. */
+  private template?: TemplateContext;
+  private environmentNames: string[] = [];
+  /** Definitions whose `environments:` leaves the loaded environment out. */
+  private readonly outOfScope = new WeakSet<YamlDocument<unknown>>();
+  private environmentSpecific = false;
 
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    private readonly envName?: string,
+  ) {}
 
   load(): LoadResult {
     const config = this.loadConfig();
+    this.environmentNames = Object.keys(config.data.environments);
+    const environment = config.data.environments[this.envName ?? this.environmentNames[0]];
+    if (environment) {
+      const allEnvironmentValues = Object.values(config.data.environments).map((env) => env.values);
+      this.template = { env: environment.name, values: environment.values, allEnvironmentValues };
+    }
     const backends = this.loadYamlFolder<BackendDefinition>('backends', 'backend', 'backend');
     const namedValues = this.loadYamlFolder<NamedValueDefinition>('named-values', 'namedValue', 'named-value');
     const apiVersionSets = this.loadYamlFolder<ApiVersionSetDefinition>('api-version-sets', 'apiVersionSet', 'api-version-set');
@@ -109,6 +130,8 @@ class RepositoryLoader {
     const model: RepoModel = {
       root: this.root,
       config,
+      environment: this.template?.env,
+      environmentSpecific: this.environmentSpecific,
       apis,
       products,
       namedValues,
@@ -173,7 +196,27 @@ class RepositoryLoader {
       this.findings.push({ ...schemaFinding(file, 'expected a mapping of properties'), ...doc.locate([]) });
       return { ...doc, data: {} as T };
     }
-    const problems = validateAgainstSchema(schema, doc);
+    if (schema === 'apiops-config') return this.checkedAgainstSchema(doc, schema);
+    const scope = (doc.data as { environments?: unknown }).environments;
+    if (scope !== undefined) this.environmentSpecific = true;
+    if (this.template && Array.isArray(scope) && !scope.includes(this.template.env)) {
+      this.outOfScope.add(doc);
+      return doc;
+    }
+    const rendered = this.rendered(doc);
+    const checked = this.checkedAgainstSchema(rendered.doc, schema, rendered.failedPaths);
+    this.checkEnvironmentNames(checked);
+    const { environments: _scope, ...data } = checked.data as Record<string, unknown>;
+    return { ...checked, data: data as T };
+  }
+
+  /**
+   * A document that breaks its schema is returned without the top-level properties that broke it. `failedPaths`:
+   * values whose template did not render (already reported), whose text the schema is not asked about.
+   */
+  private checkedAgainstSchema<T>(doc: YamlDocument<T>, schema: SchemaName, failedPaths: YamlPath[] = []): YamlDocument<T> {
+    const within = (path: YamlPath, prefix: YamlPath) => prefix.every((segment, i) => path[i] === segment);
+    const problems = validateAgainstSchema(schema, doc).filter((problem) => !failedPaths.some((failed) => within(problem.path, failed)));
     if (!problems.length) return doc;
     this.findings.push(...problems.map((p) => p.finding));
     const data = { ...(doc.data as Record<string, unknown>) };
@@ -181,6 +224,48 @@ class RepositoryLoader {
       if (problem.path.length) delete data[String(problem.path[0])];
     }
     return { ...doc, data: data as T };
+  }
+
+  /** The document with its templated values rendered for the loaded environment; the paths of those that did not render. */
+  private rendered<T>(doc: YamlDocument<T>): { doc: YamlDocument<T>; failedPaths: YamlPath[] } {
+    if (!this.template) return { doc, failedPaths: [] };
+    const rendered = renderYamlData(doc.data, this.template, doc.file);
+    if (!rendered.templated) return { doc, failedPaths: [] };
+    this.environmentSpecific = true;
+    for (const problem of rendered.findings) this.findings.push({ ...problem.finding, ...this.templatePosition(doc, problem) });
+    return { doc: { ...doc, data: rendered.data as T }, failedPaths: rendered.findings.map((problem) => problem.path) };
+  }
+
+  /**
+   * Where in the YAML file a template finding is: at its place inside the value when the value is written on one
+   * line as it reads (plain or quoted without escapes before it), else at the value's start.
+   */
+  private templatePosition(doc: YamlDocument<unknown>, problem: YamlTemplateFinding): SourcePos {
+    const valueStart = doc.locate(problem.path);
+    return lazyPos(doc.file, () => {
+      const text = doc.text ?? '';
+      const start = offsetOfPosition(text, valueStart.line, valueStart.column);
+      const begin = text[start] === '"' || text[start] === "'" ? start + 1 : start;
+      const value = String(valueAt(doc.data, problem.path) ?? '');
+      const before = value.slice(0, problem.offset);
+      return !before.includes('\n') && text.startsWith(before, begin) ? positionOfOffset(text, begin + problem.offset) : { line: valueStart.line, column: valueStart.column };
+    });
+  }
+
+  /** `environments:` names environments of the configuration. */
+  private checkEnvironmentNames(doc: YamlDocument<unknown>): void {
+    const scope = (doc.data as { environments?: unknown }).environments;
+    if (!Array.isArray(scope) || !this.template) return;
+    scope.forEach((name, i) => {
+      if (typeof name === 'string' && !this.environmentNames.includes(name)) {
+        this.report(doc.locate(['environments', i]), `environment '${name}' is not defined in ${CONFIG_FILE}${didYouMean(name, new Set(this.environmentNames))} (defines: ${this.environmentNames.join(', ')})`);
+      }
+    });
+  }
+
+  /** Whether a definition exists in the loaded environment (its `environments:` names it, or it has none). */
+  private inScope(doc: YamlDocument<unknown>): boolean {
+    return !this.outOfScope.has(doc);
   }
 
   private loadYamlFolder<T>(folder: string, kind: ResourceKind, schema: SchemaName): Array<YamlResource<T>> {
@@ -192,7 +277,7 @@ class RepositoryLoader {
         continue;
       }
       const definition = this.loadYaml<T>(file, schema);
-      loaded.push({ id: this.idOfName(kind, name, '.yaml', file, definition), definition });
+      if (this.inScope(definition)) loaded.push({ id: this.idOfName(kind, name, '.yaml', file, definition), definition });
     }
     return loaded;
   }
@@ -233,6 +318,7 @@ class RepositoryLoader {
       return undefined;
     }
     const definition = this.loadYaml<T>(file, schema);
+    if (!this.inScope(definition)) return undefined;
     return { id: this.idOfName(kind, name, '', file, definition), definition };
   }
 
@@ -338,6 +424,7 @@ class RepositoryLoader {
         continue;
       }
       const definition = this.loadYaml<RevisionDefinition>(file, 'api-revision');
+      if (!this.inScope(definition)) continue;
       const backend = definition.data.backend;
       if (backend !== undefined && !fs.existsSync(path.join(this.root, 'backends', `${backend}.yaml`))) {
         this.report(definition.locate(['backend']), `backend '${backend}' is not defined in backends/`);
@@ -366,6 +453,7 @@ class RepositoryLoader {
         continue;
       }
       const definition = this.loadYaml<ResolverDefinition>(file, 'graphql-resolver');
+      if (!this.inScope(definition)) continue;
       const id = this.idOfName('graphQLResolver', name, '.yaml', file, definition);
       resolvers.push({ id, definition, policy: this.loadTemplate(`${resolversFolder}/${name.slice(0, -5)}.xml`, { optional: true }) });
     }
@@ -587,6 +675,10 @@ class RepositoryLoader {
       }
     }
   }
+}
+
+function valueAt(data: unknown, path: YamlPath): unknown {
+  return path.reduce<unknown>((value, segment) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[segment] : undefined), data);
 }
 
 /**

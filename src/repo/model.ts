@@ -301,6 +301,13 @@ export interface RepoModel {
   /** Absolute path of the repository root. */
   root: string;
   config: YamlDocument<RepoConfig>;
+  /**
+   * The environment whose values the resource YAML files' templates were rendered with (and whose `environments:`
+   * scopes were applied): see loadRepository. Undefined when the configuration defines none usable.
+   */
+  environment?: string;
+  /** Some resource YAML file holds a template or an `environments:` scope: the model holds only for `environment`. */
+  environmentSpecific: boolean;
   apis: ApiModel[];
   products: ProductModel[];
   namedValues: NamedValueModel[];

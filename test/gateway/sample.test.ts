@@ -14,7 +14,7 @@ const TENANT = String(values.tenantId);
 const V2_ISSUER = `https://login.microsoftonline.com/${TENANT}/v2.0`;
 const AUDIENCE = String(values.apiAudience);
 const DEV_CALLS_PER_MINUTE = Number(values.devCallsPerMinute);
-const FUNCTIONS = sample.model.backends.find((b) => b.id === values.functionsBackendId)!.definition.data.url;
+const FUNCTIONS = sample.model.backends.find((b) => b.id === 'media-functions')!.definition.data.url;
 const CATALOG_CACHE_SECONDS = Number(sample.model.namedValues.find((nv) => nv.definition.data.displayName === 'catalog-cache-seconds')!.definition.data.value);
 const CALLER_OID = '0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a';
 const UNAUTHORIZED = 'Unauthorized: an Entra ID access token for the Contoso Media partner API is required.';
