@@ -133,3 +133,35 @@ describe('the current revision and its release', () => {
     }
   });
 });
+
+describe('a revision after the current one', () => {
+  const SCOPE3: ServiceScope = { ...SCOPE, serviceName: 'apim-revisions-later' };
+  const files = {
+    'apis/orders/api.yaml': 'displayName: Orders\npath: orders\nbackend: orders-functions\nrevision: 2\nrevisionDescription: Lists orders\nrelease: { id: listing, notes: Orders can be listed }\n',
+    'apis/orders/openapi.yaml': ORDERS_V2_SPEC,
+    'apis/orders/revisions/3/revision.yaml': 'description: Not released yet\n',
+    'apis/orders/revisions/3/openapi.yaml': ORDERS_V1_SPEC,
+    'apis/orders/revisions/3/policy.xml': MINIMAL_REPO['apis/orders/policy.xml'],
+  };
+
+  it('publishes the current revision 2 and a revision 3 into an empty instance, then writes nothing (revision 1 removed with --prune)', async () => {
+    const config = snapshot(endpointRepository(temporary, SCOPE3, emulator.url)).get('apiops.config.yaml')!;
+    const repo = makeRepo({ ...files, 'apiops.config.yaml': `${config}    values: { audience: api://orders, backendApp: api://func-orders }\n` });
+    try {
+      const first = await publish(repo);
+      expect(first).toMatchObject({ code: 0, err: expect.not.stringMatching(/fail|error/i) });
+      expect(first.changes).toEqual(expect.arrayContaining(['create api orders', 'create api orders;rev=2', 'create api orders;rev=3', 'create apiRelease orders/listing']));
+      const c = connect(SCOPE3, { endpoint: emulator.url });
+      const found: Array<[string, boolean | undefined]> = [];
+      for await (const revision of c.client.apiRevision.listByService(c.scope.resourceGroup, c.scope.serviceName, 'orders')) found.push([String(revision.apiRevision), revision.isCurrent]);
+      // Revision 1 is the one APIM creates with the API: the repository has no folder for it, so --prune removes it.
+      expect(found.sort()).toEqual([['1', false], ['2', true], ['3', false]]);
+      const revisionOne = ['delete api orders;rev=1', 'delete apiOperation orders;rev=1/getOrder', 'delete apiOperation orders;rev=1/listOrders'];
+      expect((await publish(repo)).changes.sort()).toEqual(revisionOne);
+      expect((await publish(repo, '--prune')).changes.sort()).toEqual(revisionOne);
+      expect((await publish(repo, '--prune')).changes).toEqual([]);
+    } finally {
+      removeRepo(repo);
+    }
+  });
+});
