@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DesiredResource, DesiredState } from '../render/desired';
+import type { Selection } from './selection';
 import { displayId } from '../resources/types';
 import { refKey, type Plan, type PlannedChange } from './plan';
 
@@ -23,6 +24,8 @@ export interface SavedPlan {
   target: string;
   /** sha256 of each rendered resource, by `kind id`. */
   repository: Record<string, string>;
+  /** Made with `--api` / `--product`: the selection, which `publish --plan` plans and checks again. */
+  selection?: Selection;
   plan: Plan;
 }
 
@@ -55,8 +58,8 @@ export function repositoryHashes(desired: DesiredState): Record<string, string> 
   return Object.fromEntries(desired.resources.map((r) => [resourceName(r), resourceHash(r)]));
 }
 
-export function savedPlan(plan: Plan, desired: DesiredState, target: string, apiopsVersion: string): SavedPlan {
-  return { kind: SAVED_PLAN_KIND, formatVersion: 1, apiopsVersion, environment: plan.environment, target, repository: repositoryHashes(desired), plan };
+export function savedPlan(plan: Plan, desired: DesiredState, target: string, apiopsVersion: string, selection?: Selection): SavedPlan {
+  return { kind: SAVED_PLAN_KIND, formatVersion: 1, apiopsVersion, environment: plan.environment, target, repository: repositoryHashes(desired), ...(selection ? { selection } : {}), plan };
 }
 
 /** The resources (`kind id`) whose rendered form differs from the plan's, or that were added or removed since. */

@@ -4,6 +4,7 @@ import { planAgainstLive } from '../../plan/live';
 import { diffJson, printPlan, styleFor } from '../../plan/print';
 import type { Plan } from '../../plan/plan';
 import { planMarkdown } from '../../plan/markdown';
+import { resolveSelection, selectDesired, type SelectedState } from '../../plan/selection';
 import { savedPlan } from '../../plan/saved';
 import { packageInfo } from '../../package-root';
 import { loadAndRender } from '../../render';
@@ -28,14 +29,14 @@ const PROGRESS_INTERVAL_MS = 200;
  * rewritten in place (on stderr, so stdout stays the plan or the JSON); in CI one line before and one after; both end
  * with the number of requests it took.
  */
-export async function planWithProgress(target: OpenTarget, rendered: RenderedRepository, io: CommandIO): Promise<Plan> {
+export async function planWithProgress(target: OpenTarget, rendered: RenderedRepository, io: CommandIO, selected?: SelectedState): Promise<Plan> {
   const { requests } = target.connection;
   const status = () => `Reading ${target.label}: ${requests.total} requests`;
   if (!io.isTTY) io.stderr(`Reading ${target.label}…\n`);
   const timer = io.isTTY ? setInterval(() => io.stderr(`\r\u001b[K${status()}`), PROGRESS_INTERVAL_MS) : undefined;
   let plan: Plan;
   try {
-    plan = await planAgainstLive(target.connection, rendered.desired);
+    plan = await planAgainstLive(target.connection, selected?.desired ?? rendered.desired, selected);
   } catch (error) {
     throw readFailure(error, target);
   } finally {
@@ -70,6 +71,12 @@ export async function withTarget<T>(
 
 const DIFF_DELETE_NOTE = 'publish deletes it only with --prune';
 
+/** `--api` / `--product`: the selected part of the repository (see plan/selection.ts); undefined without either. */
+export function selectionOf(rendered: RenderedRepository, args: { api?: string[]; product?: string[] }): SelectedState | undefined {
+  if (!args.api?.length && !args.product?.length) return undefined;
+  return selectDesired(rendered, resolveSelection(rendered, args.api, args.product));
+}
+
 /** `apiops diff`: the plan against the live instance, as text, JSON or markdown, and saved with `--out`. */
 export async function run(args: DiffArgs & GlobalArgs, io: CommandOutput): Promise<number> {
   const format = args.json ? 'json' : args.format;
@@ -77,13 +84,16 @@ export async function run(args: DiffArgs & GlobalArgs, io: CommandOutput): Promi
     args,
     io,
     {},
-    async (rendered, target) => ({ plan: await planWithProgress(target, rendered, io), desired: rendered.desired, target: target.label }),
+    async (rendered, target) => {
+      const selected = selectionOf(rendered, args);
+      return { plan: await planWithProgress(target, rendered, io, selected), desired: selected?.desired ?? rendered.desired, selection: selected?.selection, target: target.label };
+    },
     (rendered) => !reportBlockingFindings(rendered.findings, io, 'diff'),
   );
   if (!result) return 1;
   const { plan, target } = result;
   if (args.out) {
-    const file = writeOutputFile(io, args.out, `${JSON.stringify(savedPlan(plan, result.desired, target, packageInfo().version), null, 2)}\n`);
+    const file = writeOutputFile(io, args.out, `${JSON.stringify(savedPlan(plan, result.desired, target, packageInfo().version, result.selection), null, 2)}\n`);
     io.stderr(`Plan saved to ${file}: \`apiops publish --plan ${args.out}\` applies exactly these changes.\n`);
   }
   if (format === 'json') io.stdout(`${JSON.stringify(diffJson(plan), null, 2)}\n`);

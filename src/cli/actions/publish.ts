@@ -11,7 +11,8 @@ import type { RenderedRepository } from '../../render/desired';
 import type { OpenTarget } from '../../azure/target';
 import { wantsColor, type CommandIO, type CommandOutput, type GlobalArgs } from '../command';
 import type { PublishArgs } from '../commands/publish';
-import { planWithProgress, reportBlockingFindings, withTarget } from './diff';
+import { planWithProgress, reportBlockingFindings, selectionOf, withTarget } from './diff';
+import type { SelectedState } from '../../plan/selection';
 
 /**
  * Progress while applying: on a terminal one line rewritten in place; elsewhere (CI logs) one plain line per
@@ -81,13 +82,13 @@ function refusal(file: string, what: string, names: string[]): UserError {
  * by its content hashes (before reading the instance), the instance by planning again and comparing, ETags included.
  * Apply then writes with If-Match on the plan's ETags, so a change made after this check still fails rather than being overwritten.
  */
-async function checkedSavedPlan(saved: SavedPlan, file: string, rendered: RenderedRepository, target: OpenTarget, io: CommandIO): Promise<Plan> {
+async function checkedSavedPlan(saved: SavedPlan, file: string, rendered: RenderedRepository, target: OpenTarget, io: CommandIO, selected: SelectedState | undefined): Promise<Plan> {
   if (saved.target !== target.label) {
     throw new UserError(`${file}: refused, the plan was made for ${saved.target}, environment "${saved.environment}" now targets ${target.label}`);
   }
-  const repositoryChanges = repositoryChangedSince(saved, rendered.desired);
+  const repositoryChanges = repositoryChangedSince(saved, selected?.desired ?? rendered.desired);
   if (repositoryChanges.length) throw refusal(file, 'repository', repositoryChanges);
-  const instanceChanges = instanceChangedSince(saved.plan, await planWithProgress(target, rendered, io));
+  const instanceChanges = instanceChangedSince(saved.plan, await planWithProgress(target, rendered, io, selected));
   if (instanceChanges.length) throw refusal(file, 'instance', instanceChanges);
   return saved.plan;
 }
@@ -101,13 +102,17 @@ export async function run(args: PublishArgs & GlobalArgs, io: CommandOutput): Pr
   if (saved && args.env && args.env !== saved.environment) {
     throw new UserError(`${args.plan}: the plan is for environment "${saved.environment}", not "${args.env}"`);
   }
+  if (saved && (args.api?.length || args.product?.length)) {
+    throw new UserError(`--api and --product cannot be combined with --plan: the saved plan applies the selection it was made with`);
+  }
   const style = styleFor(wantsColor(io) && !args.json);
   const exitCode = await withTarget(
     { ...args, env: saved?.environment ?? args.env },
     io,
     { concurrency: args.concurrency },
     async (rendered, target) => {
-      const plan = saved ? await checkedSavedPlan(saved, args.plan!, rendered, target, io) : await planWithProgress(target, rendered, io);
+      const selected = selectionOf(rendered, saved?.selection ? { api: saved.selection.apis, product: saved.selection.products } : args);
+      const plan = saved ? await checkedSavedPlan(saved, args.plan!, rendered, target, io, selected) : await planWithProgress(target, rendered, io, selected);
       const deleteNote = args.prune ? undefined : 'not deleted without --prune';
       if (!args.json) io.stdout(printPlan(plan, { style, deleteNote }));
       let result: ApplyResult | undefined;
@@ -115,7 +120,7 @@ export async function run(args: PublishArgs & GlobalArgs, io: CommandOutput): Pr
         if (!args.json) io.stdout('Dry run: nothing was written.\n');
       } else if (plan.changes.length) {
         result = await stoppable(io, (signal) =>
-          applyPlan(target.connection, plan, rendered.desired, {
+          applyPlan(target.connection, plan, selected?.desired ?? rendered.desired, {
             prune: args.prune,
             onSettled: progressReporter(io, args.json),
             signal,
