@@ -165,8 +165,9 @@ export class GatewayServer {
 
 function emulatorFailure(error: unknown, call: Call): Answer {
   const body = { statusCode: 500, message: 'Internal server error', activityId: call.requestId };
-  if (error instanceof UnsupportedError) return unsupported(error, call.requestId);
-  if (error instanceof PolicyConfigurationError) return json(500, body, [['x-apiops-error', headerSafe(error.header)]]);
+  const placeholders: Array<[string, string]> = call.placeholders.size ? [['x-apiops-placeholder', [...call.placeholders].join(', ')]] : [];
+  if (error instanceof UnsupportedError) return json(500, body, [['x-apiops-unsupported', headerSafe(error.header)], ...placeholders]);
+  if (error instanceof PolicyConfigurationError) return json(500, body, [['x-apiops-error', headerSafe(error.header)], ...placeholders]);
   throw error;
 }
 
