@@ -36,7 +36,7 @@ describe('gateway request matching', () => {
     expect(await gw.backendRequests()).toEqual([]);
   });
 
-  it('prefers literal segments over template segments (/items/special over /items/{itemId})', async () => {
+  it('prefers literal segments over template segments (/items/special over /items/{itemId}; undocumented: the fact sheet\'s most-literal-first inference)', async () => {
     const policy = `<policies><inbound><base /><rewrite-uri template="/matched/special" /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`;
     const other = await gatewayWith({ 'apis/shop/operations/getSpecial.xml': policy });
     try {
