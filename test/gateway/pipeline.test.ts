@@ -94,7 +94,7 @@ describe('gateway pipeline', () => {
     });
   });
 
-  it('answers 500 with APIM generic body when forward-request times out', async () => {
+  it('answers 500 with APIM generic body when forward-request times out (not the unverified 504)', async () => {
     await withGateway({ 'policies/global.xml': globalInbound('', { backend: '<forward-request timeout-ms="50" />' }) }, async (gw, key) => {
       await gw.control('PUT', 'backend-response', { status: 200, body: {}, delayMs: 500 });
       const reply = await get(gw, key);

@@ -223,3 +223,51 @@ describe('gateway retry and include-fragment refuse what APIM would not save', (
     );
   });
 });
+
+describe('points the fact sheet marks unverified or inferred: the stricter reading', () => {
+  const V1_CONFIG = `https://login.microsoftonline.com/${TENANT}/.well-known/openid-configuration`;
+  const V1_ISSUER = `https://sts.windows.net/${TENANT}/`;
+
+  it('validate-jwt with <issuers> accepts only those, not also the openid-config metadata issuer (unverified)', async () => {
+    const validate = (issuers: string) =>
+      globalInbound(`<validate-jwt header-name="Authorization"><openid-config url="${V1_CONFIG}" /><audiences><audience>api://shop</audience></audiences>${issuers}</validate-jwt>`);
+    const v1Token = { issuer: V1_ISSUER, audience: 'api://shop' };
+    await withGateway({ 'policies/global.xml': validate(`<issuers><issuer>${V2_ISSUER}</issuer></issuers>`) }, async (gw, key) => {
+      expect((await get(gw, key, '/shop/items', { Authorization: `Bearer ${await gw.token(v1Token)}` })).status).toBe(401);
+      expect((await get(gw, key, '/shop/items', { Authorization: `Bearer ${await gw.token({ ...v1Token, issuer: V2_ISSUER })}` })).status).toBe(200);
+    });
+    await withGateway({ 'policies/global.xml': validate('') }, async (gw, key) => {
+      // Without <issuers> the metadata's own issuer (v1 for the v1 URL) is the one accepted.
+      expect((await get(gw, key, '/shop/items', { Authorization: `Bearer ${await gw.token(v1Token)}` })).status).toBe(200);
+      expect((await get(gw, key, '/shop/items', { Authorization: `Bearer ${await gw.token({ ...v1Token, issuer: V2_ISSUER })}` })).status).toBe(401);
+    });
+  });
+
+  it('a keyless call to an API that needs no subscription runs with context.Product null (inferred)', async () => {
+    await withGateway(
+      {
+        'apis/shop/api.yaml': 'displayName: Shop\npath: shop\nserviceUrl: https://shop-backend.example/api\nsubscriptionRequired: false\n',
+        'products/starter/product.yaml': 'displayName: Starter\nstate: published\napis: []\n',
+        'policies/global.xml': globalInbound(
+          '<set-header name="X-Product" exists-action="override"><value>@(context.Product == null ? "none" : context.Product.Id)</value></set-header>',
+        ),
+      },
+      async (gw) => {
+        expect((await gw.request('GET', '/shop/items')).status).toBe(200);
+        expect((await gw.backendRequests())[0].headers['x-product']).toBe('none');
+      },
+    );
+  });
+
+  it('cors at product scope does not answer a preflight, which carries no key (the known caveat, kept)', async () => {
+    const cors = `<policies><inbound><base /><cors><allowed-origins><origin>https://app.example</origin></allowed-origins><allowed-methods><method>GET</method></allowed-methods></cors></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`;
+    await withGateway({ 'products/starter/policy.xml': cors }, async (gw, key) => {
+      const preflight = await gw.request('OPTIONS', '/shop/items', { headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'GET' } });
+      expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+      // With the key (a simple request) the product's cors applies.
+      const simple = await get(gw, key, '/shop/items', { Origin: 'https://app.example' });
+      expect([simple.status, simple.headers['access-control-allow-origin']]).toEqual([200, 'https://app.example']);
+      expect(await gw.backendRequests()).toHaveLength(1);
+    });
+  });
+});
