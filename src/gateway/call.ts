@@ -91,7 +91,7 @@ export class Call implements GatewayCallState {
       path: api.path,
       serviceUrl: api.serviceUrl,
       version: api.version,
-      revision: '1',
+      revision: api.revision,
       isCurrentRevision: true,
       protocols: api.protocols,
       subscriptionKeyParameterNames: api.subscriptionKeyParameterNames,

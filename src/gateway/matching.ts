@@ -19,9 +19,6 @@ export interface RequestMatch {
   revision: string;
 }
 
-/** The revision every API of the repository has: it holds current revisions only. */
-export const CURRENT_REVISION = '1';
-
 export class RequestMatcher {
   private readonly apis: Array<{ api: GatewayApi; segments: string[] }>;
 
@@ -41,12 +38,13 @@ export class RequestMatcher {
     for (const { api, segments } of this.apis) {
       const suffix = matchSuffix(segments, parts);
       if (!suffix || !versionMatches(api, query, headers)) continue;
-      if (suffix.revision !== undefined && suffix.revision !== CURRENT_REVISION) continue;
+      // Only the current revision is served (non-current ones are a known gap): `;rev=` names it or is absent.
+      if (suffix.revision !== undefined && suffix.revision !== api.revision) continue;
       const operationPath = `/${parts.slice(segments.length).join('/')}`;
       const operation = this.matchOperation(api, method, operationPath, query);
       // APIM picks the API first: an unmatched operation is a 404 even if a shorter API suffix had one.
       if (!operation) return undefined;
-      return { api, ...operation, operationPath, revision: suffix.revision ?? CURRENT_REVISION };
+      return { api, ...operation, operationPath, revision: api.revision };
     }
     return undefined;
   }

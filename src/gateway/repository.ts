@@ -29,6 +29,8 @@ export interface GatewayApi {
   subscriptionRequired: boolean;
   subscriptionKeyParameterNames: { header: string; query: string };
   version?: string;
+  /** The current revision's number (api.yaml `revision`, default 1): the one the repository holds. */
+  revision: string;
   /** How callers name the version, when the API belongs to a version set (header and query: the name they use). */
   versioning?: { scheme: 'Segment' | 'Header' | 'Query'; name?: string };
   operations: GatewayOperation[];
@@ -147,6 +149,7 @@ function gatewayApi(api: ApiModel, versionSets: ReadonlyMap<string, ApiVersionSe
     subscriptionRequired: data.subscriptionRequired ?? true,
     subscriptionKeyParameterNames: { header: names?.header ?? DEFAULT_KEY_HEADER, query: names?.query ?? DEFAULT_KEY_QUERY },
     version: data.apiVersion,
+    revision: String(data.revision ?? 1),
     ...(set
       ? { versioning: { scheme: set.versioningScheme, name: set.versioningScheme === 'Header' ? (set.versionHeaderName ?? 'Api-Version') : set.versioningScheme === 'Query' ? (set.versionQueryName ?? 'api-version') : undefined } }
       : {}),
