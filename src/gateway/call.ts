@@ -92,7 +92,7 @@ export class Call implements GatewayCallState {
       serviceUrl: api.serviceUrl,
       version: api.version,
       revision: api.revision,
-      isCurrentRevision: true,
+      isCurrentRevision: api.current,
       protocols: api.protocols,
       subscriptionKeyParameterNames: api.subscriptionKeyParameterNames,
     };

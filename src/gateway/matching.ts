@@ -16,7 +16,6 @@ export interface RequestMatch {
   parameters: Record<string, string>;
   /** The path after the API suffix (and `;rev=n`), starting with `/`: what is appended to the backend URL. */
   operationPath: string;
-  revision: string;
 }
 
 export class RequestMatcher {
@@ -38,13 +37,13 @@ export class RequestMatcher {
     for (const { api, segments } of this.apis) {
       const suffix = matchSuffix(segments, parts);
       if (!suffix || !versionMatches(api, query, headers)) continue;
-      // Only the current revision is served (non-current ones are a known gap): `;rev=` names it or is absent.
-      if (suffix.revision !== undefined && suffix.revision !== api.revision) continue;
+      // Without `;rev=n` the current revision answers; with it, revision n (the current one too).
+      if (suffix.revision === undefined ? !api.current : Number(suffix.revision) !== Number(api.revision)) continue;
       const operationPath = `/${parts.slice(segments.length).join('/')}`;
       const operation = this.matchOperation(api, method, operationPath, query);
       // APIM picks the API first: an unmatched operation is a 404 even if a shorter API suffix had one.
       if (!operation) return undefined;
-      return { api, ...operation, operationPath, revision: api.revision };
+      return { api, ...operation, operationPath };
     }
     return undefined;
   }

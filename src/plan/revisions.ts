@@ -12,8 +12,11 @@ import { revisionOf } from '../resources/types';
  * which a later publish with --prune removes).
  */
 
-/** The kinds that belong to one revision of an API (the others — tags, diagnostics, releases… — to the API). */
-const REVISION_CONTENT = new Set(['api', 'apiOperation', 'apiPolicy', 'operationPolicy']);
+/**
+ * The kinds that belong to one revision of an API, which a release moves with it (the others — tags, diagnostics,
+ * releases… — to the API): its specification's operations and schemas, its policies, its GraphQL resolvers.
+ */
+const REVISION_CONTENT = new Set(['api', 'apiOperation', 'apiPolicy', 'operationPolicy', 'apiSchema', 'graphQLResolver', 'resolverPolicy']);
 
 /** The revision a desired API's release makes current ('1' without a release). */
 function releasedRevision(desired: DesiredState, apiId: string): string {

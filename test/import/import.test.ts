@@ -166,6 +166,23 @@ describe.each(['azure-apiops', 'apiops-cli'])('apiops import --from %s of revisi
     expect(files.get('apis/catalog/schema.graphql')).toContain('type Query');
   });
 
+  it('publishes to the emulator through the real client with every revision, API type, schema and resolver present', async () => {
+    const published = await run(['publish', '--env', 'local', '--repo', repo]);
+    expect(published).toMatchObject({ code: 0 });
+    const live = await liveRefs(repo);
+    expect(live).toEqual(
+      expect.arrayContaining([
+        'api:orders', 'api:orders;rev=1', 'api:orders;rev=3', 'apiRelease:orders/paging', 'apiPolicy:orders;rev=1',
+        'operationPolicy:orders/list-orders', 'operationPolicy:orders;rev=3/search-orders', 'apiSchema:orders/order',
+        'api:stock', 'operationPolicy:stock/GetStock', 'api:stock-rest', 'api:legacy', 'apiOperation:legacy/get-status',
+        'api:chat', 'operationPolicy:chat/onHandshake', 'api:catalog', 'apiSchema:catalog/graphql',
+        ...(tool === 'apiops-cli' ? ['graphQLResolver:catalog/items', 'resolverPolicy:catalog/items'] : ['apiPolicy:catalog']),
+      ]),
+    );
+    const again = await run(['publish', '--env', 'local', '--repo', repo]);
+    expect(again.out).toMatch(/no changes/i);
+  });
+
   it('writes API schemas the specification does not create, and GraphQL resolvers', () => {
     expect(files.get('apis/orders/api-schemas/order.yaml')).toContain('contentType: application/json');
     expect([...files.keys()].filter((file) => file.includes('api-schemas/'))).toEqual(['apis/orders/api-schemas/order.yaml']);

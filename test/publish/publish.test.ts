@@ -151,6 +151,7 @@ describe('publish and diff: the sample repository', () => {
     editFile(root, 'named-values/catalog-cache-seconds.yaml', (text) => text.replace('displayName: catalog-cache-seconds', 'displayName: catalog-cache-ttl'));
     // One policy changes only by the new name (the service's rewrite does it all), the other also changes otherwise.
     editFile(root, 'apis/media-catalog/policy.xml', rename);
+    editFile(root, 'apis/media-catalog/revisions/1/policy.xml', rename);
     editFile(root, 'apis/media-orders/policy.xml', (text) => rename(text).replace('name="X-Cache"', 'name="X-Cache-Seconds"'));
 
     const publish = await runCli(root, ['publish', ...LOCAL]);

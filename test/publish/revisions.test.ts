@@ -134,6 +134,32 @@ describe('the current revision and its release', () => {
   });
 });
 
+describe('what a revision holds besides its specification and policies', () => {
+  it('writes the current revision 2\'s API schema, API tags and operation tags into an empty instance, then nothing', async () => {
+    const scope: ServiceScope = { ...SCOPE, serviceName: 'apim-revisions-schemas' };
+    const config = snapshot(endpointRepository(temporary, scope, emulator.url)).get('apiops.config.yaml')!;
+    const repo = makeRepo({
+      'apis/orders/api.yaml': 'displayName: Orders\npath: orders\nbackend: orders-functions\nrevision: 2\nrelease: { id: listing, notes: Orders can be listed }\ntags: [Finance]\noperationTags: { listOrders: [Paged] }\n',
+      'apis/orders/openapi.yaml': ORDERS_V2_SPEC,
+      'apis/orders/api-schemas/order.yaml': 'contentType: application/json\nvalue: \'{"type": "object", "properties": {"id": {"type": "integer"}}}\'\n',
+      'apiops.config.yaml': `${config}    values: { audience: api://orders, backendApp: api://func-orders }\n`,
+    });
+    try {
+      const first = await publish(repo);
+      expect(first).toMatchObject({ code: 0, err: expect.not.stringMatching(/fail|error/i) });
+      const c = connect(scope, { endpoint: emulator.url });
+      const { resourceGroup: rg, serviceName: svc } = c.scope;
+      expect(await c.client.apiSchema.get(rg, svc, 'orders', 'order')).toMatchObject({ contentType: 'application/json' });
+      expect((await c.client.tag.getByApi(rg, svc, 'orders', 'finance')).displayName).toBe('Finance');
+      expect((await c.client.tag.getByOperation(rg, svc, 'orders', 'listOrders', 'paged')).displayName).toBe('Paged');
+      const again = await publish(repo);
+      expect(again.changes.filter((change) => !change.startsWith('delete '))).toEqual([]);
+    } finally {
+      removeRepo(repo);
+    }
+  });
+});
+
 describe('a revision after the current one', () => {
   const SCOPE3: ServiceScope = { ...SCOPE, serviceName: 'apim-revisions-later' };
   const files = {
