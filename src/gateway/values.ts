@@ -57,7 +57,9 @@ export class ValueCompiler {
         pos,
         evaluate: (call) => {
           mark(call);
-          return evaluate(call);
+          const value = evaluate(call);
+          call.recorder?.expression(pos, value);
+          return value;
         },
       };
     }
