@@ -14,6 +14,8 @@ export interface Finding extends SourcePos {
   rule: string;
   severity: Severity;
   message: string;
+  /** `validate` across environments: the environments it holds in, when not every one (absent: all, or the one checked). */
+  environments?: string[];
 }
 
 /**

@@ -1,9 +1,10 @@
 import { isWriteStopped, type ApimConnection } from '../azure/client';
 import { createResource, deleteResource, failureMessage, failureStatus, patchResource, putResource } from '../azure/write';
 import type { DesiredResource, DesiredState } from '../render/desired';
-import { displayId, resourceType } from '../resources/types';
+import { displayId, resourceType, revisionOf } from '../resources/types';
 import { refKey, type Plan, type PlannedChange } from '../plan/plan';
 import { adoptTags } from '../plan/tag-adoption';
+import { withRevisionSwitches } from '../plan/revisions';
 import { changedFields } from '../plan/compare';
 import { readResource } from '../azure/read';
 import { changeDependencies } from './dependencies';
@@ -55,15 +56,21 @@ export interface ApplyResult {
   ok: boolean;
 }
 
-const IMPORT_FIELDS = ['format', 'value'];
+const IMPORT_FIELDS = ['format', 'value', 'apiType', 'wsdlSelector'];
 
+/**
+ * The body of a write. An API write without an import leaves the specification out; a new revision
+ * (`orders;rev=2`) is created from its API (`sourceApiId`), as APIM creates revisions.
+ */
 function bodyFor(change: PlannedChange, desired: DesiredResource | undefined): Record<string, unknown> {
   if (resourceType(change.kind).link) return {};
   if (!desired) throw new Error(`no desired state for ${change.kind} ${change.id}`);
+  let body = desired.properties;
   if (change.kind === 'api' && !change.importSpecification) {
-    return Object.fromEntries(Object.entries(desired.properties).filter(([key]) => !IMPORT_FIELDS.includes(key)));
+    body = Object.fromEntries(Object.entries(body).filter(([key]) => !IMPORT_FIELDS.includes(key)));
   }
-  return desired.properties;
+  const revision = change.kind === 'api' && change.action === 'create' ? revisionOf(change.ref.ids[0]) : undefined;
+  return revision ? { ...body, sourceApiId: `/apis/${revision.apiId}` } : body;
 }
 
 const INTERRUPTED_REASON = 'not carried out: publish was interrupted';
@@ -105,7 +112,9 @@ async function create(c: ApimConnection, change: PlannedChange, desired: Desired
     if (failureStatus(error) !== 412 || !desired) throw error;
     const fresh = await readResource(c, change.ref);
     if (fresh && !changedFields(desired, fresh, desired.source.file).fields.length) return ALREADY_DONE_NOTE;
-    throw error;
+    if (!fresh || !change.replacesImported) throw error;
+    await putResource(c, change.ref, body, fresh.etag);
+    return undefined;
   }
 }
 
@@ -166,7 +175,7 @@ function carrierOf(change: PlannedChange): string | undefined {
 }
 
 export async function applyPlan(c: ApimConnection, plan: Plan, repository: DesiredState, options: ApplyOptions): Promise<ApplyResult> {
-  const desired = adoptTags(repository, plan.adoptedTags);
+  const desired = withRevisionSwitches(adoptTags(repository, plan.adoptedTags), plan.revisionSwitches);
   const desiredByKey = new Map(desired.resources.map((r) => [refKey(r.ref), r]));
   const dependencies = changeDependencies(plan.changes, desired);
   const renames = namedValueRenames(plan);

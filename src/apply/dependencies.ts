@@ -1,6 +1,6 @@
 import { attributeValue, elementsNamed, findNamedValueReferences } from '../policy';
 import type { DesiredResource, DesiredState } from '../render/desired';
-import { kindsInDependencyOrder, resourceType, type ResourceKind, type ResourceRef } from '../resources/types';
+import { kindsInDependencyOrder, resourceType, revisionOf, type ResourceKind, type ResourceRef } from '../resources/types';
 import { ancestors, refKey, type PlannedChange } from '../plan/plan';
 
 /**
@@ -71,6 +71,13 @@ function requiredRefs(change: PlannedChange, desired: Map<string, DesiredResourc
   return resource ? [...refs, ...policyReferences(resource, namedValueIds)] : refs;
 }
 
+/** The API (not revision) id an API-scoped resource belongs to, lower-cased. */
+function apiOf(ref: ResourceRef): string | undefined {
+  if (!resourceType(ref.kind).keys.includes('apiId') || ref.kind.startsWith('product')) return undefined;
+  const apiId = ref.ids[resourceType(ref.kind).keys.indexOf('apiId')];
+  return (revisionOf(apiId)?.apiId ?? apiId).toLowerCase();
+}
+
 export function changeDependencies(changes: PlannedChange[], desired: DesiredState): Map<PlannedChange, ChangeDependencies> {
   const desiredByKey = new Map(desired.resources.map((r) => [refKey(r.ref), r]));
   const namedValueIds = new Map(
@@ -109,6 +116,10 @@ export function changeDependencies(changes: PlannedChange[], desired: DesiredSta
       if (change.kind === 'namedValue') {
         const earlier = writeKeysByKind.get('namedValue') ?? [];
         earlier.slice(0, earlier.indexOf(refKey(change.ref))).forEach((k) => after.add(k));
+      }
+      // A release makes a revision current: it comes after every write to the API and its revisions.
+      if (change.kind === 'apiRelease') {
+        for (const other of changes) if (other !== change && other.action !== 'delete' && other.kind !== 'apiRelease' && apiOf(other.ref) === change.ref.ids[0].toLowerCase()) after.add(refKey(other.ref));
       }
       const named = referencesNamed(change.kind);
       for (const kind of resourceType(change.kind).references.filter((k) => !named.has(k))) (writeKeysByKind.get(kind) ?? []).forEach((k) => after.add(k));

@@ -44,28 +44,41 @@ async function download(connection: ApimConnection, link: string): Promise<strin
   throw lastError;
 }
 
-/**
- * Exports an API as an OpenAPI 3 JSON document. `ok: false` when the instance cannot export it (APIs of some
- * types, or an endpoint without export); the caller then builds the document from the operations.
- */
-export async function exportOpenApi(connection: ApimConnection, apiId: string): Promise<ExportedSpecification> {
+/** An export's document text, or why there is none. */
+export type ExportedText = { ok: true; text: string } | { ok: false; reason: string };
+
+/** Exports an API in one of ARM's export formats and downloads the document. */
+async function exportText(connection: ApimConnection, apiId: string, format: string): Promise<ExportedText> {
   const { client, scope } = connection;
   let link: string | undefined;
   try {
-    const result = await client.apiExport.get(scope.resourceGroup, scope.serviceName, apiId, KnownExportFormat.OpenapiJson, KnownExportApi.True);
+    const result = await client.apiExport.get(scope.resourceGroup, scope.serviceName, apiId, format, KnownExportApi.True);
     link = result.value?.link;
   } catch (error) {
     return { ok: false, reason: `export refused: ${errorMessage(error)}` };
   }
   if (!link) return { ok: false, reason: 'export returned no document link' };
-  let text: string;
   try {
-    text = await download(connection, link);
+    return { ok: true, text: await download(connection, link) };
   } catch (error) {
     return { ok: false, reason: errorMessage(error) };
   }
+}
+
+/** Exports an API imported from a WSDL or WADL document: the document as the import gave it. */
+export function exportXmlSpecification(connection: ApimConnection, apiId: string, kind: 'wsdl' | 'wadl'): Promise<ExportedText> {
+  return exportText(connection, apiId, kind === 'wsdl' ? KnownExportFormat.Wsdl : KnownExportFormat.Wadl);
+}
+
+/**
+ * Exports an API as an OpenAPI 3 JSON document. `ok: false` when the instance cannot export it (APIs of some
+ * types, or an endpoint without export); the caller then builds the document from the operations.
+ */
+export async function exportOpenApi(connection: ApimConnection, apiId: string): Promise<ExportedSpecification> {
+  const exported = await exportText(connection, apiId, KnownExportFormat.OpenapiJson);
+  if (!exported.ok) return exported;
   try {
-    const document: unknown = JSON.parse(text);
+    const document: unknown = JSON.parse(exported.text);
     if (document && typeof document === 'object' && !Array.isArray(document) && 'openapi' in document) {
       return { ok: true, document: document as Record<string, unknown> };
     }

@@ -20,4 +20,14 @@ export interface ReadSelection {
   kinds: ResourceKind[];
   apis?: string[];
   products?: string[];
+  /**
+   * The APIs whose releases and (non-import) API schemas are read; absent: every API's. Publish reads them only where
+   * the repository has some, which spares two requests per API.
+   */
+  releasesAndSchemasOf?: string[];
+  /**
+   * The operations (`[apiId, operationId]`) whose policies are read; absent: every operation's. A selection that will
+   * not prune reads only those the repository has: a live one it lacks could only be deleted by --prune.
+   */
+  operationPoliciesOf?: Array<[string, string]>;
 }

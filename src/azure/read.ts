@@ -1,7 +1,7 @@
 import type { ApimConnection } from './client';
 import type { LiveResource, LiveState, ReadSelection } from './live-state';
-import { kindAccess, operationLinksOfTag, type RawEntity } from './resources';
-import { resourceType, type ResourceKind, type ResourceRef } from '../resources/types';
+import { kindAccess, nonCurrentRevisions, operationLinksOfTag, operationTagsOfApi, revisionsOfApi, type RawEntity } from './resources';
+import { resourceType, revisionOf, type ResourceKind, type ResourceRef } from '../resources/types';
 
 /**
  * Reading the live instance. Collections are listed (one request per page) rather than fetched item by item;
@@ -10,7 +10,24 @@ import { resourceType, type ResourceKind, type ResourceRef } from '../resources/
  * number of other APIs or products on the instance.
  */
 
-const API_SCOPED: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy', 'apiTag', 'operationTag', 'apiDiagnostic'];
+const API_SCOPED: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy', 'apiTag', 'operationTag', 'apiDiagnostic', 'apiRelease', 'apiSchema', 'graphQLResolver', 'resolverPolicy'];
+
+/**
+ * The media types of the API schemas a specification import creates: they come with the specification, so they are
+ * not read as resources of their own — except a GraphQL API's SDL (its schema `graphql`), which is how a repository
+ * gives a GraphQL API its specification.
+ */
+export const IMPORTED_SCHEMA_TYPES = [
+  'application/vnd.oai.openapi.components+json',
+  'application/vnd.ms-azure-apim.swagger.definitions+json',
+  'application/vnd.ms-azure-apim.xsd+xml',
+  'application/vnd.ms-azure-apim.graphql.schema',
+];
+
+function isRepositorySchema(schema: LiveResource, api: LiveResource): boolean {
+  if (api.properties.type === 'graphql' && schema.ref.ids[1].toLowerCase() === 'graphql') return true;
+  return !IMPORTED_SCHEMA_TYPES.includes(String(schema.properties.contentType ?? ''));
+}
 const PRODUCT_SCOPED: ResourceKind[] = ['product', 'productApi', 'productGroup', 'productPolicy', 'productTag'];
 const SERVICE_WIDE: ResourceKind[] = ['namedValue', 'backend', 'policyFragment', 'tag', 'apiVersionSet', 'group', 'subscription', 'logger', 'diagnostic'];
 
@@ -64,40 +81,87 @@ async function readPolicies(c: ApimConnection, kind: ResourceKind, parents: stri
   return found.filter((r): r is LiveResource => r !== undefined);
 }
 
-async function readApiFamily(c: ApimConnection, kinds: Set<ResourceKind>, apis?: string[]): Promise<LiveResource[]> {
+/**
+ * The non-current revisions (`orders;rev=2`) of the APIs read, as API resources: for the whole instance one list of
+ * them; for selected APIs each one's revision list, then each revision.
+ */
+async function readRevisions(c: ApimConnection, apis: LiveResource[], selected: boolean): Promise<LiveResource[]> {
+  if (selected) {
+    const perApi = await Promise.all(
+      apis.map(async (api) => {
+        const entries = (await revisionsOfApi(c, api.ref.ids[0])) as Array<Record<string, unknown>>;
+        const numbers = entries.filter((entry) => entry.isCurrent === false).map((entry) => String(entry.apiRevision));
+        return readResources(c, numbers.map((n) => ({ kind: 'api', ids: [`${api.ref.ids[0]};rev=${n}`] })));
+      }),
+    );
+    return perApi.flat().filter((r): r is LiveResource => r !== undefined);
+  }
+  const names = new Map(apis.map((api) => [api.ref.ids[0].toLowerCase(), api.ref.ids[0]]));
+  const listed = await nonCurrentRevisions(c);
+  return listed.flatMap((entity) => {
+    const revision = entity.name === undefined ? undefined : revisionOf(entity.name);
+    const apiId = revision && names.get(revision.apiId.toLowerCase());
+    if (!revision || apiId === undefined || entity.properties?.isCurrent !== false) return [];
+    return [{ ref: { kind: 'api' as const, ids: [`${apiId};rev=${revision.revision}`] }, properties: entity.properties }];
+  });
+}
+
+async function readApiFamily(c: ApimConnection, kinds: Set<ResourceKind>, selection: ReadSelection): Promise<LiveResource[]> {
+  const { apis, releasesAndSchemasOf, operationPoliciesOf } = selection;
   if (!API_SCOPED.some((k) => kinds.has(k))) return [];
-  const apiResources = await readParents(c, 'api', apis);
+  const policiesWanted = operationPoliciesOf && new Set(operationPoliciesOf.map((ids) => ids.join('/').toLowerCase()));
+  const policyWanted = (operation: LiveResource) => !policiesWanted || policiesWanted.has(operation.ref.ids.join('/').toLowerCase());
+  const currentApis = await readParents(c, 'api', apis);
+  const revisions = kinds.has('api') ? await readRevisions(c, currentApis, apis !== undefined) : [];
+  const extras = releasesAndSchemasOf && new Set(releasesAndSchemasOf.map((id) => id.toLowerCase()));
   const needOperations = kinds.has('apiOperation') || kinds.has('operationPolicy');
   // Each API's reads go on their own: its operations' policies and tags are asked for as soon as its operations are
-  // listed, not once every API's operations are, so the requests in flight never wait on the slowest API.
+  // listed, not once every API's operations are, so the requests in flight never wait on the slowest API. A revision
+  // holds operations and policies of its own; tags, diagnostics, releases, schemas and resolvers are the API's.
   const perApi = await Promise.all(
-    apiResources.map(async ({ ref: { ids } }) => {
+    [...currentApis, ...revisions].map(async (api) => {
+      const { ids } = api.ref;
+      const ofApi = !isRevision(ids[0]);
+      const withExtras = ofApi && (!extras || extras.has(ids[0].toLowerCase()));
       const operationsAndChildren = async (): Promise<LiveResource[][]> => {
         const operations = await listKind(c, 'apiOperation', ids);
         const [policies, tags] = await Promise.all([
-          kinds.has('operationPolicy') ? readPolicies(c, 'operationPolicy', operations.map((o) => o.ref.ids)) : [],
-          kinds.has('operationTag') ? Promise.all(operations.map((o) => listKind(c, 'operationTag', o.ref.ids))).then((l) => l.flat()) : [],
+          kinds.has('operationPolicy') ? readPolicies(c, 'operationPolicy', operations.filter(policyWanted).map((o) => o.ref.ids)) : [],
+          kinds.has('operationTag') && ofApi && !apis ? Promise.all(operations.map((o) => listKind(c, 'operationTag', o.ref.ids))).then((l) => l.flat()) : [],
         ]);
         return [kinds.has('apiOperation') ? operations : [], policies, tags];
       };
-      const [[operations, operationPolicies, operationTags], apiPolicies, tagLinks, diagnostics] = await Promise.all([
+      const resolversAndPolicies = async (): Promise<LiveResource[]> => {
+        const resolvers = await listKind(c, 'graphQLResolver', ids);
+        const policies = kinds.has('resolverPolicy') ? await readPolicies(c, 'resolverPolicy', resolvers.map((r) => r.ref.ids)) : [];
+        return [...(kinds.has('graphQLResolver') ? resolvers : []), ...policies];
+      };
+      // A selected API's operation tags come in one list for the API (see operationTagsOfApi), not one per operation.
+      const [[operations, operationPolicies, operationTags], apiPolicies, tagLinks, diagnostics, releases, schemas, resolvers, operationTagsOfSelected] = await Promise.all([
         needOperations || kinds.has('operationTag') ? operationsAndChildren() : [[], [], []],
         kinds.has('apiPolicy') ? readPolicies(c, 'apiPolicy', [ids]) : [],
-        kinds.has('apiTag') ? listKind(c, 'apiTag', ids) : [],
-        kinds.has('apiDiagnostic') ? listKind(c, 'apiDiagnostic', ids) : [],
+        kinds.has('apiTag') && ofApi ? listKind(c, 'apiTag', ids) : [],
+        kinds.has('apiDiagnostic') && ofApi ? listKind(c, 'apiDiagnostic', ids) : [],
+        kinds.has('apiRelease') && withExtras ? listKind(c, 'apiRelease', ids) : [],
+        kinds.has('apiSchema') && withExtras ? listKind(c, 'apiSchema', ids).then((found) => found.filter((schema) => isRepositorySchema(schema, api))) : [],
+        (kinds.has('graphQLResolver') || kinds.has('resolverPolicy')) && ofApi && api.properties.type === 'graphql' ? resolversAndPolicies() : [],
+        kinds.has('operationTag') && ofApi && apis ? readOperationTagsOfApi(c, ids[0]) : [],
       ]);
-      return { operations, apiPolicies, operationPolicies, tagLinks, operationTags, diagnostics };
+      return { operations, apiPolicies, operationPolicies, tagLinks, operationTags: [...operationTags, ...operationTagsOfSelected], diagnostics, releases, schemas, resolvers };
     }),
   );
   const all = (part: keyof (typeof perApi)[number]) => perApi.flatMap((api) => api[part]);
   return [
-    ...(kinds.has('api') ? apiResources : []),
+    ...(kinds.has('api') ? [...currentApis, ...revisions] : []),
     ...all('operations'),
     ...all('apiPolicies'),
     ...all('operationPolicies'),
     ...all('tagLinks'),
     ...all('operationTags'),
     ...all('diagnostics'),
+    ...all('releases'),
+    ...all('schemas'),
+    ...all('resolvers'),
   ];
 }
 
@@ -133,7 +197,7 @@ export async function readLiveState(c: ApimConnection, selection: ReadSelection)
     kinds.has('tag') ? tags : [],
     operationTagsByTag ? tags.then((listed) => readOperationTagLinks(c, listed)) : [],
     kinds.has('globalPolicy') ? readPolicies(c, 'globalPolicy', [[]]) : [],
-    readApiFamily(c, operationTagsByTag ? new Set([...kinds].filter((k) => k !== 'operationTag')) : kinds, selection.apis),
+    readApiFamily(c, operationTagsByTag ? new Set([...kinds].filter((k) => k !== 'operationTag')) : kinds, selection),
     readProductFamily(c, kinds, selection.products),
   ]);
   return { resources: parts.flat() };
@@ -161,6 +225,11 @@ async function readOperationTagLinks(c: ApimConnection, tags: LiveResource[]): P
     }),
   );
   return perTag.flat();
+}
+
+async function readOperationTagsOfApi(c: ApimConnection, apiId: string): Promise<LiveResource[]> {
+  const links = await operationTagsOfApi(c, apiId);
+  return links.map((link): LiveResource => ({ ref: { kind: 'operationTag', ids: [apiId, link.operationId, link.tagId] }, properties: { displayName: link.displayName } }));
 }
 
 /** A secret named value's value, with the ETag listValue answered with: the version of the resource it is the value of. */

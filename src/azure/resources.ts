@@ -108,6 +108,11 @@ const SDK_NAMES: Partial<Record<ResourceKind, Record<string, string>>> = {
 };
 
 function toSdk(kind: ResourceKind, properties: Record<string, unknown>): any {
+  // The SDK's schema model flattens `document` (value, definitions, components) into the contract.
+  if (kind === 'apiSchema') {
+    const { document, ...rest } = properties;
+    return { ...rest, ...(document as Record<string, unknown> | undefined) };
+  }
   const names = SDK_NAMES[kind] ?? {};
   return Object.fromEntries(Object.entries(properties).map(([key, value]) => [names[key] ?? key, value]));
 }
@@ -257,6 +262,37 @@ const KIND_ACCESS: Partial<Record<ResourceKind, KindAccess>> = {
     },
     remove: (c, [apiId, id], ifMatch) => c.client.apiDiagnostic.delete(rg(c), svc(c), apiId, id, ifMatch),
   },
+  apiRelease: {
+    list: (c, [apiId]) => listRaw((o) => c.client.apiRelease.listByService(rg(c), svc(c), apiId, o)),
+    get: (c, [apiId, id]) => getRaw((o) => c.client.apiRelease.get(rg(c), svc(c), apiId, id, o)),
+    put: async (c, [apiId, id], p, condition) => {
+      await c.client.apiRelease.createOrUpdate(rg(c), svc(c), apiId, id, toSdk('apiRelease', p), conditionOptions(condition));
+    },
+    remove: (c, [apiId, id], ifMatch) => c.client.apiRelease.delete(rg(c), svc(c), apiId, id, ifMatch),
+  },
+  apiSchema: {
+    list: (c, [apiId]) => listRaw((o) => c.client.apiSchema.listByApi(rg(c), svc(c), apiId, o)),
+    get: (c, [apiId, id]) => getRaw((o) => c.client.apiSchema.get(rg(c), svc(c), apiId, id, o)),
+    put: async (c, [apiId, id], p, condition) => {
+      await c.client.apiSchema.beginCreateOrUpdateAndWait(rg(c), svc(c), apiId, id, toSdk('apiSchema', p), { ...conditionOptions(condition), ...lro(c) });
+    },
+    remove: (c, [apiId, id], ifMatch) => c.client.apiSchema.delete(rg(c), svc(c), apiId, id, ifMatch),
+  },
+  graphQLResolver: {
+    list: (c, [apiId]) => listRaw((o) => c.client.graphQLApiResolver.listByApi(rg(c), svc(c), apiId, o)),
+    get: (c, [apiId, id]) => getRaw((o) => c.client.graphQLApiResolver.get(rg(c), svc(c), apiId, id, o)),
+    put: async (c, [apiId, id], p, condition) => {
+      await c.client.graphQLApiResolver.createOrUpdate(rg(c), svc(c), apiId, id, toSdk('graphQLResolver', p), conditionOptions(condition));
+    },
+    remove: (c, [apiId, id], ifMatch) => c.client.graphQLApiResolver.delete(rg(c), svc(c), apiId, id, ifMatch),
+  },
+  resolverPolicy: {
+    get: (c, [apiId, id]) => getRaw((o) => c.client.graphQLApiResolverPolicy.get(rg(c), svc(c), apiId, id, POLICY, { ...RAW_XML, ...o })),
+    put: async (c, [apiId, id], p, condition) => {
+      await c.client.graphQLApiResolverPolicy.createOrUpdate(rg(c), svc(c), apiId, id, POLICY, toSdk('resolverPolicy', p), conditionOptions(condition));
+    },
+    remove: (c, [apiId, id], ifMatch) => c.client.graphQLApiResolverPolicy.delete(rg(c), svc(c), apiId, id, POLICY, ifMatch),
+  },
   tag: serviceLevel('tag', (c) => c.client.tag),
   apiTag: {
     list: (c, [apiId]) => listRaw((o) => c.client.tag.listByApi(rg(c), svc(c), apiId, o)),
@@ -288,6 +324,39 @@ const KIND_ACCESS: Partial<Record<ResourceKind, KindAccess>> = {
  * A tag's operation links, listed from the tag's side: one request per tag, however many operations the instance has
  * (listing them from each operation would cost one request per operation).
  */
+/** An API's revisions (ApiRevisionContract entries: `apiRevision`, `isCurrent` at the top, no ARM resource name). */
+export function revisionsOfApi(c: ApimConnection, apiId: string): Promise<RawEntity[]> {
+  return listRaw((o) => c.client.apiRevision.listByService(rg(c), svc(c), apiId, o));
+}
+
+/** Every non-current API revision of the instance (`orders;rev=2`), in one list. */
+export function nonCurrentRevisions(c: ApimConnection): Promise<RawEntity[]> {
+  return listRaw((o) => c.client.api.listByService(rg(c), svc(c), { ...o, filter: 'isCurrent eq false' }));
+}
+
+/** One operation tag link: the operation's and the tag's ids (the last segments of their ARM ids), the tag's display name. */
+export interface OperationTagLink {
+  operationId: string;
+  tagId: string;
+  displayName?: string;
+}
+
+/**
+ * The tag links of one API's operations in one list (Operation - List By Tags), rather than one list per operation:
+ * what reading a single API needs.
+ */
+export async function operationTagsOfApi(c: ApimConnection, apiId: string): Promise<OperationTagLink[]> {
+  const listed = (await listRaw((o) => c.client.operationOperations.listByTags(rg(c), svc(c), apiId, { ...o, includeNotTaggedOperations: false }))) as Array<{
+    tag?: { id?: string; name?: string };
+    operation?: { id?: string };
+  }>;
+  const lastSegment = (id: string | undefined) => (id ? decodeURIComponent(id.slice(id.lastIndexOf('/') + 1)) : undefined);
+  return listed.flatMap(({ tag, operation }) => {
+    const [operationId, tagId] = [lastSegment(operation?.id), lastSegment(tag?.id)];
+    return operationId && tagId ? [{ operationId, tagId, displayName: tag?.name }] : [];
+  });
+}
+
 export function operationLinksOfTag(c: ApimConnection, tagId: string): Promise<RawEntity[]> {
   return listRaw((o) => c.client.tagOperationLink.listByProduct(rg(c), svc(c), tagId, o));
 }

@@ -2,7 +2,7 @@ import type { ApimConnection } from './client';
 import { isNotFound, listRaw, type RawEntity, type ReadOptions } from './resources';
 
 /**
- * What an instance holds that apiops does not manage, so that extract can name it instead of dropping it silently.
+ * What an instance holds that apiops does not manage (its API-level resources it all manages), so that extract can name it instead of dropping it silently.
  * Each entry lists one collection through the SDK; a collection the service does not have (404: a tier without
  * gateways, an emulator without the feature) counts as empty.
  */
@@ -35,36 +35,6 @@ const SERVICE_COLLECTIONS: ServiceCollection[] = [
   { label: 'users', list: (c, o) => c.client.user.listByService(rg(c), svc(c), o), builtIn: (e) => e.name === '1' },
 ];
 
-/** Import-generated API schemas (from an OpenAPI, Swagger, WSDL or GraphQL document): re-created by publishing the specification. */
-const IMPORTED_SCHEMA_TYPES = [
-  'application/vnd.oai.openapi.components+json',
-  'application/vnd.ms-azure-apim.swagger.definitions+json',
-  'application/vnd.ms-azure-apim.xsd+xml',
-  'application/vnd.ms-azure-apim.graphql.schema',
-];
-
-interface ApiCollection {
-  label: string;
-  list: (c: ApimConnection, apiId: string, options: ReadOptions) => Pages;
-  /** Entries that the repository does hold in another form. */
-  represented?: (entity: RawEntity) => boolean;
-}
-
-const API_COLLECTIONS: ApiCollection[] = [
-  {
-    label: 'non-current revisions',
-    list: (c, apiId, o) => c.client.apiRevision.listByService(rg(c), svc(c), apiId, o),
-    represented: (e) => fieldsOf(e).isCurrent === true,
-  },
-  { label: 'releases', list: (c, apiId, o) => c.client.apiRelease.listByService(rg(c), svc(c), apiId, o) },
-  {
-    label: 'schemas',
-    list: (c, apiId, o) => c.client.apiSchema.listByApi(rg(c), svc(c), apiId, o),
-    represented: (e) => IMPORTED_SCHEMA_TYPES.includes(String(fieldsOf(e).contentType ?? '')),
-  },
-  { label: 'GraphQL resolvers', list: (c, apiId, o) => c.client.graphQLApiResolver.listByApi(rg(c), svc(c), apiId, o) },
-];
-
 async function listOrNone(start: (options: ReadOptions) => Pages): Promise<RawEntity[]> {
   try {
     return await listRaw(start);
@@ -75,33 +45,16 @@ async function listOrNone(start: (options: ReadOptions) => Pages): Promise<RawEn
 }
 
 export interface UnmanagedResources {
-  /** `gateways`, or `apis/orders: releases`. */
+  /** `gateways`, `certificates`… */
   what: string;
   names: string[];
 }
 
-/** Fields of an entry: under `properties`, or at the top for the few contracts that are not ARM resources (revisions). */
-function fieldsOf(entity: RawEntity): Record<string, unknown> {
-  return entity.properties ?? (entity as Record<string, unknown>);
-}
-
-/** A revision entry names its API as `orders;rev=2`; other entries by their own name. */
-function nameOf(entity: RawEntity): string {
-  const apiId = fieldsOf(entity).apiId;
-  return typeof apiId === 'string' && apiId.includes(';rev=') ? apiId.slice(apiId.lastIndexOf('/') + 1) : (entity.name ?? '?');
-}
-
-/** The resources of the instance apiops does not manage: service collections, and per API (`apiIds`) its sub-collections. */
-export async function readUnmanaged(c: ApimConnection, apiIds: string[]): Promise<UnmanagedResources[]> {
-  const service = SERVICE_COLLECTIONS.map(async (collection) => {
-    const found = await listOrNone((o) => collection.list(c, o));
-    return { what: collection.label, names: found.filter((e) => !collection.builtIn?.(e)).map(nameOf) };
+/** The resources of the instance apiops does not manage, per service collection. */
+export async function readUnmanaged(c: ApimConnection): Promise<UnmanagedResources[]> {
+  const found = SERVICE_COLLECTIONS.map(async (collection) => {
+    const entities = await listOrNone((o) => collection.list(c, o));
+    return { what: collection.label, names: entities.filter((e) => !collection.builtIn?.(e)).map((e) => e.name ?? '?') };
   });
-  const perApi = apiIds.flatMap((apiId) =>
-    API_COLLECTIONS.map(async (collection) => {
-      const found = await listOrNone((o) => collection.list(c, apiId, o));
-      return { what: `apis/${apiId}: ${collection.label}`, names: found.filter((e) => !collection.represented?.(e)).map(nameOf) };
-    }),
-  );
-  return (await Promise.all([...service, ...perApi])).filter((entry) => entry.names.length > 0);
+  return (await Promise.all(found)).filter((entry) => entry.names.length > 0);
 }

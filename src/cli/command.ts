@@ -1,4 +1,6 @@
+import * as fs from 'fs';
 import * as path from 'path';
+import { UserError } from '../diagnostics';
 import type { Argv } from 'yargs';
 import { secretRedactor, type KnownSecret, type Redact } from '../known-secrets';
 
@@ -75,4 +77,22 @@ export function wantsColor(io: CommandIO): boolean {
 
 export function repositoryRoot(args: { repo?: string }, cwd: string): string {
   return path.resolve(cwd, args.repo ?? '.');
+}
+
+/**
+ * Writes a report or plan the user asked for with a file option (relative to the working directory), redacted as
+ * stdout would show it, and whole or not at all: a temporary file beside it is renamed into place.
+ */
+export function writeOutputFile(io: CommandOutput, file: string, text: string): string {
+  const target = path.resolve(io.cwd, file);
+  const temporary = `${target}.${process.pid}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(temporary, io.redacted(text));
+    fs.renameSync(temporary, target);
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    throw new UserError(`cannot write ${target}: ${(error as Error).message}`);
+  }
+  return target;
 }

@@ -10,6 +10,7 @@ import { extractCommand } from './commands/extract';
 import { emulatorCommand } from './commands/emulator';
 import { gatewayCommand } from './commands/gateway';
 import { testCommand } from './commands/test';
+import { importCommand } from './commands/import';
 
 // Only the commands' names, help and options: what a command does is loaded when it runs (ApiopsCommand.load).
 const COMMANDS: ApiopsCommand<any>[] = [
@@ -21,6 +22,7 @@ const COMMANDS: ApiopsCommand<any>[] = [
   emulatorCommand,
   gatewayCommand,
   testCommand,
+  importCommand,
 ];
 
 function reportError(error: unknown, debug: boolean, io: CommandIO): void {

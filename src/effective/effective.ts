@@ -101,11 +101,16 @@ export class EffectivePolicies {
 
   /** False when a policy file on the way (global, product, API, operation) exists but could not be parsed. */
   isKnown(on: { apiId?: string; productId?: string; operationId?: string }): boolean {
+    return this.unparsedOnTheWay(on).length === 0;
+  }
+
+  /** The keys of the policy files on the way (global, product, API, operation) that exist but could not be parsed. */
+  unparsedOnTheWay(on: { apiId?: string; productId?: string; operationId?: string }): string[] {
     const keys = [policyKey('global', [])];
-    if (on.apiId !== undefined) keys.push(policyKey('api', [on.apiId]));
     if (on.productId !== undefined) keys.push(policyKey('product', [on.productId]));
+    if (on.apiId !== undefined) keys.push(policyKey('api', [on.apiId]));
     if (on.operationId !== undefined) keys.push(policyKey('operation', [on.apiId ?? '', on.operationId]));
-    return !keys.some((key) => this.unparsed.has(key));
+    return keys.filter((key) => this.unparsed.has(key));
   }
 
   /** An include-fragment of a fragment that exists but could not be parsed: what it runs is unknown. */

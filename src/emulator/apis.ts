@@ -34,11 +34,14 @@ function normalisedPath(path: unknown): string {
   return String(path ?? '').replace(/^\/+|\/+$/g, '').toLowerCase();
 }
 
-/** Two current APIs may share a path only as different versions in the same version set. */
+/** The API a name belongs to: `orders` for `orders` and for each of its revisions `orders;rev=n`. */
+const apiOf = (name: string): string => name.toLowerCase().replace(/;rev=.*$/, '');
+
+/** Two APIs may share a path only as revisions of one API, or as different versions in the same version set. */
 function checkPathUnique(service: ServiceState, name: string, properties: Json): void {
   const path = normalisedPath(properties.path);
   for (const other of service.list('apis')) {
-    if (other.name.toLowerCase() === name.toLowerCase() || name.toLowerCase().startsWith(`${other.name.toLowerCase()};rev=`)) continue;
+    if (apiOf(other.name) === apiOf(name)) continue;
     if (normalisedPath(other.properties.path) !== path) continue;
     const versioned = properties.apiVersionSetId && String(other.properties.apiVersionSetId ?? '').toLowerCase() === String(properties.apiVersionSetId).toLowerCase();
     if (versioned && String(other.properties.apiVersion ?? '') !== String(properties.apiVersion ?? '')) continue;
@@ -230,7 +233,7 @@ function presentApi(api: Entity, request: ArmRequest): Json {
 }
 
 export function apiBehaviour(): Behaviour {
-  return { download: downloadSpec, prepare: prepareApi, get: exportApi, alias: currentRevision, present: presentApi, listed: (api) => api.properties.isCurrent !== false, afterDelete: deleteRevisions };
+  return { download: downloadSpec, prepare: prepareApi, get: exportApi, alias: currentRevision, present: presentApi, listed: (api, request) => api.properties.isCurrent !== false || /\bisCurrent\b/i.test(request.query.get('$filter') ?? ''), afterDelete: deleteRevisions };
 }
 
 export function operationBehaviour(): Behaviour {

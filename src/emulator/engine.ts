@@ -85,8 +85,8 @@ export interface Behaviour {
    * that entity.
    */
   alias?(service: ServiceState, name: string): { entity: Entity; name: string } | undefined;
-  /** Whether a list shows the entity (an API's non-current revisions are listed only under /revisions). */
-  listed?(entity: Entity): boolean;
+  /** Whether a list shows the entity (an API's non-current revisions: only under /revisions, or when its $filter asks about isCurrent). */
+  listed?(entity: Entity, request: ArmRequest): boolean;
   /** The `properties` a read returns (secrets removed, formats applied). */
   present?(entity: Entity, request: ArmRequest): Record<string, unknown>;
   beforeDelete?(input: EntityInput): void;
@@ -294,7 +294,7 @@ export async function handleArm(request: ArmRequest, env: EmulatorEnv, behaviour
     if (method !== 'GET') throw new ArmError(405, 'MethodNotAllowed', `${method} is not supported on a collection.`);
     checkAncestors(request, route, [...names, '']);
     const predicate = parseFilter(request.query.get('$filter'));
-    const entities = request.service.list(collectionPath(route, names)).filter((e) => (behaviour?.listed?.(e) ?? true) && predicate(e));
+    const entities = request.service.list(collectionPath(route, names)).filter((e) => (behaviour?.listed?.(e, request) ?? true) && predicate(e));
     return listReply(request, env, entities.map((e) => armBody(request, route, [...names, e.name], e, behaviour)));
   }
 

@@ -1,6 +1,9 @@
 import { KEPT_ON_INSTANCE } from '../plan/backend-fields';
 import type {
   ApiDefinition,
+  ApiSchemaDefinition,
+  ResolverDefinition,
+  RevisionDefinition,
   ApiVersionSetDefinition,
   BackendDefinition,
   DiagnosticDefinition,
@@ -30,14 +33,26 @@ export interface DefinitionShape {
 
 export const API_SHAPE: DefinitionShape = {
   schema: 'api.schema.json',
-  fields: ['id', 'displayName', 'description', 'path', 'protocols', 'serviceUrl', 'backend', 'subscriptionRequired', 'versionSet', 'apiVersion', 'specification', 'tags', 'operationTags'],
-  defaults: { protocols: ['https'], subscriptionRequired: true, tags: [], operationTags: {} },
+  fields: ['id', 'displayName', 'type', 'description', 'path', 'protocols', 'serviceUrl', 'backend', 'subscriptionRequired', 'versionSet', 'apiVersion', 'specification', 'wsdlService', 'wsdlEndpoint', 'revision', 'revisionDescription', 'release', 'tags', 'operationTags'],
+  defaults: { type: 'http', protocols: ['https'], subscriptionRequired: true, revision: 1, tags: [], operationTags: {} },
+  // APIM keeps no trace of a WSDL import's selector: the repository's stays.
+  repositoryOnly: ['specification', 'wsdlService', 'wsdlEndpoint'],
+};
+
+export const REVISION_SHAPE: DefinitionShape = {
+  schema: 'api-revision.schema.json',
+  fields: ['description', 'serviceUrl', 'backend', 'subscriptionRequired', 'protocols', 'specification'],
+  defaults: {},
   repositoryOnly: ['specification'],
 };
 
+export const API_SCHEMA_SHAPE: DefinitionShape = { schema: 'api-schema.schema.json', fields: ['id', 'contentType', 'value', 'definitions', 'components'], defaults: {}, repositoryOnly: [] };
+
+export const RESOLVER_SHAPE: DefinitionShape = { schema: 'graphql-resolver.schema.json', fields: ['id', 'displayName', 'path', 'description'], defaults: {}, repositoryOnly: [] };
+
 export const PRODUCT_SHAPE: DefinitionShape = {
   schema: 'product.schema.json',
-  fields: ['id', 'displayName', 'description', 'subscriptionRequired', 'approvalRequired', 'subscriptionsLimit', 'state', 'tier', 'apis', 'groups', 'tags'],
+  fields: ['id', 'displayName', 'description', 'terms', 'subscriptionRequired', 'approvalRequired', 'subscriptionsLimit', 'state', 'tier', 'apis', 'groups', 'tags'],
   defaults: { apis: [], groups: [], tags: [] },
   repositoryOnly: ['tier'],
 };
@@ -108,10 +123,16 @@ function compact<T extends object>(definition: T): T {
  * `specification` is left to the repository: a new API folder uses the default file name. `tags` are the display
  * names of the tags linked to the API (sorted: APIM keeps no order).
  */
-export function apiDefinition(properties: Properties, tags: string[] = [], operationTags: Record<string, string[]> = {}): ApiDefinition {
+export function apiDefinition(properties: Properties, tags: string[] = [], operationTags: Record<string, string[]> = {}, release?: ApiDefinition['release']): ApiDefinition {
+  const type = API_TYPES.find((known) => known === properties.type);
+  const revision = Number(properties.apiRevision ?? 1);
   return compact({
     versionSet: referencedId(properties.apiVersionSetId, 'apiVersionSets'),
     displayName: text(properties.displayName) ?? '',
+    type: type === 'http' ? undefined : type,
+    revision: Number.isInteger(revision) && revision > 1 ? revision : undefined,
+    revisionDescription: text(properties.apiRevisionDescription),
+    release,
     description: text(properties.description),
     path: typeof properties.path === 'string' ? properties.path : '',
     protocols: sortedStrings(properties.protocols) as ApiDefinition['protocols'],
@@ -123,6 +144,34 @@ export function apiDefinition(properties: Properties, tags: string[] = [], opera
       ? Object.fromEntries(Object.entries(operationTags).sort(([a], [b]) => a.localeCompare(b)).map(([operationId, names]) => [operationId, [...names].sort()]))
       : undefined,
   });
+}
+
+const API_TYPES: ReadonlyArray<NonNullable<ApiDefinition['type']>> = ['http', 'soap', 'graphql', 'websocket'];
+
+/** A non-current revision: its description, and what it sets otherwise than its API (`api`: the API's properties). */
+export function revisionDefinition(properties: Properties, api: Properties | undefined): RevisionDefinition {
+  const differs = (field: string) => JSON.stringify(properties[field]) !== JSON.stringify(api?.[field]);
+  return compact({
+    description: text(properties.apiRevisionDescription),
+    serviceUrl: differs('serviceUrl') ? text(properties.serviceUrl) : undefined,
+    subscriptionRequired: differs('subscriptionRequired') ? flag(properties.subscriptionRequired) : undefined,
+    protocols: differs('protocols') ? (sortedStrings(properties.protocols) as RevisionDefinition['protocols']) : undefined,
+  });
+}
+
+/** An API schema: its media type and its document (text, Swagger definitions or OpenAPI components). */
+export function apiSchemaDefinition(properties: Properties): ApiSchemaDefinition {
+  const document = (properties.document ?? {}) as Properties;
+  return compact({
+    contentType: text(properties.contentType) ?? '',
+    value: typeof document.value === 'string' ? document.value : undefined,
+    definitions: document.value === undefined && document.definitions && typeof document.definitions === 'object' ? (document.definitions as Properties) : undefined,
+    components: document.value === undefined && document.definitions === undefined && document.components && typeof document.components === 'object' ? (document.components as Properties) : undefined,
+  });
+}
+
+export function resolverDefinition(properties: Properties): ResolverDefinition {
+  return compact({ displayName: text(properties.displayName) ?? '', path: text(properties.path) ?? '', description: text(properties.description) });
 }
 
 const DEFAULT_KEY_NAMES = { header: 'Ocp-Apim-Subscription-Key', query: 'subscription-key' };
@@ -141,7 +190,7 @@ function hasEntries(value: unknown): boolean {
 export function unrepresentedApiSettings(file: string, properties: Properties): string[] {
   const notes: string[] = [];
   const leftOut = (what: string) => notes.push(`${file}: ${what} not managed by apiops (left out)`);
-  if (typeof properties.type === 'string' && properties.type !== 'http') notes.push(`${file}: a ${properties.type} API; apiops manages it as an HTTP API`);
+  if (typeof properties.type === 'string' && !(API_TYPES as readonly string[]).includes(properties.type)) notes.push(`${file}: a ${properties.type} API; apiops manages it as an HTTP API`);
   const keyNames = properties.subscriptionKeyParameterNames as Properties | undefined;
   if (keyNames && (keyNames.header !== DEFAULT_KEY_NAMES.header || keyNames.query !== DEFAULT_KEY_NAMES.query)) {
     leftOut(`its subscription key names (header '${String(keyNames.header)}', query '${String(keyNames.query)}') are`);
@@ -156,6 +205,7 @@ export function productDefinition(properties: Properties, apis: string[], groups
   return compact({
     displayName: text(properties.displayName) ?? '',
     description: text(properties.description),
+    terms: text(properties.terms),
     subscriptionRequired,
     // APIM only keeps approval and limits for products that take subscriptions.
     approvalRequired: subscriptionRequired === false ? undefined : flag(properties.approvalRequired),

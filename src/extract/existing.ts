@@ -3,9 +3,9 @@ import * as path from 'path';
 import { listDir } from '../repo/files';
 import { DEFAULT_SPEC_FILES } from '../repo/loader';
 import type { ApiSpecification } from '../repo/model';
-import { loadSpecification } from '../repo/openapi';
+import { loadSpecificationFile } from '../repo/specifications';
 import { parseYaml } from '../repo/yaml';
-import { repoPathOf } from '../resources/types';
+import { repoPathOf, revisionOf } from '../resources/types';
 
 /**
  * The repository extract writes into, as it is on disk before extracting: files are read once, lazily, and
@@ -67,7 +67,9 @@ export class ExistingRepository {
     if (!this.specifications.has(folder)) {
       const file = this.specificationFileIn(folder);
       const text = file === undefined ? undefined : this.read(file);
-      this.specifications.set(folder, text === undefined ? undefined : loadSpecification(file!, text).specification);
+      const api = this.apiDefinitionIn(folder);
+      const options = { type: api.type as never, wsdlService: api.wsdlService as string | undefined, wsdlEndpoint: api.wsdlEndpoint as string | undefined };
+      this.specifications.set(folder, text === undefined ? undefined : loadSpecificationFile(file!, text, options).specification);
     }
     return this.specifications.get(folder);
   }
@@ -82,9 +84,15 @@ export class ExistingRepository {
     return this.specificationFileIn(apiFolderOf(apiId));
   }
 
+  /** The definition of the API whose folder (or revision folder) this is: api.yaml's fields. */
+  private apiDefinitionIn(folder: string): Record<string, unknown> {
+    const apiFolder = folder.replace(/\/revisions\/[^/]+$/, '');
+    return this.mapping(`${apiFolder}/api.yaml`) ?? {};
+  }
+
   /** A name leading out of the API's folder is ignored: extract never writes outside the repository it was given. */
   private specificationFileIn(folder: string): string | undefined {
-    const named = this.yamlField(`${folder}/api.yaml`, 'specification');
+    const named = this.yamlField(`${folder}/${/\/revisions\/[^/]+$/.test(folder) ? 'revision.yaml' : 'api.yaml'}`, 'specification');
     const joined = typeof named === 'string' && named ? path.posix.join(folder, named) : undefined;
     if (joined?.startsWith(`${folder}/`)) return joined;
     const found = DEFAULT_SPEC_FILES.find((name) => this.read(`${folder}/${name}`) !== undefined);
@@ -97,11 +105,13 @@ export class ExistingRepository {
   }
 
   private apiFilesIn(folder: string): string[] {
-    const files = [`${folder}/api.yaml`, `${folder}/policy.xml`];
+    const files = [`${folder}/api.yaml`, `${folder}/revision.yaml`, `${folder}/policy.xml`];
     const specification = this.specificationFileIn(folder);
     if (specification) files.push(specification);
-    files.push(...this.list(`${folder}/operations`, 'file').filter((name) => name.endsWith('.xml')).map((name) => `${folder}/operations/${name}`));
-    files.push(...this.list(`${folder}/diagnostics`, 'file').filter((name) => name.endsWith('.yaml')).map((name) => `${folder}/diagnostics/${name}`));
+    const inDir = (dir: string, ...extensions: string[]) =>
+      this.list(`${folder}/${dir}`, 'file').filter((name) => extensions.some((extension) => name.endsWith(extension))).map((name) => `${folder}/${dir}/${name}`);
+    files.push(...inDir('operations', '.xml'), ...inDir('diagnostics', '.yaml'), ...inDir('api-schemas', '.yaml'), ...inDir('resolvers', '.yaml', '.xml'));
+    files.push(...this.list(`${folder}/revisions`, 'directory').flatMap((revision) => this.apiFilesIn(`${folder}/revisions/${revision}`)));
     return files.filter((file) => this.read(file) !== undefined);
   }
 
@@ -131,7 +141,12 @@ export class ExistingRepository {
   }
 }
 
-/** The folder an API's files are kept in (`apis/<its name>`). */
+/** The folder an API's files are kept in (`apis/<its name>`; a revision's: `apis/<its API's name>/revisions/<n>`). */
 export function apiFolderOf(apiId: string): string {
   return path.posix.dirname(repoPathOf({ kind: 'api', ids: [apiId] })!);
+}
+
+/** Whether an API id names a non-current revision. */
+export function isRevisionId(apiId: string): boolean {
+  return revisionOf(apiId) !== undefined;
 }

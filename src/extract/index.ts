@@ -1,11 +1,11 @@
 import type { ApimConnection } from '../azure/client';
-import { exportOpenApi } from '../azure/export';
+import { exportOpenApi, exportXmlSpecification } from '../azure/export';
 import type { LiveResource } from '../azure/live-state';
 import { readLiveState } from '../azure/read';
 import { readUnmanaged } from '../azure/unmanaged';
 import { UserError } from '../diagnostics';
 import { idProblemOf } from '../repo/ids';
-import { ownerOfKey, RESOURCE_TYPES, resourceType, type ResourceKind } from '../resources/types';
+import { ownerOfKey, RESOURCE_TYPES, resourceType, revisionOf, type ResourceKind } from '../resources/types';
 import { ExistingRepository } from './existing';
 import { layoutRepository, LiveIndex, type PendingSpecification } from './layout';
 import type { TemplateContext } from '../policy';
@@ -71,7 +71,7 @@ export interface ExtractResult extends WriteOutcome {
   extracted: { apis: number; products: number; namedValues: number; backends: number; fragments: number; globalPolicy: boolean };
 }
 
-const API_KINDS: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy', 'apiTag', 'operationTag', 'apiDiagnostic'];
+const API_KINDS: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy', 'apiTag', 'operationTag', 'apiDiagnostic', 'apiRelease', 'apiSchema', 'graphQLResolver', 'resolverPolicy'];
 const PRODUCT_KINDS: ResourceKind[] = ['product', 'productApi', 'productGroup', 'productPolicy', 'productTag'];
 
 /**
@@ -183,16 +183,37 @@ function spelledInstance(instance: InstanceRead, spelling: RepositorySpelling): 
   };
 }
 
+/**
+ * The export of one specification: the document the API was imported from. A WSDL or WADL file is the document as
+ * exported; an API whose repository has no file yet is asked for a WSDL, then a WADL, each of which only an API
+ * imported from one can give, and else for OpenAPI.
+ */
+async function exportSpecification(options: ExtractOptions, specification: PendingSpecification, warnings: string[]): Promise<[string, string] | undefined> {
+  const tried: string[] = [];
+  for (const kind of specification.kind === 'any' ? (['wsdl', 'wadl'] as const) : specification.kind === 'openapi' ? [] : [specification.kind]) {
+    const exported = await fromInstance(exportXmlSpecification(options.connection, specification.apiId, kind));
+    if (exported.ok) return [specification.file ?? `${specification.folder}/api.${kind}`, exported.text];
+    tried.push(`${kind.toUpperCase()}: ${exported.reason}`);
+  }
+  if (specification.kind === 'wsdl' || specification.kind === 'wadl') {
+    warnings.push(`${specification.file ?? specification.folder}: not written, the instance did not export the API's ${specification.kind.toUpperCase()} (${tried.join('; ')})`);
+    return undefined;
+  }
+  const file = specification.file ?? `${specification.folder}/openapi.yaml`;
+  const exported = await fromInstance(exportOpenApi(options.connection, specification.apiId));
+  const { text, warning } = extractedSpecification(file, exported, specification.api, specification.operations);
+  if (warning) warnings.push(warning);
+  return [file, text];
+}
+
 async function exportSpecifications(options: ExtractOptions, pending: PendingSpecification[], warnings: string[]): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   let done = 0;
   options.onProgress?.({ phase: 'export', done, total: pending.length });
   await Promise.all(
     pending.map(async (specification) => {
-      const exported = await fromInstance(exportOpenApi(options.connection, specification.apiId));
-      const { text, warning } = extractedSpecification(specification.file, exported, specification.api, specification.operations);
-      if (warning) warnings.push(warning);
-      files.set(specification.file, text);
+      const file = await exportSpecification(options, specification, warnings);
+      if (file) files.set(...file);
       options.onProgress?.({ phase: 'export', done: ++done, total: pending.length });
     }),
   );
@@ -202,9 +223,8 @@ async function exportSpecifications(options: ExtractOptions, pending: PendingSpe
 const LISTED_NAMES = 5;
 
 /** One warning per kind of resource the instance holds that apiops does not manage: extract never drops anything silently. */
-async function unmanagedWarnings(connection: ApimConnection, resources: LiveResource[]): Promise<string[]> {
-  const apiIds = resources.filter((resource) => resource.ref.kind === 'api').map((resource) => resource.ref.ids[0]);
-  const unmanaged = await fromInstance(readUnmanaged(connection, apiIds));
+async function unmanagedWarnings(connection: ApimConnection): Promise<string[]> {
+  const unmanaged = await fromInstance(readUnmanaged(connection));
   return unmanaged.map(({ what, names }) => {
     const shown = names.slice(0, LISTED_NAMES).join(', ') + (names.length > LISTED_NAMES ? `, and ${names.length - LISTED_NAMES} more` : '');
     return `${what}: ${names.length} not managed by apiops, left out of the repository (${shown})`;
@@ -245,7 +265,7 @@ export async function extractInstance(options: ExtractOptions): Promise<ExtractR
   const { live, read } = spelledInstance({ ...instance, resources: withValidIds(instance.resources, warnings) }, new RepositorySpelling(existing));
   const layout = layoutRepository(live, existing, options.template, selection !== undefined);
   warnings.push(...layout.warnings);
-  if (!selection) warnings.push(...(await unmanagedWarnings(options.connection, instance.resources)));
+  if (!selection) warnings.push(...(await unmanagedWarnings(options.connection)));
   const specifications = await exportSpecifications(options, layout.pendingSpecifications, warnings);
   const files = new Map([...layout.files, ...specifications, ...(options.scaffold ? scaffoldFiles(existing, options.scaffold) : [])]);
 
@@ -256,7 +276,7 @@ export async function extractInstance(options: ExtractOptions): Promise<ExtractR
     ...outcome,
     warnings: warnings.sort(),
     extracted: {
-      apis: live.of('api').length,
+      apis: live.of('api').filter((api) => !revisionOf(api.ref.ids[0])).length,
       products: live.of('product').length,
       namedValues: live.of('namedValue').length,
       backends: live.of('backend').length,

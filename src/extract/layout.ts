@@ -1,6 +1,7 @@
 import type { LiveResource, LiveState } from '../azure/live-state';
 import type { ResourceKind } from '../resources/types';
-import { hasShortenedName, repoPathOf, type ResourceRef } from '../resources/types';
+import { hasShortenedName, repoPathOf, revisionOf, type ResourceRef } from '../resources/types';
+import { GRAPHQL_SCHEMA } from '../render/api-types';
 import {
   API_SHAPE,
   API_VERSION_SET_SHAPE,
@@ -14,6 +15,12 @@ import {
   subscriptionDefinition,
   versionSetDefinition,
   apiDefinition,
+  apiSchemaDefinition,
+  API_SCHEMA_SHAPE,
+  resolverDefinition,
+  RESOLVER_SHAPE,
+  revisionDefinition,
+  REVISION_SHAPE,
   unrepresentedApiSettings,
   BACKEND_SHAPE,
   backendDefinition,
@@ -26,7 +33,7 @@ import {
 import { apiFolderOf, type ExistingRepository } from './existing';
 import type { LiveOperation } from './openapi';
 import type { TemplateContext } from '../policy';
-import { livePolicy, policyFileText } from './policies';
+import { livePolicy, policyFileText, type PolicyKind } from './policies';
 import { specificationMatches } from './specification';
 import { freshYaml, mergeYaml } from './yaml-files';
 
@@ -71,14 +78,43 @@ export class LiveIndex {
 
 const MASTER_SUBSCRIPTION = 'master';
 
+function specificationKindOf(file: string): PendingKind {
+  const extension = /\.([^./]+)$/.exec(file)?.[1]?.toLowerCase();
+  return extension === 'wsdl' || extension === 'wadl' ? extension : 'openapi';
+}
+
+/**
+ * The release that made the API's current revision current (the latest naming it), for api.yaml; the other releases'
+ * ids are the API's history.
+ */
+function currentRelease(api: LiveResource, releases: LiveResource[]): { release?: { id: string; notes?: string }; history: string[] } {
+  const current = String(api.properties.apiRevision ?? '1');
+  const naming = releases
+    .filter((release) => (revisionOf(String(release.properties.apiId ?? '').split('/').pop() ?? '')?.revision ?? current) === current)
+    .sort((a, b) => String(b.properties.createdDateTime ?? '').localeCompare(String(a.properties.createdDateTime ?? '')));
+  const chosen = naming[0];
+  const notes = chosen && typeof chosen.properties.notes === 'string' && chosen.properties.notes ? chosen.properties.notes : undefined;
+  return {
+    release: chosen && { id: chosen.ref.ids[1], ...(notes === undefined ? {} : { notes }) },
+    history: releases.filter((release) => release !== chosen).map((release) => release.ref.ids[1]),
+  };
+}
+
 /** The name a tag link's file gives the tag: its display name (the repository derives ids from names). */
 function tagName(link: LiveResource): string {
   return String(link.properties.displayName ?? link.ref.ids[link.ref.ids.length - 1]);
 }
 
+/** What a specification's export asks for: the document kind its file holds, or (a new file) whichever the instance gives. */
+export type PendingKind = 'openapi' | 'wsdl' | 'wadl' | 'any';
+
 export interface PendingSpecification {
   apiId: string;
-  file: string;
+  /** The API's (or revision's) folder. */
+  folder: string;
+  /** The existing specification file; absent: the export decides (openapi.yaml, api.wsdl, api.wadl). */
+  file?: string;
+  kind: PendingKind;
   api: Record<string, unknown>;
   operations: LiveOperation[];
 }
@@ -105,13 +141,19 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
     const file = repoPathOf(ref) as string;
     const withId = hasShortenedName(ref) ? { id: ref.ids[ref.ids.length - 1], ...definition } : definition;
     const current = existing.read(file);
-    files.set(file, current === undefined ? freshYaml(file, withId, shape) : mergeYaml(file, current, withId, shape));
+    if (current === undefined) {
+      files.set(file, freshYaml(file, withId, shape));
+      return;
+    }
+    const merged = mergeYaml(file, current, withId, shape, context);
+    files.set(file, merged.text);
+    warnings.push(...merged.warnings);
   };
-  const policyFile = (resource: LiveResource | undefined, fragment = false): void => {
+  const policyFile = (resource: LiveResource | undefined, kind: PolicyKind = 'scope'): void => {
     const live = resource && livePolicy(resource.properties);
     if (!resource || !live) return;
     const file = repoPathOf(resource.ref) as string;
-    const result = policyFileText(file, live, fragment, existing.read(file), context);
+    const result = policyFileText(file, live, kind, existing.read(file), context);
     files.set(file, result.text);
     if (result.warning) warnings.push(result.warning);
   };
@@ -164,7 +206,7 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
   }
 
   for (const resource of live.of('policyFragment')) {
-    policyFile(resource, true);
+    policyFile(resource, 'fragment');
     // The repository keeps a fragment as its XML alone.
     if (typeof resource.properties.description === 'string' && resource.properties.description) {
       warnings.push(`${repoPathOf(resource.ref)}: its description is not managed by apiops (left out)`);
@@ -174,21 +216,39 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
 
   for (const api of live.of('api')) {
     const [apiId] = api.ref.ids;
+    const revision = revisionOf(apiId);
     const apiFile = repoPathOf(api.ref) as string;
+    const type = (revision ? live.find('api', revision.apiId) : api)?.properties.type;
     const operations: LiveOperation[] = live.under('apiOperation', apiId).map((operation) => ({ id: operation.ref.ids[1], properties: operation.properties }));
-    const specificationFile = existing.specificationFile(apiId) ?? `${apiFolderOf(apiId)}/openapi.yaml`;
-    const currentSpecification = existing.specification(apiId);
-    if (currentSpecification && specificationMatches(currentSpecification, operations)) {
-      // As written: the loaded specification's text is what import sends (a YAML Swagger file becomes JSON).
-      files.set(specificationFile, existing.read(specificationFile)!);
-    } else {
-      pendingSpecifications.push({ apiId, file: specificationFile, api: api.properties, operations });
+    if (type === 'graphql') {
+      // A GraphQL API's specification is its SDL, which the instance holds as the API schema `graphql`.
+      const sdl = (live.under('apiSchema', apiId).find((schema) => schema.ref.ids[1].toLowerCase() === GRAPHQL_SCHEMA.id)?.properties.document as { value?: unknown } | undefined)?.value;
+      const file = existing.specificationFile(apiId) ?? `${apiFolderOf(apiId)}/schema.graphql`;
+      if (typeof sdl === 'string') files.set(file, sdl);
+    } else if (type !== 'websocket') {
+      const currentSpecification = existing.specification(apiId);
+      const specificationFile = existing.specificationFile(apiId);
+      if (specificationFile && currentSpecification && specificationMatches(currentSpecification, operations)) {
+        // As written: the loaded specification's text is what import sends (a YAML Swagger file becomes JSON).
+        files.set(specificationFile, existing.read(specificationFile)!);
+      } else {
+        const kind = specificationFile ? specificationKindOf(specificationFile) : type === 'soap' ? 'wsdl' : 'any';
+        pendingSpecifications.push({ apiId, folder: apiFolderOf(apiId), file: specificationFile, kind, api: api.properties, operations });
+      }
+    }
+    policyFile(live.find('apiPolicy', apiId));
+    for (const operationPolicy of live.under('operationPolicy', apiId)) policyFile(operationPolicy);
+    if (revision) {
+      yamlFile(api.ref, revisionDefinition(api.properties, live.find('api', revision.apiId)?.properties), REVISION_SHAPE);
+      continue;
     }
     warnings.push(...unrepresentedApiSettings(apiFile, api.properties));
     const tags = live.under('apiTag', apiId).map(tagName);
     const operationTags: Record<string, string[]> = {};
     for (const link of live.under('operationTag', apiId)) (operationTags[link.ref.ids[1]] ??= []).push(tagName(link));
-    const definition: Record<string, unknown> = { ...apiDefinition(api.properties, tags, operationTags) };
+    const { release, history } = currentRelease(api, live.under('apiRelease', apiId));
+    if (history.length) warnings.push(`${apiFile}: releases of earlier revisions are history, not kept in the repository (${history.join(', ')})`);
+    const definition: Record<string, unknown> = { ...apiDefinition(api.properties, tags, operationTags, release) };
     // An API that names a backend keeps doing so while that backend's url is the API's service url.
     const backend = existing.yamlField(apiFile, 'backend');
     if (typeof backend === 'string' && definition.serviceUrl !== undefined && definition.serviceUrl === backendUrl(backend)) {
@@ -196,8 +256,12 @@ export function layoutRepository(live: LiveIndex, existing: ExistingRepository, 
       definition.backend = backend;
     }
     yamlFile(api.ref, definition, API_SHAPE);
-    policyFile(live.find('apiPolicy', apiId));
-    for (const operationPolicy of live.under('operationPolicy', apiId)) policyFile(operationPolicy);
+    for (const schema of live.under('apiSchema', apiId)) {
+      if (type === 'graphql' && schema.ref.ids[1].toLowerCase() === GRAPHQL_SCHEMA.id) continue;
+      yamlFile(schema.ref, apiSchemaDefinition(schema.properties), API_SCHEMA_SHAPE);
+    }
+    for (const resolver of live.under('graphQLResolver', apiId)) yamlFile(resolver.ref, resolverDefinition(resolver.properties), RESOLVER_SHAPE);
+    for (const resolverPolicy of live.under('resolverPolicy', apiId)) policyFile(resolverPolicy, 'resolver');
   }
 
   for (const product of live.of('product')) {

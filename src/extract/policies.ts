@@ -38,17 +38,27 @@ export function livePolicy(properties: Record<string, unknown>): LivePolicy | un
   return typeof value === 'string' ? { value, form: format === 'rawxml' ? 'rawxml' : 'xml' } : undefined;
 }
 
-export function parseLivePolicy(live: LivePolicy, file: string, fragment: boolean): PolicyDocument | undefined {
-  return parsePolicy(fragment ? asFragment(live.value) : live.value, file, { form: live.form }).document;
+/** What a policy document is: a scope's policy, a fragment, or a GraphQL resolver's data source. */
+export type PolicyKind = 'scope' | 'fragment' | 'resolver';
+
+/** A resolver policy's root element (its data source). */
+const RESOLVER_ROOTS = ['http-data-source'];
+
+function rootsOf(kind: PolicyKind): { roots?: string[] } {
+  return kind === 'resolver' ? { roots: RESOLVER_ROOTS } : {};
+}
+
+export function parseLivePolicy(live: LivePolicy, file: string, kind: PolicyKind): PolicyDocument | undefined {
+  return parsePolicy(kind === 'fragment' ? asFragment(live.value) : live.value, file, { form: live.form, ...rootsOf(kind) }).document;
 }
 
 /** The file text for a live policy: the existing file when equivalent, else the pretty form. */
-export function policyFileText(file: string, livePolicy: LivePolicy, fragment: boolean, existingText: string | undefined, context: TemplateContext): PolicyFileResult {
-  const live = parseLivePolicy(livePolicy, file, fragment);
+export function policyFileText(file: string, livePolicy: LivePolicy, kind: PolicyKind, existingText: string | undefined, context: TemplateContext): PolicyFileResult {
+  const live = parseLivePolicy(livePolicy, file, kind);
   if (!live) {
     return { text: toLf(livePolicy.value), warning: `${file}: the instance's policy does not parse; written as received` };
   }
-  if (existingText !== undefined && renderedExisting(file, existingText, context, live)) return { text: existingText };
+  if (existingText !== undefined && renderedExisting(file, existingText, context, live, kind)) return { text: existingText };
   const text = literalTemplate(file, serializePolicy(live, { form: 'rawxml', style: 'pretty' }), context);
   if (existingText !== undefined && TEMPLATE_SYNTAX.test(existingText)) {
     return { text, warning: `${file}: was a template; replaced by the instance's policy for environment '${context.env}' (put its {{values…}} back)` };
@@ -79,9 +89,9 @@ function literalTemplate(file: string, text: string, context: TemplateContext): 
   return rendered(file, escaped, context) === text ? escaped : text;
 }
 
-function renderedExisting(file: string, text: string, context: TemplateContext, live: PolicyDocument): boolean {
+function renderedExisting(file: string, text: string, context: TemplateContext, live: PolicyDocument, kind: PolicyKind): boolean {
   const rendered = renderTemplate({ file, text }, context);
   if (rendered.text === undefined) return false;
-  const existing = parsePolicy(rendered.text, file, { expressionEntities: 'decoded' }).document;
+  const existing = parsePolicy(rendered.text, file, { expressionEntities: 'decoded', ...rootsOf(kind) }).document;
   return existing !== undefined && policiesEquivalent(existing, live);
 }

@@ -37,7 +37,7 @@ function collectPolicyReferences(document: PolicyDocument, into: References): vo
 function collectLivePolicy(resource: LiveResource, fragment: boolean, into: References): void {
   const live = livePolicy(resource.properties);
   if (!live) return;
-  const document = parseLivePolicy(live, repoPathOf(resource.ref) ?? '', fragment);
+  const document = parseLivePolicy(live, repoPathOf(resource.ref) ?? '', fragment ? 'fragment' : resource.ref.kind === 'resolverPolicy' ? 'resolver' : 'scope');
   if (document) collectPolicyReferences(document, into);
 }
 

@@ -33,9 +33,12 @@ function configText(source: ScaffoldSource, outDir: string): string {
 export function scaffoldFiles(existing: ExistingRepository, source: ScaffoldSource): Map<string, string> {
   const files = new Map<string, string>();
   if (existing.read('apiops.config.yaml') === undefined) files.set('apiops.config.yaml', configText(source, existing.root));
-  for (const name of fs.readdirSync(SCHEMAS_DIR).filter((entry) => entry.endsWith('.schema.json')).sort()) {
-    const file = `schemas/${name}`;
-    if (existing.read(file) === undefined) files.set(file, fs.readFileSync(path.join(SCHEMAS_DIR, name), 'utf8'));
-  }
+  for (const [file, text] of schemaFiles()) if (existing.read(file) === undefined) files.set(file, text);
   return files;
+}
+
+/** The JSON Schemas a repository's YAML headers point at (`schemas/*.schema.json`), by repository path. */
+export function schemaFiles(): Map<string, string> {
+  const names = fs.readdirSync(SCHEMAS_DIR).filter((entry) => entry.endsWith('.schema.json')).sort();
+  return new Map(names.map((name) => [`schemas/${name}`, fs.readFileSync(path.join(SCHEMAS_DIR, name), 'utf8')]));
 }

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { Document, isAlias, isMap, isNode, parseDocument, visit, type Node, type Pair, type Scalar, type ToStringOptions, type YAMLMap } from 'yaml';
 import type { DefinitionShape } from './definitions';
+import { isTemplated, renderYamlData, type TemplateContext } from '../policy';
 
 /**
  * Writing and updating the repository's YAML files. A new file is printed in the shape's field order under the
@@ -118,19 +119,25 @@ function fieldsToRewrite(document: Document, map: YAMLMap, changed: Map<string, 
  * repository loader reads them) and fields the instance does not know (`tier`) stay byte for byte. A file that is
  * not a block mapping, or whose merge keys give a field the instance no longer has, is replaced by a fresh one.
  */
-export function mergeYaml(file: string, existingText: string, definition: object, shape: DefinitionShape): string {
+export function mergeYaml(file: string, existingText: string, definition: object, shape: DefinitionShape, context?: TemplateContext): MergedYaml {
   // New field text ends with a line break and is spliced in after whole lines: a last line without its own line
   // break gets one first, or the text appended after it would join it.
   const source = existingText.endsWith('\n') ? existingText : `${existingText}\n`;
   const document = parseDocument(source, { merge: true });
   const map = document.contents;
-  if (document.errors.length || !isMap(map) || map.flow) return freshYaml(file, definition, shape);
+  if (document.errors.length || !isMap(map) || map.flow) return { text: freshYaml(file, definition, shape), warnings: [] };
   const existing = (document.toJS() ?? {}) as Record<string, unknown>;
   const fresh = definition as Record<string, unknown>;
-  // The definition, and the repository-only fields (`tier`) it leaves to the file.
-  const intended: Record<string, unknown> = { ...Object.fromEntries(shape.repositoryOnly.map((key) => [key, existing[key]])), ...fresh };
-  const changed = differingFields(existing, intended, shape);
-  if (!changed.length) return existingText;
+  // The definition, and the repository-only fields (`tier`, an `environments:` scope) it leaves to the file.
+  const kept = [...shape.repositoryOnly, 'environments'];
+  const intended: Record<string, unknown> = { ...Object.fromEntries(kept.map((key) => [key, existing[key]])), ...fresh };
+  // A templated field that renders to what the instance has stays as written (see renderedAs).
+  const says = (data: Record<string, unknown>) => renderedAs(data, context, file);
+  const changed = differingFields(says(existing), intended, shape);
+  if (!changed.length) return { text: existingText, warnings: [] };
+  const warnings = changed
+    .filter((key) => containsTemplate(existing[key]))
+    .map((key) => `${file}: ${key} was a template; replaced by the instance's value for environment '${context?.env}' (put its {{values…}} back)`);
   // A merge key's value is a symbol: it is named as written (`<<`).
   const keyText = (pair: Pair): string => {
     const key = pair.key as Scalar | null;
@@ -161,8 +168,29 @@ export function mergeYaml(file: string, existingText: string, definition: object
   const merged = lastLineKept ? text.slice(0, -1) : text;
   // A field that only a merge key gives cannot be removed by rewriting lines: the file must still say exactly what the instance has.
   const reread = parseDocument(merged, { merge: true });
-  const says = reread.errors.length ? undefined : ((reread.toJS() ?? {}) as Record<string, unknown>);
-  return says && !differingFields(says, intended, shape).length ? merged : freshYaml(file, intended, shape);
+  const rereadData = reread.errors.length ? undefined : ((reread.toJS() ?? {}) as Record<string, unknown>);
+  return { text: rereadData && !differingFields(says(rereadData), intended, shape).length ? merged : freshYaml(file, intended, shape), warnings };
+}
+
+export interface MergedYaml {
+  text: string;
+  /** Templated fields replaced by the instance's value. */
+  warnings: string[];
+}
+
+/**
+ * What a file's data says in the extracted environment: its templated values rendered (see policy/yaml-template.ts).
+ * A value whose template does not render stays as written, so it differs from the instance's and is rewritten.
+ */
+function renderedAs(data: Record<string, unknown>, context: TemplateContext | undefined, file: string): Record<string, unknown> {
+  if (!context) return data;
+  return renderYamlData(data, context, file).data as Record<string, unknown>;
+}
+
+function containsTemplate(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(containsTemplate);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(containsTemplate);
+  return isTemplated(value);
 }
 
 /** A one-line field keeps the comment written after it. */

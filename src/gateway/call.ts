@@ -94,8 +94,8 @@ export class Call implements GatewayCallState {
       path: api.path,
       serviceUrl: api.serviceUrl,
       version: api.version,
-      revision: '1',
-      isCurrentRevision: true,
+      revision: api.revision,
+      isCurrentRevision: api.current,
       protocols: api.protocols,
       subscriptionKeyParameterNames: api.subscriptionKeyParameterNames,
     };

@@ -33,7 +33,15 @@ export class ElementReader {
     readonly element: PolicyElement,
     readonly site: StatementSite,
     private readonly values: ValueCompiler,
+    /** Placeholders of every value the element and its child elements hold (not its child statements). */
+    readonly placeholders = new Set<string>(),
   ) {}
+
+  private compiled(raw: string, pos: SourcePos): Value {
+    const value = this.values.compile(raw, pos);
+    for (const name of value.placeholders) this.placeholders.add(name);
+    return value;
+  }
 
   get name(): string {
     return this.element.name;
@@ -52,7 +60,7 @@ export class ElementReader {
   value(name: string): Value | undefined {
     this.readAttributes.add(name);
     const attribute = this.element.attributes.find((a) => a.name === name);
-    return attribute && this.values.compile(attribute.value, attribute.pos);
+    return attribute && this.compiled(attribute.value, attribute.pos);
   }
 
   required(name: string): Value {
@@ -82,7 +90,7 @@ export class ElementReader {
     return elements
       .map((child, i) => ({ child, i }))
       .filter(({ child }) => child.name === name)
-      .map(({ child, i }) => new ElementReader(child, { ...this.site, path: `${this.site.path}/${name}[${i + 1}]` }, this.values));
+      .map(({ child, i }) => new ElementReader(child, { ...this.site, path: `${this.site.path}/${name}[${i + 1}]` }, this.values, this.placeholders));
   }
 
   child(name: string): ElementReader | undefined {
@@ -101,7 +109,7 @@ export class ElementReader {
       first = false;
       text += child.value;
     }
-    return this.values.compile(text, pos);
+    return this.compiled(text, pos);
   }
 
   /** The raw text content, for bodies APIM does not treat as a value (Liquid templates). */
@@ -163,7 +171,7 @@ export class Compiler {
     try {
       if (!module) throw new UnsupportedError(`policy <${element.name}>`, element.pos);
       const reader = new ElementReader(element, site, this.values);
-      run = module(reader, this);
+      run = markingPlaceholders(module(reader, this), [...reader.placeholders]);
       reader.finish();
     } catch (error) {
       run = () => {
@@ -172,6 +180,18 @@ export class Compiler {
     }
     return { site, run };
   }
+}
+
+/**
+ * A statement that reads a named value without a value offline names it on the response once it runs (a statement
+ * never reached, such as one in a branch not taken, does not).
+ */
+function markingPlaceholders(run: Run, placeholders: readonly string[]): Run {
+  if (!placeholders.length) return run;
+  return (call) => {
+    for (const name of placeholders) call.placeholders.add(name);
+    return run(call);
+  };
 }
 
 /** Runs statements in order; a failure is stamped with the innermost statement it came from. */

@@ -16,11 +16,7 @@ export interface RequestMatch {
   parameters: Record<string, string>;
   /** The path after the API suffix (and `;rev=n`), starting with `/`: what is appended to the backend URL. */
   operationPath: string;
-  revision: string;
 }
-
-/** The revision every API of the repository has: it holds current revisions only. */
-export const CURRENT_REVISION = '1';
 
 export class RequestMatcher {
   private readonly apis: Array<{ api: GatewayApi; segments: string[] }>;
@@ -41,12 +37,13 @@ export class RequestMatcher {
     for (const { api, segments } of this.apis) {
       const suffix = matchSuffix(segments, parts);
       if (!suffix || !versionMatches(api, query, headers)) continue;
-      if (suffix.revision !== undefined && suffix.revision !== CURRENT_REVISION) continue;
+      // Without `;rev=n` the current revision answers; with it, revision n (the current one too).
+      if (suffix.revision === undefined ? !api.current : Number(suffix.revision) !== Number(api.revision)) continue;
       const operationPath = `/${parts.slice(segments.length).join('/')}`;
       const operation = this.matchOperation(api, method, operationPath, query);
       // APIM picks the API first: an unmatched operation is a 404 even if a shorter API suffix had one.
       if (!operation) return undefined;
-      return { api, ...operation, operationPath, revision: suffix.revision ?? CURRENT_REVISION };
+      return { api, ...operation, operationPath };
     }
     return undefined;
   }

@@ -3,7 +3,8 @@
  * failure the rest is skipped, context.LastError is set and on-error runs; return-response and mock-response end it;
  * a cache hit resumes outbound after cache-store. Programs are compiled once per (product, API, operation policy).
  */
-import type { PolicyChain } from '../effective';
+import { policyTemplates, type PolicyChain } from '../effective';
+import type { RenderedRepository } from '../render/desired';
 import type { PolicyElement, PolicyNode } from '../policy/ast';
 import type { Section } from '../policy/knowledge/types';
 import type { Call, CallTarget, Scope } from './call';
@@ -50,44 +51,54 @@ export class Programs {
   }
 
   of(target: CallTarget): Program {
-    const { effective } = this.services.repository;
+    const { effective, rendered } = this.services.repository;
     const apiId = target.api.id;
     const productId = target.product?.id;
-    const operationId = effective.policyFile('operation', apiId, target.operation.id) ? target.operation.id : undefined;
+    const unparsed = effective.unparsedOnTheWay({ apiId, productId, operationId: target.operation.id });
+    const ownPolicy = unparsed.length > 0 || effective.policyFile('operation', apiId, target.operation.id) !== undefined;
+    const operationId = ownPolicy ? target.operation.id : undefined;
     const key = `${productId ?? ''}|${apiId}|${operationId ?? ''}`;
     let program = this.cache.get(key);
     if (!program) {
-      program = this.compile(apiId, productId, operationId, target.operation.id);
+      program = unparsed.length ? brokenProgram(brokenPolicy(rendered, unparsed)) : this.compile(apiId, productId, operationId);
       this.cache.set(key, program);
     }
     return program;
   }
 
-  private compile(apiId: string, productId: string | undefined, operationId: string | undefined, calledOperation: string): Program {
-    const { effective } = this.services.repository;
-    const unit = effective.unit(apiId, productId, operationId);
+  private compile(apiId: string, productId: string | undefined, operationId: string | undefined): Program {
+    const unit = this.services.repository.effective.unit(apiId, productId, operationId);
     const sections = (section: Section): readonly PolicyNode[] => unit.section(section);
     const backendNodes = sections('backend');
     const withDefault = !unit.chain.global && !backendNodes.length && defaultBackendInherited(unit.chain) ? [DEFAULT_FORWARD] : backendNodes;
     const compile = (nodes: readonly PolicyNode[], section: Section) => this.compiler.statements(nodes, section, undefined);
     const outbound = compile(sections('outbound'), 'outbound');
     const cacheStore = outbound.findIndex((s) => s.site.name === 'cache-store');
-    const program: Program = {
+    return {
       inbound: compile(sections('inbound'), 'inbound'),
       backend: compile(withDefault, 'backend'),
       outbound,
       onError: compile(sections('on-error'), 'on-error'),
       resumeAfterCacheHit: cacheStore < 0 ? outbound.length : cacheStore + 1,
     };
-    if (!effective.isKnown({ apiId, productId, operationId: operationId ?? calledOperation })) {
-      const files = [unit.chain.global, unit.chain.product, unit.chain.api, unit.chain.operation].filter(Boolean).map((f) => f!.source.file);
-      program.broken = new PolicyConfigurationError(
-        'a policy on the way of this call did not render or parse (run apiops validate)',
-        { file: files[0] ?? 'policies/global.xml', line: 1, column: 1 },
-      );
-    }
-    return program;
   }
+}
+
+function brokenProgram(broken: PolicyConfigurationError): Program {
+  return { inbound: [], backend: [], outbound: [], onError: [], resumeAfterCacheHit: 0, broken };
+}
+
+/**
+ * A policy file on the way that did not render or parse: APIM would have refused to save it, so every call through it
+ * answers 500 naming the file and, from the finding validate reports, the place and the problem.
+ */
+function brokenPolicy(rendered: RenderedRepository, unparsedKeys: readonly string[]): PolicyConfigurationError {
+  const templates = new Map(policyTemplates(rendered.model).map((t) => [t.key, t.source.file]));
+  const files = unparsedKeys.map((key) => templates.get(key)).filter((file): file is string => file !== undefined);
+  const errorIn = (file: string) => rendered.findings.find((f) => f.severity === 'error' && f.file === file);
+  const finding = files.map(errorIn).find((f) => f !== undefined);
+  if (!finding) return new PolicyConfigurationError('this policy file did not render or parse (run apiops validate)', { file: files[0] ?? 'policies/global.xml', line: 1, column: 1 });
+  return new PolicyConfigurationError(`this policy file did not render or parse: ${finding.message}`, finding);
 }
 
 /** Whether every document on the way leaves the backend to its parent (no backend section, or one with <base />). */

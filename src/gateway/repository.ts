@@ -4,7 +4,7 @@
  */
 import { buildEffective, type EffectivePolicies } from '../effective';
 import type { RenderedRepository } from '../render/desired';
-import type { ApiModel, ApiVersionSetDefinition, NamedValueModel, OperationDefinition, ProductModel } from '../repo/model';
+import type { ApiModel, ApiSpecification, ApiVersionSetDefinition, NamedValueModel, OperationDefinition, ProductModel, RepoModel, RevisionModel } from '../repo/model';
 import { parseYaml } from '../repo/yaml';
 import { resolveRef, specOperations } from '../repo/openapi';
 import type { SubscriptionScope, SubscriptionState } from './subscriptions';
@@ -31,6 +31,9 @@ export interface GatewayApi {
   version?: string;
   /** How callers name the version, when the API belongs to a version set (header and query: the name they use). */
   versioning?: { scheme: 'Segment' | 'Header' | 'Query'; name?: string };
+  /** The revision number; `current`: the one calls reach without `;rev=n` (the others only with it). */
+  revision: string;
+  current: boolean;
   operations: GatewayOperation[];
   model: ApiModel;
 }
@@ -89,10 +92,18 @@ export function placeholderValue(name: string): string {
   return `apiops-placeholder-${name}`;
 }
 
+/** The repository's APIs as the gateway matches requests to them (what `apiops validate` checks test requests against). */
+export function gatewayApis(model: RepoModel): GatewayApi[] {
+  const versionSets = new Map(model.apiVersionSets.map((set) => [set.id, set.definition.data]));
+  return model.apis.flatMap((api) => {
+    const current = gatewayApi(api, versionSets);
+    return [current, ...api.revisions.map((revision) => gatewayRevision(current, revision))];
+  });
+}
+
 export function readRepository(rendered: RenderedRepository, env: NodeJS.ProcessEnv): GatewayRepository {
   const { model } = rendered;
-  const versionSets = new Map(model.apiVersionSets.map((set) => [set.id, set.definition.data]));
-  const apis = model.apis.map((api) => gatewayApi(api, versionSets));
+  const apis = gatewayApis(model);
   const products = new Map(model.products.map((product) => [product.id, gatewayProduct(product)]));
   const backends = new Map(model.backends.map((backend) => [backend.id, backend.definition.data.url]));
   const namedValues = new Map(model.namedValues.map((nv) => [nv.definition.data.displayName.toLowerCase(), resolveNamedValue(nv, env)]));
@@ -127,14 +138,6 @@ function gatewayApi(api: ApiModel, versionSets: ReadonlyMap<string, ApiVersionSe
   const set = data.versionSet === undefined ? undefined : versionSets.get(data.versionSet);
   // subscriptionKeyParameterNames is APIM's per-API setting; the repository may not spell it yet, so defaults apply.
   const names = (data as { subscriptionKeyParameterNames?: { header?: string; query?: string } }).subscriptionKeyParameterNames;
-  const operations = (api.specification?.operations ?? []).map((definition) => ({
-    id: definition.id,
-    name: definition.displayName,
-    method: definition.method.toUpperCase(),
-    urlTemplate: definition.urlTemplate,
-    template: parseUrlTemplate(definition.urlTemplate),
-    definition,
-  }));
   return {
     id: api.id,
     name: data.displayName,
@@ -147,9 +150,39 @@ function gatewayApi(api: ApiModel, versionSets: ReadonlyMap<string, ApiVersionSe
     ...(set
       ? { versioning: { scheme: set.versioningScheme, name: set.versioningScheme === 'Header' ? (set.versionHeaderName ?? 'Api-Version') : set.versioningScheme === 'Query' ? (set.versionQueryName ?? 'api-version') : undefined } }
       : {}),
-    operations,
+    revision: String(data.revision ?? '1'),
+    current: true,
+    operations: gatewayOperations(api.specification),
     model: api,
   };
+}
+
+/**
+ * A non-current revision, reached as `<path>;rev=<n>`: its own operations (from its specification, else the API's),
+ * protocols and subscription requirement where revision.yaml sets them, everything else the API's.
+ */
+function gatewayRevision(api: GatewayApi, revision: RevisionModel): GatewayApi {
+  const data = revision.definition.data;
+  return {
+    ...api,
+    protocols: data.protocols ?? api.protocols,
+    serviceUrl: data.serviceUrl ?? api.serviceUrl,
+    subscriptionRequired: data.subscriptionRequired ?? api.subscriptionRequired,
+    revision: revision.number,
+    current: false,
+    operations: revision.specification ? gatewayOperations(revision.specification) : api.operations,
+  };
+}
+
+function gatewayOperations(specification: ApiSpecification | undefined): GatewayOperation[] {
+  return (specification?.operations ?? []).map((definition) => ({
+    id: definition.id,
+    name: definition.displayName,
+    method: definition.method.toUpperCase(),
+    urlTemplate: definition.urlTemplate,
+    template: parseUrlTemplate(definition.urlTemplate),
+    definition,
+  }));
 }
 
 function gatewayProduct(product: ProductModel): GatewayProduct {

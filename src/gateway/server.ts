@@ -12,6 +12,8 @@ import { PolicyConfigurationError, UnsupportedError } from './errors';
 import { NameValues, type RequestState } from './expressions';
 import { copyNames, headersFromRaw, joined, SEPARATE_LINE_HEADERS } from './headers';
 import { RequestMatcher } from './matching';
+import type { GatewayApi } from './repository';
+import type { SourcePos } from '../diagnostics';
 import { execute, Programs } from './pipeline';
 import { DEFAULT_KEY_HEADER, DEFAULT_KEY_QUERY } from './repository';
 import { traceSecrets, type GatewayServices } from './services';
@@ -177,6 +179,7 @@ export class GatewayServer {
       return NOT_FOUND();
     }
     const { api } = match;
+    if (!api.current) return unsupported(new UnsupportedError(`a call to non-current revision ${api.revision} of API ${api.id} (it is matched, its policies are not run)`, revisionPosition(api)), randomUUID());
     const names = api.subscriptionKeyParameterNames;
     handling.keyNames = names;
     // A copy: policies change the request's headers, the trace shows them as the caller sent them.
@@ -228,9 +231,20 @@ export class GatewayServer {
 
 function emulatorFailure(error: unknown, call: Call): Answer {
   const body = { statusCode: 500, message: 'Internal server error', activityId: call.requestId };
-  if (error instanceof UnsupportedError) return json(500, body, [['x-apiops-unsupported', headerSafe(error.header)]]);
-  if (error instanceof PolicyConfigurationError) return json(500, body, [['x-apiops-error', headerSafe(error.header)]]);
+  const placeholders: Array<[string, string]> = call.placeholders.size ? [['x-apiops-placeholder', [...call.placeholders].join(', ')]] : [];
+  if (error instanceof UnsupportedError) return json(500, body, [['x-apiops-unsupported', headerSafe(error.header)], ...placeholders]);
+  if (error instanceof PolicyConfigurationError) return json(500, body, [['x-apiops-error', headerSafe(error.header)], ...placeholders]);
   throw error;
+}
+
+function unsupported(error: UnsupportedError, requestId: string): Answer {
+  return json(500, { statusCode: 500, message: 'Internal server error', activityId: requestId }, [['x-apiops-unsupported', headerSafe(error.header)]]);
+}
+
+/** Where a non-current revision is defined: its revision.yaml. */
+function revisionPosition(api: GatewayApi): SourcePos {
+  const revision = api.model.revisions.find((r) => r.number === api.revision);
+  return { file: revision?.definition.file ?? api.model.definition.file, line: 1, column: 1 };
 }
 
 function callAnswer(call: Call): Answer {

@@ -1,5 +1,5 @@
 /** Request URLs as the gateway's policies see them (`context.Request.Url`): query values kept per name, in order. */
-import { NameValues, type UrlState } from './expressions';
+import { NameValues, type UrlState } from './expressions/context';
 
 export function parseQuery(search: string): NameValues {
   const query = new NameValues(undefined, false);

@@ -14,6 +14,8 @@ export interface Value {
   /** The literal after named-value replacement; undefined for an expression. */
   readonly literal?: string;
   readonly pos: SourcePos;
+  /** Named values in it that have no value offline: the statement that reads it names them on the response. */
+  readonly placeholders: readonly string[];
   evaluate(call: Call): unknown;
 }
 
@@ -40,23 +42,20 @@ export class ValueCompiler {
     try {
       substituted = this.substitute(raw, pos);
     } catch (error) {
-      return failing(error, pos);
+      return failing(error, pos, []);
     }
     const { text, placeholders } = substituted;
-    const mark = (call: Call) => {
-      for (const name of placeholders) call.placeholders.add(name);
-    };
     if (isPolicyExpression(text)) {
       let evaluate: (call: Call) => unknown;
       try {
         evaluate = compileCallExpression(text.trim(), pos);
       } catch (error) {
-        return failing(error, pos);
+        return failing(error, pos, placeholders);
       }
       return {
         pos,
+        placeholders,
         evaluate: (call) => {
-          mark(call);
           const value = evaluate(call);
           call.recorder?.expression(pos, value);
           return value;
@@ -64,25 +63,17 @@ export class ValueCompiler {
       };
     }
     if (splitExpressions(text).some((segment) => segment.expression)) {
-      return failing(new UnsupportedError('literal text mixed with a policy expression (APIM evaluates only a whole-value expression)', pos), pos);
+      return failing(new UnsupportedError('literal text mixed with a policy expression (APIM evaluates only a whole-value expression)', pos), pos, placeholders);
     }
-    return {
-      literal: text,
-      pos,
-      evaluate: placeholders.length
-        ? (call) => {
-            mark(call);
-            return text;
-          }
-        : () => text,
-    };
+    return { literal: text, pos, placeholders, evaluate: () => text };
   }
 }
 
 /** A value that could not be compiled fails when the call reaches it, not when the gateway starts. */
-function failing(error: unknown, pos: SourcePos): Value {
+function failing(error: unknown, pos: SourcePos, placeholders: readonly string[]): Value {
   return {
     pos,
+    placeholders,
     evaluate: () => {
       throw error;
     },

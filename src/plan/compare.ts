@@ -32,7 +32,7 @@ const CLEARED_WHEN_ABSENT: Partial<Record<ResourceKind, string[]>> = {
   backend: ['description', 'title', 'tls', 'credentials'],
   api: ['apiVersion', 'apiVersionSetId'],
   apiOperation: ['description'],
-  product: ['description', 'subscriptionsLimit'],
+  product: ['description', 'subscriptionsLimit', 'terms'],
   apiVersionSet: ['description', 'versionHeaderName', 'versionQueryName'],
   group: ['description', 'externalId'],
   logger: ['description', 'credentials', 'resourceId'],
@@ -62,6 +62,7 @@ const FIELD_RULES: Partial<Record<ResourceKind, Record<string, FieldRule>>> = {
   api: { apiVersionSetId: SERVICE_REFERENCE },
   subscription: { scope: SERVICE_REFERENCE, ownerId: SERVICE_REFERENCE },
   diagnostic: { loggerId: SERVICE_REFERENCE },
+  apiRelease: { apiId: SERVICE_REFERENCE },
   apiDiagnostic: { loggerId: SERVICE_REFERENCE },
   backend: {
     tls: { normalize: normalizeTls },
@@ -81,7 +82,7 @@ function wantedFields(desired: DesiredResource): Record<string, unknown> {
 }
 
 /** Fields publish sends but the service never returns (an API's specification import; secret fields, see writeOnly). */
-const WRITE_ONLY: Partial<Record<ResourceKind, string[]>> = { api: ['format', 'value'] };
+const WRITE_ONLY: Partial<Record<ResourceKind, string[]>> = { api: ['format', 'value', 'apiType', 'wsdlSelector'] };
 
 function writeOnly(kind: ResourceKind): Set<string> {
   return new Set([...(WRITE_ONLY[kind] ?? []), ...(resourceType(kind).secretFields ?? [])]);
@@ -155,7 +156,8 @@ export function parseLivePolicy(live: LiveResource, label: string): PolicyDocume
   const text = live.properties.value;
   if (typeof text !== 'string') return undefined;
   const form = live.properties.format === 'rawxml' ? 'rawxml' : 'xml';
-  return parsePolicy(text, label, { form }).document;
+  // A GraphQL resolver's policy is its data source.
+  return parsePolicy(text, label, { form, ...(live.ref.kind === 'resolverPolicy' ? { roots: ['http-data-source'] } : {}) }).document;
 }
 
 function isSecretNamedValue(desired: DesiredResource, live?: LiveResource): boolean {

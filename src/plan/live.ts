@@ -4,6 +4,7 @@ import { readLiveState, readResources, readSecretValues, type SecretValue } from
 import type { DesiredState } from '../render/desired';
 import { RESOURCE_TYPES, resourceType } from '../resources/types';
 import { plan, refKey, type Plan, type PlannedChange } from './plan';
+import { liveWithin, type SelectedState } from './selection';
 
 /**
  * Planning against a live instance. Collections are listed first (cheap: no-op runs cost only these reads); the
@@ -72,8 +73,31 @@ function replaceResources(live: LiveState, stale: PlannedChange[], fresh: Array<
   };
 }
 
-export async function planAgainstLive(c: ApimConnection, desired: DesiredState): Promise<Plan> {
-  const read = await readLiveState(c, { kinds: MANAGED_KINDS });
+/** The APIs whose desired state has a release or an API schema: the only ones whose releases and schemas a plan reads. */
+function apisWithReleasesOrSchemas(desired: DesiredState): string[] {
+  return [...new Set(desired.resources.filter((r) => r.ref.kind === 'apiRelease' || r.ref.kind === 'apiSchema').map((r) => r.ref.ids[0]))];
+}
+
+/**
+ * What the plan compares with: the whole instance, or (a selection) only the selected APIs' and products' families and
+ * the selection's service-level resources, each read by id, so the reads do not grow with the rest of the instance.
+ */
+async function readLive(c: ApimConnection, desired: DesiredState, selected?: SelectedState): Promise<LiveState> {
+  const releasesAndSchemasOf = apisWithReleasesOrSchemas(desired);
+  if (!selected) return readLiveState(c, { kinds: MANAGED_KINDS, releasesAndSchemasOf });
+  const { apis, products } = selected.selection;
+  const families = MANAGED_KINDS.filter((kind) => !SERVICE_LEVEL.has(kind));
+  const operationPoliciesOf = selected.prune ? undefined : desired.resources.filter((r) => r.ref.kind === 'operationPolicy').map((r) => [r.ref.ids[0], r.ref.ids[1]] as [string, string]);
+  const [read, service] = await Promise.all([readLiveState(c, { kinds: families, apis, products, releasesAndSchemasOf, operationPoliciesOf }), readResources(c, selected.serviceRefs)]);
+  return liveWithin(selected, { resources: [...read.resources, ...service.filter((r): r is LiveResource => r !== undefined)] });
+}
+
+/** Kinds outside the API and product families, which a selection reads one by one. */
+const SERVICE_LEVEL = new Set(['namedValue', 'backend', 'policyFragment', 'tag', 'apiVersionSet', 'group', 'subscription', 'logger', 'diagnostic', 'globalPolicy']);
+
+/** `selected`: plan only the selection (see ./selection); its desired state is `selected.desired`. */
+export async function planAgainstLive(c: ApimConnection, desired: DesiredState, selected?: SelectedState): Promise<Plan> {
+  const read = await readLive(c, desired, selected);
   const listed = await withSecretValues(c, desired, read);
   const first = plan(desired, listed.live);
   const stale = first.changes.filter(needsFreshRead);

@@ -1,9 +1,11 @@
 import type { SourcePos } from '../diagnostics';
 import type { DesiredResource, DesiredState } from '../render/desired';
 import type { LiveResource, LiveState } from '../azure/live-state';
-import { BUILT_IN_GROUPS, TAG_LINK_KINDS, displayId, kindsInDependencyOrder, resourceType, type ResourceKind, type ResourceRef } from '../resources/types';
+import { BUILT_IN_GROUPS, TAG_LINK_KINDS, displayId, kindsInDependencyOrder, resourceType, revisionOf, type ResourceKind, type ResourceRef } from '../resources/types';
+import { isLinkFormat } from '../render/api-types';
 import { changedFields, comparePolicies, createdFields, type FieldChange } from './compare';
 import { adoptTags, tagAdoptions, type TagAdoptions } from './tag-adoption';
+import { revisionSwitches, withRevisionSwitches, type RevisionSwitches } from './revisions';
 
 /**
  * Stage 3b: the plan — desired state vs live state, as plain serializable data. It never holds a secret value
@@ -37,6 +39,11 @@ export interface PlannedChange {
   droppedFromList?: boolean;
   /** Where the repository defines it (creates and updates). */
   source?: SourcePos;
+  /**
+   * create: the API's import makes one too (a SOAP-to-REST operation's policy), so the write replaces the one the
+   * import made rather than requiring that none exists.
+   */
+  replacesImported?: boolean;
 }
 
 export interface Plan {
@@ -48,6 +55,8 @@ export interface Plan {
   unchanged: number;
   /** Tags the plan writes under a live tag's id rather than the one derived from their name (see ./tag-adoption). */
   adoptedTags?: TagAdoptions;
+  /** APIs whose release makes another revision current, and how their revisions are addressed until then (./revisions). */
+  revisionSwitches?: RevisionSwitches;
 }
 
 export interface PlanSummary {
@@ -98,8 +107,10 @@ function isUnnamedBuiltIn(ref: ResourceRef, named: Set<string>): boolean {
   return ref.kind === 'productGroup' && ref.ids[target] === ADMINISTRATORS && !named.has(`group:${ADMINISTRATORS}`);
 }
 
-/** The ref of the resource `ref` lives under (its parent kind takes the leading ids). */
+/** The ref of the resource `ref` lives under (its parent kind takes the leading ids; a revision lives under its API). */
 function parentRef(ref: ResourceRef): ResourceRef | undefined {
+  const revision = ref.kind === 'api' ? revisionOf(ref.ids[0]) : undefined;
+  if (revision) return { kind: 'api', ids: [revision.apiId] };
   const parent = resourceType(ref.kind).parent;
   return parent ? { kind: parent, ids: ref.ids.slice(0, resourceType(parent).keys.length) } : undefined;
 }
@@ -139,11 +150,16 @@ function planDesired(desired: DesiredResource, live: LiveResource | undefined): 
   return fields.length ? makeChange('update', ref, { fields, policyDiff, etag: live.etag, source }) : undefined;
 }
 
-/** APIs whose operations the repository manages: those whose desired body carries a specification to import. */
-function apisWithSpecification(desired: DesiredState): Set<string> {
-  return new Set(
-    desired.resources.filter((r) => r.ref.kind === 'api' && typeof r.properties.value === 'string').map((r) => r.ref.ids[0]),
-  );
+/**
+ * APIs whose desired body carries a specification to import, and of those the ones whose operations the repository
+ * manages: not a linked specification's (the repository does not hold the document that says them).
+ */
+function apisWithSpecification(desired: DesiredState): { importing: Set<string>; operationsManaged: Set<string> } {
+  const importing = desired.resources.filter((r) => r.ref.kind === 'api' && typeof r.properties.value === 'string');
+  return {
+    importing: new Set(importing.map((r) => r.ref.ids[0])),
+    operationsManaged: new Set(importing.filter((r) => !isLinkFormat(r.properties.format)).map((r) => r.ref.ids[0])),
+  };
 }
 
 /**
@@ -153,12 +169,17 @@ function apisWithSpecification(desired: DesiredState): Set<string> {
  */
 function planDeletes(desired: DesiredState, live: LiveState, desiredKeys: Set<string>, specApis: Set<string>): PlannedChange[] {
   const named = new Set(desired.resources.flatMap((r) => namedIds(r.ref)));
+  const soapToRest = new Set(desired.resources.filter((r) => r.ref.kind === 'api' && isSoapToRest(r.properties)).map((r) => r.ref.ids[0].toLowerCase()));
   const deletedKeys = new Set<string>();
   const orphans = live.resources.filter((r) => {
     const type = resourceType(r.ref.kind);
     if (!type.managed || desiredKeys.has(refKey(r.ref)) || isUnnamedBuiltIn(r.ref, named)) return false;
     // The system groups are referenced by name (a product's groups), never defined: the repository cannot delete them.
     if (r.ref.kind === 'group' && r.properties.builtIn === true) return false;
+    // Releases are the API's history: the repository holds the one that made its current revision current.
+    if (r.ref.kind === 'apiRelease') return false;
+    // A SOAP-to-REST import gives each operation the policy that builds its SOAP envelope: the import's, not the repository's.
+    if (r.ref.kind === 'operationPolicy' && soapToRest.has(r.ref.ids[0].toLowerCase())) return false;
     if (r.ref.kind === 'apiOperation' && desiredKeys.has(refKey({ kind: 'api', ids: [r.ref.ids[0]] }))) {
       return specApis.has(r.ref.ids[0]);
     }
@@ -194,6 +215,17 @@ function planDeletes(desired: DesiredState, live: LiveState, desiredKeys: Set<st
     if (links.every((c) => c.droppedFromList)) tag.droppedFromList = true;
   }
   return deletes;
+}
+
+/** Operation policies the API's SOAP-to-REST import creates before the repository's own is written. */
+function markImportedPolicies(changes: PlannedChange[], desired: DesiredState): void {
+  const soapToRest = new Set(desired.resources.filter((r) => r.ref.kind === 'api' && isSoapToRest(r.properties)).map((r) => r.ref.ids[0].toLowerCase()));
+  for (const change of changes) if (change.kind === 'operationPolicy' && change.action === 'create' && soapToRest.has(change.ref.ids[0].toLowerCase())) change.replacesImported = true;
+}
+
+/** An API body importing a WSDL as REST operations. */
+function isSoapToRest(properties: Record<string, unknown>): boolean {
+  return String(properties.format).startsWith('wsdl') && properties.apiType === 'http';
 }
 
 /** A kind the repository defines in files of its own (an API's folder), rather than by naming it in a list. */
@@ -238,7 +270,8 @@ function attachSpecificationImports(changes: PlannedChange[], live: Map<string, 
 
 export function plan(repository: DesiredState, live: LiveState): Plan {
   const adoptedTags = tagAdoptions(repository, live);
-  const desired = adoptTags(repository, adoptedTags);
+  const switches = revisionSwitches(repository, live);
+  const desired = withRevisionSwitches(adoptTags(repository, adoptedTags), switches);
   const liveByKey = new Map(live.resources.map((r) => [refKey(r.ref), r]));
   const desiredKeys = new Set(desired.resources.map((r) => refKey(r.ref)));
   const specApis = apisWithSpecification(desired);
@@ -249,14 +282,16 @@ export function plan(repository: DesiredState, live: LiveState): Plan {
     if (change) changes.push(change);
     else unchanged += 1;
   }
-  changes.push(...planDeletes(desired, live, desiredKeys, specApis));
-  const apiImports = attachSpecificationImports(changes, liveByKey, specApis);
+  changes.push(...planDeletes(desired, live, desiredKeys, specApis.operationsManaged));
+  markImportedPolicies(changes, desired);
+  const apiImports = attachSpecificationImports(changes, liveByKey, specApis.importing);
   return {
     formatVersion: 1,
     environment: desired.environment,
     changes: sortChanges([...changes, ...apiImports]),
     unchanged: unchanged - apiImports.length,
     ...(Object.keys(adoptedTags).length ? { adoptedTags } : {}),
+    ...(Object.keys(switches).length ? { revisionSwitches: switches } : {}),
   };
 }
 

@@ -55,13 +55,13 @@ export function styleFor(colour: boolean): Style {
 const SYMBOL: Record<ChangeAction, string> = { create: '+', update: '~', delete: '-' };
 const MAX_VALUE_WIDTH = 100;
 
-function showValue(value: unknown): string {
+export function showValue(value: unknown): string {
   if (value === undefined) return '(none)';
   const text = JSON.stringify(value);
   return text.length > MAX_VALUE_WIDTH ? `${text.slice(0, MAX_VALUE_WIDTH - 1)}…` : text;
 }
 
-function fieldLine(field: FieldChange, action: ChangeAction): string {
+export function fieldLine(field: FieldChange, action: ChangeAction): string {
   if (field.sensitive) return `${field.field}: (sensitive value)`;
   if (field.field === SPECIFICATION_FIELD) return `${field.field}: re-imported (operations differ)`;
   if (action === 'create') return `${field.field}: ${showValue(field.after)}`;
@@ -87,7 +87,7 @@ export interface PrintOptions {
   deleteNote?: string;
 }
 
-function changeNote(change: PlannedChange, options: PrintOptions): string {
+export function changeNote(change: PlannedChange, options: Pick<PrintOptions, 'deleteNote'>): string {
   if (change.deletedWith) return `(removed with ${change.deletedWith.kind} ${displayId(change.deletedWith)})`;
   if (change.viaImport) return '(by the specification import)';
   if (change.droppedFromList) return '(dropped from its list in the repository)';
@@ -95,23 +95,23 @@ function changeNote(change: PlannedChange, options: PrintOptions): string {
   return '';
 }
 
+/** The fields a change lists: what an import creates is the specification's; a policy's text shows as its diff. */
+export function shownFields(change: PlannedChange): FieldChange[] {
+  const showFields = change.action === 'update' || (change.action === 'create' && !change.viaImport);
+  return showFields ? change.fields.filter((f) => f.field !== 'value' || f.sensitive || !change.policyDiff) : [];
+}
+
 function printChange(change: PlannedChange, options: PrintOptions): string[] {
   const { style } = options;
   const paint = colourFor(change.action, style);
   const note = changeNote(change, options);
   const lines = [`  ${paint(`${SYMBOL[change.action]} ${change.id}`)}${note ? ` ${style.dim(note)}` : ''}`];
-  // What an import creates is the specification's; what it changes in an existing operation is worth seeing.
-  const showFields = change.action === 'update' || (change.action === 'create' && !change.viaImport);
-  if (showFields) {
-    for (const field of change.fields.filter((f) => f.field !== 'value' || f.sensitive || !change.policyDiff)) {
-      lines.push(`      ${fieldLine(field, change.action)}`);
-    }
-  }
+  lines.push(...shownFields(change).map((field) => `      ${fieldLine(field, change.action)}`));
   if (change.policyDiff) lines.push(...diffLines(change.policyDiff, style).map((l) => `      ${l}`));
   return lines;
 }
 
-function summaryLine(summary: PlanSummary): string {
+export function summaryLine(summary: PlanSummary): string {
   return `Plan: ${summary.create} to create, ${summary.update} to update, ${summary.delete} to delete, ${summary.unchanged} unchanged.`;
 }
 

@@ -19,4 +19,6 @@ export type { NamedValueReference } from './query';
 export { canonicalPolicy, policiesEquivalent, policyTextDiff } from './compare';
 export { renderTemplate } from './template';
 export type { RenderedTemplate, TemplateContext } from './template';
+export { renderYamlData, isTemplated } from './yaml-template';
+export type { RenderedYamlData, YamlTemplateFinding } from './yaml-template';
 export { unifiedDiff } from './text-diff';

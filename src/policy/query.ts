@@ -86,9 +86,14 @@ export function findNamedValueReferences(doc: PolicyDocument): NamedValueReferen
   return references;
 }
 
-/** The displayNames a text references as `{{name}}` (also outside policies: backend credentials in YAML). */
+/**
+ * The displayNames a text references as `{{name}}` (also outside policies: backend credentials in YAML). `{{env}}` and
+ * `{{values.…}}` are template values, never named values: one still in a text is a template that did not render
+ * (already a `template` finding).
+ */
 export function namedValueNamesIn(value: string): string[] {
-  return value.includes('{{') ? [...value.matchAll(NAMED_VALUE_REFERENCE)].map((match) => match[1]) : [];
+  if (!value.includes('{{')) return [];
+  return [...value.matchAll(NAMED_VALUE_REFERENCE)].map((match) => match[1]).filter((name) => name !== 'env' && !name.startsWith('values.'));
 }
 
 /**

@@ -1,4 +1,4 @@
-import Handlebars from 'handlebars';
+import type HandlebarsModule from 'handlebars';
 import { compareFindings, type Finding } from '../diagnostics';
 import type { TemplateSource } from '../repo/model';
 
@@ -103,12 +103,23 @@ function failWith(findings: Finding[]): RenderedTemplate {
  */
 const ENVIRONMENT_VALUE_HELPER = '\uFDD0environment-value';
 
-// An isolated Handlebars environment: no helpers or partials registered by anyone else leak in.
-const HANDLEBARS = Handlebars.create();
-HANDLEBARS.registerHelper(ENVIRONMENT_VALUE_HELPER, (...segmentsAndOptions: unknown[]) => {
-  const options = segmentsAndOptions.pop() as Handlebars.HelperOptions;
-  return ownValueAt(options.data.root, segmentsAndOptions as string[]);
-});
+let handlebarsEnvironment: typeof HandlebarsModule | undefined;
+
+/**
+ * An isolated Handlebars environment: no helpers or partials registered by anyone else leak in. Loaded at the first
+ * template with a block: plain `{{values.x}}` templates never need it, and loading it is a large part of validate's
+ * start-up.
+ */
+function handlebars(): typeof HandlebarsModule {
+  if (handlebarsEnvironment) return handlebarsEnvironment;
+  const created = (require('handlebars') as typeof HandlebarsModule).create();
+  created.registerHelper(ENVIRONMENT_VALUE_HELPER, (...segmentsAndOptions: unknown[]) => {
+    const options = segmentsAndOptions.pop() as HandlebarsModule.HelperOptions;
+    return ownValueAt(options.data.root, segmentsAndOptions as string[]);
+  });
+  handlebarsEnvironment = created;
+  return created;
+}
 const COMPILE_OPTIONS: CompileOptions = {
   strict: true,
   noEscape: true,
@@ -279,11 +290,11 @@ function compileTemplate(text: string, mustaches: OurMustache[]): CompiledTempla
     copied = at + 2;
   }
   hidden += text.slice(copied);
-  const program = HANDLEBARS.parse(hidden);
+  const program = handlebars().parse(hidden);
   const starts = lineStarts(hidden);
   const runs = weaveMarkers(program, starts);
   const { blockParameters, unrootedParameters } = rewriteRootContextParameters(program, starts);
-  const compiled = { template: HANDLEBARS.compile<TemplateContext>(program, COMPILE_OPTIONS), runs, blockParameters, unrootedParameters };
+  const compiled = { template: handlebars().compile<TemplateContext>(program, COMPILE_OPTIONS), runs, blockParameters, unrootedParameters };
   if (compiledTemplates.size >= COMPILED_TEMPLATES_KEPT) compiledTemplates.delete(compiledTemplates.keys().next().value!);
   compiledTemplates.set(text, compiled);
   return compiled;
@@ -616,7 +627,7 @@ function parseErrorOffset(error: unknown, template: string): number {
     return starts[located.lineNumber - 1] + located.column;
   }
   // Jison parse errors carry no location; Handlebars' parser keeps the failing token's place on its lexer.
-  const lexer = (HANDLEBARS as unknown as { Parser?: { lexer?: { yylloc?: { first_line: number; first_column: number } } } }).Parser
+  const lexer = (handlebars() as unknown as { Parser?: { lexer?: { yylloc?: { first_line: number; first_column: number } } } }).Parser
     ?.lexer;
   const where = lexer?.yylloc;
   if (where && where.first_line >= 1 && where.first_line <= starts.length) {

@@ -4,7 +4,10 @@ import type { ResourceKind, ResourceRef } from '../resources/types';
 import { kindsInDependencyOrder } from '../resources/types';
 import { CONFIG_FILE, loadRepository } from '../repo/loader';
 import type {
+  ApiDefinition,
   ApiModel,
+  ApiSpecification,
+  RevisionModel,
   ApiVersionSetDefinition,
   BackendModel,
   DiagnosticDefinition,
@@ -22,6 +25,8 @@ import type {
 import type { KnownSecret } from '../known-secrets';
 import type { DesiredResource, RenderedPolicy, RenderedRepository } from './desired';
 import { tagIdOf } from './tag-id';
+import { GRAPHQL_SCHEMA, linkFormat } from './api-types';
+import { WEBSOCKET_HANDSHAKE } from '../repo/specifications';
 
 export interface RenderOptions {
   /** Where `valueFromEnv` secrets are read (default: process.env). */
@@ -29,6 +34,9 @@ export interface RenderOptions {
   /** Findings met before rendering (loading), carried into the result. */
   findings?: Finding[];
 }
+
+/** The root element of a GraphQL resolver's policy: its data source. */
+const RESOLVER_POLICY_ROOT = 'http-data-source';
 
 /** Stands in when the configuration defines no usable environment (already reported): templates are not rendered. */
 const NO_ENVIRONMENT: EnvironmentConfig = { name: '', target: { emulator: '.apiops/local' }, values: {} };
@@ -73,8 +81,12 @@ export function pickEnvironment(model: RepoModel, envName?: string, loadFindings
  * An API with `backend: <id>` gets that backend's url as its serviceUrl: APIM needs a serviceUrl for the API's default
  * forwarding target, and the backend is where the repository says the API lives.
  */
-export function renderRepository(model: RepoModel, envName?: string, options: RenderOptions = {}): RenderedRepository {
-  const environment = pickEnvironment(model, envName, options.findings);
+export function renderRepository(loaded: RepoModel, envName?: string, options: RenderOptions = {}): RenderedRepository {
+  const environment = pickEnvironment(loaded, envName, options.findings);
+  // YAML templates and scopes are applied by the loader: a model read for another environment is read again for this one.
+  const reload = loaded.environmentSpecific && environment.name !== '' && loaded.environment !== environment.name ? loadRepository(loaded.root, environment.name) : undefined;
+  const model = reload?.model ?? loaded;
+  if (reload) options = { ...options, findings: reload.findings };
   const renderer = new Renderer(model, environment, options.processEnv ?? process.env);
   renderer.findings.push(...(options.findings ?? []));
   renderer.renderAll();
@@ -90,7 +102,7 @@ export function renderRepository(model: RepoModel, envName?: string, options: Re
 
 /** Loads the repository at `root` and renders it: what validate, render, diff and publish start from. */
 export function loadAndRender(root: string, envName?: string, processEnv?: NodeJS.ProcessEnv): RenderedRepository {
-  const { model, findings } = loadRepository(root);
+  const { model, findings } = loadRepository(root, envName);
   return renderRepository(model, envName, { processEnv, findings });
 }
 
@@ -215,9 +227,9 @@ class Renderer {
     this.findings.push(...rendered.findings);
     if (rendered.text === undefined) return;
     // A file may be in the escaped form (entities inside expressions), which APIM's rawxml would take literally.
-    const parsed = parsePolicy(rendered.text, source.file, { mapPosition: rendered.mapPosition, expressionEntities: 'decoded' });
+    const expectedRoot = ref.kind === 'policyFragment' ? 'fragment' : ref.kind === 'resolverPolicy' ? RESOLVER_POLICY_ROOT : 'policies';
+    const parsed = parsePolicy(rendered.text, source.file, { mapPosition: rendered.mapPosition, expressionEntities: 'decoded', ...(ref.kind === 'resolverPolicy' ? { roots: [RESOLVER_POLICY_ROOT] } : {}) });
     this.findings.push(...parsed.findings);
-    const expectedRoot = ref.kind === 'policyFragment' ? 'fragment' : 'policies';
     let document = parsed.document;
     if (document && document.root.name !== expectedRoot) {
       const what = ref.kind === 'policyFragment' ? 'a policy fragment' : 'a policy';
@@ -225,7 +237,8 @@ class Renderer {
       // APIM rejects the whole document: linting it as if it were one would only add findings that follow from this one.
       document = undefined;
     }
-    this.policies.push({ ref, source, text: rendered.text, ...(document ? { document } : {}) });
+    // A resolver's data source is no scope policy: lint and the gateway emulator, which read scope policies, leave it out.
+    if (ref.kind !== 'resolverPolicy') this.policies.push({ ref, source, text: rendered.text, ...(document ? { document } : {}) });
     if (managed) {
       // Sent as written, unless its expressions had to be decoded: then as the document reads, printed in rawxml.
       const value = document && parsed.decodedExpressions ? serializePolicy(document, { form: 'rawxml' }) : rendered.text;
@@ -254,34 +267,64 @@ class Renderer {
     this.add({ kind: 'backend', ids: [id] }, { url, protocol, description, title, tls, credentials }, startOf(definition.file));
   }
 
+  private backendUrl(id: string | undefined): string | undefined {
+    return id === undefined ? undefined : this.model.backends.find((b) => b.id === id)?.definition.data.url;
+  }
+
+  /**
+   * What an API's write sends for its specification: the document (`format` + `value`) or its link, with a WSDL's
+   * selector and the type its import makes. A GraphQL SDL is no import format: it is the API schema `graphql`.
+   */
+  private specificationProperties(data: ApiDefinition, specification: ApiSpecification | undefined): Record<string, unknown> {
+    const link = typeof data.specification === 'object' && data.specification !== null ? data.specification : undefined;
+    if (link) return { format: linkFormat(link.format), value: link.link, ...(link.format === 'wsdl' ? this.wsdlProperties(data) : {}) };
+    if (!specification || specification.format === 'graphql') return {};
+    return { format: specification.format, value: specification.text, ...(specification.format === 'wsdl' ? this.wsdlProperties(data) : {}) };
+  }
+
+  private wsdlProperties(data: ApiDefinition): Record<string, unknown> {
+    const selector = definedOnly({ wsdlServiceName: data.wsdlService, wsdlEndpointName: data.wsdlEndpoint });
+    return { apiType: data.type === 'soap' ? 'soap' : 'http', wsdlSelector: Object.keys(selector).length ? selector : undefined };
+  }
+
   private addApi(api: ApiModel): void {
     const { definition, specification } = api;
     const data = definition.data;
-    const backendUrl = data.backend === undefined ? undefined : this.model.backends.find((b) => b.id === data.backend)?.definition.data.url;
+    const defaultProtocols = data.type === 'websocket' ? ['wss'] : ['https'];
     this.add(
       { kind: 'api', ids: [api.id] },
       {
         displayName: data.displayName,
         path: data.path,
-        protocols: data.protocols ?? ['https'],
-        serviceUrl: data.serviceUrl ?? backendUrl,
+        protocols: data.protocols ?? defaultProtocols,
+        serviceUrl: data.serviceUrl ?? this.backendUrl(data.backend),
         subscriptionRequired: data.subscriptionRequired ?? true,
         description: data.description,
+        type: data.type === 'http' ? undefined : data.type,
         apiVersion: data.apiVersion,
         apiVersionSetId: data.versionSet === undefined ? undefined : `/apiVersionSets/${data.versionSet}`,
-        format: specification?.format,
-        value: specification?.text,
+        apiRevisionDescription: data.revisionDescription,
+        ...this.specificationProperties(data, specification),
       },
       startOf(definition.file),
     );
-    const operationIds = new Set<string>();
-    for (const operation of specification?.operations ?? []) {
-      operationIds.add(operation.id);
-      this.add(
-        { kind: 'apiOperation', ids: [api.id, operation.id] },
-        operationProperties(operation),
-        operation.pos,
-      );
+    const operationIds = this.addApiContent(api.id, api, data.type === 'websocket');
+    if (specification?.format === 'graphql') {
+      this.add({ kind: 'apiSchema', ids: [api.id, GRAPHQL_SCHEMA.id] }, { contentType: GRAPHQL_SCHEMA.contentType, document: { value: specification.text } }, startOf(specification.file));
+    }
+    for (const { id, definition: schema } of api.schemas) {
+      const { contentType, value, definitions, components } = schema.data;
+      this.add({ kind: 'apiSchema', ids: [api.id, id] }, { contentType, document: definedOnly({ value, definitions, components }) }, startOf(schema.file));
+    }
+    for (const resolver of api.resolvers) {
+      const { displayName, path, description } = resolver.definition.data;
+      this.add({ kind: 'graphQLResolver', ids: [api.id, resolver.id] }, { displayName, path, description }, startOf(resolver.definition.file));
+      if (resolver.policy) this.addPolicy({ kind: 'resolverPolicy', ids: [api.id, resolver.id] }, resolver.policy);
+    }
+    api.revisions.forEach((revision) => this.addRevision(api, revision));
+    if (data.release) {
+      const current = String(data.revision ?? '1');
+      this.add({ kind: 'apiRelease', ids: [api.id, data.release.id] }, { apiId: `/apis/${api.id};rev=${current}`, notes: data.release.notes }, definition.locate(['release']));
     }
     (api.definition.data.tags ?? []).forEach((name, i) => this.addTag(name, { kind: 'apiTag', ids: [api.id] }, api.definition.locate(['tags', i])));
     for (const [operationId, names] of Object.entries(api.definition.data.operationTags ?? {})) {
@@ -289,11 +332,52 @@ class Renderer {
       names.forEach((name, i) => this.addTag(name, { kind: 'operationTag', ids: [api.id, operationId] }, api.definition.locate(['operationTags', operationId, i])));
     }
     this.addYamlResources('apiDiagnostic', api.diagnostics, diagnosticProperties, [api.id]);
-    if (api.policy) this.addPolicy({ kind: 'apiPolicy', ids: [api.id] }, api.policy);
-    for (const [operationId, source] of Object.entries(api.operationPolicies)) {
-      // A policy for an operation the specification lacks is already a finding; still render it to check its syntax.
-      this.addPolicy({ kind: 'operationPolicy', ids: [api.id, operationId] }, source, operationIds.has(operationId));
+  }
+
+  /**
+   * The operations and policies of an API or revision (`apiId` `orders;rev=2`), from its specification; returns the
+   * operation ids. A WebSocket API's one operation is APIM's own: only its policy is the repository's.
+   */
+  private addApiContent(apiId: string, content: Pick<ApiModel, 'specification' | 'policy' | 'operationPolicies'>, websocket: boolean): Set<string> {
+    const operationIds = new Set<string>(websocket ? [WEBSOCKET_HANDSHAKE] : []);
+    for (const operation of content.specification?.operations ?? []) {
+      operationIds.add(operation.id);
+      this.add({ kind: 'apiOperation', ids: [apiId, operation.id] }, operationProperties(operation), operation.pos);
     }
+    if (content.policy) this.addPolicy({ kind: 'apiPolicy', ids: [apiId] }, content.policy);
+    for (const [operationId, source] of Object.entries(content.operationPolicies)) {
+      // A policy for an operation the specification lacks is already a finding; still render it to check its syntax.
+      this.addPolicy({ kind: 'operationPolicy', ids: [apiId, operationId] }, source, operationIds.has(operationId));
+    }
+    return operationIds;
+  }
+
+  /**
+   * A non-current revision: an API resource `{apiId};rev={n}` with the API's settings, what the revision overrides,
+   * and its own specification and policies. Created from the API (`sourceApiId`, added by publish on create).
+   */
+  private addRevision(api: ApiModel, revision: RevisionModel): void {
+    const data = api.definition.data;
+    const own = revision.definition.data;
+    const apiId = `${api.id};rev=${revision.number}`;
+    this.add(
+      { kind: 'api', ids: [apiId] },
+      {
+        displayName: data.displayName,
+        path: data.path,
+        protocols: own.protocols ?? data.protocols ?? (data.type === 'websocket' ? ['wss'] : ['https']),
+        serviceUrl: own.serviceUrl ?? this.backendUrl(own.backend) ?? data.serviceUrl ?? this.backendUrl(data.backend),
+        subscriptionRequired: own.subscriptionRequired ?? data.subscriptionRequired ?? true,
+        description: data.description,
+        type: data.type === 'http' ? undefined : data.type,
+        apiVersion: data.apiVersion,
+        apiVersionSetId: data.versionSet === undefined ? undefined : `/apiVersionSets/${data.versionSet}`,
+        apiRevisionDescription: own.description,
+        ...this.specificationProperties(data, revision.specification),
+      },
+      startOf(revision.definition.file),
+    );
+    this.addApiContent(apiId, revision, data.type === 'websocket');
   }
 
   /**
@@ -318,6 +402,7 @@ class Renderer {
       {
         displayName: data.displayName,
         description: data.description,
+        terms: data.terms,
         subscriptionRequired,
         // ARM rejects these two on a product that needs no subscription.
         approvalRequired: subscriptionRequired ? (data.approvalRequired ?? false) : undefined,

@@ -13,8 +13,19 @@ export function schemaFinding(file: string, message: string, line = 1, column = 
   return { rule: 'schema', severity: 'error', file, line, column, message };
 }
 
+/** The string offset of a line and column (1-based). */
+export function offsetOfPosition(text: string, line: number, column: number): number {
+  let offset = 0;
+  for (let at = 1; at < line; at++) {
+    const lineBreak = text.indexOf('\n', offset);
+    if (lineBreak < 0) return text.length;
+    offset = lineBreak + 1;
+  }
+  return Math.min(offset + column - 1, text.length);
+}
+
 /** Line and column (1-based) of a string offset. */
-function positionOfOffset(text: string, offset: number): { line: number; column: number } {
+export function positionOfOffset(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
   for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {

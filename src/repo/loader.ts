@@ -1,10 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { UserError, type Finding, type SourcePos } from '../diagnostics';
+import { lazyPos, UserError, type Finding, type SourcePos } from '../diagnostics';
 import { BUILT_IN_GROUPS, RESOURCE_TYPES, type ResourceKind } from '../resources/types';
 import type {
   ApiDefinition,
   ApiModel,
+  ApiSchemaDefinition,
+  ApiSpecification,
+  ResolverDefinition,
+  ResolverModel,
+  RevisionDefinition,
+  RevisionModel,
   ApiVersionSetDefinition,
   DiagnosticDefinition,
   GroupDefinition,
@@ -23,11 +29,13 @@ import type {
   RepoModel,
   TemplateSource,
   YamlDocument,
+  YamlPath,
 } from './model';
-import { listDir, readTextFile, schemaFinding } from './files';
+import { listDir, offsetOfPosition, positionOfOffset, readTextFile, schemaFinding } from './files';
+import { renderYamlData, type TemplateContext, type YamlTemplateFinding } from '../policy';
 import { checkId } from './ids';
 import { fileNameOf, isFileNameOf, parseFileName } from '../resources/file-names';
-import { loadSpecification } from './openapi';
+import { DEFAULT_SPEC_FILES, graphqlFields, loadSpecificationFile, typesOfFormat, WEBSOCKET_HANDSHAKE } from './specifications';
 import { validateAgainstSchema, type SchemaName } from './schemas';
 import { parseYaml } from './yaml';
 import { didYouMean } from '../suggest';
@@ -50,8 +58,7 @@ const RESOURCE_FOLDERS = [
     }),
   ),
 ];
-/** Specification file names looked for when api.yaml does not name one, in this order. */
-export const DEFAULT_SPEC_FILES = ['openapi.yaml', 'openapi.yml', 'openapi.json'];
+export { DEFAULT_SPEC_FILES } from './specifications';
 
 export interface LoadResult {
   model: RepoModel;
@@ -61,24 +68,43 @@ export interface LoadResult {
 /**
  * Stage 1: reads a repository into the typed model. Every problem in a user's file is a finding (never an exception),
  * so one run reports them all; only a directory that is not an apiops repository at all throws a UserError.
+ *
+ * Resource YAML files are templates (see policy/yaml-template.ts), rendered here for `envName` (default: the first
+ * environment) before their schemas check them, and a file whose `environments:` leaves that environment out is read
+ * as if it were absent. An unknown `envName` renders nothing: the render stage reports it.
  */
-export function loadRepository(root: string): LoadResult {
+export function loadRepository(root: string, envName?: string): LoadResult {
   const absoluteRoot = path.resolve(root);
   if (!fs.existsSync(path.join(absoluteRoot, CONFIG_FILE))) {
     const misnamed = CONFIG_FILE.replace(/\.yaml$/, '.yml');
     const advice = fs.existsSync(path.join(absoluteRoot, misnamed)) ? `rename ${misnamed} to ${CONFIG_FILE}` : 'is this an apiops repository? use --repo to point at one';
     throw new UserError(`no ${CONFIG_FILE} in ${absoluteRoot} (${advice})`);
   }
-  return new RepositoryLoader(absoluteRoot).load();
+  return new RepositoryLoader(absoluteRoot, envName).load();
 }
 
 class RepositoryLoader {
   readonly findings: Finding[] = [];
+  /** What the resource YAML files' templates are rendered with; unset until the configuration is read, or when it has no such environment. */
+  private template?: TemplateContext;
+  private environmentNames: string[] = [];
+  /** Definitions whose `environments:` leaves the loaded environment out. */
+  private readonly outOfScope = new WeakSet<YamlDocument<unknown>>();
+  private environmentSpecific = false;
 
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    private readonly envName?: string,
+  ) {}
 
   load(): LoadResult {
     const config = this.loadConfig();
+    this.environmentNames = Object.keys(config.data.environments);
+    const environment = config.data.environments[this.envName ?? this.environmentNames[0]];
+    if (environment) {
+      const allEnvironmentValues = Object.values(config.data.environments).map((env) => env.values);
+      this.template = { env: environment.name, values: environment.values, allEnvironmentValues };
+    }
     const backends = this.loadYamlFolder<BackendDefinition>('backends', 'backend', 'backend');
     const namedValues = this.loadYamlFolder<NamedValueDefinition>('named-values', 'namedValue', 'named-value');
     const apiVersionSets = this.loadYamlFolder<ApiVersionSetDefinition>('api-version-sets', 'apiVersionSet', 'api-version-set');
@@ -104,6 +130,8 @@ class RepositoryLoader {
     const model: RepoModel = {
       root: this.root,
       config,
+      environment: this.template?.env,
+      environmentSpecific: this.environmentSpecific,
       apis,
       products,
       namedValues,
@@ -168,7 +196,27 @@ class RepositoryLoader {
       this.findings.push({ ...schemaFinding(file, 'expected a mapping of properties'), ...doc.locate([]) });
       return { ...doc, data: {} as T };
     }
-    const problems = validateAgainstSchema(schema, doc);
+    if (schema === 'apiops-config') return this.checkedAgainstSchema(doc, schema);
+    const scope = (doc.data as { environments?: unknown }).environments;
+    if (scope !== undefined) this.environmentSpecific = true;
+    if (this.template && Array.isArray(scope) && !scope.includes(this.template.env)) {
+      this.outOfScope.add(doc);
+      return doc;
+    }
+    const rendered = this.rendered(doc);
+    const checked = this.checkedAgainstSchema(rendered.doc, schema, rendered.failedPaths);
+    this.checkEnvironmentNames(checked);
+    const { environments: _scope, ...data } = checked.data as Record<string, unknown>;
+    return { ...checked, data: data as T };
+  }
+
+  /**
+   * A document that breaks its schema is returned without the top-level properties that broke it. `failedPaths`:
+   * values whose template did not render (already reported), whose text the schema is not asked about.
+   */
+  private checkedAgainstSchema<T>(doc: YamlDocument<T>, schema: SchemaName, failedPaths: YamlPath[] = []): YamlDocument<T> {
+    const within = (path: YamlPath, prefix: YamlPath) => prefix.every((segment, i) => path[i] === segment);
+    const problems = validateAgainstSchema(schema, doc).filter((problem) => !failedPaths.some((failed) => within(problem.path, failed)));
     if (!problems.length) return doc;
     this.findings.push(...problems.map((p) => p.finding));
     const data = { ...(doc.data as Record<string, unknown>) };
@@ -176,6 +224,48 @@ class RepositoryLoader {
       if (problem.path.length) delete data[String(problem.path[0])];
     }
     return { ...doc, data: data as T };
+  }
+
+  /** The document with its templated values rendered for the loaded environment; the paths of those that did not render. */
+  private rendered<T>(doc: YamlDocument<T>): { doc: YamlDocument<T>; failedPaths: YamlPath[] } {
+    if (!this.template) return { doc, failedPaths: [] };
+    const rendered = renderYamlData(doc.data, this.template, doc.file);
+    if (!rendered.templated) return { doc, failedPaths: [] };
+    this.environmentSpecific = true;
+    for (const problem of rendered.findings) this.findings.push({ ...problem.finding, ...this.templatePosition(doc, problem) });
+    return { doc: { ...doc, data: rendered.data as T }, failedPaths: rendered.findings.map((problem) => problem.path) };
+  }
+
+  /**
+   * Where in the YAML file a template finding is: at its place inside the value when the value is written on one
+   * line as it reads (plain or quoted without escapes before it), else at the value's start.
+   */
+  private templatePosition(doc: YamlDocument<unknown>, problem: YamlTemplateFinding): SourcePos {
+    const valueStart = doc.locate(problem.path);
+    return lazyPos(doc.file, () => {
+      const text = doc.text ?? '';
+      const start = offsetOfPosition(text, valueStart.line, valueStart.column);
+      const begin = text[start] === '"' || text[start] === "'" ? start + 1 : start;
+      const value = String(valueAt(doc.data, problem.path) ?? '');
+      const before = value.slice(0, problem.offset);
+      return !before.includes('\n') && text.startsWith(before, begin) ? positionOfOffset(text, begin + problem.offset) : { line: valueStart.line, column: valueStart.column };
+    });
+  }
+
+  /** `environments:` names environments of the configuration. */
+  private checkEnvironmentNames(doc: YamlDocument<unknown>): void {
+    const scope = (doc.data as { environments?: unknown }).environments;
+    if (!Array.isArray(scope) || !this.template) return;
+    scope.forEach((name, i) => {
+      if (typeof name === 'string' && !this.environmentNames.includes(name)) {
+        this.report(doc.locate(['environments', i]), `environment '${name}' is not defined in ${CONFIG_FILE}${didYouMean(name, new Set(this.environmentNames))} (defines: ${this.environmentNames.join(', ')})`);
+      }
+    });
+  }
+
+  /** Whether a definition exists in the loaded environment (its `environments:` names it, or it has none). */
+  private inScope(doc: YamlDocument<unknown>): boolean {
+    return !this.outOfScope.has(doc);
   }
 
   private loadYamlFolder<T>(folder: string, kind: ResourceKind, schema: SchemaName): Array<YamlResource<T>> {
@@ -187,7 +277,7 @@ class RepositoryLoader {
         continue;
       }
       const definition = this.loadYaml<T>(file, schema);
-      loaded.push({ id: this.idOfName(kind, name, '.yaml', file, definition), definition });
+      if (this.inScope(definition)) loaded.push({ id: this.idOfName(kind, name, '.yaml', file, definition), definition });
     }
     return loaded;
   }
@@ -228,6 +318,7 @@ class RepositoryLoader {
       return undefined;
     }
     const definition = this.loadYaml<T>(file, schema);
+    if (!this.inScope(definition)) return undefined;
     return { id: this.idOfName(kind, name, '', file, definition), definition };
   }
 
@@ -236,45 +327,66 @@ class RepositoryLoader {
     const loaded = this.loadFolderDefinition<ApiDefinition>(folder, 'api', 'api.yaml', 'api');
     if (!loaded) return undefined;
     const { id, definition } = loaded;
+    const data = definition.data;
     const diagnostics = this.loadYamlFolder<DiagnosticDefinition>(`${folder}/diagnostics`, 'apiDiagnostic', 'diagnostic');
-    const api: ApiModel = { id, definition, operationPolicies: {}, diagnostics };
-    const specFile = this.specificationFile(folder, definition);
-    if (specFile) {
-      const read = readTextFile(this.root, specFile);
-      if (read.finding) this.findings.push(read.finding);
-      else {
-        const loaded = loadSpecification(specFile, read.text);
-        this.findings.push(...loaded.findings);
-        api.specification = loaded.specification;
-      }
-    }
-    api.policy = this.loadTemplate(`${folder}/policy.xml`, { optional: true });
+    const schemas = this.loadYamlFolder<ApiSchemaDefinition>(`${folder}/api-schemas`, 'apiSchema', 'api-schema');
+    const content = this.loadApiContent(id, folder, definition, typeof data.specification === 'string' ? data.specification : undefined, data.specification !== undefined);
+    const api: ApiModel = { id, definition, ...content, diagnostics, schemas, revisions: this.loadRevisions(id, folder, definition), resolvers: this.loadResolvers(folder) };
+    this.checkApiType(api);
     const operationIds = api.specification && new Set(api.specification.operations.map((op) => op.id));
-    for (const operationId of Object.keys(definition.data.operationTags ?? {})) {
+    for (const operationId of Object.keys(data.operationTags ?? {})) {
       if (operationIds?.has(operationId)) continue;
       const known = operationIds ? [...operationIds].join(', ') || 'none' : 'none: the API has no specification';
       this.report(definition.locateKey?.(['operationTags', operationId]) ?? definition.locate(['operationTags', operationId]), `operationTags: '${operationId}' is not an operation of the API (operationIds: ${known})`);
     }
+    return api;
+  }
+
+  /**
+   * What an API or one of its revisions holds in its folder: the specification, policy.xml and operation policies.
+   * `named`: the specification file its definition names; `hasLink`: it names one that is not a file (a link).
+   */
+  private loadApiContent(
+    apiId: string,
+    folder: string,
+    definition: YamlDocument<ApiDefinition> | YamlDocument<RevisionDefinition>,
+    named: string | undefined,
+    hasLink: boolean,
+  ): { specification?: ApiSpecification; policy?: TemplateSource; operationPolicies: Record<string, TemplateSource> } {
+    const apiData = definition.data as ApiDefinition;
+    const specFile = named === undefined && hasLink ? undefined : this.specificationFile(folder, definition, named);
+    let specification: ApiSpecification | undefined;
+    if (specFile) {
+      const read = readTextFile(this.root, specFile);
+      if (read.finding) this.findings.push(read.finding);
+      else {
+        const loaded = loadSpecificationFile(specFile, read.text, { type: apiData.type, wsdlService: apiData.wsdlService, wsdlEndpoint: apiData.wsdlEndpoint });
+        this.findings.push(...loaded.findings);
+        specification = loaded.specification;
+      }
+    }
+    const operationPolicies: Record<string, TemplateSource> = {};
+    // A WebSocket API has one operation, which APIM creates with it: its handshake.
+    const operationIds = specification ? new Set(specification.operations.map((op) => op.id)) : apiData.type === 'websocket' ? new Set([WEBSOCKET_HANDSHAKE]) : undefined;
     for (const name of this.xmlFiles(`${folder}/operations`)) {
       const file = `${folder}/operations/${name}`;
       // The specification's operationIds say which ids there are, so a shortened name needs no `id:`.
       const operationId = [...(operationIds ?? [])].find((candidate) => isFileNameOf(name, candidate, '.xml')) ?? this.idOfName('apiOperation', name, '.xml', file);
       const source = this.loadTemplate(file);
       if (!source) continue;
-      api.operationPolicies[operationId] = source;
+      operationPolicies[operationId] = source;
       if (operationIds && !operationIds.has(operationId)) {
         const known = [...operationIds].join(', ') || 'none';
-        this.findings.push(schemaFinding(file, `'${operationId}' is not an operation of ${api.specification!.file} (operationIds: ${known})`));
+        this.findings.push(schemaFinding(file, `'${operationId}' is not an operation of ${specification?.file ?? `websocket API '${apiId}'`} (operationIds: ${known})`));
       } else if (!operationIds && !specFile) {
-        this.findings.push(schemaFinding(file, `operation policy, but API '${id}' has no specification to define operation '${operationId}'`));
+        this.findings.push(schemaFinding(file, `operation policy, but API '${apiId}' has no specification to define operation '${operationId}'`));
       }
     }
-    return api;
+    return { specification, policy: this.loadTemplate(`${folder}/policy.xml`, { optional: true }), operationPolicies };
   }
 
-  /** The API's specification file (repository-relative), or undefined with a finding when it is named but missing. */
-  private specificationFile(folder: string, definition: YamlDocument<ApiDefinition>): string | undefined {
-    const named = definition.data.specification;
+  /** The specification file (repository-relative), or undefined with a finding when it is named but missing. */
+  private specificationFile(folder: string, definition: YamlDocument<unknown>, named: string | undefined): string | undefined {
     if (named === undefined) {
       const found = DEFAULT_SPEC_FILES.find((name) => fs.existsSync(path.join(this.root, folder, name)));
       return found && `${folder}/${found}`;
@@ -282,7 +394,7 @@ class RepositoryLoader {
     const file = path.posix.normalize(`${folder}/${named.replace(/\\/g, '/')}`);
     const pos = definition.locate(['specification']);
     if (!file.startsWith(`${folder}/`) || path.posix.isAbsolute(named)) {
-      this.report(pos, `specification '${named}' is outside the API folder`);
+      this.report(pos, `specification '${named}' is outside the ${folder.includes('/revisions/') ? 'revision' : 'API'} folder`);
       return undefined;
     }
     if (!fs.existsSync(path.join(this.root, file))) {
@@ -290,6 +402,87 @@ class RepositoryLoader {
       return undefined;
     }
     return file;
+  }
+
+  /** apis/<api-id>/revisions/<n>/: the API's non-current revisions. */
+  private loadRevisions(apiId: string, folder: string, api: YamlDocument<ApiDefinition>): RevisionModel[] {
+    const current = String(api.data.revision ?? '1');
+    const revisions: RevisionModel[] = [];
+    for (const name of listDir(path.join(this.root, folder, 'revisions'), 'directory')) {
+      const revisionFolder = `${folder}/revisions/${name}`;
+      const file = `${revisionFolder}/revision.yaml`;
+      if (!/^[1-9][0-9]{0,2}$/.test(name)) {
+        this.findings.push(schemaFinding(revisionFolder, `a revision folder is named by its number (1 to 999), not '${name}'`));
+        continue;
+      }
+      if (name === current) {
+        this.findings.push(schemaFinding(revisionFolder, `revision ${name} is the current revision (api.yaml: revision: ${current}): its content is the API folder's, not revisions/${name}/`));
+        continue;
+      }
+      if (!fs.existsSync(path.join(this.root, file))) {
+        this.findings.push(schemaFinding(file, `revision folder ${revisionFolder}/ has no revision.yaml`));
+        continue;
+      }
+      const definition = this.loadYaml<RevisionDefinition>(file, 'api-revision');
+      if (!this.inScope(definition)) continue;
+      const backend = definition.data.backend;
+      if (backend !== undefined && !fs.existsSync(path.join(this.root, 'backends', `${backend}.yaml`))) {
+        this.report(definition.locate(['backend']), `backend '${backend}' is not defined in backends/`);
+      }
+      const apiData = api.data;
+      const inherited = { ...definition, data: { ...definition.data, type: apiData.type, wsdlService: apiData.wsdlService, wsdlEndpoint: apiData.wsdlEndpoint } } as unknown as YamlDocument<ApiDefinition>;
+      const content = this.loadApiContent(`${apiId};rev=${name}`, revisionFolder, inherited, definition.data.specification, false);
+      revisions.push({ number: name, definition, ...content });
+    }
+    return revisions.sort((a, b) => Number(a.number) - Number(b.number));
+  }
+
+  /** apis/<api-id>/resolvers/<id>.yaml with their policies <id>.xml. */
+  private loadResolvers(folder: string): ResolverModel[] {
+    const resolversFolder = `${folder}/resolvers`;
+    const names = listDir(path.join(this.root, resolversFolder), 'file');
+    const resolvers: ResolverModel[] = [];
+    for (const name of names) {
+      const file = `${resolversFolder}/${name}`;
+      if (name.endsWith('.xml')) {
+        if (!names.includes(`${name.slice(0, -4)}.yaml`)) this.findings.push(schemaFinding(file, `resolver policy without its definition ${name.slice(0, -4)}.yaml`));
+        continue;
+      }
+      if (!name.endsWith('.yaml')) {
+        this.findings.push(schemaFinding(file, `unexpected file: ${resolversFolder}/ holds <resolver-id>.yaml and <resolver-id>.xml files`));
+        continue;
+      }
+      const definition = this.loadYaml<ResolverDefinition>(file, 'graphql-resolver');
+      if (!this.inScope(definition)) continue;
+      const id = this.idOfName('graphQLResolver', name, '.yaml', file, definition);
+      resolvers.push({ id, definition, policy: this.loadTemplate(`${resolversFolder}/${name.slice(0, -5)}.xml`, { optional: true }) });
+    }
+    return resolvers;
+  }
+
+  /** An API's type against its specification, its revisions' and its resolvers. */
+  private checkApiType(api: ApiModel): void {
+    const { definition, specification } = api;
+    const type = definition.data.type ?? 'http';
+    const where = definition.data.type === undefined ? definition.locate([]) : definition.locate(['type']);
+    for (const spec of [specification, ...api.revisions.map((r) => r.specification)]) {
+      if (spec && !typesOfFormat(spec.format).includes(type)) {
+        const allowed = typesOfFormat(spec.format).join(' or ');
+        this.report(where, `an API of type ${type} cannot have the specification ${spec.file} (its format makes type ${allowed})${definition.data.type === undefined ? `: add type: ${typesOfFormat(spec.format)[0]}` : ''}`);
+      }
+    }
+    if (type === 'websocket' && specification) this.report(where, `a websocket API has no specification (${specification.file}): APIM gives it one operation, onHandshake`);
+    if (api.resolvers.length && type !== 'graphql') this.findings.push(schemaFinding(api.resolvers[0].definition.file, `resolvers belong to GraphQL APIs; API '${api.id}' is of type ${type}`));
+    const fields = specification?.format === 'graphql' ? graphqlFields(specification.text) : undefined;
+    for (const resolver of api.resolvers) {
+      const resolved = resolver.definition.data.path;
+      if (typeof resolved !== 'string' || !fields) continue;
+      if (!fields.has(resolved)) this.report(resolver.definition.locate(['path']), `'${resolved}' is not a field of ${specification!.file} (Type/field)`);
+    }
+    const { release, revision } = definition.data;
+    if (release === undefined && revision !== undefined && String(revision) !== '1') {
+      this.report(definition.locate(['revision']), `revision ${String(revision)} is current only through a release: add release: { id, notes }`);
+    }
   }
 
   private loadProduct(name: string): ProductModel | undefined {
@@ -340,9 +533,18 @@ class RepositoryLoader {
       const folder = `apis/${id}`;
       report(
         folder,
-        (name, kind) => (kind === 'directory' ? name === 'operations' || !hasXml(`${folder}/${name}`) : name === 'policy.xml' || !name.endsWith('.xml')),
+        (name, kind) => (kind === 'directory' ? ['operations', 'resolvers'].includes(name) || !hasXml(`${folder}/${name}`) : name === 'policy.xml' || !name.endsWith('.xml')),
         `an API folder holds policy.xml, and operation policies as operations/<operation-id>.xml`,
       );
+      for (const revision of listDir(path.join(this.root, folder, 'revisions'), 'directory')) {
+        const revisionFolder = `${folder}/revisions/${revision}`;
+        report(
+          revisionFolder,
+          (name, kind) => (kind === 'directory' ? name === 'operations' || !hasXml(`${revisionFolder}/${name}`) : name === 'policy.xml' || !name.endsWith('.xml')),
+          `a revision folder holds revision.yaml, its specification, policy.xml and operations/<operation-id>.xml`,
+        );
+      }
+      report(`${folder}/revisions`, (_name, kind) => kind === 'directory', `${folder}/revisions/ holds one folder per revision (revisions/<n>/revision.yaml)`);
     }
     for (const id of listDir(path.join(this.root, 'products'), 'directory')) {
       report(`products/${id}`, (name, kind) => kind === 'directory' || name === 'policy.xml' || !name.endsWith('.xml'), 'a product folder holds product.yaml and policy.xml');
@@ -473,6 +675,10 @@ class RepositoryLoader {
       }
     }
   }
+}
+
+function valueAt(data: unknown, path: YamlPath): unknown {
+  return path.reduce<unknown>((value, segment) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[segment] : undefined), data);
 }
 
 /**

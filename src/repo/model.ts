@@ -48,16 +48,34 @@ export interface RepoConfig {
   lint: { rules: Record<string, LintLevel> };
 }
 
+/** An API's type: http (REST; SOAP-to-REST from a WSDL), soap (SOAP pass-through), graphql, websocket. */
+export type ApiType = 'http' | 'soap' | 'graphql' | 'websocket';
+
+/** A specification imported from a URL (the document is not in the repository). */
+export interface SpecificationLink {
+  link: string;
+  format: 'openapi' | 'openapi+json' | 'swagger' | 'wsdl' | 'wadl' | 'graphql';
+}
+
 export interface ApiDefinition {
   displayName: string;
+  type?: ApiType;
   path: string;
   protocols?: Array<'http' | 'https' | 'ws' | 'wss'>;
   serviceUrl?: string;
   backend?: string;
   subscriptionRequired?: boolean;
-  specification?: string;
+  specification?: string | SpecificationLink;
+  /** WSDL specifications: which service and endpoint to import. */
+  wsdlService?: string;
+  wsdlEndpoint?: string;
   description?: string;
   apiVersion?: string;
+  /** The current revision's number (default 1); the others are in revisions/<n>/. */
+  revision?: number | string;
+  revisionDescription?: string;
+  /** The release that made the current revision current. */
+  release?: { id: string; notes?: string };
   /** Id of the API version set (api-version-sets/<id>.yaml) this API is a version of. */
   versionSet?: string;
   tags?: string[];
@@ -87,13 +105,57 @@ export interface OperationParameter {
   required: boolean;
 }
 
+/**
+ * APIM import format of a specification document. `graphql` is not an import format: a GraphQL API's SDL is sent as
+ * its API schema `graphql`.
+ */
+export type SpecificationFormat = 'openapi' | 'openapi+json' | 'swagger-json' | 'wsdl' | 'wadl-xml' | 'graphql';
+
 export interface ApiSpecification {
   file: string;
   /** APIM import format for this document. */
-  format: 'openapi' | 'openapi+json' | 'swagger-json';
+  format: SpecificationFormat;
   /** The document text as written (sent to APIM on import). */
   text: string;
   operations: OperationDefinition[];
+}
+
+/** A non-current revision (apis/<api-id>/revisions/<n>/revision.yaml). */
+export interface RevisionDefinition {
+  description?: string;
+  serviceUrl?: string;
+  backend?: string;
+  subscriptionRequired?: boolean;
+  protocols?: Array<'http' | 'https' | 'ws' | 'wss'>;
+  specification?: string;
+}
+
+export interface RevisionModel {
+  /** The revision number (the folder name). */
+  number: string;
+  definition: YamlDocument<RevisionDefinition>;
+  specification?: ApiSpecification;
+  policy?: TemplateSource;
+  operationPolicies: Record<string, TemplateSource>;
+}
+
+/** apis/<api-id>/api-schemas/<schema-id>.yaml: a schema the specification import does not create. */
+export interface ApiSchemaDefinition {
+  contentType: string;
+  value?: string;
+  definitions?: Record<string, unknown>;
+  components?: Record<string, unknown>;
+}
+
+/** apis/<api-id>/resolvers/<resolver-id>.yaml, with its policy resolvers/<resolver-id>.xml. */
+export interface ResolverDefinition {
+  displayName: string;
+  path: string;
+  description?: string;
+}
+
+export interface ResolverModel extends YamlResource<ResolverDefinition> {
+  policy?: TemplateSource;
 }
 
 export interface ApiModel {
@@ -105,11 +167,18 @@ export interface ApiModel {
   operationPolicies: Record<string, TemplateSource>;
   /** API-scope diagnostics (apis/<id>/diagnostics/<diagnostic-id>.yaml). */
   diagnostics: Array<YamlResource<DiagnosticDefinition>>;
+  /** Non-current revisions, by number. */
+  revisions: RevisionModel[];
+  /** Schemas besides those the specification import creates. */
+  schemas: Array<YamlResource<ApiSchemaDefinition>>;
+  /** GraphQL resolvers (synthetic GraphQL APIs). */
+  resolvers: ResolverModel[];
 }
 
 export interface ProductDefinition {
   displayName: string;
   description?: string;
+  terms?: string;
   subscriptionRequired?: boolean;
   approvalRequired?: boolean;
   subscriptionsLimit?: number;
@@ -232,6 +301,13 @@ export interface RepoModel {
   /** Absolute path of the repository root. */
   root: string;
   config: YamlDocument<RepoConfig>;
+  /**
+   * The environment whose values the resource YAML files' templates were rendered with (and whose `environments:`
+   * scopes were applied): see loadRepository. Undefined when the configuration defines none usable.
+   */
+  environment?: string;
+  /** Some resource YAML file holds a template or an `environments:` scope: the model holds only for `environment`. */
+  environmentSpecific: boolean;
   apis: ApiModel[];
   products: ProductModel[];
   namedValues: NamedValueModel[];

@@ -6,7 +6,7 @@ import type { Finding, SourcePos } from '../diagnostics';
 import type { YamlDocument, YamlPath } from './model';
 import { didYouMean } from '../suggest';
 
-export const SCHEMA_NAMES = ['apiops-config', 'api', 'product', 'named-value', 'backend', 'api-version-set', 'group', 'subscription', 'logger', 'diagnostic', 'test'] as const;
+export const SCHEMA_NAMES = ['apiops-config', 'api', 'product', 'named-value', 'backend', 'api-version-set', 'group', 'subscription', 'logger', 'diagnostic', 'api-revision', 'api-schema', 'graphql-resolver', 'test'] as const;
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
 
 /** schemas/ at the package root: the same relative place from src/repo and dist/repo. */

@@ -87,11 +87,13 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { kind: 'apiTag', armPath: 'apis/{apiId}/tags/{tagId}', keys: ['apiId', 'tagId'], parent: 'api', references: ['tag'], repoPath: 'apis/{apiId}/api.yaml', managed: true, link: true },
   { kind: 'productTag', armPath: 'products/{productId}/tags/{tagId}', keys: ['productId', 'tagId'], parent: 'product', references: ['tag'], repoPath: 'products/{productId}/product.yaml', managed: true, link: true },
   { kind: 'operationTag', armPath: 'apis/{apiId}/operations/{operationId}/tags/{tagId}', keys: ['apiId', 'operationId', 'tagId'], parent: 'apiOperation', references: ['tag'], repoPath: 'apis/{apiId}/api.yaml', managed: true, link: true },
-  // A release makes the revision its `apiId` names the current one.
-  { kind: 'apiRelease', armPath: 'apis/{apiId}/releases/{releaseId}', keys: ['apiId', 'releaseId'], parent: 'api', references: [], managed: false, requiredProperties: ['apiId'] },
-  { kind: 'apiSchema', armPath: 'apis/{apiId}/schemas/{schemaId}', keys: ['apiId', 'schemaId'], parent: 'api', references: [], managed: false, longRunning: ['PUT'], requiredProperties: ['contentType'] },
-  { kind: 'graphQLResolver', armPath: 'apis/{apiId}/resolvers/{resolverId}', keys: ['apiId', 'resolverId'], parent: 'api', references: [], managed: false, requiredProperties: ['displayName', 'path'] },
-  { kind: 'resolverPolicy', armPath: 'apis/{apiId}/resolvers/{resolverId}/policies/policy', keys: ['apiId', 'resolverId'], parent: 'graphQLResolver', references: ['namedValue', 'backend', 'policyFragment'], managed: false, policy: true, requiredProperties: ['value'] },
+  // A release makes the revision its `apiId` names the current one. The repository holds the one that made the
+  // current revision current (api.yaml's `release`); releases of earlier revisions are history, never deleted.
+  { kind: 'apiRelease', armPath: 'apis/{apiId}/releases/{releaseId}', keys: ['apiId', 'releaseId'], parent: 'api', references: [], repoPath: 'apis/{apiId}/api.yaml', managed: true, requiredProperties: ['apiId'] },
+  // Schemas a specification import creates come with the specification; these are the others (and a GraphQL API's SDL).
+  { kind: 'apiSchema', armPath: 'apis/{apiId}/schemas/{schemaId}', keys: ['apiId', 'schemaId'], parent: 'api', references: [], repoPath: 'apis/{apiId}/api-schemas/{schemaId}.yaml', managed: true, longRunning: ['PUT'], requiredProperties: ['contentType'] },
+  { kind: 'graphQLResolver', armPath: 'apis/{apiId}/resolvers/{resolverId}', keys: ['apiId', 'resolverId'], parent: 'api', references: ['apiSchema'], repoPath: 'apis/{apiId}/resolvers/{resolverId}.yaml', managed: true, requiredProperties: ['displayName', 'path'] },
+  { kind: 'resolverPolicy', armPath: 'apis/{apiId}/resolvers/{resolverId}/policies/policy', keys: ['apiId', 'resolverId'], parent: 'graphQLResolver', references: ['namedValue', 'backend', 'policyFragment'], repoPath: 'apis/{apiId}/resolvers/{resolverId}.xml', managed: true, policy: true, requiredProperties: ['value'] },
 ];
 
 /** The links that attach a tag to an API, a product or an operation; a link's last id is the tag's. */
@@ -106,6 +108,18 @@ export function resourceType(kind: ResourceKind): ResourceType {
   const type = BY_KIND.get(kind);
   if (!type) throw new Error(`unknown resource kind ${kind}`);
   return type;
+}
+
+/**
+ * `{apiId};rev={n}`: a non-current revision of an API. apiops holds it as an `api` resource under that id (with its
+ * operations and policies under it as for any API), addressed as APIM addresses it.
+ */
+export const REVISION_ID = /^(.+);rev=([1-9][0-9]*)$/i;
+
+/** The API a revision id belongs to and its number; undefined for an API's own id. */
+export function revisionOf(apiId: string): { apiId: string; revision: string } | undefined {
+  const match = REVISION_ID.exec(apiId);
+  return match ? { apiId: match[1], revision: match[2] } : undefined;
 }
 
 /** A resource's identity: its kind and its key values (as many as the type has keys). */
@@ -154,11 +168,19 @@ export function fillWithFileNames(template: string, ids: Readonly<Record<string,
     .join('/');
 }
 
-/** Repository path of a resource, when the repository manages it. */
+/**
+ * Repository path of a resource, when the repository manages it. What belongs to a non-current revision
+ * (`orders;rev=2`) is in the revision's folder, `apis/orders/revisions/2/` (its definition is `revision.yaml`).
+ */
 export function repoPathOf(ref: ResourceRef): string | undefined {
   const type = resourceType(ref.kind);
   if (!type.repoPath) return undefined;
-  return fillWithFileNames(type.repoPath, Object.fromEntries(type.keys.map((key, i) => [key, ref.ids[i]])));
+  const ids: Record<string, string> = Object.fromEntries(type.keys.map((key, i) => [key, ref.ids[i]]));
+  const revision = ids.apiId === undefined ? undefined : revisionOf(ids.apiId);
+  if (!revision) return fillWithFileNames(type.repoPath, ids);
+  const apiFolder = fillWithFileNames('apis/{apiId}', { apiId: revision.apiId });
+  const inApi = fillWithFileNames(type.repoPath, { ...ids, apiId: revision.apiId }).slice(apiFolder.length);
+  return `${apiFolder}/revisions/${revision.revision}${inApi === '/api.yaml' ? '/revision.yaml' : inApi}`;
 }
 
 /**

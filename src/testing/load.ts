@@ -7,10 +7,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Finding, SourcePos } from '../diagnostics';
-import { readRepository } from '../gateway/repository';
+import { gatewayApis } from '../gateway/repository';
 import { RequestMatcher } from '../gateway/matching';
 import { parseQuery } from '../gateway/url';
-import { NameValues } from '../gateway/expressions';
+import { NameValues } from '../gateway/expressions/context';
 import { renderTemplate } from '../policy/template';
 import type { RenderedRepository } from '../render/desired';
 import { readTextFile, schemaFinding } from '../repo/files';
@@ -244,7 +244,7 @@ class ReferenceChecker {
   }
 
   private matches(request: RequestSpec): boolean {
-    this.matcher ??= new RequestMatcher(readRepository(this.rendered, {}).apis);
+    this.matcher ??= new RequestMatcher(gatewayApis(this.rendered.model));
     const queryAt = request.path.indexOf('?');
     const pathOnly = queryAt < 0 ? request.path : request.path.slice(0, queryAt);
     return this.matcher.match(request.method, pathOnly, parseQuery(queryAt < 0 ? '' : request.path.slice(queryAt + 1)), new NameValues(request.headers)) !== undefined;

@@ -20,7 +20,7 @@ describe('live properties → repository definitions', () => {
     expect(unrepresentedApiSettings('apis/a/api.yaml', defaults)).toEqual([]);
     expect(
       unrepresentedApiSettings('apis/a/api.yaml', {
-        type: 'soap',
+        type: 'odata',
         apiVersionSetId: '/apiVersionSets/v',
         subscriptionKeyParameterNames: { header: 'X-Key', query: 'key' },
         authenticationSettings: { openidAuthenticationSettings: [{ openidProviderId: 'entra' }] },
@@ -28,7 +28,7 @@ describe('live properties → repository definitions', () => {
         termsOfServiceUrl: 'https://contoso.com/terms',
       }),
     ).toEqual([
-      'apis/a/api.yaml: a soap API; apiops manages it as an HTTP API',
+      'apis/a/api.yaml: a odata API; apiops manages it as an HTTP API',
       "apis/a/api.yaml: its subscription key names (header 'X-Key', query 'key') are not managed by apiops (left out)",
       'apis/a/api.yaml: its OAuth 2.0 / OpenID Connect authorization server settings are not managed by apiops (left out)',
       'apis/a/api.yaml: its contact is not managed by apiops (left out)',

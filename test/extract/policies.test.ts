@@ -23,31 +23,31 @@ ${SECTIONS_WITH_BASE}
 
 describe('policy files', () => {
   it('pretty-prints the live policy in its raw form, with LF and a final newline', () => {
-    expect(policyFileText('apis/a/policy.xml', { value: LIVE, form: 'rawxml' }, false, undefined, CONTEXT)).toEqual({ text: PRETTY });
+    expect(policyFileText('apis/a/policy.xml', { value: LIVE, form: 'rawxml' }, 'scope', undefined, CONTEXT)).toEqual({ text: PRETTY });
   });
 
   it('keeps an existing template that renders to the same policy, byte for byte', () => {
     const template = PRETTY.replace('resource="api://func-dev"', "resource='{{values.backendApp}}'").replace(/\n/g, '\r\n').replace(/ {4}/g, '\t');
-    expect(policyFileText('apis/a/policy.xml', { value: LIVE, form: 'rawxml' }, false, template, CONTEXT)).toEqual({ text: template });
+    expect(policyFileText('apis/a/policy.xml', { value: LIVE, form: 'rawxml' }, 'scope', template, CONTEXT)).toEqual({ text: template });
   });
 
   it('replaces a template whose policy changed on the instance, and says it was a template', () => {
     const template = PRETTY.replace('resource="api://func-dev"', 'resource="{{values.backendApp}}"').replace('anonymous', 'nobody');
-    expect(policyFileText('apis/a/policy.xml', { value: LIVE, form: 'rawxml' }, false, template, CONTEXT)).toEqual({
+    expect(policyFileText('apis/a/policy.xml', { value: LIVE, form: 'rawxml' }, 'scope', template, CONTEXT)).toEqual({
       text: PRETTY,
       warning: "apis/a/policy.xml: was a template; replaced by the instance's policy for environment 'dev' (put its {{values…}} back)",
     });
   });
 
   it('keeps the <fragment> root of fragments, wrapping a bare one', () => {
-    expect(policyFileText('policies/fragments/f.xml', { value: '<set-header name="A" exists-action="delete" />', form: 'xml' }, true, undefined, CONTEXT).text).toBe(
+    expect(policyFileText('policies/fragments/f.xml', { value: '<set-header name="A" exists-action="delete" />', form: 'xml' }, 'fragment', undefined, CONTEXT).text).toBe(
       '<fragment>\n    <set-header name="A" exists-action="delete" />\n</fragment>\n',
     );
   });
 
   it('reads a policy in the form the instance returned it: the escaped xml form is decoded', () => {
     const escaped = '<fragment>\r\n\t<set-variable name="a" value="@(1 &lt; 2 &amp;&amp; &quot;x&quot; != null)" />\r\n</fragment>';
-    expect(policyFileText('policies/fragments/f.xml', livePolicy({ value: escaped, format: 'xml' })!, true, undefined, CONTEXT).text).toBe(
+    expect(policyFileText('policies/fragments/f.xml', livePolicy({ value: escaped, format: 'xml' })!, 'fragment', undefined, CONTEXT).text).toBe(
       '<fragment>\n    <set-variable name="a" value="@(1 < 2 && "x" != null)" />\n</fragment>\n',
     );
     // APIM names the format only when rawxml was asked for: without it the text is the xml form.
@@ -56,7 +56,7 @@ describe('policy files', () => {
   });
 
   it('writes a policy it cannot parse as received, with LF line endings', () => {
-    expect(policyFileText('policies/global.xml', { value: '<policies>\r\n<inbound>', form: 'rawxml' }, false, undefined, CONTEXT)).toEqual({
+    expect(policyFileText('policies/global.xml', { value: '<policies>\r\n<inbound>', form: 'rawxml' }, 'scope', undefined, CONTEXT)).toEqual({
       text: '<policies>\n<inbound>\n',
       warning: "policies/global.xml: the instance's policy does not parse; written as received",
     });

@@ -1,7 +1,10 @@
 import { connect, type ApimConnection, type ServiceScope } from '../../src/azure/client';
+import type { LiveResource } from '../../src/azure/live-state';
+import { readLiveState } from '../../src/azure/read';
+import { RESOURCE_TYPES } from '../../src/resources/types';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { makeRepo, removeRepo, runCli } from '../fixtures/repo';
-import { WHOLE_INSTANCE_ENV, WHOLE_INSTANCE_REPO } from '../fixtures/whole-instance';
+import { API_TYPES_REPO, WHOLE_INSTANCE_ENV, WHOLE_INSTANCE_REPO } from '../fixtures/whole-instance';
 import { endpointRepository, expectRoundTrip, snapshot, TemporaryDirs } from './files';
 
 /**
@@ -29,7 +32,7 @@ async function publish(repo: string): Promise<{ code: number; json: any; err: st
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
-  source = repositoryFor(SOURCE, WHOLE_INSTANCE_REPO);
+  source = repositoryFor(SOURCE, { ...WHOLE_INSTANCE_REPO, ...API_TYPES_REPO });
 });
 
 afterAll(async () => {
@@ -60,9 +63,10 @@ describe('whole-instance kinds', () => {
     expect(run.code).toBe(0);
     // What apiops does not manage (yet) is named, never dropped silently.
     expect(run.io.out).toContain('warning  users: 1 not managed by apiops, left out of the repository (fabrikam-dev)');
-    expect(run.io.out).toContain('warning  apis/catalog: non-current revisions: 1 not managed by apiops, left out of the repository (catalog;rev=2)');
     const files = snapshot(extracted, ['.apiops']);
     const header = (schema: string, depth = 1) => `# yaml-language-server: $schema=${'../'.repeat(depth)}schemas/${schema}.schema.json\n`;
+    // A revision made on the instance alone is extracted as a revision folder.
+    expect(files.get('apis/catalog/revisions/2/revision.yaml')).toBe(`${header('api-revision', 4)}description: trying a cache\n`);
     expect(files.get('api-version-sets/catalog.yaml')).toBe(`${header('api-version-set')}displayName: Catalog\ndescription: Catalog versions by header\nversioningScheme: Header\nversionHeaderName: Api-Version\n`);
     expect(files.get('api-version-sets/orders.yaml')).toBe(`${header('api-version-set')}displayName: Orders\nversioningScheme: Segment\n`);
     expect(files.get('apis/orders-v2/api.yaml')).toMatch(/\nversionSet: orders\napiVersion: v2\n/);
@@ -89,10 +93,15 @@ describe('whole-instance kinds', () => {
       const first = await publish(target);
       expect(first).toMatchObject({ code: 0, err: expect.not.stringMatching(/error|fail/i) });
       expect((await publish(target)).json.changes).toEqual([]);
-      // The source repository diffs clean against the target: both instances hold the same.
+      // Both instances hold the same resources with the same properties.
+      const [onSource, onTarget] = await Promise.all([SOURCE, TARGET].map((scope) => instanceContent(connect(scope, { endpoint: emulator.url }))));
+      expect(onTarget).toEqual(onSource);
+      expect(onTarget.map((r) => r.ref.kind)).toEqual(expect.arrayContaining(['apiRelease', 'apiSchema', 'graphQLResolver', 'resolverPolicy']));
+      expect(onTarget.map((r) => r.ref.ids[0])).toEqual(expect.arrayContaining(['orders;rev=2', 'catalog;rev=2', 'currency', 'currency-rest', 'collector', 'people', 'users-graph', 'chat', 'root']));
+      // The source repository diffs clean against the target, but for the revision made by hand on the source instance.
       const sourceOnTarget = repositoryFor(TARGET, Object.fromEntries([...snapshot(source, ['.apiops'])].filter(([file]) => file !== 'apiops.config.yaml')));
       const diff = await runCli(['diff', '--env', 'ci', '--repo', sourceOnTarget, '--json'], sourceOnTarget, { env: WHOLE_INSTANCE_ENV });
-      expect(JSON.parse(diff.io.out).changes).toEqual([]);
+      expect(JSON.parse(diff.io.out).changes.map((change: { action: string; id: string }) => `${change.action} ${change.id}`)).toEqual(['delete catalog;rev=2/getOrder', 'delete catalog;rev=2']);
       removeRepo(sourceOnTarget);
       // A diagnostic names its logger portably: on the target it points at the target's logger.
       const targetLogger = (await diagnosticLogger(connect(TARGET, { endpoint: emulator.url }))).toLowerCase();
@@ -102,6 +111,26 @@ describe('whole-instance kinds', () => {
     }
   });
 });
+
+/**
+ * Every managed resource of an instance, comparable across instances: ids below the service, no ETags, and none of
+ * what the service generates itself (subscription keys, dates, its own ids for import schemas).
+ */
+async function instanceContent(c: ApimConnection): Promise<LiveResource[]> {
+  const kinds = RESOURCE_TYPES.filter((type) => type.managed).map((type) => type.kind);
+  const { resources } = await readLiveState(c, { kinds });
+  const service = `/subscriptions/${c.scope.subscriptionId}/resourceGroups/${c.scope.resourceGroup}/providers/Microsoft.ApiManagement/service/${c.scope.serviceName}`;
+  const generated = new Set(['createdDate', 'createdDateTime', 'updatedDateTime', 'startDate', 'primaryKey', 'secondaryKey', 'stateComment']);
+  const portable = (value: unknown): unknown => {
+    if (typeof value === 'string') return value.split(service).join('');
+    if (Array.isArray(value)) return value.map(portable);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).filter(([key]) => !generated.has(key) && key !== 'schemaId').map(([key, item]) => [key, portable(item)]));
+    return value;
+  };
+  return resources
+    .map((resource) => ({ ref: resource.ref, properties: portable(resource.properties) as Record<string, unknown> }))
+    .sort((a, b) => `${a.ref.kind}:${a.ref.ids.join('/')}`.localeCompare(`${b.ref.kind}:${b.ref.ids.join('/')}`));
+}
 
 async function diagnosticLogger(c: ApimConnection): Promise<string> {
   const diagnostic = await c.client.diagnostic.get(c.scope.resourceGroup, c.scope.serviceName, 'applicationinsights');

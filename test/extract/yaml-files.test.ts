@@ -6,6 +6,8 @@ import { ExistingRepository } from '../../src/extract/existing';
 import { freshYaml, mergeYaml, sameValue, schemaHeader } from '../../src/extract/yaml-files';
 import { TemporaryDirs } from './files';
 
+const merge = (...args: Parameters<typeof mergeYaml>): string => mergeYaml(...args).text;
+
 const temporary = new TemporaryDirs('apiops-yaml-files');
 afterAll(() => temporary.removeAll());
 
@@ -13,6 +15,17 @@ afterAll(() => temporary.removeAll());
 const dataOf = (text: string): unknown => parse(text, { merge: true });
 
 describe('repository YAML files', () => {
+  it('keeps a templated field that renders to the instance’s value, and replaces one that does not, with a warning', () => {
+    const context = { env: 'prod', values: { limit: 5, host: 'orders.contoso.example' } };
+    const existing = 'displayName: P\nsubscriptionsLimit: "{{values.limit}}"\ndescription: Served by {{values.host}}\nenvironments: [prod]\ntier: production\n';
+    const same = productDefinition({ displayName: 'P', subscriptionsLimit: 5, description: 'Served by orders.contoso.example' }, [], []);
+    expect(mergeYaml('products/p/product.yaml', existing, same, PRODUCT_SHAPE, context)).toEqual({ text: existing, warnings: [] });
+    const other = productDefinition({ displayName: 'P', subscriptionsLimit: 7, description: 'Served by orders.contoso.example' }, [], []);
+    const merged = mergeYaml('products/p/product.yaml', existing, other, PRODUCT_SHAPE, context);
+    expect(merged.text).toBe(existing.replace('"{{values.limit}}"', '7'));
+    expect(merged.warnings).toEqual(["products/p/product.yaml: subscriptionsLimit was a template; replaced by the instance's value for environment 'prod' (put its {{values…}} back)"]);
+  });
+
   it('writes new files in field order under the schema header', () => {
     const text = freshYaml('products/p/product.yaml', { groups: ['developers'], displayName: 'P', apis: ['b', 'a'], state: 'published' }, PRODUCT_SHAPE);
     expect(text).toBe(
@@ -28,7 +41,7 @@ describe('repository YAML files', () => {
 
   it('leaves a file byte-identical when nothing changed, even with defaults left out and lists reordered', () => {
     const existing = '# header\ndisplayName: Orders   # shown in the portal\npath: orders\nprotocols: [ https ]\n';
-    const merged = mergeYaml('apis/o/api.yaml', existing, { displayName: 'Orders', path: 'orders', protocols: ['https'], subscriptionRequired: true }, API_SHAPE);
+    const merged = merge('apis/o/api.yaml', existing, { displayName: 'Orders', path: 'orders', protocols: ['https'], subscriptionRequired: true }, API_SHAPE);
     expect(merged).toBe(existing);
   });
 
@@ -44,13 +57,13 @@ describe('repository YAML files', () => {
       '',
     ].join('\n');
     const definition = productDefinition({ displayName: 'Fabrikam developers', subscriptionRequired: true, state: 'published' }, ['media-orders', 'media-catalog'], []);
-    const merged = mergeYaml('products/p/product.yaml', existing, definition, PRODUCT_SHAPE);
+    const merged = merge('products/p/product.yaml', existing, definition, PRODUCT_SHAPE);
     expect(merged).toContain('# Partner developer access');
     expect(merged).toContain('tier: developer # lint metadata');
     expect(merged).toContain('displayName: Fabrikam developers');
     expect(merged).toMatch(/subscriptionRequired: true\nstate: published\napis:/);
     expect(merged).toMatch(/apis:\n {2}- media-catalog\n {2}- media-orders\n/);
-    expect(mergeYaml('products/p/product.yaml', merged, definition, PRODUCT_SHAPE)).toBe(merged);
+    expect(merge('products/p/product.yaml', merged, definition, PRODUCT_SHAPE)).toBe(merged);
   });
 
   it('rewrites only the lines of changed fields: folded text, flow lists and line comments stay as written', () => {
@@ -64,7 +77,7 @@ describe('repository YAML files', () => {
       'groups: [developers]',
     ].join('\n');
     const definition = { displayName: 'New name', description: 'A long description folded over two lines.', subscriptionRequired: true, groups: ['developers'], apis: ['orders'] };
-    expect(mergeYaml('products/p/product.yaml', existing, definition, PRODUCT_SHAPE)).toBe(
+    expect(merge('products/p/product.yaml', existing, definition, PRODUCT_SHAPE)).toBe(
       [
         'displayName: New name # shown in the portal',
         'description: >-',
@@ -80,29 +93,29 @@ describe('repository YAML files', () => {
   });
 
   it('finds fields by their names however the keys are quoted', () => {
-    expect(mergeYaml('apis/o/api.yaml', '"displayName": O\n\'path\': o\n', { displayName: 'P', path: 'o' }, API_SHAPE)).toBe("displayName: P\n'path': o\n");
+    expect(merge('apis/o/api.yaml', '"displayName": O\n\'path\': o\n', { displayName: 'P', path: 'o' }, API_SHAPE)).toBe("displayName: P\n'path': o\n");
   });
 
   it('removes fields the instance no longer has', () => {
-    const merged = mergeYaml('apis/o/api.yaml', 'displayName: O\ndescription: old\npath: o\n', { displayName: 'O', path: 'o' }, API_SHAPE);
+    const merged = merge('apis/o/api.yaml', 'displayName: O\ndescription: old\npath: o\n', { displayName: 'O', path: 'o' }, API_SHAPE);
     expect(merged).toBe('displayName: O\npath: o\n');
   });
 
   it('starts appended fields on a line of their own in a file whose last line has no line break', () => {
-    expect(mergeYaml('products/p/product.yaml', 'displayName: P\ntier: developer', { displayName: 'P', apis: ['x'] }, PRODUCT_SHAPE)).toBe(
+    expect(merge('products/p/product.yaml', 'displayName: P\ntier: developer', { displayName: 'P', apis: ['x'] }, PRODUCT_SHAPE)).toBe(
       'displayName: P\ntier: developer\napis:\n  - x\n',
     );
-    expect(mergeYaml('products/p/product.yaml', 'displayName: P # c', { displayName: 'P' }, PRODUCT_SHAPE)).toBe('displayName: P # c');
+    expect(merge('products/p/product.yaml', 'displayName: P # c', { displayName: 'P' }, PRODUCT_SHAPE)).toBe('displayName: P # c');
   });
 
   it('keeps the CRLF line breaks of a file checked out with them', () => {
-    expect(mergeYaml('products/p/product.yaml', 'displayName: P # c\r\ntier: developer\r\napis:\r\n  - a\r\n', { displayName: 'Q', apis: ['a', 'b'] }, PRODUCT_SHAPE)).toBe(
+    expect(merge('products/p/product.yaml', 'displayName: P # c\r\ntier: developer\r\napis:\r\n  - a\r\n', { displayName: 'Q', apis: ['a', 'b'] }, PRODUCT_SHAPE)).toBe(
       'displayName: Q # c\r\ntier: developer\r\napis:\r\n  - a\r\n  - b\r\n',
     );
   });
 
   it('replaces a file that is not a mapping', () => {
-    expect(mergeYaml('apis/o/api.yaml', '- not a map\n', { displayName: 'O', path: 'o' }, API_SHAPE)).toBe(
+    expect(merge('apis/o/api.yaml', '- not a map\n', { displayName: 'O', path: 'o' }, API_SHAPE)).toBe(
       '# yaml-language-server: $schema=../../schemas/api.schema.json\ndisplayName: O\npath: o\n',
     );
   });
@@ -118,25 +131,25 @@ describe('repository YAML files', () => {
     it('leaves a file byte-identical when what its merge keys and aliases expand to is what the instance has', () => {
       const existing = 'displayName: &name Gold\n<<: { subscriptionRequired: true, approvalRequired: false }\ndescription: *name\n';
       const definition = { displayName: 'Gold', description: 'Gold', subscriptionRequired: true, approvalRequired: false };
-      expect(mergeYaml('products/p/product.yaml', existing, definition, PRODUCT_SHAPE)).toBe(existing);
+      expect(merge('products/p/product.yaml', existing, definition, PRODUCT_SHAPE)).toBe(existing);
     });
 
     it('writes out the fields that alias a rewritten field, so no alias is left without its anchor', () => {
       const existing = '# partner keys\ndisplayName: &name Gold # portal\ndescription: *name\ntier: production\n';
-      const merged = mergeYaml('products/p/product.yaml', existing, { displayName: 'Platinum', description: 'Gold' }, PRODUCT_SHAPE);
+      const merged = merge('products/p/product.yaml', existing, { displayName: 'Platinum', description: 'Gold' }, PRODUCT_SHAPE);
       expect(merged).toBe('# partner keys\ndisplayName: Platinum # portal\ndescription: Gold\ntier: production\n');
     });
 
     it('overrides a merged field that changed and keeps the merge key', () => {
       const existing = '<<: { subscriptionRequired: true, approvalRequired: false }\ndisplayName: Gold\ntier: developer\n';
-      const merged = mergeYaml('products/p/product.yaml', existing, { displayName: 'Gold', subscriptionRequired: true, approvalRequired: true }, PRODUCT_SHAPE);
+      const merged = merge('products/p/product.yaml', existing, { displayName: 'Gold', subscriptionRequired: true, approvalRequired: true }, PRODUCT_SHAPE);
       expect(merged).toContain('<<: { subscriptionRequired: true, approvalRequired: false }\n');
       expect(dataOf(merged)).toEqual({ displayName: 'Gold', subscriptionRequired: true, approvalRequired: true, tier: 'developer' });
     });
 
     it('says exactly what the instance has when a field only a merge key gives is gone', () => {
       const existing = '<<: { description: Shared, subscriptionRequired: true }\ndisplayName: Gold\ntier: developer\n';
-      const merged = mergeYaml('products/p/product.yaml', existing, { displayName: 'Gold', subscriptionRequired: true }, PRODUCT_SHAPE);
+      const merged = merge('products/p/product.yaml', existing, { displayName: 'Gold', subscriptionRequired: true }, PRODUCT_SHAPE);
       expect(dataOf(merged)).toEqual({ displayName: 'Gold', subscriptionRequired: true, tier: 'developer' });
     });
 
@@ -146,7 +159,7 @@ describe('repository YAML files', () => {
       fs.writeFileSync(path.join(root, 'named-values/partner-key.yaml'), '<<: { secret: true, valueFromEnv: FABRIKAM_KEY }\ndisplayName: partner-key\n');
       expect(new ExistingRepository(root).yamlField('named-values/partner-key.yaml', 'valueFromEnv')).toBe('FABRIKAM_KEY');
       const existing = fs.readFileSync(path.join(root, 'named-values/partner-key.yaml'), 'utf8');
-      expect(mergeYaml('named-values/partner-key.yaml', existing, { displayName: 'partner-key', secret: true, valueFromEnv: 'FABRIKAM_KEY' }, NAMED_VALUE_SHAPE)).toBe(existing);
+      expect(merge('named-values/partner-key.yaml', existing, { displayName: 'partner-key', secret: true, valueFromEnv: 'FABRIKAM_KEY' }, NAMED_VALUE_SHAPE)).toBe(existing);
     });
   });
 });

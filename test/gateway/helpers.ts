@@ -1,6 +1,10 @@
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
 import { startGateway, type RunningGateway } from '../../src/gateway';
 import { loadAndRender } from '../../src/render';
 import { makeRepo, removeRepo, type RepoFiles } from '../fixtures/repo';
+
+export const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
 /**
  * A repository for gateway tests whose policies need no policy expressions: one API (`shop`, path `shop`) with a few
@@ -78,8 +82,8 @@ export interface Reply {
   json(): any;
 }
 
-export interface TestGateway {
-  gateway: RunningGateway;
+/** A client of a running gateway's data plane and control endpoints, over real HTTP. */
+export interface GatewayClient {
   url: string;
   request(method: string, path: string, options?: { headers?: Record<string, string>; body?: string }): Promise<Reply>;
   control(method: string, endpoint: string, body?: unknown): Promise<Reply>;
@@ -87,32 +91,83 @@ export interface TestGateway {
   key(scope: Record<string, unknown>): Promise<string>;
   token(body: Record<string, unknown>): Promise<string>;
   backendRequests(): Promise<Array<{ url: string; method: string; headers: Record<string, string>; body: string }>>;
+}
+
+export interface TestGateway extends GatewayClient {
+  gateway: RunningGateway;
   close(): Promise<void>;
 }
 
-export async function gatewayOn(root: string, options: { env?: NodeJS.ProcessEnv; envName?: string; cleanup?: boolean } = {}): Promise<TestGateway> {
-  const rendered = loadAndRender(root, options.envName ?? 'local', options.env ?? {});
-  const gateway = await startGateway({ rendered, env: options.env ?? {} });
-  const request: TestGateway['request'] = async (method, path, { headers = {}, body } = {}) => {
-    const response = await fetch(`${gateway.url}${path}`, { method, headers, body });
+export function gatewayClient(url: string): GatewayClient {
+  const request: GatewayClient['request'] = async (method, path, { headers = {}, body } = {}) => {
+    const response = await fetch(`${url}${path}`, { method, headers, body });
     const text = await response.text();
     return { status: response.status, headers: Object.fromEntries(response.headers), text, json: () => JSON.parse(text) };
   };
-  const control: TestGateway['control'] = (method, endpoint, body) =>
+  const control: GatewayClient['control'] = (method, endpoint, body) =>
     request(method, `/.apiops/${endpoint}`, body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
   return {
-    gateway,
-    url: gateway.url,
+    url,
     request,
     control,
     key: async (scope) => (await control('POST', 'subscriptions', scope)).json().primaryKey,
     token: async (body) => (await control('POST', 'tokens', body)).json().token,
     backendRequests: async () => (await control('GET', 'backend-requests')).json(),
+  };
+}
+
+export async function gatewayOn(root: string, options: { env?: NodeJS.ProcessEnv; envName?: string; cleanup?: boolean } = {}): Promise<TestGateway> {
+  const rendered = loadAndRender(root, options.envName ?? 'local', options.env ?? {});
+  const gateway = await startGateway({ rendered, env: options.env ?? {} });
+  return {
+    ...gatewayClient(gateway.url),
+    gateway,
     close: async () => {
       await gateway.close();
       if (options.cleanup !== false) removeRepo(root);
     },
   };
+}
+
+export interface GatewayProcess extends GatewayClient {
+  /** What the command printed so far. */
+  output(): { stdout: string; stderr: string };
+  /** SIGTERM, as a user stops it; resolves with its exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * `apiops gateway --port 0 …args` of the current sources in its own process (TypeScript transpiled on load), in `cwd`
+ * with exactly `env` (plus PATH): resolves once it says where it listens.
+ */
+export function gatewayCommand(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<GatewayProcess> {
+  const script = `require(${JSON.stringify(path.join(PROJECT_ROOT, 'src', 'cli', 'main.ts'))}).runFromProcess(${JSON.stringify(['gateway', '--port', '0', ...args])})`;
+  const child = spawn(process.execPath, ['-r', path.join(PROJECT_ROOT, 'bench', 'lib', 'register-ts.js'), '-e', script], {
+    cwd,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const listening = /listening on (http:\/\/\S+?);/.exec(stdout);
+      if (listening) {
+        resolve({
+          ...gatewayClient(listening[1]),
+          output: () => ({ stdout, stderr }),
+          stop: () => {
+            if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+            return exited;
+          },
+        });
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+    void exited.then((code) => reject(new Error(`apiops gateway exited (${code}) before listening: ${stderr}`)));
+  });
 }
 
 /** A gateway over GATEWAY_REPO with `overrides`. */

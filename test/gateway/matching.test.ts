@@ -36,7 +36,7 @@ describe('gateway request matching', () => {
     expect(await gw.backendRequests()).toEqual([]);
   });
 
-  it('prefers literal segments over template segments (/items/special over /items/{itemId})', async () => {
+  it('prefers literal segments over template segments (/items/special over /items/{itemId}; undocumented: the fact sheet\'s most-literal-first inference)', async () => {
     const policy = `<policies><inbound><base /><rewrite-uri template="/matched/special" /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`;
     const other = await gatewayWith({ 'apis/shop/operations/getSpecial.xml': policy });
     try {
@@ -78,6 +78,29 @@ describe('gateway request matching', () => {
     expect((await get('/shop;rev=1/items')).status).toBe(200);
     expect((await gw.backendRequests())[0].url).toBe('https://shop-backend.example/api/items');
     expect((await get('/shop;rev=2/items')).status).toBe(404);
+  });
+
+  it('matches a non-current revision by its own operations and says it does not run its policies', async () => {
+    const other = await gatewayWith({
+      'apis/shop/api.yaml': 'displayName: Shop\npath: shop\nserviceUrl: https://shop-backend.example/api\nrevision: 2\nrelease: { id: second, notes: Second }\n',
+      'apis/shop/revisions/1/revision.yaml': 'description: First\n',
+      'apis/shop/revisions/1/openapi.yaml': 'openapi: 3.0.3\ninfo: { title: Shop, version: "1" }\npaths:\n  /legacy:\n    get:\n      operationId: getLegacy\n      responses: { "200": { description: ok } }\n',
+    });
+    try {
+      const otherKey = await other.key({ product: 'starter' });
+      const call = (path: string) => other.request('GET', path, { headers: { 'Ocp-Apim-Subscription-Key': otherKey } });
+      expect((await call('/shop/items')).status).toBe(200);
+      expect((await call('/shop;rev=2/items')).status).toBe(200);
+      expect((await call('/shop/legacy')).status).toBe(404);
+      expect((await call('/shop;rev=1/items')).status).toBe(404);
+      const legacy = await call('/shop;rev=1/legacy');
+      expect(legacy.status).toBe(500);
+      expect(legacy.headers['x-apiops-unsupported']).toMatch(/^a call to non-current revision 1 of API shop .* at apis\/shop\/revisions\/1\/revision\.yaml:1:1$/);
+      expect((await call('/shop;rev=3/items')).status).toBe(404);
+      expect(await other.backendRequests()).toHaveLength(2);
+    } finally {
+      await other.close();
+    }
   });
 
   it('does not serve an API whose protocols lack https (the listener counts as https)', async () => {

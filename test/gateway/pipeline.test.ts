@@ -94,7 +94,7 @@ describe('gateway pipeline', () => {
     });
   });
 
-  it('answers 500 with APIM generic body when forward-request times out', async () => {
+  it('answers 500 with APIM generic body when forward-request times out (not the unverified 504)', async () => {
     await withGateway({ 'policies/global.xml': globalInbound('', { backend: '<forward-request timeout-ms="50" />' }) }, async (gw, key) => {
       await gw.control('PUT', 'backend-response', { status: 200, body: {}, delayMs: 500 });
       const reply = await get(gw, key);
@@ -138,11 +138,33 @@ describe('gateway pipeline', () => {
     );
   });
 
-  it('answers 500 for every call through a policy file that does not parse', async () => {
-    await withGateway({ 'apis/shop/policy.xml': '<policies><inbound><base /></inbound' }, async (gw, key) => {
-      const reply = await get(gw, key);
-      expect(reply.status).toBe(500);
-      expect(reply.headers['x-apiops-error']).toMatch(/did not render or parse/);
+  it('answers 500 for every call through a policy file that does not parse, with its file:line and validate\'s finding', async () => {
+    const files = {
+      'apis/shop/operations/getItem.xml': '<policies>\n<inbound>\n<base />\n<set-header name="X-A">\n</inbound></policies>',
+      'products/starter/policy.xml': '<policies><inbound><base /></inbound',
+    };
+    await withGateway({ 'apis/shop/operations/getItem.xml': files['apis/shop/operations/getItem.xml'] }, async (gw, key) => {
+      // The API level first (compiled and cached), then the operation whose own file is broken: each gets its own answer.
+      expect((await get(gw, key)).status).toBe(200);
+      const broken = await get(gw, key, '/shop/items/1');
+      expect(broken.status).toBe(500);
+      expect(broken.json()).toEqual({ statusCode: 500, message: 'Internal server error', activityId: expect.any(String) });
+      expect(broken.headers['x-apiops-error']).toBe(
+        'apis/shop/operations/getItem.xml:5:1: this policy file did not render or parse: </inbound> does not match <set-header> opened at line 4, column 1',
+      );
+      expect((await get(gw, key, '/shop/items/special')).status).toBe(200);
+      expect((await gw.backendRequests()).map((r) => new URL(r.url).pathname)).toEqual(['/api/items', '/api/items/special']);
+    });
+    await withGateway(files, async (gw, key) => {
+      // The broadest broken file on the way is named: the product's, for every operation of its APIs.
+      for (const path of ['/shop/items', '/shop/items/1']) {
+        expect((await get(gw, key, path)).headers['x-apiops-error']).toMatch(/^products\/starter\/policy\.xml:1:\d+: this policy file did not render or parse: unexpected end of file/);
+      }
+      // An API-scoped key skips product policies, so only the operation's own broken file stands in the way.
+      const apiKey = await gw.key({ api: 'shop' });
+      expect((await get(gw, apiKey)).status).toBe(200);
+      expect((await get(gw, apiKey, '/shop/items/1')).headers['x-apiops-error']).toMatch(/^apis\/shop\/operations\/getItem\.xml:5:1: /);
+      expect(await gw.backendRequests()).toHaveLength(1);
     });
   });
 

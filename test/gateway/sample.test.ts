@@ -1,15 +1,21 @@
 /**
- * The reference scenario's zero-trust claims, as raw HTTP exchanges against the gateway on the sample repository at
- * the project root (environment `local`): each claim of issue 12's "Done when" is one test.
+ * The reference scenario's zero-trust claims, as raw HTTP exchanges against `apiops gateway --env local --port 0`
+ * running in its own process on the sample repository at the project root: each claim of issue 12's "Done when" is
+ * one test. Figures the claims depend on (devCallsPerMinute, catalog-cache-seconds, the tenant, the audience, the
+ * Function App) are read from the sample, so the test follows the repository.
  */
-import * as path from 'path';
-import { gatewayOn, type TestGateway } from './helpers';
+import { loadAndRender } from '../../src/render';
+import { gatewayCommand, PROJECT_ROOT, type GatewayProcess } from './helpers';
 
-const ROOT = path.join(__dirname, '..', '..');
-const TENANT = '4c1b6e2a-9d3f-4e7a-b5c8-2f0a6d9e1b37';
+const ROOT = PROJECT_ROOT;
+const sample = loadAndRender(ROOT, 'local', {});
+const values = sample.environment.values as Record<string, string | number>;
+const TENANT = String(values.tenantId);
 const V2_ISSUER = `https://login.microsoftonline.com/${TENANT}/v2.0`;
-const AUDIENCE = 'api://contoso-media-partner-api-dev';
-const FUNCTIONS = 'https://func-contoso-media-dev.azurewebsites.net/api';
+const AUDIENCE = String(values.apiAudience);
+const DEV_CALLS_PER_MINUTE = Number(values.devCallsPerMinute);
+const FUNCTIONS = sample.model.backends.find((b) => b.id === 'media-functions')!.definition.data.url;
+const CATALOG_CACHE_SECONDS = Number(sample.model.namedValues.find((nv) => nv.definition.data.displayName === 'catalog-cache-seconds')!.definition.data.value);
 const CALLER_OID = '0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a';
 const UNAUTHORIZED = 'Unauthorized: an Entra ID access token for the Contoso Media partner API is required.';
 
@@ -18,17 +24,21 @@ function claimsOf(token: string): Record<string, unknown> {
 }
 
 describe('the sample repository through the gateway (zero-trust claims)', () => {
-  let gw: TestGateway;
+  let gw: GatewayProcess;
   let developerKey: string;
   let productionKey: string;
   let token: string;
   beforeAll(async () => {
-    gw = await gatewayOn(ROOT, { cleanup: false });
+    // No APIOPS_* variables: secrets and the Key Vault value have no value, as on a fresh checkout.
+    gw = await gatewayCommand(ROOT, ['--env', 'local']);
     developerKey = await gw.key({ product: 'fabrikam-developer' });
     productionKey = await gw.key({ product: 'fabrikam-production' });
     token = await gw.token({ issuer: V2_ISSUER, audience: AUDIENCE, claims: { oid: CALLER_OID, scp: 'catalog.read' } });
   });
-  afterAll(() => gw.close());
+  afterAll(async () => {
+    expect(await gw.stop()).toBe(0);
+    expect(gw.output().stdout).toMatch(/apiops gateway stopped \(SIGTERM\)/);
+  });
   beforeEach(async () => {
     await gw.control('DELETE', 'backend-requests');
     await gw.control('DELETE', 'backend-response');
@@ -49,7 +59,8 @@ describe('the sample repository through the gateway (zero-trust claims)', () => 
   it('answers a call without a subscription key with 401, and the backend is not called', async () => {
     const reply = await call('GET', '/catalog/titles', { Authorization: `Bearer ${token}` });
     expect(reply.status).toBe(401);
-    expect(reply.json().message).toMatch(/^Access denied due to missing subscription key/);
+    expect(reply.json()).toEqual({ statusCode: 401, message: 'Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.' });
+    expect(reply.headers['www-authenticate']).toBe(`AzureApiManagementKey realm="https://${new URL(gw.url).host}/catalog",name="Ocp-Apim-Subscription-Key",type="header"`);
     expect(await gw.backendRequests()).toEqual([]);
   });
 
@@ -81,7 +92,7 @@ describe('the sample repository through the gateway (zero-trust claims)', () => 
     const bearer = /^Bearer (.+)$/.exec(backend.headers.authorization)?.[1] ?? '';
     expect(bearer).not.toBe(token);
     expect(claimsOf(bearer)).toEqual(
-      expect.objectContaining({ aud: 'api://func-contoso-media-dev', iss: `https://sts.windows.net/${identity.tenantId}/`, oid: identity.principalId, appid: identity.clientId }),
+      expect.objectContaining({ aud: values.functionsAppId, iss: `https://sts.windows.net/${identity.tenantId}/`, oid: identity.principalId, appid: identity.clientId }),
     );
     expect(identity.tenantId).toBe(TENANT);
     expect(backend.headers['x-partner-object-id']).toBe(CALLER_OID);
@@ -91,31 +102,37 @@ describe('the sample repository through the gateway (zero-trust claims)', () => 
 
   it('throttles a developer key at call devCallsPerMinute + 1 with 429 and Retry-After, and lets it pass after the window', async () => {
     const key = await gw.key({ product: 'fabrikam-developer' });
-    for (let i = 1; i <= 60; i++) {
+    for (let i = 1; i <= DEV_CALLS_PER_MINUTE; i++) {
       const reply = await call('GET', '/orders/v1/orders', withToken(key));
       expect([i, reply.status]).toEqual([i, 200]);
-      expect(reply.headers['x-ratelimit-remaining']).toBe(String(60 - i));
+      expect(reply.headers['x-ratelimit-remaining']).toBe(String(DEV_CALLS_PER_MINUTE - i));
     }
     await gw.control('DELETE', 'backend-requests');
     const limited = await call('GET', '/orders/v1/orders', withToken(key));
     expect(limited.status).toBe(429);
-    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    const retryAfter = Number(limited.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
     expect(limited.json().message).toMatch(/^Rate limit is exceeded\. Try again in \d+ seconds\.$/);
     expect(await gw.backendRequests()).toEqual([]);
-    await gw.control('POST', 'clock', { advanceSeconds: 61 });
+    // Still limited just before the window has slid past the first call, free once it has.
+    await gw.control('POST', 'clock', { advanceSeconds: retryAfter - 2 });
+    expect((await call('GET', '/orders/v1/orders', withToken(key))).status).toBe(429);
+    await gw.control('POST', 'clock', { advanceSeconds: 2 });
     expect((await call('GET', '/orders/v1/orders', withToken(key))).status).toBe(200);
+    expect((await gw.backendRequests()).length).toBe(1);
   });
 
   it('does not count failed calls against the developer limit (increment-condition on the response)', async () => {
     const key = await gw.key({ product: 'fabrikam-developer' });
     await gw.control('PUT', 'backend-response', { status: 500, body: { error: 'boom' } });
-    for (let i = 0; i < 65; i++) expect((await call('GET', '/orders/v1/orders', withToken(key))).status).toBe(500);
+    for (let i = 0; i < DEV_CALLS_PER_MINUTE + 5; i++) expect((await call('GET', '/orders/v1/orders', withToken(key))).status).toBe(500);
     await gw.control('DELETE', 'backend-response');
     expect((await call('GET', '/orders/v1/orders', withToken(key))).status).toBe(200);
   });
 
   it('does not throttle production keys', async () => {
-    for (let i = 0; i < 90; i++) {
+    for (let i = 0; i < DEV_CALLS_PER_MINUTE + 30; i++) {
       const reply = await call('GET', '/orders/v1/orders', withToken(productionKey));
       expect([i, reply.status]).toEqual([i, 200]);
     }
@@ -140,13 +157,13 @@ describe('the sample repository through the gateway (zero-trust claims)', () => 
     expect((await gw.backendRequests()).map((r) => r.body)).toEqual(['{"titleId":"t-1"}']);
   });
 
-  it('serves catalog responses from the cache for catalog-cache-seconds (300 s)', async () => {
+  it(`serves catalog responses from the cache for catalog-cache-seconds (${CATALOG_CACHE_SECONDS} s)`, async () => {
     const key = await gw.key({ product: 'fabrikam-production' });
     await gw.control('PUT', 'backend-response', { status: 200, body: { titles: ['first'] } });
     const first = await call('GET', '/catalog/titles?genre=drama', withToken(key));
     expect(first.json()).toEqual({ titles: ['first'] });
     await gw.control('PUT', 'backend-response', { status: 200, body: { titles: ['second'] } });
-    await gw.control('POST', 'clock', { advanceSeconds: 299 });
+    await gw.control('POST', 'clock', { advanceSeconds: CATALOG_CACHE_SECONDS - 1 });
     const cached = await call('GET', '/catalog/titles?genre=drama', withToken(key));
     expect(cached.json()).toEqual({ titles: ['first'] });
     expect(cached.headers['x-catalog-genre']).toBe('drama');

@@ -52,8 +52,8 @@ describe('the trace of the sample zero-trust call', () => {
       'set-header policies/global.xml:12:9 ran',
       'rate-limit-by-key products/fabrikam-developer/policy.xml:5:9 ran',
       'quota products/fabrikam-developer/policy.xml:6:9 ran',
-      'set-backend-service policies/fragments/call-functions-with-managed-identity.xml:4:5 ran',
-      'authentication-managed-identity policies/fragments/call-functions-with-managed-identity.xml:5:5 ran',
+      'set-backend-service policies/fragments/call-functions-with-managed-identity.xml:5:5 ran',
+      'authentication-managed-identity policies/fragments/call-functions-with-managed-identity.xml:6:5 ran',
     ]);
     expect(steps(trace, 'backend')).toEqual(['forward-request policies/global.xml:17:9 ran']);
     expect(trace.sections.inbound[0]).toMatchObject({ scope: 'global', fragment: 'validate-entra-jwt' });
@@ -67,7 +67,7 @@ describe('the trace of the sample zero-trust call', () => {
     expect(deleteKey.headers).toEqual([{ message: 'request', name: 'Ocp-Apim-Subscription-Key', action: 'removed' }]);
     expect(correlation.expressions).toEqual([{ file: 'policies/global.xml', line: 10, column: 20, value: trace.requestId }]);
     expect(rate.details.counter).toMatchObject({ calls: 60, renewalPeriod: 60, used: 0, remaining: 59 });
-    expect(backend.details.backend).toEqual({ id: 'media-functions-dev', url: 'https://func-contoso-media-dev.azurewebsites.net/api' });
+    expect(backend.details.backend).toEqual({ id: 'media-functions', url: 'https://func-contoso-media-dev.azurewebsites.net/api' });
     expect(backend.url.to).toBe('https://func-contoso-media-dev.azurewebsites.net/api/orders');
     expect(identity.details.managedIdentityToken).toEqual({ resource: 'api://func-contoso-media-dev', header: 'Authorization' });
     expect(identity.headers).toEqual([{ message: 'request', name: 'Authorization', action: 'set', value: 'Bearer <masked>' }]);

@@ -29,8 +29,8 @@ describe('readLiveState', () => {
   it('reads one selected API with a handful of requests, whatever the number of other APIs', async () => {
     const c = fresh();
     const state = await readLiveState(c, { kinds: ['api', 'apiOperation', 'apiPolicy', 'operationPolicy'], apis: ['api-0003'] });
-    // The API, its operation list, its policy, one policy GET per operation.
-    expect(c.requests.total).toBe(3 + OPERATIONS);
+    // The API, its operation list, its policy, one policy GET per operation, and the list of non-current revisions.
+    expect(c.requests.total).toBe(4 + OPERATIONS);
     expect(new Set(state.resources.map((r) => r.ref.ids[0]))).toEqual(new Set(['api-0003']));
     const kinds = state.resources.map((r) => r.ref.kind);
     expect(kinds.filter((k) => k === 'apiOperation')).toHaveLength(OPERATIONS);
@@ -75,7 +75,8 @@ describe('readLiveState', () => {
   it('lists whole collections with one request per page, and returns ARM properties with rawxml policies', async () => {
     const c = fresh();
     const state = await readLiveState(c, { kinds: ['api', 'namedValue', 'apiPolicy'] });
-    expect(c.requests.total).toBe(2 + API_COUNT);
+    // The API list, the named value list, one policy per API, and the list of non-current revisions.
+    expect(c.requests.total).toBe(3 + API_COUNT);
     const api = state.resources.find((r) => r.ref.kind === 'api' && r.ref.ids[0] === 'api-0000');
     expect(api?.properties).toMatchObject({ displayName: 'Generated API 0', path: 'generated/api-0000', protocols: ['https'] });
     const policy = state.resources.find((r) => r.ref.kind === 'apiPolicy');

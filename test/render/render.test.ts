@@ -156,7 +156,7 @@ describe('renderRepository: the desired state', () => {
       subscriptionsLimit: 2,
       state: 'published',
     });
-    expect(find(resources, 'productApi', 'fabrikam-developer', 'media-catalog')).toMatchObject({ properties: {}, source: { file: 'products/fabrikam-developer/product.yaml', line: 12 } });
+    expect(find(resources, 'productApi', 'fabrikam-developer', 'media-catalog')).toMatchObject({ properties: {}, source: { file: 'products/fabrikam-developer/product.yaml', line: 13 } });
     expect(find(resources, 'productGroup', 'fabrikam-developer', 'developers').properties).toEqual({});
     expect(find(resources, 'namedValue', 'catalog-cache-seconds').properties).toEqual({ displayName: 'catalog-cache-seconds', value: '300', secret: false, tags: ['media-catalog'] });
     expect(find(resources, 'namedValue', 'orders-signing-key').properties).toEqual({

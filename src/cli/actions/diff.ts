@@ -3,9 +3,13 @@ import { openTarget, readFailure, type OpenTarget } from '../../azure/target';
 import { planAgainstLive } from '../../plan/live';
 import { diffJson, printPlan, styleFor } from '../../plan/print';
 import type { Plan } from '../../plan/plan';
+import { planMarkdown } from '../../plan/markdown';
+import { resolveSelection, selectDesired, type SelectedState } from '../../plan/selection';
+import { savedPlan } from '../../plan/saved';
+import { packageInfo } from '../../package-root';
 import { loadAndRender } from '../../render';
 import type { RenderedRepository } from '../../render/desired';
-import { repositoryRoot, wantsColor, type CommandIO, type CommandOutput, type GlobalArgs } from '../command';
+import { repositoryRoot, wantsColor, writeOutputFile, type CommandIO, type CommandOutput, type GlobalArgs } from '../command';
 import type { DiffArgs } from '../commands/diff';
 import { formatFindings } from '../output';
 
@@ -25,14 +29,14 @@ const PROGRESS_INTERVAL_MS = 200;
  * rewritten in place (on stderr, so stdout stays the plan or the JSON); in CI one line before and one after; both end
  * with the number of requests it took.
  */
-export async function planWithProgress(target: OpenTarget, rendered: RenderedRepository, io: CommandIO): Promise<Plan> {
+export async function planWithProgress(target: OpenTarget, rendered: RenderedRepository, io: CommandIO, selected?: SelectedState): Promise<Plan> {
   const { requests } = target.connection;
   const status = () => `Reading ${target.label}: ${requests.total} requests`;
   if (!io.isTTY) io.stderr(`Reading ${target.label}…\n`);
   const timer = io.isTTY ? setInterval(() => io.stderr(`\r\u001b[K${status()}`), PROGRESS_INTERVAL_MS) : undefined;
   let plan: Plan;
   try {
-    plan = await planAgainstLive(target.connection, rendered.desired);
+    plan = await planAgainstLive(target.connection, selected?.desired ?? rendered.desired, selected);
   } catch (error) {
     throw readFailure(error, target);
   } finally {
@@ -65,17 +69,35 @@ export async function withTarget<T>(
   }
 }
 
-/** `apiops diff`: the plan against the live instance, printed or as JSON. */
+const DIFF_DELETE_NOTE = 'publish deletes it only with --prune';
+
+/** `--api` / `--product`: the selected part of the repository (see plan/selection.ts); undefined without either. */
+export function selectionOf(rendered: RenderedRepository, args: { api?: string[]; product?: string[] }, prune = false): SelectedState | undefined {
+  if (!args.api?.length && !args.product?.length) return undefined;
+  return selectDesired(rendered, resolveSelection(rendered, args.api, args.product), prune);
+}
+
+/** `apiops diff`: the plan against the live instance, as text, JSON or markdown, and saved with `--out`. */
 export async function run(args: DiffArgs & GlobalArgs, io: CommandOutput): Promise<number> {
-  const plan = await withTarget<Plan>(
+  const format = args.json ? 'json' : args.format;
+  const result = await withTarget(
     args,
     io,
     {},
-    (rendered, target) => planWithProgress(target, rendered, io),
+    async (rendered, target) => {
+      const selected = selectionOf(rendered, args);
+      return { plan: await planWithProgress(target, rendered, io, selected), desired: selected?.desired ?? rendered.desired, selection: selected?.selection, target: target.label };
+    },
     (rendered) => !reportBlockingFindings(rendered.findings, io, 'diff'),
   );
-  if (!plan) return 1;
-  if (args.json) io.stdout(`${JSON.stringify(diffJson(plan), null, 2)}\n`);
-  else io.stdout(printPlan(plan, { style: styleFor(wantsColor(io)), deleteNote: 'publish deletes it only with --prune' }));
+  if (!result) return 1;
+  const { plan, target } = result;
+  if (args.out) {
+    const file = writeOutputFile(io, args.out, `${JSON.stringify(savedPlan(plan, result.desired, target, packageInfo().version, result.selection), null, 2)}\n`);
+    io.stderr(`Plan saved to ${file}: \`apiops publish --plan ${args.out}\` applies exactly these changes.\n`);
+  }
+  if (format === 'json') io.stdout(`${JSON.stringify(diffJson(plan), null, 2)}\n`);
+  else if (format === 'markdown') io.stdout(planMarkdown(plan, { target, deleteNote: DIFF_DELETE_NOTE }));
+  else io.stdout(printPlan(plan, { style: styleFor(wantsColor(io)), deleteNote: DIFF_DELETE_NOTE }));
   return args.exitCode && plan.changes.length ? 2 : 0;
 }

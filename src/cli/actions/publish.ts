@@ -3,9 +3,16 @@ import { outcomeLine, publishJson, resultSummary } from '../../apply/report';
 import { lintRepository } from '../../lint';
 import { printPlan, styleFor } from '../../plan/print';
 import { UserError } from '../../diagnostics';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Plan } from '../../plan/plan';
+import { instanceChangedSince, repositoryChangedSince, savedPlanProblem, type SavedPlan } from '../../plan/saved';
+import type { RenderedRepository } from '../../render/desired';
+import type { OpenTarget } from '../../azure/target';
 import { wantsColor, type CommandIO, type CommandOutput, type GlobalArgs } from '../command';
 import type { PublishArgs } from '../commands/publish';
-import { planWithProgress, reportBlockingFindings, withTarget } from './diff';
+import { planWithProgress, reportBlockingFindings, selectionOf, withTarget } from './diff';
+import type { SelectedState } from '../../plan/selection';
 
 /**
  * Progress while applying: on a terminal one line rewritten in place; elsewhere (CI logs) one plain line per
@@ -47,18 +54,66 @@ async function stoppable<T>(io: CommandIO, apply: (signal: AbortSignal) => Promi
   }
 }
 
+function readSavedPlan(file: string, cwd: string): SavedPlan {
+  const absolute = path.resolve(cwd, file);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(absolute, 'utf8'));
+  } catch (error) {
+    throw new UserError(`cannot read the plan ${file}: ${(error as Error).message}`);
+  }
+  const problem = savedPlanProblem(parsed);
+  if (problem) throw new UserError(`${file}: ${problem}`);
+  return parsed as SavedPlan;
+}
+
+/** Resources a refusal lists; the rest are counted (a plan already applied differs on every resource it changes). */
+const REFUSAL_LIST_LIMIT = 20;
+
+function refusal(file: string, what: string, names: string[]): UserError {
+  const listed = names.slice(0, REFUSAL_LIST_LIMIT).map((name) => `  ${name}`);
+  if (names.length > REFUSAL_LIST_LIMIT) listed.push(`  … and ${names.length - REFUSAL_LIST_LIMIT} more`);
+  const shown = listed.join('\n');
+  return new UserError(`${file}: refused, the ${what} changed since the plan was made:\n${shown}\nRun \`apiops diff --out ${file}\` again and review the new plan.`);
+}
+
+/**
+ * The saved plan, once the repository and the instance are checked to be as they were when it was made: the repository
+ * by its content hashes (before reading the instance), the instance by planning again and comparing, ETags included.
+ * Apply then writes with If-Match on the plan's ETags, so a change made after this check still fails rather than being overwritten.
+ */
+async function checkedSavedPlan(saved: SavedPlan, file: string, rendered: RenderedRepository, target: OpenTarget, io: CommandIO, selected: SelectedState | undefined): Promise<Plan> {
+  if (saved.target !== target.label) {
+    throw new UserError(`${file}: refused, the plan was made for ${saved.target}, environment "${saved.environment}" now targets ${target.label}`);
+  }
+  const repositoryChanges = repositoryChangedSince(saved, selected?.desired ?? rendered.desired);
+  if (repositoryChanges.length) throw refusal(file, 'repository', repositoryChanges);
+  const instanceChanges = instanceChangedSince(saved.plan, await planWithProgress(target, rendered, io, selected));
+  if (instanceChanges.length) throw refusal(file, 'instance', instanceChanges);
+  return saved.plan;
+}
+
 /** `apiops publish`: plans against the live instance and applies the plan (nothing with `--dry-run`). */
 export async function run(args: PublishArgs & GlobalArgs, io: CommandOutput): Promise<number> {
   if (!Number.isInteger(args.concurrency) || args.concurrency < 1) {
     throw new UserError(`--concurrency must be a positive whole number, got ${args.concurrency}`);
   }
+  const saved = args.plan ? readSavedPlan(args.plan, io.cwd) : undefined;
+  if (saved && args.env && args.env !== saved.environment) {
+    throw new UserError(`${args.plan}: the plan is for environment "${saved.environment}", not "${args.env}"`);
+  }
+  if (saved && (args.api?.length || args.product?.length)) {
+    throw new UserError(`--api and --product cannot be combined with --plan: the saved plan applies the selection it was made with`);
+  }
   const style = styleFor(wantsColor(io) && !args.json);
   const exitCode = await withTarget(
-    args,
+    { ...args, env: saved?.environment ?? args.env },
     io,
     { concurrency: args.concurrency },
     async (rendered, target) => {
-      const plan = await planWithProgress(target, rendered, io);
+      // A saved plan is checked by planning again as diff planned it (diff does not prune).
+      const selected = saved?.selection ? selectionOf(rendered, { api: saved.selection.apis, product: saved.selection.products }) : selectionOf(rendered, args, args.prune);
+      const plan = saved ? await checkedSavedPlan(saved, args.plan!, rendered, target, io, selected) : await planWithProgress(target, rendered, io, selected);
       const deleteNote = args.prune ? undefined : 'not deleted without --prune';
       if (!args.json) io.stdout(printPlan(plan, { style, deleteNote }));
       let result: ApplyResult | undefined;
@@ -66,7 +121,7 @@ export async function run(args: PublishArgs & GlobalArgs, io: CommandOutput): Pr
         if (!args.json) io.stdout('Dry run: nothing was written.\n');
       } else if (plan.changes.length) {
         result = await stoppable(io, (signal) =>
-          applyPlan(target.connection, plan, rendered.desired, {
+          applyPlan(target.connection, plan, selected?.desired ?? rendered.desired, {
             prune: args.prune,
             onSettled: progressReporter(io, args.json),
             signal,

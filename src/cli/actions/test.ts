@@ -1,10 +1,8 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { formatPos, UserError } from '../../diagnostics';
 import { loadAndRender } from '../../render';
 import { findTestFiles, loadTestFiles } from '../../testing/load';
 import { runTests } from '../../testing/run';
-import { repositoryRoot, wantsColor, type CommandOutput, type GlobalArgs } from '../command';
+import { repositoryRoot, wantsColor, writeOutputFile, type CommandOutput, type GlobalArgs } from '../command';
 import type { TestArgs } from '../commands/test';
 import { formatFindings, sortFindings } from '../output';
 import { plural } from '../output/findings';
@@ -37,13 +35,7 @@ export async function run(args: TestArgs & GlobalArgs, io: CommandOutput): Promi
   const result = await runTests(rendered, loaded.files, { env: io.env });
   const summary = summarizeRun(result);
   if (args.output) {
-    const target = path.resolve(io.cwd, args.output);
-    try {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, io.redacted(formatTestResults(args.format, result, { color: false })));
-    } catch (error) {
-      throw new UserError(`cannot write ${target}: ${(error as Error).message}`);
-    }
+    writeOutputFile(io, args.output, formatTestResults(args.format, result, { color: false }));
     const failed = summary.failed + summary.unsupported;
     io.stdout(`apiops test: ${summary.passed} of ${summary.total} cases passed${failed ? `, ${failed} failed` : ''}; report written to ${args.output}\n`);
   } else {

@@ -1,12 +1,10 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { UserError } from '../../diagnostics';
 import { lintRepository } from '../../lint';
 import { loadAndRender } from '../../render';
 import { testFileFindings } from '../../testing/load';
-import { repositoryRoot, wantsColor, type CommandOutput, type GlobalArgs } from '../command';
+import { repositoryRoot, wantsColor, writeOutputFile, type CommandOutput, type GlobalArgs } from '../command';
 import type { ValidateArgs } from '../commands/validate';
-import { formatFindings, meetsLevel } from '../output';
+import { formatFindings, meetsLevel, mergeEnvironmentFindings } from '../output';
 
 /** `dir` relative to `cwd` with forward slashes when it lies inside it, else '' (also when they are the same). */
 function pathInside(cwd: string, dir: string): string {
@@ -17,23 +15,23 @@ function pathInside(cwd: string, dir: string): string {
 /** `apiops validate`: the findings of every environment (or `--env`'s) in the chosen format; exit 1 at or above `--fail-on`. */
 export async function run(args: ValidateArgs & GlobalArgs, io: CommandOutput): Promise<number> {
   const root = repositoryRoot(args, io.cwd);
-  const rendered = loadAndRender(root, args.env, io.env);
-  io.redact(rendered.secrets);
-  // Test files are part of the repository: a broken one fails validation as a broken policy does.
-  const findings = [...lintRepository(rendered), ...testFileFindings(root, rendered)];
+  const first = loadAndRender(root, args.env, io.env);
+  // Without --env, every environment: a template branch, a templated YAML value or a scoped file that only some
+  // environment renders is checked there too.
+  const others = args.env === undefined ? Object.keys(first.model.config.data.environments).filter((name) => name !== first.environment.name) : [];
+  const perEnvironment = [first, ...others.map((name) => loadAndRender(root, name, io.env))].map((rendered) => {
+    io.redact(rendered.secrets);
+    // Test files are part of the repository: a broken one fails validation as a broken policy does.
+    return { environment: rendered.environment.name, findings: [...lintRepository(rendered), ...testFileFindings(root, rendered)] };
+  });
+  const findings = perEnvironment.length > 1 ? mergeEnvironmentFindings(perEnvironment) : perEnvironment[0].findings;
   const report = formatFindings(args.format, findings, {
     color: wantsColor(io) && !args.output,
     failOn: args.failOn,
     repositoryPath: pathInside(io.cwd, root),
   });
   if (args.output) {
-    const target = path.resolve(io.cwd, args.output);
-    try {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, io.redacted(report));
-    } catch (error) {
-      throw new UserError(`cannot write ${target}: ${(error as Error).message}`);
-    }
+    writeOutputFile(io, args.output, report);
   } else {
     io.stdout(report);
   }

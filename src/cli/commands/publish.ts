@@ -7,6 +7,9 @@ export interface PublishArgs {
   prune: boolean;
   concurrency: number;
   json: boolean;
+  plan?: string;
+  api?: string[];
+  product?: string[];
 }
 
 export const publishCommand: ApiopsCommand<PublishArgs> = {
@@ -20,7 +23,12 @@ export const publishCommand: ApiopsCommand<PublishArgs> = {
       .option('prune', { type: 'boolean', default: false, describe: 'Also delete what the repository no longer has' })
       .option('concurrency', { type: 'number', ...ONE_VALUE, default: DEFAULT_CONCURRENCY, describe: 'Most requests in flight at once' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the outcome as JSON (changes, summary, requests)' })
+      .option('plan', { type: 'string', ...ONE_VALUE, describe: 'Apply exactly this saved plan (`apiops diff --out FILE`); refused when the repository or instance changed since' })
+      .option('api', { type: 'string', array: true, describe: 'Only these APIs (ids), and what their policies use; nothing else is written or deleted' })
+      .option('product', { type: 'string', array: true, describe: 'Only these products (ids), and what their policies use; nothing else is written or deleted' })
       .example('$0 publish --env local', 'Publish the repository into the embedded emulator')
-      .example('$0 publish --env prod --dry-run', 'Show what would be written to prod'),
+      .example('$0 publish --env prod --api media-orders', 'Ship one API: its changes and those of what it uses, nothing else')
+      .example('$0 publish --env prod --dry-run', 'Show what would be written to prod')
+      .example('$0 publish --plan plan.json', 'Apply the plan reviewed on the pull request'),
   load: () => import('../actions/publish'),
 };

@@ -15,7 +15,7 @@ export const validateCommand: ApiopsCommand<ValidateArgs> = {
   errorExitCode: 2,
   builder: (y) =>
     y
-      .option('env', { type: 'string', ...ONE_VALUE, describe: 'Environment whose template values are used (default: the first)' })
+      .option('env', { type: 'string', ...ONE_VALUE, describe: 'Check only this environment (default: every environment of apiops.config.yaml)' })
       .option('format', { choices: OUTPUT_FORMATS, ...ONE_VALUE, default: 'stylish' as OutputFormat, describe: 'Report format' })
       .option('output', { type: 'string', ...ONE_VALUE, describe: 'Write the report to this file instead of stdout' })
       .option('fail-on', { choices: ['error', 'warn'] as const, ...ONE_VALUE, default: 'error' as Severity, describe: 'Lowest severity that fails the run (exit 1)' })

@@ -36,3 +36,31 @@ export function groupByFile(findings: readonly Finding[]): Map<string, Finding[]
 export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
+
+/** The message as reports show it: naming the environments a finding holds in when it does not hold in all. */
+export function messageOf(finding: Finding): string {
+  return finding.environments ? `${finding.message} (in ${finding.environments.join(', ')})` : finding.message;
+}
+
+/**
+ * One list from each environment's findings: a finding met in several is reported once, naming the environments it
+ * holds in unless it holds in all of them.
+ */
+export function mergeEnvironmentFindings(perEnvironment: ReadonlyArray<{ environment: string; findings: readonly Finding[] }>): Finding[] {
+  const merged = new Map<string, { finding: Finding; environments: string[] }>();
+  for (const { environment, findings } of perEnvironment) {
+    for (const finding of findings) {
+      const key = JSON.stringify([finding.rule, finding.severity, finding.file, finding.line, finding.column, finding.message]);
+      const entry = merged.get(key) ?? { finding, environments: [] };
+      if (!entry.environments.includes(environment)) entry.environments.push(environment);
+      merged.set(key, entry);
+    }
+  }
+  const all = perEnvironment.length;
+  return sortFindings(
+    [...merged.values()].map(({ finding, environments }) => {
+      const { rule, severity, file, line, column, message } = finding;
+      return { rule, severity, file, line, column, message, ...(environments.length < all ? { environments } : {}) };
+    }),
+  );
+}

@@ -1,5 +1,5 @@
 import type { Finding } from '../../diagnostics';
-import { sortFindings } from './findings';
+import { messageOf, sortFindings } from './findings';
 
 /** Escaping of GitHub Actions workflow commands (as in @actions/core): message data, then property values. */
 function escapeData(text: string): string {
@@ -16,7 +16,7 @@ export function formatGithub(findings: readonly Finding[]): string {
     .map((f) => {
       const command = f.severity === 'error' ? 'error' : 'warning';
       const properties = `file=${escapeProperty(f.file)},line=${f.line},col=${f.column},title=${escapeProperty(`apiops ${f.rule}`)}`;
-      return `::${command} ${properties}::${escapeData(f.message)}\n`;
+      return `::${command} ${properties}::${escapeData(messageOf(f))}\n`;
     })
     .join('');
 }

@@ -39,4 +39,4 @@ function inCheckout(findings: readonly Finding[], repositoryPath = ''): readonly
   return repositoryPath ? findings.map((finding) => ({ ...finding, file: `${repositoryPath}/${finding.file}` })) : findings;
 }
 
-export { meetsLevel, sortFindings, summarize } from './findings';
+export { meetsLevel, mergeEnvironmentFindings, sortFindings, summarize } from './findings';

@@ -1,5 +1,5 @@
 import type { Finding, Severity } from '../../diagnostics';
-import { groupByFile, meetsLevel } from './findings';
+import { groupByFile, meetsLevel, messageOf } from './findings';
 
 export function escapeXml(text: string): string {
   return text
@@ -23,9 +23,9 @@ export function formatJunit(findings: readonly Finding[], options: { failOn: Sev
   for (const [file, group] of groupByFile(findings)) {
     const cases = group.map((f) => {
       const name = escapeXml(`${f.rule} ${f.line}:${f.column}`);
-      const text = escapeXml(`${f.file}:${f.line}:${f.column}: ${f.severity}: ${f.message} (${f.rule})`);
+      const text = escapeXml(`${f.file}:${f.line}:${f.column}: ${f.severity}: ${messageOf(f)} (${f.rule})`);
       const body = meetsLevel(f.severity, options.failOn)
-        ? `<failure message="${escapeXml(f.message)}" type="${f.severity}">${text}</failure>`
+        ? `<failure message="${escapeXml(messageOf(f))}" type="${f.severity}">${text}</failure>`
         : `<system-out>${text}</system-out>`;
       return `    <testcase classname="${escapeXml(file)}" name="${name}">${body}</testcase>`;
     });

@@ -1,7 +1,7 @@
 import type { Finding } from '../../diagnostics';
 import type { RuleMetadata } from '../../lint';
 import { packageInfo } from '../../package-root';
-import { sortFindings } from './findings';
+import { messageOf, sortFindings } from './findings';
 
 /**
  * A rule's documentation page on the project's repository (package.json `repository`, else `homepage`): a link GitHub
@@ -76,7 +76,7 @@ export function formatSarif(findings: readonly Finding[], rules: readonly RuleMe
           ruleId: finding.rule,
           ruleIndex: index.get(finding.rule),
           level: sarifLevel(finding.severity),
-          message: { text: finding.message },
+          message: { text: messageOf(finding) },
           locations: [
             {
               physicalLocation: {

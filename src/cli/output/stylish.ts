@@ -1,5 +1,5 @@
 import type { Finding } from '../../diagnostics';
-import { groupByFile, plural, summarize } from './findings';
+import { groupByFile, messageOf, plural, summarize } from './findings';
 
 const ANSI = { red: '\u001b[31m', yellow: '\u001b[33m', dim: '\u001b[2m', bold: '\u001b[1m', underline: '\u001b[4m', reset: '\u001b[0m' };
 
@@ -14,7 +14,7 @@ export function formatStylish(findings: readonly Finding[], options: { color: bo
     const width = Math.max(...positions.map((p) => p.length));
     group.forEach((finding, i) => {
       const severity = finding.severity === 'error' ? paint(ANSI.red, 'error') : paint(ANSI.yellow, 'warn ');
-      const message = finding.message.replace(/\n/g, ' ');
+      const message = messageOf(finding).replace(/\n/g, ' ');
       lines.push(`  ${paint(ANSI.dim, positions[i].padEnd(width))}  ${severity}  ${message}  ${paint(ANSI.dim, finding.rule)}`);
     });
     lines.push('');

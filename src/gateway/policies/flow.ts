@@ -115,6 +115,7 @@ const retry: PolicyModule = (element, compiler) => {
   const statements = element.statements(compiler);
   return async (call) => {
     const times = asInteger(count.evaluate(call), 'count', count.pos);
+    if (times < 1 || times > 50) throw new PolicyConfigurationError(`count of <retry> must be 1 to 50, got ${times}`, count.pos);
     for (let attempt = 0; ; attempt++) {
       await runStatements(statements, call);
       if (attempt >= times || !asBoolean(condition.evaluate(call), 'the retry condition', condition.pos)) return;

@@ -45,19 +45,38 @@ function nestedLimits(element: ElementReader, counter: string, callsName: string
     const apiId = api.literal('id');
     const apiName = api.literal('name');
     const apiMatches = (call: Call) => (apiId !== undefined ? call.api.id === apiId : call.api.name === apiName);
-    if (api.has(callsName)) limits.push({ counter: `${counter}|api:${apiId ?? apiName}`, calls: api.required(callsName), renewal: api.required('renewal-period'), applies: apiMatches });
+    if (api.has(callsName)) limits.push({ counter: `${counter}|api:${apiId ?? apiName}`, calls: fixed(api, callsName), renewal: fixed(api, 'renewal-period'), applies: apiMatches });
     for (const operation of api.children('operation')) {
       const opId = operation.literal('id');
       const opName = operation.literal('name');
       limits.push({
         counter: `${counter}|api:${apiId ?? apiName}|op:${opId ?? opName}`,
-        calls: operation.required(callsName),
-        renewal: operation.required('renewal-period'),
+        calls: fixed(operation, callsName),
+        renewal: fixed(operation, 'renewal-period'),
         applies: (call) => apiMatches(call) && (opId !== undefined ? call.operation.id === opId : call.operation.name === opName),
       });
     }
   }
   return limits;
+}
+
+/**
+ * A required attribute rate-limit and quota (and quota-by-key's limits) take only literally: the fact sheet (§5) lists
+ * no expressions for them, so one is refused as APIM refuses to save it.
+ */
+function fixed(element: ElementReader, name: string): Value {
+  element.requiredLiteral(name);
+  return element.required(name);
+}
+
+/** A quota's renewal-period: 0 (the quota never renews) or, for quota-by-key, at least 300 seconds (fact sheet §5). */
+function quotaPeriod(element: ElementReader, minimum: number): Value {
+  const value = fixed(element, 'renewal-period');
+  const seconds = Number(value.literal);
+  if (!Number.isInteger(seconds) || seconds < 0 || (seconds > 0 && seconds < minimum)) {
+    throw new PolicyConfigurationError(`renewal-period of <${element.name}> must be 0 or ${minimum > 1 ? `at least ${minimum}` : 'a positive number of'} seconds, got '${value.literal}'`, value.pos);
+  }
+  return value;
 }
 
 /** Seconds as .NET prints a TimeSpan: `hh:mm:ss`, with `d.` before it from one day on. */
@@ -144,7 +163,7 @@ function periodOf(value: Value, call: Call, max?: number): number {
 const rateLimit: PolicyModule = (element, compiler) => {
   const counter = `rate-limit|${element.pos.file}:${element.pos.line}:${element.pos.column}`;
   const limits: Limit[] = [];
-  if (element.has('calls')) limits.push({ counter, calls: element.required('calls'), renewal: element.required('renewal-period'), applies: () => true });
+  if (element.has('calls')) limits.push({ counter, calls: fixed(element, 'calls'), renewal: fixed(element, 'renewal-period'), applies: () => true });
   limits.push(...nestedLimits(element, counter, 'calls'));
   const headers = counterHeaders(element);
   const { services } = compiler;
@@ -246,7 +265,8 @@ const quota: PolicyModule = (element, compiler) => {
   const counter = `quota|${element.pos.file}:${element.pos.line}:${element.pos.column}`;
   const limits: QuotaLimit[] = [];
   if (element.has('calls') || element.has('bandwidth')) {
-    limits.push({ counter, calls: element.value('calls'), bandwidth: element.value('bandwidth'), renewal: element.required('renewal-period'), applies: () => true });
+    const optional = (name: string) => (element.has(name) ? fixed(element, name) : undefined);
+    limits.push({ counter, calls: optional('calls'), bandwidth: optional('bandwidth'), renewal: quotaPeriod(element, 1), applies: () => true });
   }
   limits.push(...nestedLimits(element, counter, 'calls'));
   const { services } = compiler;
@@ -265,10 +285,10 @@ const quota: PolicyModule = (element, compiler) => {
 };
 
 const quotaByKey: PolicyModule = (element, compiler) => {
-  const calls = element.value('calls');
-  const bandwidth = element.value('bandwidth');
+  const calls = element.has('calls') ? fixed(element, 'calls') : undefined;
+  const bandwidth = element.has('bandwidth') ? fixed(element, 'bandwidth') : undefined;
   if (!calls && !bandwidth) throw new PolicyConfigurationError('<quota-by-key> needs calls or bandwidth', element.pos);
-  const renewal = element.required('renewal-period');
+  const renewal = quotaPeriod(element, 300);
   const counterKey = element.required('counter-key');
   const condition = element.value('increment-condition');
   const firstPeriodStart = element.literal('first-period-start');
