@@ -6,8 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { NameValues } from './expressions';
 import type { GatewayRepository } from './repository';
+import type { KnownSecret } from '../known-secrets';
 import { SubscriptionStore } from './subscriptions';
-import { newSigningKey, rsaKey, signJwt, type SigningKey, type VerificationKey } from './tokens';
+import { TraceStore } from './trace';
+import { rsaKey, signJwt, type SigningKey, type SigningKeys, type VerificationKey } from './tokens';
 
 export class Clock {
   private offsetMs = 0;
@@ -71,17 +73,22 @@ export class BackendStub {
 
 export class TokenAuthority {
   /** Published as the JWKS of every openid-config URL the policies name. */
-  readonly trusted: SigningKey = newSigningKey();
+  readonly trusted: SigningKey;
   /** Signs `"trusted": false` tokens: no openid-config publishes it. */
-  readonly untrusted: SigningKey = newSigningKey();
+  readonly untrusted: SigningKey;
   /** The trusted key as validate-jwt checks signatures with it (made once: building a key object is not cheap). */
-  readonly trustedVerification: VerificationKey = rsaKey(this.trusted.jwk as { n: string; e: string; kid: string });
+  readonly trustedVerification: VerificationKey;
   private readonly identityTokens = new Map<string, { token: string; expires: number }>();
 
   constructor(
     readonly identity: Identity,
     private readonly clock: Clock,
-  ) {}
+    keys: SigningKeys,
+  ) {
+    this.trusted = keys.trusted;
+    this.untrusted = keys.untrusted;
+    this.trustedVerification = rsaKey(this.trusted.jwk as { n: string; e: string; kid: string });
+  }
 
   issue(claims: Record<string, unknown>, expiresInSeconds: number, trusted: boolean): string {
     const now = Math.floor(this.clock.now().getTime() / 1000);
@@ -123,6 +130,22 @@ export interface GatewayServices {
   cache: Map<string, { expires: number; status: number; reason: string; headers: Array<[string, string[]]>; body: Buffer }>;
   concurrency: Map<string, number>;
   serviceName: string;
+  /** The recent calls' traces (undefined: the gateway does not record them). */
+  traces?: TraceStore;
+}
+
+/** What a trace must never show: the secret named values' values and every subscription key. */
+export function traceSecrets(services: GatewayServices): KnownSecret[] {
+  const secrets: KnownSecret[] = [];
+  for (const namedValue of services.repository.namedValues.values()) {
+    if (namedValue.secret && !namedValue.placeholder) secrets.push({ namedValue: namedValue.name, displayName: namedValue.name, value: namedValue.value });
+  }
+  for (const subscription of services.subscriptions.list()) {
+    for (const key of [subscription.primaryKey, subscription.secondaryKey]) {
+      secrets.push({ namedValue: subscription.id, displayName: `subscription key of ${subscription.id}`, value: key });
+    }
+  }
+  return secrets;
 }
 
 /**
@@ -139,14 +162,15 @@ export function resetState(services: GatewayServices): void {
   services.tokens.forgetIdentityTokens();
   services.backend.requests.length = 0;
   services.backend.response = defaultStubResponse();
+  services.traces?.clear();
 }
 
 const ZERO_UUID_TENANT = '00000000-0000-0000-0000-000000000000';
 
-export function createServices(repository: GatewayRepository, identity?: Partial<Identity>): GatewayServices {
+export function createServices(repository: GatewayRepository, keys: SigningKeys, identity?: Partial<Identity>, tracing = true): GatewayServices {
   const clock = new Clock();
   const tenantId = identity?.tenantId ?? (typeof repository.values.tenantId === 'string' ? repository.values.tenantId : ZERO_UUID_TENANT);
-  const tokens = new TokenAuthority({ tenantId, principalId: identity?.principalId ?? randomUUID(), clientId: identity?.clientId ?? randomUUID() }, clock);
+  const tokens = new TokenAuthority({ tenantId, principalId: identity?.principalId ?? randomUUID(), clientId: identity?.clientId ?? randomUUID() }, clock, keys);
   const subscriptions = new SubscriptionStore();
   for (const { scope, ...subscription } of repository.subscriptions) subscriptions.add(scope, { ...subscription, now: clock.now() });
   return {
@@ -160,6 +184,7 @@ export function createServices(repository: GatewayRepository, identity?: Partial
     cache: new Map(),
     concurrency: new Map(),
     serviceName: serviceNameOf(repository),
+    traces: tracing ? new TraceStore() : undefined,
   };
 }
 
