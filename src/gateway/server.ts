@@ -120,7 +120,12 @@ export class GatewayServer {
         if (match) break;
       }
     }
-    if (!match) return NOT_FOUND();
+    if (!match) {
+      // A GraphQL API has no operations: a call to it is a GraphQL request, which the gateway does not run.
+      const graphql = this.matcher.apiAt(path, query, headers)?.api;
+      if (graphql?.model.definition.data.type !== 'graphql') return NOT_FOUND();
+      return unsupported(new UnsupportedError(`a call to GraphQL API ${graphql.id}`, { file: graphql.model.definition.file, line: 1, column: 1 }), randomUUID());
+    }
     const { api } = match;
     if (!api.current) return unsupported(new UnsupportedError(`a call to non-current revision ${api.revision} of API ${api.id} (it is matched, its policies are not run)`, revisionPosition(api)), randomUUID());
     const names = api.subscriptionKeyParameterNames;
