@@ -24,7 +24,7 @@ const { generateRepository } = require('../test/fixtures/generate.ts');
 const setting = (name, fallback) => Number(process.env[`BENCH_${name}`] ?? fallback);
 const [APIS, OPERATIONS, LATENCY_MS, CONCURRENCY] = [setting('APIS', 200), setting('OPERATIONS', 5), setting('LATENCY_MS', 25), setting('CONCURRENCY', 8)];
 const TARGET_RATIO = 1.2;
-const SELECTED_REQUESTS_TARGET = 20;
+const SELECTED_REQUESTS_TARGET = 15;
 const SCOPE = { subscriptionId: '00000000-0000-0000-0000-00000000be02', resourceGroup: 'rg-bench-publish', serviceName: 'apim-bench-publish' };
 
 /** `apiops emulator` on an ephemeral port in a child process; resolves once it listens. */
@@ -83,7 +83,7 @@ async function main() {
     const runs = { cold: await timedPublish(emulator.url, desired), 'no-op re-publish': await timedPublish(emulator.url, desired) };
     const edited = path.join(root, 'apis', 'api-0003', 'policy.xml');
     fs.writeFileSync(edited, fs.readFileSync(edited, 'utf8').replace('<outbound>', '<outbound>\n        <set-header name="X-Edited" exists-action="override"><value>1</value></set-header>'));
-    const selected = selectDesired(loadAndRender(root, 'local', {}), { apis: ['api-0003'], products: [] });
+    const selected = selectDesired(loadAndRender(root, 'local', {}), { apis: ['api-0003'], products: [] }, false);
     runs['--api api-0003 (edited)'] = await timedPublish(emulator.url, selected.desired, selected);
     const floor = (run) => (run.requests * LATENCY_MS) / CONCURRENCY;
     console.log(`publish: ${APIS} APIs x ${OPERATIONS} operations, ${LATENCY_MS} ms latency (±50% jitter), concurrency ${CONCURRENCY}, emulator in its own process`);

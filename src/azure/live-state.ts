@@ -25,4 +25,9 @@ export interface ReadSelection {
    * the repository has some, which spares two requests per API.
    */
   releasesAndSchemasOf?: string[];
+  /**
+   * The operations (`[apiId, operationId]`) whose policies are read; absent: every operation's. A selection that will
+   * not prune reads only those the repository has: a live one it lacks could only be deleted by --prune.
+   */
+  operationPoliciesOf?: Array<[string, string]>;
 }

@@ -1,6 +1,6 @@
 import type { ApimConnection } from './client';
 import type { LiveResource, LiveState, ReadSelection } from './live-state';
-import { kindAccess, nonCurrentRevisions, operationLinksOfTag, revisionsOfApi, type RawEntity } from './resources';
+import { kindAccess, nonCurrentRevisions, operationLinksOfTag, operationTagsOfApi, revisionsOfApi, type RawEntity } from './resources';
 import { resourceType, revisionOf, type ResourceKind, type ResourceRef } from '../resources/types';
 
 /**
@@ -106,8 +106,11 @@ async function readRevisions(c: ApimConnection, apis: LiveResource[], selected: 
   });
 }
 
-async function readApiFamily(c: ApimConnection, kinds: Set<ResourceKind>, apis?: string[], releasesAndSchemasOf?: string[]): Promise<LiveResource[]> {
+async function readApiFamily(c: ApimConnection, kinds: Set<ResourceKind>, selection: ReadSelection): Promise<LiveResource[]> {
+  const { apis, releasesAndSchemasOf, operationPoliciesOf } = selection;
   if (!API_SCOPED.some((k) => kinds.has(k))) return [];
+  const policiesWanted = operationPoliciesOf && new Set(operationPoliciesOf.map((ids) => ids.join('/').toLowerCase()));
+  const policyWanted = (operation: LiveResource) => !policiesWanted || policiesWanted.has(operation.ref.ids.join('/').toLowerCase());
   const currentApis = await readParents(c, 'api', apis);
   const revisions = kinds.has('api') ? await readRevisions(c, currentApis, apis !== undefined) : [];
   const extras = releasesAndSchemasOf && new Set(releasesAndSchemasOf.map((id) => id.toLowerCase()));
@@ -123,8 +126,8 @@ async function readApiFamily(c: ApimConnection, kinds: Set<ResourceKind>, apis?:
       const operationsAndChildren = async (): Promise<LiveResource[][]> => {
         const operations = await listKind(c, 'apiOperation', ids);
         const [policies, tags] = await Promise.all([
-          kinds.has('operationPolicy') ? readPolicies(c, 'operationPolicy', operations.map((o) => o.ref.ids)) : [],
-          kinds.has('operationTag') && ofApi ? Promise.all(operations.map((o) => listKind(c, 'operationTag', o.ref.ids))).then((l) => l.flat()) : [],
+          kinds.has('operationPolicy') ? readPolicies(c, 'operationPolicy', operations.filter(policyWanted).map((o) => o.ref.ids)) : [],
+          kinds.has('operationTag') && ofApi && !apis ? Promise.all(operations.map((o) => listKind(c, 'operationTag', o.ref.ids))).then((l) => l.flat()) : [],
         ]);
         return [kinds.has('apiOperation') ? operations : [], policies, tags];
       };
@@ -133,7 +136,8 @@ async function readApiFamily(c: ApimConnection, kinds: Set<ResourceKind>, apis?:
         const policies = kinds.has('resolverPolicy') ? await readPolicies(c, 'resolverPolicy', resolvers.map((r) => r.ref.ids)) : [];
         return [...(kinds.has('graphQLResolver') ? resolvers : []), ...policies];
       };
-      const [[operations, operationPolicies, operationTags], apiPolicies, tagLinks, diagnostics, releases, schemas, resolvers] = await Promise.all([
+      // A selected API's operation tags come in one list for the API (see operationTagsOfApi), not one per operation.
+      const [[operations, operationPolicies, operationTags], apiPolicies, tagLinks, diagnostics, releases, schemas, resolvers, operationTagsOfSelected] = await Promise.all([
         needOperations || kinds.has('operationTag') ? operationsAndChildren() : [[], [], []],
         kinds.has('apiPolicy') ? readPolicies(c, 'apiPolicy', [ids]) : [],
         kinds.has('apiTag') && ofApi ? listKind(c, 'apiTag', ids) : [],
@@ -141,8 +145,9 @@ async function readApiFamily(c: ApimConnection, kinds: Set<ResourceKind>, apis?:
         kinds.has('apiRelease') && withExtras ? listKind(c, 'apiRelease', ids) : [],
         kinds.has('apiSchema') && withExtras ? listKind(c, 'apiSchema', ids).then((found) => found.filter((schema) => isRepositorySchema(schema, api))) : [],
         (kinds.has('graphQLResolver') || kinds.has('resolverPolicy')) && ofApi && api.properties.type === 'graphql' ? resolversAndPolicies() : [],
+        kinds.has('operationTag') && ofApi && apis ? readOperationTagsOfApi(c, ids[0]) : [],
       ]);
-      return { operations, apiPolicies, operationPolicies, tagLinks, operationTags, diagnostics, releases, schemas, resolvers };
+      return { operations, apiPolicies, operationPolicies, tagLinks, operationTags: [...operationTags, ...operationTagsOfSelected], diagnostics, releases, schemas, resolvers };
     }),
   );
   const all = (part: keyof (typeof perApi)[number]) => perApi.flatMap((api) => api[part]);
@@ -192,7 +197,7 @@ export async function readLiveState(c: ApimConnection, selection: ReadSelection)
     kinds.has('tag') ? tags : [],
     operationTagsByTag ? tags.then((listed) => readOperationTagLinks(c, listed)) : [],
     kinds.has('globalPolicy') ? readPolicies(c, 'globalPolicy', [[]]) : [],
-    readApiFamily(c, operationTagsByTag ? new Set([...kinds].filter((k) => k !== 'operationTag')) : kinds, selection.apis, selection.releasesAndSchemasOf),
+    readApiFamily(c, operationTagsByTag ? new Set([...kinds].filter((k) => k !== 'operationTag')) : kinds, selection),
     readProductFamily(c, kinds, selection.products),
   ]);
   return { resources: parts.flat() };
@@ -220,6 +225,11 @@ async function readOperationTagLinks(c: ApimConnection, tags: LiveResource[]): P
     }),
   );
   return perTag.flat();
+}
+
+async function readOperationTagsOfApi(c: ApimConnection, apiId: string): Promise<LiveResource[]> {
+  const links = await operationTagsOfApi(c, apiId);
+  return links.map((link): LiveResource => ({ ref: { kind: 'operationTag', ids: [apiId, link.operationId, link.tagId] }, properties: { displayName: link.displayName } }));
 }
 
 /** A secret named value's value, with the ETag listValue answered with: the version of the resource it is the value of. */

@@ -334,6 +334,29 @@ export function nonCurrentRevisions(c: ApimConnection): Promise<RawEntity[]> {
   return listRaw((o) => c.client.api.listByService(rg(c), svc(c), { ...o, filter: 'isCurrent eq false' }));
 }
 
+/** One operation tag link: the operation's and the tag's ids (the last segments of their ARM ids), the tag's display name. */
+export interface OperationTagLink {
+  operationId: string;
+  tagId: string;
+  displayName?: string;
+}
+
+/**
+ * The tag links of one API's operations in one list (Operation - List By Tags), rather than one list per operation:
+ * what reading a single API needs.
+ */
+export async function operationTagsOfApi(c: ApimConnection, apiId: string): Promise<OperationTagLink[]> {
+  const listed = (await listRaw((o) => c.client.operationOperations.listByTags(rg(c), svc(c), apiId, { ...o, includeNotTaggedOperations: false }))) as Array<{
+    tag?: { id?: string; name?: string };
+    operation?: { id?: string };
+  }>;
+  const lastSegment = (id: string | undefined) => (id ? decodeURIComponent(id.slice(id.lastIndexOf('/') + 1)) : undefined);
+  return listed.flatMap(({ tag, operation }) => {
+    const [operationId, tagId] = [lastSegment(operation?.id), lastSegment(tag?.id)];
+    return operationId && tagId ? [{ operationId, tagId, displayName: tag?.name }] : [];
+  });
+}
+
 export function operationLinksOfTag(c: ApimConnection, tagId: string): Promise<RawEntity[]> {
   return listRaw((o) => c.client.tagOperationLink.listByProduct(rg(c), svc(c), tagId, o));
 }

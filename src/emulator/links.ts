@@ -177,7 +177,40 @@ export function removeLinksTo({ request, route, names }: Pick<EntityInput, 'requ
   }
 }
 
+/**
+ * `apis/{apiId}/operationsByTags`: list only. One TagResourceContract per tag link of the API's operations (and, with
+ * `includeNotTaggedOperations=true`, one without a tag per operation that has none), as Azure answers it: the tag's
+ * and the operation's ids, and their display names as `name`.
+ */
+function operationsByTags(match: RouteMatch, request: ArmRequest, env: EmulatorEnv): Reply {
+  const service = request.service;
+  const api = service.get('apis', match.names[0]);
+  if (!api) throw notFound('Api');
+  if (match.mode !== 'collection' || request.method !== 'GET') throw notFound('TagResource');
+  const operationsPath = `apis/${api.name}/operations`;
+  const operationOf = (name: string) => {
+    const operation = service.get(operationsPath, name);
+    if (!operation) return undefined;
+    const { displayName, method, urlTemplate, description } = operation.properties;
+    return { id: `${request.servicePath}/${operationsPath}/${idSegment(operation.name)}`, name: displayName, apiName: api.properties.displayName, method, urlTemplate, description };
+  };
+  const tagged = new Set<string>();
+  const items = findLinks(request, RELATIONS[3], undefined, undefined).flatMap(({ holder, memberId }) => {
+    const [apiName, operationName] = namesOfId(request, memberId);
+    const tag = service.get('tags', holder);
+    const operation = apiName?.toLowerCase() === api.name.toLowerCase() && operationName !== undefined ? operationOf(operationName) : undefined;
+    if (!tag || !operation) return [];
+    tagged.add(operationName.toLowerCase());
+    return [{ tag: { id: `${request.servicePath}/tags/${idSegment(tag.name)}`, name: tag.properties.displayName }, operation }];
+  });
+  if (request.query.get('includeNotTaggedOperations') === 'true') {
+    for (const operation of service.list(operationsPath)) if (!tagged.has(operation.name.toLowerCase())) items.push({ operation: operationOf(operation.name)! } as (typeof items)[number]);
+  }
+  return listReply(request, env, items);
+}
+
 export function addLinkBehaviours(behaviours: BehaviourTable): void {
+  behaviours.set('apis/{apiId}/operationsByTags/{tagResourceId}', { handle: operationsByTags });
   for (const r of RELATIONS) behaviours.set(linkTemplate(r).replace('{linkId}', `{${r.links.replace(/s$/, '')}Id}`), linkBehaviour(r));
   for (const view of CLASSIC_VIEWS) {
     const handler = classicHandler(view);

@@ -106,6 +106,8 @@ const EXTRA_ROUTES: Route[] = [
   extra('schemas/{schemaId}', 'Schema', ['schemaType'], false),
   // A read-only view: one entry per revision of the API.
   extra('apis/{apiId}/revisions/{revisionId}', 'ApiRevision', []),
+  // A read-only view: the tag links of an API's operations, one entry per link (Operation - List By Tags).
+  extra('apis/{apiId}/operationsByTags/{tagResourceId}', 'TagResource', []),
 ];
 
 export const ROUTES: Route[] = [...RESOURCE_TYPES.map(fromResourceType), ...EXTRA_ROUTES];

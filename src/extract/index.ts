@@ -231,12 +231,29 @@ async function unmanagedWarnings(connection: ApimConnection): Promise<string[]> 
   });
 }
 
-/** Files of resources that were read but that the instance no longer has. */
-function staleFiles(existing: ExistingRepository, selection: Selection | undefined, files: Map<string, string>): string[] {
+/** The definition file of the folder a file is in: `apis/<id>/…` → `apis/<id>/api.yaml`. */
+const FOLDER_DEFINITIONS: Array<[RegExp, string]> = [
+  [/^apis\/[^/]+\/revisions\/[^/]+\//, 'revision.yaml'],
+  [/^apis\/[^/]+\//, 'api.yaml'],
+  [/^products\/[^/]+\//, 'product.yaml'],
+];
+
+/**
+ * Files of resources that were read but that the instance no longer has. A file scoped to other environments
+ * (`environments:` in it, or in the api.yaml, revision.yaml or product.yaml of its folder) is not this instance's to have.
+ */
+function staleFiles(existing: ExistingRepository, selection: Selection | undefined, files: Map<string, string>, env: string): string[] {
   const candidates = selection
     ? [...(selection.apis ?? []).flatMap((id) => existing.apiFiles(id)), ...(selection.products ?? []).flatMap((id) => existing.productFiles(id))]
     : existing.allManagedFiles();
-  return [...new Set(candidates)].filter((file) => !files.has(file));
+  const scopedOut = (file: string): boolean => {
+    const definitions = [file, ...FOLDER_DEFINITIONS.flatMap(([folder, name]) => folder.exec(file)?.[0].concat(name) ?? [])];
+    return definitions.some((definition) => {
+      const scope = definition.endsWith('.yaml') ? existing.yamlField(definition, 'environments') : undefined;
+      return Array.isArray(scope) && !scope.includes(env);
+    });
+  };
+  return [...new Set(candidates)].filter((file) => !files.has(file) && !scopedOut(file));
 }
 
 /** A selection's ids, each once however it is spelled; undefined when none are given. */
@@ -270,7 +287,7 @@ export async function extractInstance(options: ExtractOptions): Promise<ExtractR
   const files = new Map([...layout.files, ...specifications, ...(options.scaffold ? scaffoldFiles(existing, options.scaffold) : [])]);
 
   options.onProgress?.({ phase: 'write', done: 0, total: files.size });
-  const outcome = writeRepository(options.outDir, files, staleFiles(existing, read, files));
+  const outcome = writeRepository(options.outDir, files, staleFiles(existing, read, files, options.template.env));
   options.onProgress?.({ phase: 'write', done: files.size, total: files.size });
   return {
     ...outcome,

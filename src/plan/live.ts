@@ -87,7 +87,8 @@ async function readLive(c: ApimConnection, desired: DesiredState, selected?: Sel
   if (!selected) return readLiveState(c, { kinds: MANAGED_KINDS, releasesAndSchemasOf });
   const { apis, products } = selected.selection;
   const families = MANAGED_KINDS.filter((kind) => !SERVICE_LEVEL.has(kind));
-  const [read, service] = await Promise.all([readLiveState(c, { kinds: families, apis, products, releasesAndSchemasOf }), readResources(c, selected.serviceRefs)]);
+  const operationPoliciesOf = selected.prune ? undefined : desired.resources.filter((r) => r.ref.kind === 'operationPolicy').map((r) => [r.ref.ids[0], r.ref.ids[1]] as [string, string]);
+  const [read, service] = await Promise.all([readLiveState(c, { kinds: families, apis, products, releasesAndSchemasOf, operationPoliciesOf }), readResources(c, selected.serviceRefs)]);
   return liveWithin(selected, { resources: [...read.resources, ...service.filter((r): r is LiveResource => r !== undefined)] });
 }
 

@@ -27,6 +27,11 @@ export interface SelectedState {
   serviceRefs: ResourceRef[];
   /** Whether a live resource read for the selection's APIs and products belongs to it (a product's link to an API outside it does not). */
   includesLive(resource: LiveResource): boolean;
+  /**
+   * Whether what only --prune would delete is read too: a live operation policy the repository lacks. Without it, the
+   * operation policies read are those the repository has, so the reads grow with the selection's own policies only.
+   */
+  prune: boolean;
 }
 
 const SERVICE_KINDS: ResourceKind[] = ['namedValue', 'backend', 'policyFragment', 'apiVersionSet', 'group', 'logger', 'tag', 'subscription'];
@@ -47,7 +52,7 @@ export function resolveSelection(rendered: RenderedRepository, apis: string[] = 
   };
 }
 
-export function selectDesired(rendered: RenderedRepository, selection: Selection): SelectedState {
+export function selectDesired(rendered: RenderedRepository, selection: Selection, prune: boolean): SelectedState {
   const { resources } = rendered.desired;
   const apis = new Set(selection.apis.map((id) => id.toLowerCase()));
   const products = new Set(selection.products.map((id) => id.toLowerCase()));
@@ -73,6 +78,7 @@ export function selectDesired(rendered: RenderedRepository, selection: Selection
     selection,
     serviceRefs: serviceResources.map((resource) => resource.ref),
     includesLive: (resource) => resource.ref.kind !== 'productApi' || apis.has(resource.ref.ids[1].toLowerCase()),
+    prune,
   };
 }
 

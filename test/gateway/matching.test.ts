@@ -80,6 +80,22 @@ describe('gateway request matching', () => {
     expect((await get('/shop;rev=2/items')).status).toBe(404);
   });
 
+  it('serves the revision api.yaml names as current on its ;rev=n and the plain URL (context.Api.Revision)', async () => {
+    await withGateway(
+      {
+        'apis/shop/api.yaml': 'displayName: Shop\npath: shop\nserviceUrl: https://shop-backend.example/api\nrevision: 2\nrelease: { id: r2, notes: second }\n',
+        'apis/shop/policy.xml': '<policies><inbound><base /><set-header name="X-Revision" exists-action="override"><value>@(context.Api.Revision + "/" + context.Api.IsCurrentRevision)</value></set-header></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>',
+      },
+      async (other, otherKey) => {
+        const call = (path: string) => other.request('GET', path, { headers: { 'Ocp-Apim-Subscription-Key': otherKey } });
+        expect((await call('/shop;rev=2/items')).status).toBe(200);
+        expect((await call('/shop/items')).status).toBe(200);
+        expect((await call('/shop;rev=1/items')).status).toBe(404);
+        expect((await other.backendRequests()).map((r) => r.headers['x-revision'])).toEqual(['2/True', '2/True']);
+      },
+    );
+  });
+
   it('matches a non-current revision by its own operations and says it does not run its policies', async () => {
     const other = await gatewayWith({
       'apis/shop/api.yaml': 'displayName: Shop\npath: shop\nserviceUrl: https://shop-backend.example/api\nrevision: 2\nrelease: { id: second, notes: Second }\n',

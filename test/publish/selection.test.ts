@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { connect } from '../../src/azure/client';
 import { readResource } from '../../src/azure/read';
-import { CI_SCOPE, editFile, emulatorWithRepositories, runCli, runJson, writes } from './helpers';
+import { addEndpointEnvironment, CI_SCOPE, copySample, editFile, emulatorWithRepositories, removeDir, runCli, runJson, writes } from './helpers';
 
 /**
  * `diff` / `publish` `--api` / `--product` against the emulator through the real SDK: only the selection (and what its
@@ -41,9 +41,9 @@ describe('publish --api on 300 APIs × 5 operations', () => {
     const published = await runJson<{ requests: { total: number; PUT: number; PATCH: number; DELETE: number } }>(root, ['publish', ...CI, '--api', 'api-0003']);
     expect(published.code).toBe(0);
     expect(writes(published.json.requests)).toBe(1);
-    // The API, its revisions, operations, policies and their tag links, its tags and diagnostics; the fragments, backend
-    // and named value its policies reach; the write.
-    expect(published.json.requests.total).toBeLessThanOrEqual(20);
+    // The API, its revisions, operations, the policies the repository has, its operations' tag links (one list), its
+    // tags and diagnostics; the fragment, backend and named value its policies reach; the write.
+    expect(published.json.requests.total).toBeLessThanOrEqual(15);
 
     const rest = await runJson<{ changes: Change[] }>(root, ['diff', ...CI]);
     expect(rest.json.changes).toEqual([expect.objectContaining({ action: 'update', kind: 'apiPolicy', id: 'api-0007' })]);
@@ -86,5 +86,33 @@ describe('publish --product', () => {
     const run = await runCli(root, ['publish', ...CI, '--api', 'api-000']);
     expect(run.code).toBe(1);
     expect(run.err).toContain("--api 'api-000' is not in the repository (apis/)");
+  });
+});
+
+describe('publish --api on the sample', () => {
+  const sample = emulatorWithRepositories();
+  let root: string;
+  beforeAll(async () => {
+    root = copySample();
+    addEndpointEnvironment(root, sample.emulator().url);
+    expect((await runCli(root, ['publish', ...CI])).code).toBe(0);
+  });
+  afterAll(() => removeDir(root));
+
+  it('reads the selected API’s operation tags in one list: nothing to change, and a tag dropped from operationTags goes', async () => {
+    expect((await runJson<{ changes: Change[] }>(root, ['diff', ...CI, '--api', 'media-catalog'])).json.changes).toEqual([]);
+    editFile(root, 'apis/media-catalog/api.yaml', (text) => text.replace('  getTitle: [cacheable]\n', ''));
+    const published = await runJson<{ changes: Change[] }>(root, ['publish', ...CI, '--api', 'media-catalog']);
+    expect(published.json.changes.map((c) => `${c.action} ${c.kind} ${c.id}`)).toEqual(['delete operationTag media-catalog/getTitle/cacheable']);
+    expect((await runJson<{ changes: Change[] }>(root, ['diff', ...CI])).json.changes).toEqual([]);
+  });
+
+  it('reads an operation policy the repository dropped only with --prune, which then deletes it', async () => {
+    fs.rmSync(path.join(root, 'apis/media-orders/operations/createOrder.xml'));
+    const plain = await runJson<{ changes: Change[] }>(root, ['publish', ...CI, '--api', 'media-orders', '--dry-run']);
+    expect(plain.json.changes).toEqual([]);
+    const pruned = await runJson<{ changes: Change[] }>(root, ['publish', ...CI, '--api', 'media-orders', '--prune']);
+    expect(pruned.json.changes.map((c) => `${c.action} ${c.kind} ${c.id}`)).toEqual(['delete operationPolicy media-orders/createOrder']);
+    expect((await runJson<{ changes: Change[] }>(root, ['diff', ...CI])).json.changes).toEqual([]);
   });
 });

@@ -72,9 +72,9 @@ export async function withTarget<T>(
 const DIFF_DELETE_NOTE = 'publish deletes it only with --prune';
 
 /** `--api` / `--product`: the selected part of the repository (see plan/selection.ts); undefined without either. */
-export function selectionOf(rendered: RenderedRepository, args: { api?: string[]; product?: string[] }): SelectedState | undefined {
+export function selectionOf(rendered: RenderedRepository, args: { api?: string[]; product?: string[] }, prune = false): SelectedState | undefined {
   if (!args.api?.length && !args.product?.length) return undefined;
-  return selectDesired(rendered, resolveSelection(rendered, args.api, args.product));
+  return selectDesired(rendered, resolveSelection(rendered, args.api, args.product), prune);
 }
 
 /** `apiops diff`: the plan against the live instance, as text, JSON or markdown, and saved with `--out`. */

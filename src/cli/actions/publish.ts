@@ -111,7 +111,8 @@ export async function run(args: PublishArgs & GlobalArgs, io: CommandOutput): Pr
     io,
     { concurrency: args.concurrency },
     async (rendered, target) => {
-      const selected = selectionOf(rendered, saved?.selection ? { api: saved.selection.apis, product: saved.selection.products } : args);
+      // A saved plan is checked by planning again as diff planned it (diff does not prune).
+      const selected = saved?.selection ? selectionOf(rendered, { api: saved.selection.apis, product: saved.selection.products }) : selectionOf(rendered, args, args.prune);
       const plan = saved ? await checkedSavedPlan(saved, args.plan!, rendered, target, io, selected) : await planWithProgress(target, rendered, io, selected);
       const deleteNote = args.prune ? undefined : 'not deleted without --prune';
       if (!args.json) io.stdout(printPlan(plan, { style, deleteNote }));
