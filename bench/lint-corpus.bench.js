@@ -3,8 +3,9 @@
 // (Azure/api-management-policy-snippets) and the AI-Gateway labs (Azure-Samples/AI-Gateway). Every finding of
 // xml-syntax, unknown-policy or policy-attributes there is a false one (the target is 0), except on the few files
 // APIM rejects as well (REJECTED_BY_APIM, each with its reason) and next to a lab template's {placeholder}: those
-// are counted apart. policy-placement is shown for information (a snippet's scope is not known: each is checked as
-// an API policy, a <fragment> as a fragment).
+// are counted apart. The other rules that judge a policy by its content alone (policy-placement, inline-secret,
+// cors-wildcard, jwt-audience-required, jwt-issuer-version, https-only) are counted for information: a snippet's scope is
+// not known (each is checked as an API policy, a <fragment> as a fragment), and their findings are listed to be judged.
 // The corpora are never part of this repository: APIOPS_POLICY_CORPUS lists their folders or bare git mirrors
 // (path-separated); by default the mirrors the `fetch` tool writes under /work/.mirror. Absent corpora are skipped.
 // Also prints the time taken against the floor of parsing alone.
@@ -16,10 +17,18 @@ const { parsePolicy } = require('../src/policy');
 const { policyAttributes } = require('../src/lint/rules/policy-attributes');
 const { policyPlacement } = require('../src/lint/rules/policy-placement');
 const { unknownPolicy } = require('../src/lint/rules/unknown-policy');
+const { inlineSecret } = require('../src/lint/rules/inline-secret');
+const { corsWildcard } = require('../src/lint/rules/cors-wildcard');
+const { jwtAudienceRequired } = require('../src/lint/rules/jwt-audience-required');
+const { jwtIssuerVersion } = require('../src/lint/rules/jwt-issuer-version');
+const { httpsOnly } = require('../src/lint/rules/https-only');
+const { walkElements } = require('../src/policy/query');
 
 const DEFAULT_CORPORA = ['/work/.mirror/Azure+api-management-policy-snippets/repo', '/work/.mirror/Azure-Samples+AI-Gateway/repo'];
 const corpora = (process.env.APIOPS_POLICY_CORPUS ? process.env.APIOPS_POLICY_CORPUS.split(path.delimiter) : DEFAULT_CORPORA).filter(Boolean);
-const RULES = [unknownPolicy, policyAttributes, policyPlacement];
+const RULES = [unknownPolicy, policyAttributes, policyPlacement, inlineSecret, corsWildcard, jwtAudienceRequired, jwtIssuerVersion, httpsOnly];
+/** A repository holding nothing but the one policy: no YAML, no secrets this run knows. */
+const NOTHING_ELSE = { model: { config: undefined, apis: [], products: [], backends: [], namedValues: [] }, secrets: [] };
 /**
  * Corpus files APIM itself rejects, so a finding there is a true one (checked by hand; kept here with the reason so
  * the count of false findings stays honest). Keyed by file name and rule.
@@ -35,7 +44,7 @@ const PLACEHOLDER = /(^|[^{@$])\{[A-Za-z][\w-]*\}(?!\})/;
 
 /** The rules that must report nothing on policies APIM accepts. */
 const PRECISION_RULES = ['xml-syntax', 'unknown-policy', 'policy-attributes'];
-const COLUMNS = [...PRECISION_RULES, 'policy-placement'];
+const COLUMNS = [...PRECISION_RULES, ...RULES.map((rule) => rule.id).filter((id) => !PRECISION_RULES.includes(id))];
 
 /** `{ name, text }` of every policy document (root <policies> or <fragment>) in a folder or bare git repository. */
 function readCorpus(location) {
@@ -65,10 +74,14 @@ function lintPolicy(name, text) {
   if (!parsed.document) return findings;
   const level = parsed.document.root.name === 'fragment' ? 'fragment' : 'api';
   const file = { ref: { kind: level === 'fragment' ? 'policyFragment' : 'apiPolicy', ids: [name] }, level, source: { file: name, text }, document: parsed.document };
+  const elements = new Map();
+  walkElements(parsed.document.root, (element) => elements.set(element.name, [...(elements.get(element.name) ?? []), { file, element }]));
   for (const rule of RULES) {
     const ctx = {
+      rendered: NOTHING_ELSE,
       policies: [file],
       fragments: new Map(),
+      elementsNamed: (name) => elements.get(name) ?? [],
       report: (report) => findings.push({ rule: rule.id, severity: report.severity ?? rule.defaultSeverity, ...report.pos, message: report.message }),
     };
     rule.check(ctx);
@@ -118,7 +131,7 @@ for (const location of available) {
   );
   falseFindings += PRECISION_RULES.reduce((sum, rule) => sum + (counts[rule] ?? 0), 0);
   rows.push([
-    path.basename(path.dirname(location)),
+    path.basename(location) === 'repo' ? path.basename(path.dirname(location)) : location,
     documents.length,
     ...COLUMNS.map((rule) => counts[rule] ?? 0),
     explained.rejected,

@@ -11,6 +11,7 @@ import { emulatorCommand } from './commands/emulator';
 import { gatewayCommand } from './commands/gateway';
 import { testCommand } from './commands/test';
 import { importCommand } from './commands/import';
+import { initCommand } from './commands/init';
 
 // Only the commands' names, help and options: what a command does is loaded when it runs (ApiopsCommand.load).
 const COMMANDS: ApiopsCommand<any>[] = [
@@ -23,6 +24,7 @@ const COMMANDS: ApiopsCommand<any>[] = [
   gatewayCommand,
   testCommand,
   importCommand,
+  initCommand,
 ];
 
 function reportError(error: unknown, debug: boolean, io: CommandIO): void {

@@ -20,6 +20,7 @@ import {
 } from './expressions';
 import type { GatewayApi, GatewayOperation, GatewayProduct } from './repository';
 import type { Subscription } from './subscriptions';
+import type { TraceRecorder } from './trace';
 import { joinPath, parseAbsoluteUrl } from './url';
 
 export type Scope = 'global' | 'product' | 'api' | 'operation';
@@ -66,6 +67,8 @@ export class Call implements GatewayCallState {
   /** Headers added to the caller's response at the very end (remaining calls of a rate limit). */
   readonly finalHeaders = new NameValues();
   readonly traces: string[] = [];
+  /** Set when the gateway records this call's trace. */
+  recorder?: TraceRecorder;
   /** A CORS preflight (OPTIONS with Origin and Access-Control-Request-Method): only cors runs. */
   preflight = false;
   /** cache-lookup's key, for the cache-store of the same call. */

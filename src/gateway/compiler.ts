@@ -4,13 +4,14 @@
  * element, an attribute, a child) compiles into a statement that fails with "unsupported" when a call reaches it,
  * so nothing is silently skipped and an unused branch does not stop the gateway.
  */
-import type { SourcePos } from '../diagnostics';
+import { formatPos, type SourcePos } from '../diagnostics';
 import type { PolicyElement, PolicyNode } from '../policy/ast';
 import type { Section } from '../policy/knowledge/types';
 import { attributeValue } from '../policy/query';
 import type { Call, Scope, StatementSite } from './call';
 import { CacheHit, EndPipeline, PolicyConfigurationError, PolicyFailure, UnsupportedError } from './errors';
 import type { GatewayServices } from './services';
+import { stopReasonOf, type TraceRecorder } from './trace';
 import { ValueCompiler, type Value } from './values';
 
 export type Run = (call: Call) => void | Promise<void>;
@@ -195,16 +196,49 @@ function markingPlaceholders(run: Run, placeholders: readonly string[]): Run {
 
 /** Runs statements in order; a failure is stamped with the innermost statement it came from. */
 export async function runStatements(statements: readonly Statement[], call: Call): Promise<void> {
+  if (call.recorder) return runTraced(statements, call, call.recorder);
   for (const statement of statements) {
     try {
       const pending = statement.run(call);
       if (pending) await pending;
     } catch (error) {
-      if (error instanceof PolicyFailure && !error.site) error.site = statement.site;
-      if (!(error instanceof EndPipeline || error instanceof CacheHit || error instanceof PolicyFailure || error instanceof UnsupportedError || error instanceof PolicyConfigurationError)) {
-        throw new PolicyConfigurationError(`the gateway failed running <${statement.site.name}>: ${error instanceof Error ? error.message : String(error)}`, statement.site.pos);
-      }
-      throw error;
+      throw stamped(error, statement);
     }
   }
+}
+
+/** runStatements recording each statement in the call's trace; the ones after a statement that stopped are skipped. */
+async function runTraced(statements: readonly Statement[], call: Call, recorder: TraceRecorder): Promise<void> {
+  // Nothing runs between two statements of a list: one's state after is the next one's before.
+  let after: ReturnType<TraceRecorder['snapshot']> | undefined;
+  for (let i = 0; i < statements.length; i++) {
+    const statement = statements[i];
+    const before = after ?? recorder.snapshot(call);
+    const step = recorder.begin(statement.site);
+    try {
+      const pending = statement.run(call);
+      if (pending) await pending;
+      after = recorder.end(step, call, before);
+    } catch (error) {
+      const thrown = stamped(error, statement);
+      recorder.end(step, call, before, thrown);
+      recorder.stop(stopReasonOf(thrown, statement.site));
+      recorder.skip(statements.slice(i + 1).map((s) => s.site), `<${statement.site.name}> at ${formatPos(statement.site.pos)} ${stopVerb(thrown)}`);
+      throw thrown;
+    }
+  }
+}
+
+function stamped(error: unknown, statement: Statement): unknown {
+  if (error instanceof PolicyFailure && !error.site) error.site = statement.site;
+  if (!(error instanceof EndPipeline || error instanceof CacheHit || error instanceof PolicyFailure || error instanceof UnsupportedError || error instanceof PolicyConfigurationError)) {
+    return new PolicyConfigurationError(`the gateway failed running <${statement.site.name}>: ${error instanceof Error ? error.message : String(error)}`, statement.site.pos);
+  }
+  return error;
+}
+
+function stopVerb(error: unknown): string {
+  if (error instanceof EndPipeline) return 'ended the pipeline';
+  if (error instanceof CacheHit) return 'found the response in the cache';
+  return 'failed';
 }

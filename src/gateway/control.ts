@@ -1,9 +1,10 @@
 /**
  * The control endpoints under `/.apiops/` (design.md, "The gateway emulator"): tokens, subscriptions, clock,
- * backend requests and responses, identity. JSON in and out; a bad request gets 400 with `{ "error" }`.
+ * backend requests and responses, identity, recent traces. JSON in and out; a bad request gets 400 with `{ "error" }`.
  */
 import { SUBSCRIPTION_STATES, type Subscription, type SubscriptionScope, type SubscriptionState } from './subscriptions';
-import { defaultStubResponse, type GatewayServices } from './services';
+import { defaultStubResponse, traceSecrets, type GatewayServices } from './services';
+import { presentTrace } from './trace';
 
 export interface ControlReply {
   status: number;
@@ -74,8 +75,9 @@ function route(services: GatewayServices, method: string, path: string, body: st
     },
     identity: { GET: () => ({ status: 200, body: services.tokens.identity }) },
   };
+  if (endpoint.startsWith('traces/') && method === 'GET') return traceReply(services, endpoint.slice('traces/'.length));
   const handlers = methods[endpoint];
-  if (!handlers) return { status: 404, body: { error: `no control endpoint /.apiops/${endpoint} (there are: ${Object.keys(methods).join(', ')})` } };
+  if (!handlers) return { status: 404, body: { error: `no control endpoint /.apiops/${endpoint} (there are: ${[...Object.keys(methods), 'traces/{requestId}'].join(', ')})` } };
   const handler = handlers[method];
   if (!handler) return { status: 405, body: { error: `/.apiops/${endpoint} accepts ${Object.keys(handlers).join(', ')}` } };
   return handler();
@@ -137,4 +139,12 @@ function setBackendResponse(services: GatewayServices, body: Json): ControlReply
   const text = typeof responseBody === 'string' ? responseBody : JSON.stringify(responseBody);
   services.backend.response = { status, headers: headers as Record<string, string>, body: text, delayMs };
   return { status: 204 };
+}
+
+function traceReply(services: GatewayServices, requestId: string): ControlReply {
+  const { traces } = services;
+  if (!traces) return { status: 404, body: { error: 'this gateway does not record traces' } };
+  const trace = traces.get(decodeURIComponent(requestId));
+  if (!trace) return { status: 404, body: { error: `no trace of request ${requestId} (the gateway keeps the last ${traces.capacity})` } };
+  return { status: 200, body: presentTrace(trace, traceSecrets(services)) };
 }

@@ -7,6 +7,7 @@ import type { RenderedRepository } from '../render/desired';
 import { readRepository } from './repository';
 import { GatewayServer } from './server';
 import { createServices, type GatewayServices, type Identity } from './services';
+import type { TraceDocument } from './trace';
 
 export interface GatewayOptions {
   rendered: RenderedRepository;
@@ -19,6 +20,10 @@ export interface GatewayOptions {
   /** The managed identity's ids (default: tenantId from the environment's values, random principal and client ids). */
   identity?: Partial<Identity>;
   log?: (line: string) => void;
+  /** Record each call's trace (default true): kept for `GET /.apiops/traces/{requestId}` and given to `onTrace`. */
+  trace?: boolean;
+  /** Every call's trace as it may be shown (secrets, keys and tokens masked), once the call is answered. */
+  onTrace?: (trace: TraceDocument) => void;
 }
 
 export interface RunningGateway {
@@ -33,11 +38,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   if (reserved) {
     throw new UserError(`API '${reserved.id}' has path '${reserved.path}': paths starting with .apiops are the gateway's control endpoints`, reserved.model.definition.locate(['path']));
   }
-  const services = createServices(repository, options.identity);
-  const server = new GatewayServer(services, options.log);
+  const services = createServices(repository, options.identity, options.trace ?? true);
+  const server = new GatewayServer(services, options.log, options.onTrace);
   const url = await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   return { url, services, close: () => server.close() };
 }
 
 export { resetState } from './services';
+export { traceSecrets } from './services';
 export type { GatewayServices, Identity } from './services';
+export { presentTrace, TRACE_FORMAT_VERSION, type TraceDocument, type TraceStep } from './trace';
+export { REQUEST_ID_HEADER } from './server';

@@ -13,6 +13,7 @@ import { CacheHit, EndPipeline, PolicyConfigurationError, PolicyFailure, Unsuppo
 import { NameValues } from './expressions';
 import { POLICY_MODULES } from './policies';
 import type { GatewayServices } from './services';
+import type { TraceRecorder } from './trace';
 
 export interface Program {
   inbound: Statement[];
@@ -113,6 +114,22 @@ function defaultBackendInherited(chain: PolicyChain): boolean {
 export async function execute(call: Call, program: Program): Promise<void> {
   if (program.broken) throw program.broken;
   try {
+    await runSections(call, program);
+  } finally {
+    if (call.recorder) skipUnreached(call.recorder, program, call.preflight);
+  }
+}
+
+/** In a trace, the policies of a section the call never reached are listed as skipped. */
+function skipUnreached(recorder: TraceRecorder, program: Program, preflight: boolean): void {
+  const because = preflight ? 'a CORS preflight runs only cors' : recorder.stoppedBy ? `the pipeline stopped: ${recorder.stoppedBy.message}` : 'not reached';
+  for (const section of ['inbound', 'backend', 'outbound'] as const) {
+    if (!recorder.sections[section].length) recorder.skip(program[section].map((s) => s.site), because);
+  }
+}
+
+async function runSections(call: Call, program: Program): Promise<void> {
+  try {
     if (call.preflight) {
       await runStatements(program.inbound.filter((s) => s.site.name === 'cors'), call);
       return;
@@ -121,6 +138,7 @@ export async function execute(call: Call, program: Program): Promise<void> {
       await runStatements(program.inbound, call);
     } catch (error) {
       if (!(error instanceof CacheHit)) throw error;
+      call.recorder?.skip(program.outbound.slice(0, program.resumeAfterCacheHit).map((s) => s.site), 'a cache hit resumes outbound after cache-store');
       await runStatements(program.outbound.slice(program.resumeAfterCacheHit), call);
       return;
     }

@@ -55,6 +55,8 @@ export interface ResolvedNamedValue {
   value: string;
   /** True when `value` stands in for a value that is not available here (Key Vault, an unset secret variable). */
   placeholder: boolean;
+  /** A secret (or Key Vault) named value: its value never appears in a trace. */
+  secret: boolean;
 }
 
 export interface GatewayRepository {
@@ -203,10 +205,11 @@ function gatewayProduct(product: ProductModel): GatewayProduct {
  * Anything still without a value gets a placeholder, which every response that used it names.
  */
 function resolveNamedValue({ definition }: NamedValueModel, env: NodeJS.ProcessEnv): ResolvedNamedValue {
-  const { displayName: name, value, valueFromEnv, keyVault, localValueFromEnv } = definition.data;
+  const { displayName: name, value, valueFromEnv, keyVault, localValueFromEnv, secret } = definition.data;
   const fromEnv = valueFromEnv ?? (keyVault ? localValueFromEnv : undefined);
   const resolved = value ?? (fromEnv === undefined ? undefined : env[fromEnv]);
-  return resolved === undefined ? { name, value: placeholderValue(name), placeholder: true } : { name, value: resolved, placeholder: false };
+  const hidden = Boolean(secret || keyVault);
+  return resolved === undefined ? { name, value: placeholderValue(name), placeholder: true, secret: hidden } : { name, value: resolved, placeholder: false, secret: hidden };
 }
 
 function parsedSpecification(api: ApiModel): Record<string, unknown> | undefined {

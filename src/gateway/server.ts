@@ -10,12 +10,14 @@ import { Call } from './call';
 import { handleControl } from './control';
 import { PolicyConfigurationError, UnsupportedError } from './errors';
 import { NameValues, type RequestState } from './expressions';
-import { headersFromRaw, joined, SEPARATE_LINE_HEADERS } from './headers';
+import { copyNames, headersFromRaw, joined, SEPARATE_LINE_HEADERS } from './headers';
 import { RequestMatcher } from './matching';
 import type { GatewayApi } from './repository';
 import type { SourcePos } from '../diagnostics';
 import { execute, Programs } from './pipeline';
-import type { GatewayServices } from './services';
+import { DEFAULT_KEY_HEADER, DEFAULT_KEY_QUERY } from './repository';
+import { traceSecrets, type GatewayServices } from './services';
+import { presentTrace, TraceRecorder, type StopReason, type TraceDocument, type TraceInput } from './trace';
 import { copyUrl, parseQuery } from './url';
 import { bodyBytes } from './call';
 
@@ -48,6 +50,24 @@ const NOT_FOUND = () => apimError(404, 'Resource not found');
 const MISSING_KEY = 'Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.';
 const INVALID_KEY = 'Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.';
 
+/** On every response of the gateway (not the control endpoints): the call's id, `context.RequestId`, and its trace's. */
+export const REQUEST_ID_HEADER = 'x-apiops-request-id';
+
+const DEFAULT_KEY_NAMES = { header: DEFAULT_KEY_HEADER, query: DEFAULT_KEY_QUERY };
+
+/** One request as the server handles it: what its trace is made of. */
+interface Handling {
+  requestId: string;
+  started: number;
+  timestamp: Date;
+  keyNames: { header: string; query: string };
+  /** A control endpoint: no request id, no trace. */
+  control?: boolean;
+  headers?: NameValues;
+  call?: Call;
+  stoppedBy?: StopReason;
+}
+
 export class GatewayServer {
   readonly server: http.Server;
   private readonly matcher: RequestMatcher;
@@ -56,6 +76,7 @@ export class GatewayServer {
   constructor(
     readonly services: GatewayServices,
     private readonly log?: (line: string) => void,
+    private readonly onTrace?: (trace: TraceDocument) => void,
   ) {
     this.matcher = new RequestMatcher(services.repository.apis);
     this.programs = new Programs(services);
@@ -86,29 +107,62 @@ export class GatewayServer {
   }
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const handling: Handling = { requestId: randomUUID(), started: performance.now(), timestamp: this.services.clock.now(), keyNames: DEFAULT_KEY_NAMES };
     let answer: Answer;
     try {
       const body = await readBody(req);
-      answer = body === 'too large' ? apimError(413, 'Request entity too large') : await this.answer(req, body);
+      if (body === 'too large') {
+        answer = apimError(413, 'Request entity too large');
+        handling.stoppedBy = { kind: 'request-too-large', message: `the request body is over ${MAX_BODY_BYTES} bytes` };
+      } else {
+        answer = await this.answer(req, body, handling);
+      }
     } catch (error) {
       answer = json(500, { statusCode: 500, message: 'Internal server error' }, [['x-apiops-error', headerSafe(`the gateway failed: ${(error as Error).message}`)]]);
+    }
+    if (!handling.control) {
+      answer.headers.set(REQUEST_ID_HEADER, [handling.requestId]);
+      this.record(req, handling, answer);
     }
     write(res, answer);
     this.log?.(`${req.method} ${req.url} → ${answer.status}`);
   }
 
-  private async answer(req: http.IncomingMessage, body: Buffer): Promise<Answer> {
+  private record(req: http.IncomingMessage, handling: Handling, answer: Answer): void {
+    const { traces } = this.services;
+    if (!traces) return;
+    const trace: TraceInput = {
+      requestId: handling.requestId,
+      timestamp: handling.timestamp,
+      durationMs: performance.now() - handling.started,
+      request: { method: (req.method ?? 'GET').toUpperCase(), url: req.url ?? '/', headers: handling.headers ?? headersFromRaw(req.rawHeaders) },
+      keyNames: handling.keyNames,
+      call: handling.call,
+      recorder: handling.call?.recorder,
+      stoppedBy: handling.stoppedBy,
+      response: { status: answer.status, headers: answer.headers },
+    };
+    traces.add(trace);
+    if (this.onTrace) this.onTrace(presentTrace(traces.get(handling.requestId)!, traceSecrets(this.services)));
+  }
+
+  private async answer(req: http.IncomingMessage, body: Buffer, handling: Handling): Promise<Answer> {
     const rawUrl = req.url ?? '/';
-    if (!rawUrl.startsWith('/')) return apimError(400, 'Bad Request');
+    if (!rawUrl.startsWith('/')) {
+      handling.stoppedBy = { kind: 'bad-request', message: 'the request target is not a path' };
+      return apimError(400, 'Bad Request');
+    }
     const queryAt = rawUrl.indexOf('?');
     const path = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
     const query = parseQuery(queryAt < 0 ? '' : rawUrl.slice(queryAt + 1));
     if (path === '/.apiops' || path.startsWith('/.apiops/')) {
+      handling.control = true;
       const reply = handleControl(this.services, req.method ?? 'GET', path, body.toString('utf8'));
       return reply.body === undefined ? { status: reply.status, headers: new NameValues() } : json(reply.status, reply.body);
     }
     const method = (req.method ?? 'GET').toUpperCase();
     const headers = headersFromRaw(req.rawHeaders);
+    handling.headers = headers;
     let match = this.matcher.match(method, path, query, headers);
     const preflight = method === 'OPTIONS' && headers.has('Origin') && headers.has('Access-Control-Request-Method') && !match;
     if (preflight) {
@@ -123,18 +177,26 @@ export class GatewayServer {
     if (!match) {
       // A GraphQL API has no operations: a call to it is a GraphQL request, which the gateway does not run.
       const graphql = this.matcher.apiAt(path, query, headers)?.api;
-      if (graphql?.model.definition.data.type !== 'graphql') return NOT_FOUND();
-      return unsupported(new UnsupportedError(`a call to GraphQL API ${graphql.id}`, { file: graphql.model.definition.file, line: 1, column: 1 }), randomUUID());
+      if (graphql?.model.definition.data.type === 'graphql') {
+        return refuseUnsupported(new UnsupportedError(`a call to GraphQL API ${graphql.id}`, { file: graphql.model.definition.file, line: 1, column: 1 }), handling);
+      }
+      handling.stoppedBy = { kind: 'no-match', message: `no API and operation match ${method} ${path}` };
+      return NOT_FOUND();
     }
     const { api } = match;
-    if (!api.current) return unsupported(new UnsupportedError(`a call to non-current revision ${api.revision} of API ${api.id} (it is matched, its policies are not run)`, revisionPosition(api)), randomUUID());
+    if (!api.current) return refuseUnsupported(new UnsupportedError(`a call to non-current revision ${api.revision} of API ${api.id} (it is matched, its policies are not run)`, revisionPosition(api)), handling);
     const names = api.subscriptionKeyParameterNames;
+    handling.keyNames = names;
+    // A copy: policies change the request's headers, the trace shows them as the caller sent them.
+    if (this.services.traces) handling.headers = copyNames(headers);
     const key = headers.get(names.header)?.[0] ?? query.get(names.query)?.[0];
     const check = this.services.subscriptions.check(api, key, this.services.repository.products);
     const host = headers.get('Host')?.[0] ?? '127.0.0.1';
     if (!check.ok && !(preflight && key === undefined)) {
       const challenge = `AzureApiManagementKey realm="https://${host}/${api.path}",name="${names.header}",type="header"`;
-      return apimError(401, check.reason === 'SubscriptionKeyNotFound' ? MISSING_KEY : INVALID_KEY, [
+      const message = check.reason === 'SubscriptionKeyNotFound' ? MISSING_KEY : INVALID_KEY;
+      handling.stoppedBy = { kind: 'subscription-key', message: `API ${api.id}: ${message}` };
+      return apimError(401, message, [
         ['Vary', 'Origin'],
         ['WWW-Authenticate', challenge],
       ]);
@@ -151,8 +213,9 @@ export class GatewayServer {
       matchedParameters: new Map(Object.entries(match.parameters)),
     };
     const target = check.ok ? { api, operation: match.operation, product: check.product, subscription: check.subscription, key: check.key } : { api, operation: match.operation };
-    const now = this.services.clock.now();
-    const call = new Call(request, target, randomUUID(), now, () => this.services.clock.now(), this.services.serviceName);
+    const call = new Call(request, target, handling.requestId, handling.timestamp, () => this.services.clock.now(), this.services.serviceName);
+    if (this.services.traces) call.recorder = new TraceRecorder();
+    handling.call = call;
     call.preflight = preflight;
     call.backendBase = api.serviceUrl ?? '';
     call.operationPath = match.operationPath;
@@ -162,6 +225,9 @@ export class GatewayServer {
       if (preflight && !call.response) return NOT_FOUND();
       for (const finish of call.onResponse) finish();
     } catch (error) {
+      if (error instanceof UnsupportedError || error instanceof PolicyConfigurationError) {
+        handling.stoppedBy ??= call.recorder?.stoppedBy ?? { kind: error instanceof UnsupportedError ? 'unsupported' : 'invalid-policy', message: error.message, ...error.pos };
+      }
       return emulatorFailure(error, call);
     }
     return callAnswer(call);
@@ -176,8 +242,11 @@ function emulatorFailure(error: unknown, call: Call): Answer {
   throw error;
 }
 
-function unsupported(error: UnsupportedError, requestId: string): Answer {
-  return json(500, { statusCode: 500, message: 'Internal server error', activityId: requestId }, [['x-apiops-unsupported', headerSafe(error.header)]]);
+/** What the gateway matched but cannot run, before any policy: APIM's 500, the header naming it, and the trace saying so. */
+function refuseUnsupported(error: UnsupportedError, handling: Handling): Answer {
+  const { file, line, column } = error.pos;
+  handling.stoppedBy = { kind: 'unsupported', message: `${error.what} is not supported by the apiops gateway`, file, line, column };
+  return json(500, { statusCode: 500, message: 'Internal server error', activityId: handling.requestId }, [['x-apiops-unsupported', headerSafe(error.header)]]);
 }
 
 /** Where a non-current revision is defined: its revision.yaml. */

@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { NameValues } from './expressions';
 import type { GatewayRepository } from './repository';
+import type { KnownSecret } from '../known-secrets';
 import { SubscriptionStore } from './subscriptions';
+import { TraceStore } from './trace';
 import { newSigningKey, rsaKey, signJwt, type SigningKey, type VerificationKey } from './tokens';
 
 export class Clock {
@@ -123,6 +125,22 @@ export interface GatewayServices {
   cache: Map<string, { expires: number; status: number; reason: string; headers: Array<[string, string[]]>; body: Buffer }>;
   concurrency: Map<string, number>;
   serviceName: string;
+  /** The recent calls' traces (undefined: the gateway does not record them). */
+  traces?: TraceStore;
+}
+
+/** What a trace must never show: the secret named values' values and every subscription key. */
+export function traceSecrets(services: GatewayServices): KnownSecret[] {
+  const secrets: KnownSecret[] = [];
+  for (const namedValue of services.repository.namedValues.values()) {
+    if (namedValue.secret && !namedValue.placeholder) secrets.push({ namedValue: namedValue.name, displayName: namedValue.name, value: namedValue.value });
+  }
+  for (const subscription of services.subscriptions.list()) {
+    for (const key of [subscription.primaryKey, subscription.secondaryKey]) {
+      secrets.push({ namedValue: subscription.id, displayName: `subscription key of ${subscription.id}`, value: key });
+    }
+  }
+  return secrets;
 }
 
 /**
@@ -139,11 +157,12 @@ export function resetState(services: GatewayServices): void {
   services.tokens.forgetIdentityTokens();
   services.backend.requests.length = 0;
   services.backend.response = defaultStubResponse();
+  services.traces?.clear();
 }
 
 const ZERO_UUID_TENANT = '00000000-0000-0000-0000-000000000000';
 
-export function createServices(repository: GatewayRepository, identity?: Partial<Identity>): GatewayServices {
+export function createServices(repository: GatewayRepository, identity?: Partial<Identity>, tracing = true): GatewayServices {
   const clock = new Clock();
   const tenantId = identity?.tenantId ?? (typeof repository.values.tenantId === 'string' ? repository.values.tenantId : ZERO_UUID_TENANT);
   const tokens = new TokenAuthority({ tenantId, principalId: identity?.principalId ?? randomUUID(), clientId: identity?.clientId ?? randomUUID() }, clock);
@@ -160,6 +179,7 @@ export function createServices(repository: GatewayRepository, identity?: Partial
     cache: new Map(),
     concurrency: new Map(),
     serviceName: serviceNameOf(repository),
+    traces: tracing ? new TraceStore() : undefined,
   };
 }
 

@@ -46,11 +46,21 @@ export class ValueCompiler {
     }
     const { text, placeholders } = substituted;
     if (isPolicyExpression(text)) {
+      let evaluate: (call: Call) => unknown;
       try {
-        return { pos, placeholders, evaluate: compileCallExpression(text.trim(), pos) };
+        evaluate = compileCallExpression(text.trim(), pos);
       } catch (error) {
         return failing(error, pos, placeholders);
       }
+      return {
+        pos,
+        placeholders,
+        evaluate: (call) => {
+          const value = evaluate(call);
+          call.recorder?.expression(pos, value);
+          return value;
+        },
+      };
     }
     if (splitExpressions(text).some((segment) => segment.expression)) {
       return failing(new UnsupportedError('literal text mixed with a policy expression (APIM evaluates only a whole-value expression)', pos), pos, placeholders);

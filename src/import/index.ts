@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Document } from 'yaml';
+import { Document, parseDocument } from 'yaml';
 import { UserError } from '../diagnostics';
 import { ExistingRepository } from '../extract/existing';
 import { layoutRepository, LiveIndex } from '../extract/layout';
@@ -73,47 +73,91 @@ class SourceTexts extends ExistingRepository {
  * `local` on the embedded emulator, and one environment per configuration file: its target is an emulator too until
  * the user names the instance (the file says at most the service's name, never its subscription or resource group).
  */
-function configText(environments: EnvironmentOverrides[]): string {
-  const entries: Record<string, unknown> = { [LOCAL_ENVIRONMENT]: { target: { emulator: LOCAL_EMULATOR } } };
+function configText(environments: EnvironmentOverrides[], templated: TemplatedField[]): string {
+  const valuesOf = (name: string): Record<string, unknown> | undefined => {
+    const values = Object.fromEntries(templated.map((field) => [field.key, field.values.get(name) ?? field.base]));
+    return templated.length ? values : undefined;
+  };
+  const entries: Record<string, unknown> = { [LOCAL_ENVIRONMENT]: { target: { emulator: LOCAL_EMULATOR }, values: valuesOf(LOCAL_ENVIRONMENT) } };
   for (const environment of environments) {
     const instance = environment.serviceName ? ` for APIM service ${environment.serviceName}` : '';
     entries[environment.name] = {
       description: `imported from ${environment.file}${instance}; set its target to that instance ({ subscriptionId, resourceGroup, serviceName })`,
       target: { emulator: `.apiops/${environment.name}` },
+      values: valuesOf(environment.name),
     };
   }
   return schemaHeader('apiops.config.yaml', 'apiops-config.schema.json') + new Document({ environments: entries }).toString(YAML_OUTPUT);
 }
 
-/** Top-level fields of two YAML texts that differ (`policy` for an XML file). */
+function yamlData(file: string, text: string | undefined): Record<string, unknown> {
+  return text === undefined ? {} : (parseYaml<Record<string, unknown>>(file, text).document?.data ?? {});
+}
+
+/** Top-level fields of two YAML texts that differ (none for an XML file). */
 function differingFields(file: string, a: string | undefined, b: string | undefined): string[] {
   if (!file.endsWith('.yaml') || a === undefined || b === undefined) return [];
-  const data = (text: string): Record<string, unknown> => parseYaml<Record<string, unknown>>(file, text).document?.data ?? {};
-  const [left, right] = [data(a), data(b)];
+  const [left, right] = [yamlData(file, a), yamlData(file, b)];
   return [...new Set([...Object.keys(left), ...Object.keys(right)])].filter((key) => JSON.stringify(left[key]) !== JSON.stringify(right[key]));
 }
 
+/** A top-level field of a resource file that the overrides make differ per environment: `"{{values.<key>}}"` in the file. */
+interface TemplatedField {
+  file: string;
+  field: string;
+  key: string;
+  /** The artifacts' value (the `local` environment's, and any environment's that does not override it). */
+  base: unknown;
+  /** The value of each environment that overrides it. */
+  values: Map<string, unknown>;
+}
+
+/** `products/partners/product.yaml` + `subscriptionsLimit` → `productsPartnersSubscriptionsLimit`. */
+function valueKey(file: string, field: string): string {
+  const segments = file.replace(/\.yaml$/, '').split('/');
+  if (['api', 'product', 'revision'].includes(segments[segments.length - 1])) segments.pop();
+  const words = [...segments, field].flatMap((segment) => segment.split(/[^A-Za-z0-9]+/)).filter(Boolean);
+  return words.map((word, i) => (i === 0 ? word.charAt(0).toLowerCase() : word.charAt(0).toUpperCase()) + word.slice(1)).join('');
+}
+
 /**
- * What an environment's overrides change in the repository's files. The repository format says a per-environment
- * value only as a template (`{{values.x}}`), which resource YAML files do not take yet: every such change is named at
- * its override entry. Overrides that change nothing (a policy's `format`, a value equal to the artifact's) convert.
+ * What an environment's overrides change in the repository's files. A top-level field of a resource YAML file that
+ * differs becomes a template (`"{{values.x}}"`, the value's type kept) with the value in each environment; a field
+ * the artifacts or the environment leave out, and a policy that differs, are named at their override entry.
+ * Overrides that change nothing (a policy's `format`, a value equal to the artifact's) convert as they are.
  */
-function environmentDifferences(environment: EnvironmentOverrides, base: Map<string, string>, service: ImportedService): Unconvertible[] {
+function environmentDifferences(environment: EnvironmentOverrides, base: Map<string, string>, service: ImportedService, templated: Map<string, TemplatedField>): Unconvertible[] {
   const laidOut = layoutRepository(new LiveIndex({ resources: environment.resources }), new SourceTexts(service.policyTexts), LAYOUT_CONTEXT, false).files;
   const problems: Unconvertible[] = [];
   for (const [resource, at] of environment.entries) {
     const file = repoPathOf(resource.ref);
     if (!file || base.get(file) === laidOut.get(file)) continue;
     const fields = differingFields(file, base.get(file), laidOut.get(file));
+    const [before, after] = [yamlData(file, base.get(file)), yamlData(file, laidOut.get(file))];
+    const convertible = fields.length > 0 && fields.every((field) => before[field] !== undefined && after[field] !== undefined);
+    if (convertible) {
+      for (const field of fields) {
+        const key = `${file}\u0000${field}`;
+        const entry = templated.get(key) ?? { file, field, key: valueKey(file, field), base: before[field], values: new Map() };
+        entry.values.set(environment.name, after[field]);
+        templated.set(key, entry);
+      }
+      continue;
+    }
     const what = fields.length ? `${fields.join(', ')} of ${file}` : file;
-    problems.push({
-      file: environment.file,
-      line: at.line,
-      column: at.column,
-      reason: `${what} would differ in environment '${environment.name}': per-environment values in resource files need templated YAML ({{values.x}}), which this apiops does not take yet`,
-    });
+    const why = fields.length ? 'a field only some environments have cannot be templated' : 'per-environment policy differences are not converted';
+    problems.push({ file: environment.file, line: at.line, column: at.column, reason: `${what} would differ in environment '${environment.name}': ${why}` });
   }
   return problems;
+}
+
+/** The base files with each templated field written as its template. */
+function withTemplates(files: Map<string, string>, templated: TemplatedField[]): void {
+  for (const file of new Set(templated.map((field) => field.file))) {
+    const document = parseDocument(files.get(file)!);
+    for (const field of templated.filter((f) => f.file === file)) document.set(field.field, `{{values.${field.key}}}`);
+    files.set(file, document.toString(YAML_OUTPUT));
+  }
 }
 
 /** The layout's note on a fragment's description, which unheldFields reports as left out. */
@@ -157,10 +201,12 @@ export function importArtifacts(options: ImportOptions): ImportResult {
   };
   for (const resource of service.resources) checkFields(resource.ref.kind, resource.properties, service.sourceOfResource.get(resource) ?? '');
   for (const additions of service.additions.values()) for (const revision of additions.revisions) checkFields('api', revision.information, revision.source);
-  for (const environment of environments) unconvertible.push(...environmentDifferences(environment, layout.files, service));
+  const templatedFields = new Map<string, TemplatedField>();
+  for (const environment of environments) unconvertible.push(...environmentDifferences(environment, layout.files, service, templatedFields));
   if (unconvertible.length) throw new ImportRefused(unconvertible);
 
   const files = new Map(layout.files);
+  const templated = [...templatedFields.values()];
   for (const [apiId, additions] of service.additions) {
     for (const [file, text] of apiAdditionFiles(apiId, additions, layout.files.get(repoPathOf({ kind: 'api', ids: [apiId] })!), LAYOUT_CONTEXT)) files.set(file, text);
   }
@@ -168,7 +214,8 @@ export function importArtifacts(options: ImportOptions): ImportResult {
     const apiFile = repoPathOf({ kind: 'api', ids: [apiId] })!;
     files.set(path.posix.join(path.posix.dirname(apiFile), specification.fileName), specification.text.replace(/\r\n/g, '\n'));
   }
-  files.set('apiops.config.yaml', configText(environments));
+  withTemplates(files, templated);
+  files.set('apiops.config.yaml', configText(environments, templated));
   for (const [file, text] of schemaFiles()) files.set(file, text);
 
   const present = [...files.keys()].filter((file) => fs.existsSync(path.join(options.outDir, file))).sort();

@@ -271,3 +271,23 @@ describe('points the fact sheet marks unverified or inferred: the stricter readi
     });
   });
 });
+
+describe('gateway trace', () => {
+  it('leaves the call as it was (message and metadata evaluated), and refuses a trace without source', async () => {
+    await withGateway(
+      {
+        'policies/global.xml': globalInbound(
+          `<trace source="shop" severity="information"><message>@("called " + context.Operation.Id)</message><metadata name="api" value="@(context.Api.Id)" /></trace>`,
+        ),
+        'apis/shop/operations/getItem.xml': operationInbound('<trace><message>no source</message></trace>'),
+      },
+      async (gw, key) => {
+        await gw.control('PUT', 'backend-response', { status: 202, headers: { 'x-from': 'backend' }, body: { ok: true } });
+        const traced = await get(gw, key);
+        expect([traced.status, traced.headers['x-from'], traced.json()]).toEqual([202, 'backend', { ok: true }]);
+        expect((await gw.backendRequests()).map((r) => new URL(r.url).pathname)).toEqual(['/api/items']);
+        expect((await get(gw, key, '/shop/items/1')).headers['x-apiops-error']).toMatch(/^apis\/shop\/operations\/getItem\.xml:1:\d+: <trace> needs the source attribute$/);
+      },
+    );
+  });
+});

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { openTarget } from '../../src/azure/target';
 import { readLiveState } from '../../src/azure/read';
 import { loadRepository } from '../../src/repo';
-import { pickEnvironment } from '../../src/render';
+import { loadAndRender, pickEnvironment } from '../../src/render';
 import { RESOURCE_TYPES } from '../../src/resources/types';
 import { runCli } from '../fixtures/repo';
 import { snapshot, TemporaryDirs } from '../extract/files';
@@ -248,7 +248,27 @@ describe('apiops import refuses what it cannot convert, and writes nothing', () 
     expect(err).toMatch(/apis\/orders\/policy\.xml:\d+:\d+: cannot convert: /);
   });
 
-  it('names each override that would make a resource file differ per environment, at its entry', async () => {
+  it('converts overrides that make resource files differ per environment into templated values, with their types', async () => {
+    const source = copyOf('azure-apiops');
+    fs.writeFileSync(
+      path.join(source, 'configuration.prod.yaml'),
+      ['backends:', '  - name: orders-backend', '    properties:', '      url: https://orders.prod.example.com', 'products:', '  - name: partners', '    properties:', '      subscriptionsLimit: 50', ''].join('\n'),
+    );
+    const repo = temporary.create('templated');
+    const imported = await run(['import', '--from', 'azure-apiops', source, '--out', repo]);
+    expect(imported.err).toBe('');
+    expect(imported.code).toBe(0);
+    expect(fs.readFileSync(path.join(repo, 'backends/orders-backend.yaml'), 'utf8')).toContain('url: "{{values.backendsOrdersBackendUrl}}"');
+    expect(fs.readFileSync(path.join(repo, 'products/partners/product.yaml'), 'utf8')).toContain('subscriptionsLimit: "{{values.productsPartnersSubscriptionsLimit}}"');
+    expect(await validateAndRelaxLint(repo)).toEqual([]);
+    const resource = (env: string, kind: string, id: string) => loadAndRender(repo, env, SECRETS).desired.resources.find((r) => r.ref.kind === kind && r.ref.ids[0] === id)?.properties;
+    expect(resource('prod', 'backend', 'orders-backend')?.url).toBe('https://orders.prod.example.com');
+    expect(resource('local', 'backend', 'orders-backend')?.url).not.toBe('https://orders.prod.example.com');
+    expect(resource('prod', 'product', 'partners')?.subscriptionsLimit).toBe(50);
+    expect(resource('local', 'product', 'partners')?.subscriptionsLimit).toBe(5);
+  });
+
+  it('names each override that cannot be converted, at its entry', async () => {
     const source = copyOf('azure-apiops');
     fs.writeFileSync(
       path.join(source, 'configuration.prod.yaml'),
@@ -270,8 +290,8 @@ describe('apiops import refuses what it cannot convert, and writes nothing', () 
       ].join('\n'),
     );
     const err = await refused('azure-apiops', source);
-    expect(err).toContain("configuration.prod.yaml:2:5: cannot convert: url of backends/orders-backend.yaml would differ in environment 'prod'");
-    expect(err).toContain("configuration.prod.yaml:6:5: cannot convert: subscriptionsLimit of products/partners/product.yaml would differ in environment 'prod'");
+    expect(err).not.toContain('orders-backend');
+    expect(err).not.toContain('subscriptionsLimit');
     expect(err).toContain("configuration.prod.yaml:9:5: cannot convert: product 'gold' is not in the artifacts");
     expect(err).toContain("configuration.prod.yaml:12:1: cannot convert: 'gateways' overrides cannot be converted: apiops does not manage gateways");
   });

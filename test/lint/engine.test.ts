@@ -276,4 +276,10 @@ describe('rule metadata', () => {
       'subscription-key-stripped': 'warn', 'base-inherited': 'warn', 'cors-wildcard': 'warn', suppression: 'warn', 'inline-secret': 'error',
     });
   });
+
+  test("docs/rules/README.md's table lists every rule once, with its default severity", () => {
+    const table = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'rules', 'README.md'), 'utf8');
+    const rows = [...table.matchAll(/^\| \[([a-z-]+)\]\(\1\.md\) \| (error|warn)\b/gm)].map(([, id, severity]) => `${id} ${severity}`);
+    expect(rows.sort()).toEqual(ruleMetadata().map((m) => `${m.id} ${m.defaultSeverity}`).sort());
+  });
 });

@@ -38,6 +38,22 @@ const cases: Record<string, RuleCase[]> = {
         '<trace source="orders" severity="information"><message>lookup</message><metadata name="api" value="orders" /></trace>' +
         '<send-request mode="new" response-variable-name="r" timeout="20" ignore-error="true"><set-url>https://example.net</set-url><set-method>GET</set-method><authentication-managed-identity resource="api://x" client-id="00000000-0000-0000-0000-000000000000" /></send-request>'),
     },
+    {
+      name: "a self-hosted gateway's workload identity: authentication-provider, never with client-id",
+      files: withInbound('<authentication-managed-identity resource="api://x" authentication-provider="WorkloadIdentity" client-id="00000000-0000-0000-0000-000000000000" />'),
+      file: API_POLICY,
+      message: /client-id.*authentication-provider|authentication-provider.*client-id/,
+    },
+    {
+      name: 'authentication-provider names only WorkloadIdentity',
+      files: withInbound('<authentication-managed-identity resource="api://x" authentication-provider="Workload" />'),
+      file: API_POLICY,
+      message: /authentication-provider="Workload" must be one of WorkloadIdentity/,
+    },
+    {
+      name: "authentication-provider=\"WorkloadIdentity\" alone is the reference's self-hosted form",
+      files: withInbound('<authentication-managed-identity resource="api://x" authentication-provider="WorkloadIdentity" />'),
+    },
   ],
 };
 

@@ -1,4 +1,10 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { formatSarif } from '../../src/cli/output/sarif';
 import type { Finding } from '../../src/diagnostics';
+import { ruleMetadata } from '../../src/lint';
 import { lintFiles, MANAGED_IDENTITY, policy, repo, type Files } from './helpers';
 
 const TENANT = '4c1b6e2a-9d3f-4e7a-b5c8-2f0a6d9e1b37';
@@ -67,5 +73,22 @@ describe('the zero-trust mistakes of issue 15', () => {
 
   test('the clean twin reports nothing', () => {
     expect(lintFiles(zeroTrustRepository(false))).toEqual([]);
+  });
+
+  test('its SARIF report passes the SARIF 2.1.0 schema, with an https help link and a full description for every rule', () => {
+    const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'sarif', 'sarif-schema-2.1.0.json'), 'utf8'));
+    const log = JSON.parse(formatSarif(findings, ruleMetadata()));
+    // unicodeRegExp: false: the published schema's `language` pattern is not valid with the `u` flag.
+    const ajv = addFormats(new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }));
+    ajv.validate(schema, log);
+    expect(ajv.errors ?? []).toEqual([]);
+    const { driver } = log.runs[0].tool;
+    expect(driver.rules.map((rule: { id: string }) => rule.id).sort()).toEqual(ruleMetadata().map((rule) => rule.id).sort());
+    for (const rule of driver.rules) {
+      expect(rule.helpUri).toMatch(new RegExp(`^https://[^ ]+/docs/rules/${rule.id}\\.md$`));
+      expect(rule.fullDescription.text).toMatch(/\w.*\./);
+    }
+    const reported = log.runs[0].results.map((result: { ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) => `${result.ruleId} ${result.locations[0].physicalLocation.artifactLocation.uri}`);
+    expect(reported).toEqual(expect.arrayContaining(EXPECTED.map((e) => `${e.rule} ${e.file}`)));
   });
 });

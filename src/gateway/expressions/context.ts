@@ -144,6 +144,8 @@ export interface LastErrorInfo {
  */
 export class NameValues {
   private readonly entries = new Map<string, { name: string; values: string[] }>();
+  /** Counts changes: a request trace diffs the collection only when it changed. */
+  private changes = 0;
 
   constructor(
     initial?: Iterable<[string, string | string[]]> | Record<string, string | string[]>,
@@ -172,18 +174,26 @@ export class NameValues {
   set(name: string, values: string[]): void {
     const key = this.keyOf(name);
     const existing = this.entries.get(key);
+    this.changes++;
     if (existing) existing.values = values;
     else this.entries.set(key, { name, values });
   }
 
   append(name: string, value: string): void {
     const existing = this.entries.get(this.keyOf(name));
+    this.changes++;
     if (existing) existing.values.push(value);
     else this.entries.set(this.keyOf(name), { name, values: [value] });
   }
 
   delete(name: string): boolean {
-    return this.entries.delete(this.keyOf(name));
+    const deleted = this.entries.delete(this.keyOf(name));
+    if (deleted) this.changes++;
+    return deleted;
+  }
+
+  get version(): number {
+    return this.changes;
   }
 
   get size(): number {

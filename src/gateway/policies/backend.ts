@@ -42,6 +42,7 @@ const forwardRequest: PolicyModule = (element, compiler) => {
     if (!call.backendBase) {
       throw new PolicyFailure('forward-request', 'BackendConnectionFailure', 'The API has no backend: set its serviceUrl or backend, or use set-backend-service.');
     }
+    call.recorder?.note('backend', { method: call.request.method, url: formatUrl(call.request.url), timeoutMs: ms });
     const response = await send(backend, call.request, ms);
     if (response === 'timeout') throw new PolicyFailure('forward-request', 'Timeout', `Request to the backend service timed out after ${ms} ms.`, internalServerError());
     call.response = response;
@@ -69,6 +70,7 @@ const setBackendService: PolicyModule = (element, compiler) => {
       const id = asString(backendId.evaluate(call));
       const url = backends.get(id);
       if (url === undefined) throw new PolicyFailure('set-backend-service', 'BackendNotFound', `Backend with id '${id}' could not be found.`);
+      call.recorder?.note('backend', { id, url });
       call.backendBase = url;
     }
     call.retarget();
@@ -111,7 +113,9 @@ const authenticationManagedIdentity: PolicyModule = (element, compiler) => {
   element.value('ignore-error');
   const { tokens } = compiler.services;
   return (call) => {
-    const token = tokens.managedIdentityToken(asString(resource.evaluate(call)), clientId);
+    const resourceId = asString(resource.evaluate(call));
+    const token = tokens.managedIdentityToken(resourceId, clientId);
+    call.recorder?.note('managedIdentityToken', { resource: resourceId, ...(clientId ? { clientId } : {}), ...(variable !== undefined ? { variable } : { header: 'Authorization' }) });
     if (variable !== undefined) {
       call.variables.set(variable, token);
       return;
@@ -158,6 +162,7 @@ const sendRequest: PolicyModule = (element, compiler) => {
       throw new PolicyFailure('send-request', 'InvalidUrl', 'send-request needs a set-url with an absolute URL.');
     }
     const seconds = timeout ? asInteger(timeout.evaluate(call), 'timeout', timeout.pos) : 60;
+    call.recorder?.note('request', { method: request.method, url: formatUrl(request.url) });
     const response = await send(backend, request, seconds * 1000);
     if (response === 'timeout') {
       if (ignore) return void call.variables.set(variable, null);

@@ -183,6 +183,7 @@ const validateJwt: PolicyModule = (element, compiler) => {
     if (typeof token !== 'string') throw failure(element, { reason: 'JwtInvalid', message: `Authorization scheme is not ${scheme}.` }, call, code, message);
     const verdict = checkToken(token, rules, call);
     if (!verdict.ok) throw failure(element, verdict, call, code, message);
+    call.recorder?.note('claims', verdict.jwt.payload);
     if (variable !== undefined) call.variables.set(variable, jwtValue(token));
   };
 };
@@ -229,6 +230,7 @@ const validateAzureAdToken: PolicyModule = (element, compiler) => {
     if (typeof token !== 'string') throw failure(element, { reason: 'JwtInvalid', message: 'Authorization scheme is not Bearer.' }, call, code, message);
     const verdict = checkToken(token, rules, call);
     if (!verdict.ok) throw failure(element, verdict, call, code, message);
+    call.recorder?.note('claims', verdict.jwt.payload);
     if (variable !== undefined) call.variables.set(variable, jwtValue(token));
   };
 };

@@ -128,6 +128,7 @@ function applyRate(
   const now = call.now().getTime();
   const periodMs = periodSeconds * 1000;
   const window = slidingUse(services, key, now, periodMs);
+  call.recorder?.note('counter', { key, calls, renewalPeriod: periodSeconds, used: window.used, remaining: Math.max(0, calls - window.used - increment.count), counted: increment.condition ? 'when increment-condition holds on the response' : increment.count });
   if (window.used + increment.count > calls) {
     const retryAfter = Math.max(1, Math.ceil(((window.oldest ?? now) + periodMs - now) / 1000));
     throw rateLimited(element, retryAfter, headers, call);
@@ -234,6 +235,7 @@ function applyQuota(
     services.quotas.set(key, usage);
   }
   const retryAfter = periodMs === 0 ? Number.MAX_SAFE_INTEGER / 1000 : (startMs + (period + 1) * periodMs - now) / 1000;
+  call.recorder?.note('quota', { key, ...limits, renewalPeriod: periodSeconds, usedCalls: usage.calls, usedKilobytes: usage.kilobytes });
   if (limits.calls !== undefined && usage.calls >= limits.calls) throw quotaExceeded(element, 'call volume', retryAfter);
   if (limits.kilobytes !== undefined && usage.kilobytes >= limits.kilobytes) throw quotaExceeded(element, 'bandwidth', retryAfter);
   const current = usage;

@@ -71,7 +71,14 @@ const DIMENSION = el('dimension', [req('name'), opt('value')], 'text');
 const AUTH_CERTIFICATE = el('authentication-certificate', [opt('thumbprint'), opt('certificate-id'), opt('body'), opt('password')], 'none', {
   oneOf: [['thumbprint', 'certificate-id', 'body']],
 });
-const AUTH_MANAGED_IDENTITY = el('authentication-managed-identity', [req('resource'), opt('client-id'), opt('output-token-variable-name'), opt('ignore-error', BOOL)]);
+// authentication-provider="WorkloadIdentity": a self-hosted gateway's Entra Workload ID instead of a managed identity
+// (the reference's 2026 page; "don't specify client-id with this provider").
+const AUTH_MANAGED_IDENTITY = el(
+  'authentication-managed-identity',
+  [req('resource'), opt('client-id'), opt('output-token-variable-name'), opt('ignore-error', BOOL), opt('authentication-provider', { values: ['WorkloadIdentity'] })],
+  'none',
+  { exclusive: [['client-id', 'authentication-provider']] },
+);
 const PROXY = el('proxy', [req('url'), opt('username'), opt('password')]);
 const TOKEN_SOURCE = { exclusive: [['header-name', 'query-parameter-name', 'token-value']] };
 const listOf = (name: string, item: string, attributes: readonly AttributeSpec[] = []) => el(name, attributes, [el(item, [], 'text')]);
