@@ -7,6 +7,7 @@ import type { RenderedRepository } from '../render/desired';
 import { readRepository } from './repository';
 import { GatewayServer } from './server';
 import { createServices, type GatewayServices, type Identity } from './services';
+import { newSigningKeys, type SigningKeys } from './tokens';
 import type { TraceDocument } from './trace';
 
 export interface GatewayOptions {
@@ -20,6 +21,8 @@ export interface GatewayOptions {
   /** The managed identity's ids (default: tenantId from the environment's values, random principal and client ids). */
   identity?: Partial<Identity>;
   log?: (line: string) => void;
+  /** The token authority's keys, when the caller started making them earlier (newSigningKeys) to overlap its own start-up. */
+  signingKeys?: Promise<SigningKeys>;
   /** Record each call's trace (default true): kept for `GET /.apiops/traces/{requestId}` and given to `onTrace`. */
   trace?: boolean;
   /** Every call's trace as it may be shown (secrets, keys and tokens masked), once the call is answered. */
@@ -33,18 +36,20 @@ export interface RunningGateway {
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const keys = options.signingKeys ?? newSigningKeys();
   const repository = readRepository(options.rendered, options.env ?? process.env);
   const reserved = repository.apis.find((api) => api.path.toLowerCase() === '.apiops' || api.path.toLowerCase().startsWith('.apiops/'));
   if (reserved) {
     throw new UserError(`API '${reserved.id}' has path '${reserved.path}': paths starting with .apiops are the gateway's control endpoints`, reserved.model.definition.locate(['path']));
   }
-  const services = createServices(repository, options.identity, options.trace ?? true);
+  const services = createServices(repository, await keys, options.identity, options.trace ?? true);
   const server = new GatewayServer(services, options.log, options.onTrace);
   const url = await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   return { url, services, close: () => server.close() };
 }
 
 export { resetState } from './services';
+export { newSigningKeys } from './tokens';
 export { traceSecrets } from './services';
 export type { GatewayServices, Identity } from './services';
 export { presentTrace, TRACE_FORMAT_VERSION, type TraceDocument, type TraceStep } from './trace';

@@ -9,7 +9,7 @@ import type { GatewayRepository } from './repository';
 import type { KnownSecret } from '../known-secrets';
 import { SubscriptionStore } from './subscriptions';
 import { TraceStore } from './trace';
-import { newSigningKey, rsaKey, signJwt, type SigningKey, type VerificationKey } from './tokens';
+import { rsaKey, signJwt, type SigningKey, type SigningKeys, type VerificationKey } from './tokens';
 
 export class Clock {
   private offsetMs = 0;
@@ -73,17 +73,22 @@ export class BackendStub {
 
 export class TokenAuthority {
   /** Published as the JWKS of every openid-config URL the policies name. */
-  readonly trusted: SigningKey = newSigningKey();
+  readonly trusted: SigningKey;
   /** Signs `"trusted": false` tokens: no openid-config publishes it. */
-  readonly untrusted: SigningKey = newSigningKey();
+  readonly untrusted: SigningKey;
   /** The trusted key as validate-jwt checks signatures with it (made once: building a key object is not cheap). */
-  readonly trustedVerification: VerificationKey = rsaKey(this.trusted.jwk as { n: string; e: string; kid: string });
+  readonly trustedVerification: VerificationKey;
   private readonly identityTokens = new Map<string, { token: string; expires: number }>();
 
   constructor(
     readonly identity: Identity,
     private readonly clock: Clock,
-  ) {}
+    keys: SigningKeys,
+  ) {
+    this.trusted = keys.trusted;
+    this.untrusted = keys.untrusted;
+    this.trustedVerification = rsaKey(this.trusted.jwk as { n: string; e: string; kid: string });
+  }
 
   issue(claims: Record<string, unknown>, expiresInSeconds: number, trusted: boolean): string {
     const now = Math.floor(this.clock.now().getTime() / 1000);
@@ -162,10 +167,10 @@ export function resetState(services: GatewayServices): void {
 
 const ZERO_UUID_TENANT = '00000000-0000-0000-0000-000000000000';
 
-export function createServices(repository: GatewayRepository, identity?: Partial<Identity>, tracing = true): GatewayServices {
+export function createServices(repository: GatewayRepository, keys: SigningKeys, identity?: Partial<Identity>, tracing = true): GatewayServices {
   const clock = new Clock();
   const tenantId = identity?.tenantId ?? (typeof repository.values.tenantId === 'string' ? repository.values.tenantId : ZERO_UUID_TENANT);
-  const tokens = new TokenAuthority({ tenantId, principalId: identity?.principalId ?? randomUUID(), clientId: identity?.clientId ?? randomUUID() }, clock);
+  const tokens = new TokenAuthority({ tenantId, principalId: identity?.principalId ?? randomUUID(), clientId: identity?.clientId ?? randomUUID() }, clock, keys);
   const subscriptions = new SubscriptionStore();
   for (const { scope, ...subscription } of repository.subscriptions) subscriptions.add(scope, { ...subscription, now: clock.now() });
   return {

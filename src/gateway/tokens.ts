@@ -3,7 +3,7 @@
  * policies name (intercepted in-process: the gateway never goes to the network), and a second key nobody publishes
  * for "untrusted" tokens. Also the decoding and signature checks validate-jwt uses.
  */
-import { createHmac, createPublicKey, createSign, createVerify, generateKeyPairSync, randomUUID, timingSafeEqual, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createHmac, createPublicKey, createSign, createVerify, generateKeyPair, randomUUID, timingSafeEqual, type JsonWebKey, type KeyObject } from 'node:crypto';
 
 export interface SigningKey {
   kid: string;
@@ -11,11 +11,30 @@ export interface SigningKey {
   jwk: JsonWebKey & { kid: string };
 }
 
-export function newSigningKey(): SigningKey {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const kid = randomUUID().replace(/-/g, '');
-  const { n, e } = publicKey.export({ format: 'jwk' });
-  return { kid, privateKey, jwk: { kty: 'RSA', use: 'sig', alg: 'RS256', kid, n, e } };
+/**
+ * A new RS256 key, made on libuv's thread pool: an RSA key takes 0.1 s to 1 s of CPU, so keys made together take
+ * the time of one on two cores, and the start-up's work on the main thread (reading, rendering) goes on meanwhile.
+ */
+export function newSigningKey(): Promise<SigningKey> {
+  return new Promise((resolve, reject) => {
+    generateKeyPair('rsa', { modulusLength: 2048 }, (error, publicKey, privateKey) => {
+      if (error) return reject(error);
+      const kid = randomUUID().replace(/-/g, '');
+      const { n, e } = publicKey.export({ format: 'jwk' });
+      resolve({ kid, privateKey, jwk: { kty: 'RSA', use: 'sig', alg: 'RS256', kid, n, e } });
+    });
+  });
+}
+
+/** The token authority's two keys: the one every openid-config publishes and the one nobody does. */
+export interface SigningKeys {
+  trusted: SigningKey;
+  untrusted: SigningKey;
+}
+
+export async function newSigningKeys(): Promise<SigningKeys> {
+  const [trusted, untrusted] = await Promise.all([newSigningKey(), newSigningKey()]);
+  return { trusted, untrusted };
 }
 
 const base64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');

@@ -7,6 +7,7 @@
  */
 import { formatPos, type SourcePos } from '../diagnostics';
 import { resetState, startGateway, type RunningGateway } from '../gateway';
+import type { SigningKeys } from '../gateway/tokens';
 import { RequestMatcher } from '../gateway/matching';
 import { DEFAULT_KEY_HEADER, DEFAULT_KEY_QUERY } from '../gateway/repository';
 import { parseQuery } from '../gateway/url';
@@ -60,9 +61,13 @@ class CaseError extends Error {
   }
 }
 
-export async function runTests(rendered: RenderedRepository, files: readonly TestFile[], options: { env: NodeJS.ProcessEnv }): Promise<RunResult> {
+export async function runTests(
+  rendered: RenderedRepository,
+  files: readonly TestFile[],
+  options: { env: NodeJS.ProcessEnv; signingKeys?: Promise<SigningKeys> },
+): Promise<RunResult> {
   const started = performance.now();
-  const gateway = await startGateway({ rendered, env: options.env });
+  const gateway = await startGateway({ rendered, env: options.env, signingKeys: options.signingKeys });
   try {
     const runner = new Runner(gateway, rendered);
     const results: FileResult[] = [];

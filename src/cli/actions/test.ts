@@ -1,4 +1,5 @@
 import { formatPos, UserError } from '../../diagnostics';
+import { newSigningKeys } from '../../gateway';
 import { loadAndRender } from '../../render';
 import { findTestFiles, loadTestFiles } from '../../testing/load';
 import { runTests } from '../../testing/run';
@@ -14,6 +15,8 @@ import { formatTestResults, summarizeRun } from '../output/test-results';
  */
 export async function run(args: TestArgs & GlobalArgs, io: CommandOutput): Promise<number> {
   const root = repositoryRoot(args, io.cwd);
+  // The gateway's token keys are made on the thread pool while this thread reads and renders the repository.
+  const signingKeys = newSigningKeys();
   const rendered = loadAndRender(root, args.env, io.env);
   io.redact(rendered.secrets);
   const color = wantsColor(io);
@@ -32,7 +35,7 @@ export async function run(args: TestArgs & GlobalArgs, io: CommandOutput): Promi
     io.stderr(formatFindings('stylish', repositoryErrors, { color, failOn: 'error' }));
     io.stderr('apiops test: calls through the files above answer 500 until they are fixed\n');
   }
-  const result = await runTests(rendered, loaded.files, { env: io.env });
+  const result = await runTests(rendered, loaded.files, { env: io.env, signingKeys });
   const summary = summarizeRun(result);
   if (args.output) {
     writeOutputFile(io, args.output, formatTestResults(args.format, result, { color: false }));
