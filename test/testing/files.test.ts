@@ -41,7 +41,7 @@ describe('test files that cannot run', () => {
     const { code, report } = await validateJson(root);
     expect(code).toBe(1);
     expect(report.findings).toEqual([
-      { rule: 'schema', severity: 'error', file: 'tests/bad.test.yaml', line: 4, column: 20, message: "no api 'media-films' in apis/ (there are: media-catalog, media-orders, partner-webhooks)" },
+      { rule: 'schema', severity: 'error', file: 'tests/bad.test.yaml', line: 4, column: 20, message: "no api 'media-films' in apis/ (there are: media-catalog, media-graph, media-orders, partner-webhooks)" },
     ]);
   });
 
