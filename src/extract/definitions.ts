@@ -138,12 +138,21 @@ export function apiDefinition(properties: Properties, tags: string[] = [], opera
     protocols: sortedStrings(properties.protocols) as ApiDefinition['protocols'],
     serviceUrl: text(properties.serviceUrl),
     subscriptionRequired: flag(properties.subscriptionRequired),
+    subscriptionKeyParameterNames: keyParameterNames(properties),
     apiVersion: text(properties.apiVersion),
     tags: tags.length ? [...tags].sort() : undefined,
     operationTags: Object.keys(operationTags).length
       ? Object.fromEntries(Object.entries(operationTags).sort(([a], [b]) => a.localeCompare(b)).map(([operationId, names]) => [operationId, [...names].sort()]))
       : undefined,
   });
+}
+
+/** The key names when the API renamed them (APIM's defaults are left out, as the repository leaves them out). */
+function keyParameterNames(properties: Properties): ApiDefinition['subscriptionKeyParameterNames'] {
+  const names = properties.subscriptionKeyParameterNames as Properties | undefined;
+  const header = text(names?.header) ?? DEFAULT_KEY_NAMES.header;
+  const query = text(names?.query) ?? DEFAULT_KEY_NAMES.query;
+  return header === DEFAULT_KEY_NAMES.header && query === DEFAULT_KEY_NAMES.query ? undefined : { header, query };
 }
 
 const API_TYPES: ReadonlyArray<NonNullable<ApiDefinition['type']>> = ['http', 'soap', 'graphql', 'websocket'];
@@ -191,10 +200,6 @@ export function unrepresentedApiSettings(file: string, properties: Properties): 
   const notes: string[] = [];
   const leftOut = (what: string) => notes.push(`${file}: ${what} not managed by apiops (left out)`);
   if (typeof properties.type === 'string' && !(API_TYPES as readonly string[]).includes(properties.type)) notes.push(`${file}: a ${properties.type} API; apiops manages it as an HTTP API`);
-  const keyNames = properties.subscriptionKeyParameterNames as Properties | undefined;
-  if (keyNames && (keyNames.header !== DEFAULT_KEY_NAMES.header || keyNames.query !== DEFAULT_KEY_NAMES.query)) {
-    leftOut(`its subscription key names (header '${String(keyNames.header)}', query '${String(keyNames.query)}') are`);
-  }
   if (hasEntries(properties.authenticationSettings)) leftOut('its OAuth 2.0 / OpenID Connect authorization server settings are');
   for (const field of ['contact', 'license', 'termsOfServiceUrl']) if (hasEntries(properties[field])) leftOut(`its ${field} is`);
   return notes;

@@ -136,8 +136,7 @@ export function readRepository(rendered: RenderedRepository, env: NodeJS.Process
 function gatewayApi(api: ApiModel, versionSets: ReadonlyMap<string, ApiVersionSetDefinition>): GatewayApi {
   const data = api.definition.data;
   const set = data.versionSet === undefined ? undefined : versionSets.get(data.versionSet);
-  // subscriptionKeyParameterNames is APIM's per-API setting; the repository may not spell it yet, so defaults apply.
-  const names = (data as { subscriptionKeyParameterNames?: { header?: string; query?: string } }).subscriptionKeyParameterNames;
+  const names = data.subscriptionKeyParameterNames;
   return {
     id: api.id,
     name: data.displayName,

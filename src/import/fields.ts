@@ -37,10 +37,10 @@ const RULES: Partial<Record<ResourceKind, FieldRules>> = {
   diagnostic: DIAGNOSTIC,
   apiDiagnostic: DIAGNOSTIC,
   api: {
-    held: ['displayName', 'description', 'path', 'protocols', 'serviceUrl', 'subscriptionRequired', 'apiVersion', 'apiVersionSetId', 'type', 'apiType'],
-    // The layout names the settings it cannot say (key names, authorization servers, contact, licence, terms).
+    held: ['displayName', 'description', 'path', 'protocols', 'serviceUrl', 'subscriptionRequired', 'subscriptionKeyParameterNames', 'apiVersion', 'apiVersionSetId', 'type', 'apiType'],
+    // The layout names the settings it cannot say (authorization servers, contact, licence, terms).
     derived: [
-      'apiVersionSet', 'isOnline', 'sourceApiId', 'format', 'value', 'authenticationSettings', 'subscriptionKeyParameterNames', 'contact', 'license', 'termsOfServiceUrl',
+      'apiVersionSet', 'isOnline', 'sourceApiId', 'format', 'value', 'authenticationSettings', 'contact', 'license', 'termsOfServiceUrl',
       'apiRevision', 'isCurrent',
     ],
     leftOut: {

@@ -299,6 +299,7 @@ class Renderer {
         protocols: data.protocols ?? defaultProtocols,
         serviceUrl: data.serviceUrl ?? this.backendUrl(data.backend),
         subscriptionRequired: data.subscriptionRequired ?? true,
+        subscriptionKeyParameterNames: data.subscriptionKeyParameterNames,
         description: data.description,
         type: data.type === 'http' ? undefined : data.type,
         apiVersion: data.apiVersion,

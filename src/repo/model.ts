@@ -65,6 +65,8 @@ export interface ApiDefinition {
   serviceUrl?: string;
   backend?: string;
   subscriptionRequired?: boolean;
+  /** The header and query parameter callers send the subscription key in (APIM's default names when absent). */
+  subscriptionKeyParameterNames?: { header: string; query: string };
   specification?: string | SpecificationLink;
   /** WSDL specifications: which service and endpoint to import. */
   wsdlService?: string;

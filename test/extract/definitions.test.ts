@@ -29,11 +29,15 @@ describe('live properties → repository definitions', () => {
       }),
     ).toEqual([
       'apis/a/api.yaml: a odata API; apiops manages it as an HTTP API',
-      "apis/a/api.yaml: its subscription key names (header 'X-Key', query 'key') are not managed by apiops (left out)",
       'apis/a/api.yaml: its OAuth 2.0 / OpenID Connect authorization server settings are not managed by apiops (left out)',
       'apis/a/api.yaml: its contact is not managed by apiops (left out)',
       'apis/a/api.yaml: its termsOfServiceUrl is not managed by apiops (left out)',
     ]);
+  });
+
+  it('writes renamed subscription key names into api.yaml and leaves APIM\'s default names out', () => {
+    expect(apiDefinition({ displayName: 'A', path: 'a', subscriptionKeyParameterNames: { header: 'X-Key', query: 'key' } }).subscriptionKeyParameterNames).toEqual({ header: 'X-Key', query: 'key' });
+    expect(apiDefinition({ displayName: 'A', path: 'a', subscriptionKeyParameterNames: { header: 'Ocp-Apim-Subscription-Key', query: 'subscription-key' } })).not.toHaveProperty('subscriptionKeyParameterNames');
   });
 
   it('never carries a secret value', () => {

@@ -12,7 +12,7 @@ const temporary = new TemporaryDirs('apiops-extract-layout');
 afterAll(() => temporary.removeAll());
 
 describe('laying out live resources as repository files', () => {
-  it('names what the repository cannot hold: a fragment description, an API setting', () => {
+  it('names what the repository cannot hold (a fragment description) and writes the key names it can', () => {
     const live = new LiveIndex({
       resources: [
         { ref: { kind: 'policyFragment', ids: ['strip-key'] }, properties: { format: 'xml', description: 'Removes the key', value: '<fragment><set-header name="k" exists-action="delete" /></fragment>' } },
@@ -23,8 +23,8 @@ describe('laying out live resources as repository files', () => {
     expect(layout.files.get('policies/fragments/strip-key.xml')).toBe('<fragment>\n    <set-header name="k" exists-action="delete" />\n</fragment>\n');
     expect(layout.warnings).toEqual([
       'policies/fragments/strip-key.xml: its description is not managed by apiops (left out)',
-      "apis/orders/api.yaml: its subscription key names (header 'X-Key', query 'key') are not managed by apiops (left out)",
     ]);
+    expect(layout.files.get('apis/orders/api.yaml')).toMatch(/subscriptionKeyParameterNames:\n {2}header: X-Key\n {2}query: key\n/);
   });
 
   it('reads an existing specification once for the repository spelling and for keeping it, and keeps it as written', () => {

@@ -86,6 +86,28 @@ describe('gateway subscription keys', () => {
     }
   });
 
+  it('takes the key under the names api.yaml gives (subscriptionKeyParameterNames), in the challenge and context.Api too', async () => {
+    const renamed = await gatewayWith({
+      'apis/shop/api.yaml': 'displayName: Shop\npath: shop\nserviceUrl: https://shop-backend.example/api\nsubscriptionKeyParameterNames: { header: X-Api-Key, query: apikey }\n',
+      'policies/global.xml': globalInbound(
+        '<set-header name="X-Key-Names" exists-action="override"><value>@(context.Api.SubscriptionKeyParameterNames.Header + "," + context.Api.SubscriptionKeyParameterNames.Query)</value></set-header>',
+      ),
+    });
+    try {
+      const key = await renamed.key({ product: 'starter' });
+      expect((await renamed.request('GET', '/shop/items', { headers: { 'X-Api-Key': key } })).status).toBe(200);
+      expect((await renamed.request('GET', `/shop/items?apikey=${key}`)).status).toBe(200);
+      // APIM's default names are no key for this API.
+      const defaultName = await renamed.request('GET', `/shop/items?subscription-key=${key}`, { headers: { 'Ocp-Apim-Subscription-Key': key } });
+      expect([defaultName.status, defaultName.json().message]).toEqual([401, MISSING]);
+      expect(defaultName.headers['www-authenticate']).toBe(`AzureApiManagementKey realm="https://${new URL(renamed.url).host}/shop",name="X-Api-Key",type="header"`);
+      const backend = await renamed.backendRequests();
+      expect(backend.map((r) => r.headers['x-key-names'])).toEqual(['X-Api-Key,apikey', 'X-Api-Key,apikey']);
+    } finally {
+      await renamed.close();
+    }
+  });
+
   it('never runs policies or the backend for a refused key', async () => {
     const strict = await gatewayWith({ 'policies/global.xml': globalInbound('<set-header name="X-Seen" exists-action="override"><value>yes</value></set-header>') });
     try {

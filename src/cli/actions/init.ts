@@ -27,7 +27,7 @@ export async function run(args: InitArgs & GlobalArgs, io: CommandOutput): Promi
       '  npx apiops validate           # schemas, policies, lint rules',
       '  npx apiops test               # the behavioural tests, through the gateway emulator',
       '  npx apiops publish --env local  # into the embedded emulator (.apiops/local)',
-      '  then fill in dev and prod in apiops.config.yaml (docs/ci.md: the pipelines and their Azure login).',
+      '  then fill in dev and prod in apiops.config.yaml, and set up the Azure login of the pipelines (docs/ci.md of apiops).',
       '',
     ].join('\n'),
   );
