@@ -57,6 +57,8 @@ export interface ApiopsCommand<A = Record<string, unknown>> {
   name: string;
   describe: string;
   errorExitCode: number;
+  /** The exit codes the command promises, shown at the end of its --help. */
+  exitCodes: string;
   builder: (yargs: Argv) => Argv;
   load: () => Promise<{ run: CommandRun<A> }>;
 }
@@ -70,9 +72,25 @@ export const ONE_VALUE = {
   coerce: (value: unknown) => (Array.isArray(value) ? value[value.length - 1] : value),
 } as const;
 
-/** Colour only on a terminal, and not when the user opted out with NO_COLOR (https://no-color.org). */
+/**
+ * Colour on a terminal unless NO_COLOR is set (https://no-color.org); FORCE_COLOR (any value but 0 or false) turns it
+ * on where stdout is not a terminal (a CI log that shows colours), and FORCE_COLOR=0 turns it off, as in Node.
+ */
 export function wantsColor(io: CommandIO): boolean {
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
   return io.isTTY && !io.env.NO_COLOR;
+}
+
+/**
+ * In CI (CI=true) diff and publish must be told their environment: a job that forgets --env would otherwise go green
+ * against the first environment, usually the embedded emulator.
+ */
+export function requireEnvironmentInCi(env: string | undefined, io: CommandIO, command: string): void {
+  const ci = io.env.CI;
+  if (env === undefined && ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false') {
+    throw new UserError(`${command} needs --env in CI (CI=${ci}): name the environment to compare with, e.g. --env prod`);
+  }
 }
 
 export function repositoryRoot(args: { repo?: string }, cwd: string): string {

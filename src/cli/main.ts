@@ -51,6 +51,7 @@ export async function main(argv: string[], processIO: CommandIO): Promise<number
     .strict()
     .recommendCommands()
     .help()
+    .alias('h', 'help')
     .version(packageInfo().version)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .exitProcess(false)
@@ -59,7 +60,8 @@ export async function main(argv: string[], processIO: CommandIO): Promise<number
       throw error && error.name !== 'YError' ? error : new UserError(message ?? error.message);
     });
   for (const command of COMMANDS) {
-    parser = parser.command(command.name, command.describe, command.builder, async (args) => {
+    const builder = (y: Parameters<typeof command.builder>[0]) => command.builder(y).epilogue(`Exit codes: ${command.exitCodes}`);
+    parser = parser.command(command.name, command.describe, builder, async (args) => {
       try {
         const { run } = await command.load();
         exitCode = await run(args as never, io);
@@ -68,6 +70,11 @@ export async function main(argv: string[], processIO: CommandIO): Promise<number
         exitCode = command.errorExitCode;
       }
     });
+  }
+  // Bare `apiops` (or only global options): the command list, and exit 2 since nothing ran.
+  if (!argv.some((arg) => !arg.startsWith('-')) && !argv.some((arg) => ['-h', '--help', '--version'].includes(arg))) {
+    io.stderr(`${await parser.getHelp()}\n`);
+    return 2;
   }
   try {
     let helpText = '';

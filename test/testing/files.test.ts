@@ -45,6 +45,23 @@ describe('test files that cannot run', () => {
     ]);
   });
 
+  it('apiops validate checks test files in every environment: a problem met only in prod names it', async () => {
+    const config = path.join(root, 'apiops.config.yaml');
+    const original = fs.readFileSync(config, 'utf8');
+    try {
+      fs.writeFileSync(config, original.replace('      devCallsPerWeek: 20000\n  dev:', '      devCallsPerWeek: 20000\n      partnerProduct: fabrikam-developer\n  dev:').replace(/(prod:[\s\S]*?values:\n)/, '$1      partnerProduct: fabrikam-gold\n'));
+      bad('cases:\n  - name: x\n    caller: { product: "{{values.partnerProduct}}" }\n    request: GET /catalog/titles\n    expect: { status: 200 }\n');
+      const all = await validateJson(root);
+      expect(all.code).toBe(1);
+      expect(all.report.findings).toEqual([
+        expect.objectContaining({ rule: 'schema', file: 'tests/bad.test.yaml', line: 4, column: 24, message: expect.stringContaining("no product 'fabrikam-gold'"), environments: ['prod'] }),
+      ]);
+      expect((await validateJson(root, ['--env', 'local'])).code).toBe(0);
+    } finally {
+      fs.writeFileSync(config, original);
+    }
+  });
+
   it('names a path that does not exist, and a repository without tests', async () => {
     const missing = await runCli(['test', 'tests/nope.test.yaml'], root);
     expect(missing.code).toBe(2);

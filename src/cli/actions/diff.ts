@@ -9,7 +9,7 @@ import { savedPlan } from '../../plan/saved';
 import { packageInfo } from '../../package-root';
 import { loadAndRender } from '../../render';
 import type { RenderedRepository } from '../../render/desired';
-import { repositoryRoot, wantsColor, writeOutputFile, type CommandIO, type CommandOutput, type GlobalArgs } from '../command';
+import { repositoryRoot, requireEnvironmentInCi, wantsColor, writeOutputFile, type CommandIO, type CommandOutput, type GlobalArgs } from '../command';
 import type { DiffArgs } from '../commands/diff';
 import { formatFindings } from '../output';
 
@@ -79,6 +79,7 @@ export function selectionOf(rendered: RenderedRepository, args: { api?: string[]
 
 /** `apiops diff`: the plan against the live instance, as text, JSON or markdown, and saved with `--out`. */
 export async function run(args: DiffArgs & GlobalArgs, io: CommandOutput): Promise<number> {
+  requireEnvironmentInCi(args.env, io, 'diff');
   const format = args.json ? 'json' : args.format;
   const result = await withTarget(
     args,

@@ -9,7 +9,7 @@ import type { Plan } from '../../plan/plan';
 import { instanceChangedSince, repositoryChangedSince, savedPlanProblem, type SavedPlan } from '../../plan/saved';
 import type { RenderedRepository } from '../../render/desired';
 import type { OpenTarget } from '../../azure/target';
-import { wantsColor, type CommandIO, type CommandOutput, type GlobalArgs } from '../command';
+import { requireEnvironmentInCi, wantsColor, type CommandIO, type CommandOutput, type GlobalArgs } from '../command';
 import type { PublishArgs } from '../commands/publish';
 import { planWithProgress, reportBlockingFindings, selectionOf, withTarget } from './diff';
 import type { SelectedState } from '../../plan/selection';
@@ -99,6 +99,8 @@ export async function run(args: PublishArgs & GlobalArgs, io: CommandOutput): Pr
     throw new UserError(`--concurrency must be a positive whole number, got ${args.concurrency}`);
   }
   const saved = args.plan ? readSavedPlan(args.plan, io.cwd) : undefined;
+  // A saved plan names its environment.
+  if (!saved) requireEnvironmentInCi(args.env, io, 'publish');
   if (saved && args.env && args.env !== saved.environment) {
     throw new UserError(`${args.plan}: the plan is for environment "${saved.environment}", not "${args.env}"`);
   }

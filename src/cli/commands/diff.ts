@@ -17,6 +17,7 @@ export const diffCommand: ApiopsCommand<DiffArgs> = {
   name: 'diff',
   describe: 'Show what would change on the live instance',
   errorExitCode: 1,
+  exitCodes: '0 compared (no changes, or changes without --exit-code); 2 changes with --exit-code; 1 error (invalid repository, instance unreachable).',
   builder: (y) =>
     y
       .option('env', { type: 'string', ...ONE_VALUE, describe: 'Environment to compare (default: the first in apiops.config.yaml)' })

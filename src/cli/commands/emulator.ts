@@ -16,6 +16,7 @@ export const emulatorCommand: ApiopsCommand<EmulatorArgs> = {
   name: 'emulator',
   describe: 'Run the local APIM management-plane emulator',
   errorExitCode: 1,
+  exitCodes: 'runs until stopped (0); 2 could not start.',
   builder: (y) =>
     y
       .option('port', { type: 'number', ...ONE_VALUE, default: 8787, describe: 'Port to listen on (0 = any free port)' })

@@ -13,6 +13,7 @@ export const extractCommand: ApiopsCommand<ExtractArgs> = {
   name: 'extract',
   describe: 'Write an existing instance into the repository format',
   errorExitCode: 1,
+  exitCodes: '0 written; 1 error (nothing written).',
   builder: (y) =>
     y
       .option('env', { type: 'string', ...ONE_VALUE, describe: 'Environment whose target is read (default: the first)' })

@@ -11,6 +11,7 @@ export const gatewayCommand: ApiopsCommand<GatewayArgs> = {
   name: 'gateway',
   describe: "Serve the environment's rendered repository as APIM's gateway would (data plane, loopback)",
   errorExitCode: 2,
+  exitCodes: 'runs until stopped (0); 2 could not start.',
   builder: (y) =>
     y
       .option('env', { type: 'string', ...ONE_VALUE, describe: 'Environment to render (default: the first)' })

@@ -13,6 +13,7 @@ export const importCommand: ApiopsCommand<ImportArgs> = {
   name: 'import <dir>',
   describe: "Convert Azure/apiops or apiops-cli artifacts (and their configuration.<env>.yaml overrides) into this format",
   errorExitCode: 1,
+  exitCodes: '0 written; 1 error or something the format cannot hold (nothing written).',
   builder: (y) =>
     y
       .positional('dir', { type: 'string', describe: 'The artifact folder (the one holding apis/, products/, policy.xml …)' })

@@ -16,6 +16,7 @@ export const publishCommand: ApiopsCommand<PublishArgs> = {
   name: 'publish',
   describe: 'Apply the repository to the live instance',
   errorExitCode: 1,
+  exitCodes: '0 everything applied (or nothing to do); 1 an error, a failed or skipped change, or a refused plan.',
   builder: (y) =>
     y
       .option('env', { type: 'string', ...ONE_VALUE, describe: 'Environment to publish (default: the first in apiops.config.yaml)' })

@@ -12,6 +12,7 @@ export const renderCommand: ApiopsCommand<RenderArgs> = {
   name: 'render',
   describe: 'Write the rendered desired state (what publish would send)',
   errorExitCode: 2,
+  exitCodes: '0 written; 2 could not run.',
   builder: (y) =>
     y
       .option('env', { type: 'string', ...ONE_VALUE, describe: 'Environment to render (default: the first)' })

@@ -13,6 +13,7 @@ export const testCommand: ApiopsCommand<TestArgs> = {
   name: 'test [paths..]',
   describe: 'Run the behavioural policy tests (tests/**/*.test.yaml) through an in-process gateway',
   errorExitCode: 2,
+  exitCodes: '0 all cases pass; 1 a case failed or used what the gateway cannot run; 2 could not run.',
   builder: (y) =>
     y
       .positional('paths', { type: 'string', array: true, describe: 'Test files or folders (default: tests/ of the repository)' })

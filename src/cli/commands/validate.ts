@@ -13,6 +13,7 @@ export const validateCommand: ApiopsCommand<ValidateArgs> = {
   name: 'validate',
   describe: 'Check schemas, templates, policy XML and lint rules',
   errorExitCode: 2,
+  exitCodes: '0 clean; 1 findings at or above --fail-on; 2 could not run.',
   builder: (y) =>
     y
       .option('env', { type: 'string', ...ONE_VALUE, describe: 'Check only this environment (default: every environment of apiops.config.yaml)' })
