@@ -24,6 +24,8 @@ const SERVICE_COLLECTIONS: ServiceCollection[] = [
   { label: 'gateways', list: (c, o) => c.client.gateway.listByService(rg(c), svc(c), o), builtIn: (e) => e.name === 'managed' },
   { label: 'workspaces', list: (c, o) => c.client.workspace.listByService(rg(c), svc(c), o) },
   { label: 'certificates', list: (c, o) => c.client.certificate.listByService(rg(c), svc(c), o) },
+  { label: 'global schemas', list: (c, o) => c.client.globalSchema.listByService(rg(c), svc(c), o) },
+  { label: 'portal revisions', list: (c, o) => c.client.portalRevision.listByService(rg(c), svc(c), o) },
   { label: 'identity providers', list: (c, o) => c.client.identityProvider.listByService(rg(c), svc(c), o) },
   { label: 'OAuth 2.0 authorization servers', list: (c, o) => c.client.authorizationServer.listByService(rg(c), svc(c), o) },
   { label: 'OpenID Connect providers', list: (c, o) => c.client.openIdConnectProvider.listByService(rg(c), svc(c), o) },

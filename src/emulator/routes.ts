@@ -100,6 +100,10 @@ const EXTRA_ROUTES: Route[] = [
   extra('products/{productId}/subscriptions/{sid}', 'Subscription', []),
   extra('apis/{apiId}/products/{productId}', 'Product', []),
   extra('users/{userId}', 'User', ['email', 'firstName', 'lastName'], false),
+  // Held by real instances, not managed by apiops: served so that extract's warning about them can be seen.
+  extra('gateways/{gatewayId}', 'Gateway', ['locationData'], false),
+  extra('certificates/{certificateId}', 'Certificate', [], false),
+  extra('schemas/{schemaId}', 'Schema', ['schemaType'], false),
   // A read-only view: one entry per revision of the API.
   extra('apis/{apiId}/revisions/{revisionId}', 'ApiRevision', []),
   // A read-only view: the tag links of an API's operations, one entry per link (Operation - List By Tags).

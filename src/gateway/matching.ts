@@ -33,17 +33,22 @@ export class RequestMatcher {
   }
 
   match(method: string, rawPath: string, query: NameValues, headers: NameValues): RequestMatch | undefined {
+    const found = this.apiAt(rawPath, query, headers);
+    if (!found) return undefined;
+    const operation = this.matchOperation(found.api, method, found.operationPath, query);
+    // APIM picks the API first: an unmatched operation is a 404 even if a shorter API suffix had one.
+    return operation && { api: found.api, ...operation, operationPath: found.operationPath };
+  }
+
+  /** The API (revision) a path is for, whatever its operations, and the path after the API's suffix. */
+  apiAt(rawPath: string, query: NameValues, headers: NameValues): { api: GatewayApi; operationPath: string } | undefined {
     const parts = rawPath.split('/').slice(1);
     for (const { api, segments } of this.apis) {
       const suffix = matchSuffix(segments, parts);
       if (!suffix || !versionMatches(api, query, headers)) continue;
       // Without `;rev=n` the current revision answers; with it, revision n (the current one too).
       if (suffix.revision === undefined ? !api.current : Number(suffix.revision) !== Number(api.revision)) continue;
-      const operationPath = `/${parts.slice(segments.length).join('/')}`;
-      const operation = this.matchOperation(api, method, operationPath, query);
-      // APIM picks the API first: an unmatched operation is a 404 even if a shorter API suffix had one.
-      if (!operation) return undefined;
-      return { api, ...operation, operationPath };
+      return { api, operationPath: `/${parts.slice(segments.length).join('/')}` };
     }
     return undefined;
   }

@@ -175,11 +175,16 @@ export class GatewayServer {
       }
     }
     if (!match) {
+      // A GraphQL API has no operations: a call to it is a GraphQL request, which the gateway does not run.
+      const graphql = this.matcher.apiAt(path, query, headers)?.api;
+      if (graphql?.model.definition.data.type === 'graphql') {
+        return refuseUnsupported(new UnsupportedError(`a call to GraphQL API ${graphql.id}`, { file: graphql.model.definition.file, line: 1, column: 1 }), handling);
+      }
       handling.stoppedBy = { kind: 'no-match', message: `no API and operation match ${method} ${path}` };
       return NOT_FOUND();
     }
     const { api } = match;
-    if (!api.current) return unsupported(new UnsupportedError(`a call to non-current revision ${api.revision} of API ${api.id} (it is matched, its policies are not run)`, revisionPosition(api)), randomUUID());
+    if (!api.current) return refuseUnsupported(new UnsupportedError(`a call to non-current revision ${api.revision} of API ${api.id} (it is matched, its policies are not run)`, revisionPosition(api)), handling);
     const names = api.subscriptionKeyParameterNames;
     handling.keyNames = names;
     // A copy: policies change the request's headers, the trace shows them as the caller sent them.
@@ -237,8 +242,11 @@ function emulatorFailure(error: unknown, call: Call): Answer {
   throw error;
 }
 
-function unsupported(error: UnsupportedError, requestId: string): Answer {
-  return json(500, { statusCode: 500, message: 'Internal server error', activityId: requestId }, [['x-apiops-unsupported', headerSafe(error.header)]]);
+/** What the gateway matched but cannot run, before any policy: APIM's 500, the header naming it, and the trace saying so. */
+function refuseUnsupported(error: UnsupportedError, handling: Handling): Answer {
+  const { file, line, column } = error.pos;
+  handling.stoppedBy = { kind: 'unsupported', message: `${error.what} is not supported by the apiops gateway`, file, line, column };
+  return json(500, { statusCode: 500, message: 'Internal server error', activityId: handling.requestId }, [['x-apiops-unsupported', headerSafe(error.header)]]);
 }
 
 /** Where a non-current revision is defined: its revision.yaml. */

@@ -10,11 +10,17 @@ import { loadSpecification } from './openapi';
  * Specification files of every API type. OpenAPI and Swagger are read by ./openapi; WSDL, WADL and GraphQL SDL are
  * read by the same importers the emulator runs (src/emulator/specs): they derive operations the way APIM's import
  * does, and deriving them a second way here would let the repository and the emulator disagree. They are required
- * when such a file is met, not imported: a repository of OpenAPI APIs alone never loads them.
+ * when such a file is met, not imported: a repository of OpenAPI APIs alone never loads them, and a GraphQL SDL loads
+ * only the GraphQL reader.
  */
 
 function importers(): typeof import('../emulator/specs') {
   return require('../emulator/specs') as typeof import('../emulator/specs');
+}
+
+/** The GraphQL reader alone (the other importers, and the OpenAPI exporter, are not needed for an SDL). */
+function graphqlReader(): typeof import('../emulator/specs/graphql') {
+  return require('../emulator/specs/graphql') as typeof import('../emulator/specs/graphql');
 }
 
 /** An importer's refusal (an ARM validation error), as the message it gives. */
@@ -92,7 +98,7 @@ function parameters(list: unknown): OperationParameter[] {
 
 function loadGraphql(file: string, text: string): { specification?: ApiSpecification; findings: Finding[] } {
   try {
-    importers().graphqlTypes(text);
+    graphqlReader().graphqlTypes(text);
   } catch (error) {
     const message = refusal(error);
     if (message === undefined) throw error;
@@ -120,5 +126,5 @@ export const WEBSOCKET_HANDSHAKE = 'onHandshake';
 
 /** A GraphQL SDL's fields as resolver paths (`Query/users`). */
 export function graphqlFields(sdl: string): Set<string> {
-  return new Set([...importers().graphqlTypes(sdl)].flatMap(([type, fields]) => [...fields].map((field) => `${type}/${field}`)));
+  return new Set([...graphqlReader().graphqlTypes(sdl)].flatMap(([type, fields]) => [...fields].map((field) => `${type}/${field}`)));
 }

@@ -48,6 +48,8 @@ export interface FileResult {
 
 export interface RunResult {
   environment: string;
+  /** When the run started (JUnit's timestamp). */
+  startedAt: Date;
   files: FileResult[];
   durationMs: number;
 }
@@ -66,13 +68,14 @@ export async function runTests(
   files: readonly TestFile[],
   options: { env: NodeJS.ProcessEnv; signingKeys?: Promise<SigningKeys> },
 ): Promise<RunResult> {
+  const startedAt = new Date();
   const started = performance.now();
   const gateway = await startGateway({ rendered, env: options.env, signingKeys: options.signingKeys });
   try {
     const runner = new Runner(gateway, rendered);
     const results: FileResult[] = [];
     for (const file of files) results.push(await runner.runFile(file));
-    return { environment: rendered.environment.name, files: results, durationMs: performance.now() - started };
+    return { environment: rendered.environment.name, startedAt, files: results, durationMs: performance.now() - started };
   } finally {
     await gateway.close();
   }

@@ -34,6 +34,6 @@ describe('apiops render --effective', () => {
     const { code, io } = await runCli(['render', '--effective', '--api', 'media-orders', 'media-ordres'], SAMPLE);
     expect(code).toBe(2);
     expect(io.out).toBe('');
-    expect(io.err).toMatch(/^error: no API media-ordres \(did you mean media-orders\?\) in apis\/ \(APIs: media-catalog, media-orders, partner-webhooks\)\n$/);
+    expect(io.err).toMatch(/^error: no API media-ordres \(did you mean media-orders\?\) in apis\/ \(APIs: media-catalog, media-graph, media-orders, partner-webhooks\)\n$/);
   });
 });

@@ -58,11 +58,17 @@ describe('whole-instance kinds', () => {
     extracted = repositoryFor(SOURCE, {});
     const c = connect(SOURCE, { endpoint: emulator.url });
     await c.client.user.createOrUpdate(c.scope.resourceGroup, c.scope.serviceName, 'fabrikam-dev', { email: 'dev@fabrikam.example', firstName: 'Fabrikam', lastName: 'Developer' });
+    await c.client.gateway.createOrUpdate(c.scope.resourceGroup, c.scope.serviceName, 'on-premises', { locationData: { name: 'Contoso datacenter' } });
+    await c.client.certificate.createOrUpdate(c.scope.resourceGroup, c.scope.serviceName, 'partner-ca', { keyVault: { secretIdentifier: 'https://kv.vault.azure.net/secrets/partner-ca' } });
+    await c.client.globalSchema.beginCreateOrUpdateAndWait(c.scope.resourceGroup, c.scope.serviceName, 'order', { schemaType: 'json', document: { type: 'object' } });
     await c.client.api.beginCreateOrUpdateAndWait(c.scope.resourceGroup, c.scope.serviceName, 'catalog;rev=2', { path: 'catalog', sourceApiId: '/apis/catalog', apiRevisionDescription: 'trying a cache' });
     const run = await runCli(['extract', '--env', 'ci', '--repo', extracted, '--out', extracted], extracted);
     expect(run.code).toBe(0);
     // What apiops does not manage (yet) is named, never dropped silently.
     expect(run.io.out).toContain('warning  users: 1 not managed by apiops, left out of the repository (fabrikam-dev)');
+    expect(run.io.out).toContain('warning  gateways: 1 not managed by apiops, left out of the repository (on-premises)');
+    expect(run.io.out).toContain('warning  certificates: 1 not managed by apiops, left out of the repository (partner-ca)');
+    expect(run.io.out).toContain('warning  global schemas: 1 not managed by apiops, left out of the repository (order)');
     const files = snapshot(extracted, ['.apiops']);
     const header = (schema: string, depth = 1) => `# yaml-language-server: $schema=${'../'.repeat(depth)}schemas/${schema}.schema.json\n`;
     // A revision made on the instance alone is extracted as a revision folder.

@@ -119,6 +119,22 @@ describe('gateway request matching', () => {
     }
   });
 
+  it('says it does not run a GraphQL API instead of answering 404', async () => {
+    const other = await gatewayWith({
+      'apis/graph/api.yaml': 'displayName: Graph\npath: graph\ntype: graphql\nserviceUrl: https://graph-backend.example/graphql\n',
+      'apis/graph/schema.graphql': 'type Query {\n  item(id: ID!): String\n}\n',
+    });
+    try {
+      const reply = await other.request('POST', '/graph', { headers: { 'Content-Type': 'application/json' }, body: '{"query":"{ item(id: 1) }"}' });
+      expect(reply.status).toBe(500);
+      expect(reply.headers['x-apiops-unsupported']).toBe('a call to GraphQL API graph at apis/graph/api.yaml:1:1');
+      expect((await other.request('GET', '/elsewhere')).status).toBe(404);
+      expect(await other.backendRequests()).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('does not serve an API whose protocols lack https (the listener counts as https)', async () => {
     const other = await gatewayWith({ 'apis/shop/api.yaml': 'displayName: Shop\npath: shop\nprotocols: [http]\nserviceUrl: http://shop-backend.example/api\n' });
     try {

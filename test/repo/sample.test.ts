@@ -27,7 +27,7 @@ describe('the sample repository at the project root', () => {
       ...yamlDocs('subscription', model.subscriptions),
       ...yamlDocs('group', model.groups),
     ]);
-    expect(docs.size).toBe(1 + 3 + 2 + 4 + 1 + 1 + 1 + 1 + 1);
+    expect(docs.size).toBe(1 + 4 + 2 + 4 + 1 + 1 + 1 + 1 + 1);
     for (const [file, schema] of docs) {
       const firstLine = fs.readFileSync(path.join(ROOT, file), 'utf8').split('\n')[0];
       const match = /^# yaml-language-server: \$schema=(\S+)$/.exec(firstLine);
@@ -37,11 +37,11 @@ describe('the sample repository at the project root', () => {
   });
 
   it('has the Contoso Media / Fabrikam resources', () => {
-    expect(model.apis.map((a) => a.id)).toEqual(['media-catalog', 'media-orders', 'partner-webhooks']);
+    expect(model.apis.map((a) => a.id)).toEqual(['media-catalog', 'media-graph', 'media-orders', 'partner-webhooks']);
     expect(model.products.map((p) => p.id)).toEqual(['fabrikam-developer', 'fabrikam-production']);
     expect(Object.keys(model.fragments).sort()).toEqual(['call-functions-with-managed-identity', 'validate-entra-jwt']);
     expect(Object.keys(model.config.data.environments)).toEqual(['local', 'dev', 'prod']);
-    expect(model.apis.map((a) => a.specification?.format)).toEqual(['openapi', 'openapi+json', 'swagger-json']);
+    expect(model.apis.map((a) => a.specification?.format)).toEqual(['openapi', 'graphql', 'openapi+json', 'swagger-json']);
   });
 
   it.each(['local', 'dev', 'prod'])('renders environment %s without findings', (env) => {

@@ -41,8 +41,25 @@ describe('test files that cannot run', () => {
     const { code, report } = await validateJson(root);
     expect(code).toBe(1);
     expect(report.findings).toEqual([
-      { rule: 'schema', severity: 'error', file: 'tests/bad.test.yaml', line: 4, column: 20, message: "no api 'media-films' in apis/ (there are: media-catalog, media-orders, partner-webhooks)" },
+      { rule: 'schema', severity: 'error', file: 'tests/bad.test.yaml', line: 4, column: 20, message: "no api 'media-films' in apis/ (there are: media-catalog, media-graph, media-orders, partner-webhooks)" },
     ]);
+  });
+
+  it('apiops validate checks test files in every environment: a problem met only in prod names it', async () => {
+    const config = path.join(root, 'apiops.config.yaml');
+    const original = fs.readFileSync(config, 'utf8');
+    try {
+      fs.writeFileSync(config, original.replace('      devCallsPerWeek: 20000\n  dev:', '      devCallsPerWeek: 20000\n      partnerProduct: fabrikam-developer\n  dev:').replace(/(prod:[\s\S]*?values:\n)/, '$1      partnerProduct: fabrikam-gold\n'));
+      bad('cases:\n  - name: x\n    caller: { product: "{{values.partnerProduct}}" }\n    request: GET /catalog/titles\n    expect: { status: 200 }\n');
+      const all = await validateJson(root);
+      expect(all.code).toBe(1);
+      expect(all.report.findings).toEqual([
+        expect.objectContaining({ rule: 'schema', file: 'tests/bad.test.yaml', line: 4, column: 24, message: expect.stringContaining("no product 'fabrikam-gold'"), environments: ['prod'] }),
+      ]);
+      expect((await validateJson(root, ['--env', 'local'])).code).toBe(0);
+    } finally {
+      fs.writeFileSync(config, original);
+    }
   });
 
   it('names a path that does not exist, and a repository without tests', async () => {

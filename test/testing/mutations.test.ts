@@ -77,6 +77,42 @@ const MUTATIONS: Array<[string, (root: string) => void, string, string]> = [
     'expect.status: expected 401, got 200',
   ],
   [
+    'the developer window lengthened to five minutes (no reset after a minute)',
+    (root) => edit(root, 'products/fabrikam-developer/policy.xml', 'renewal-period="60"', 'renewal-period="300"'),
+    'once the minute has passed the developer key may call again',
+    'expect.status: expected 200, got 429',
+  ],
+  [
+    'the production product throttled like the developer one',
+    (root) => edit(root, 'products/fabrikam-production/policy.xml', '<base />', '<base />\n        <rate-limit calls="{{values.devCallsPerMinute}}" renewal-period="60" />'),
+    'a production key still passes beyond devCallsPerMinute in the same minute',
+    'expect.status: expected 200, got 429',
+  ],
+  [
+    'expired tokens accepted (an hour of clock skew)',
+    (root) => edit(root, JWT, 'require-expiration-time="true"', 'require-expiration-time="true" clock-skew="3600"'),
+    'an expired token is refused',
+    'expect.status: expected 401, got 200',
+  ],
+  [
+    'the Idempotency-Key check removed',
+    (root) => edit(root, 'apis/media-orders/operations/createOrder.xml', /<choose>\s*<when condition="@\(string\.IsNullOrWhiteSpace[\s\S]*?<\/choose>/, ''),
+    'an order without Idempotency-Key gets the policy\'s 400 and never reaches the backend',
+    'expect.status: expected 400, got 200',
+  ],
+  [
+    'the catalog cache no longer varying by genre',
+    (root) => edit(root, 'apis/media-catalog/policy.xml', '<vary-by-query-parameter>genre</vary-by-query-parameter>', ''),
+    'another genre is not served from that cache entry',
+    'expect.body.equals: expected {"titles":["comedy"]}, got',
+  ],
+  [
+    'the catalog cache kept an hour',
+    (root) => edit(root, 'named-values/catalog-cache-seconds.yaml', 'value: "300"', 'value: "3600"'),
+    'once the cache duration has passed the Function App is asked again',
+    'expect.body.equals: expected {"titles":["second"]}, got',
+  ],
+  [
     'the catalog cache removed',
     (root) => edit(root, 'apis/media-catalog/policy.xml', /<cache-lookup [\s\S]*<\/cache-lookup>/, ''),
     'the same call within the cache duration is answered from the cache',

@@ -91,6 +91,8 @@ const seconds = (value: number) => (value / 1000).toFixed(3);
  */
 function formatJunitResults(run: RunResult): string {
   const { total, failed, unsupported } = summarizeRun(run);
+  // The Ant schema's form (local time without zone or fraction), which strict readers of JUnit XML require.
+  const timestamp = run.startedAt.toISOString().slice(0, 19);
   const suites = run.files.map((file) => {
     const cases = file.cases.map((result) => {
       const attributes = `classname="${escapeXml(file.file)}" name="${escapeXml(result.name)}" file="${escapeXml(result.pos.file)}" line="${result.pos.line}" time="${seconds(result.durationMs)}"`;
@@ -100,7 +102,7 @@ function formatJunitResults(run: RunResult): string {
       return `    <testcase ${attributes}>\n      <failure type="${type}" message="${escapeXml(result.failure.message)}">${text}</failure>\n    </testcase>`;
     });
     const suiteFailures = file.cases.filter((c) => c.outcome !== 'passed').length;
-    return `  <testsuite name="${escapeXml(file.file)}" tests="${file.cases.length}" failures="${suiteFailures}" errors="0" skipped="0" time="${seconds(file.durationMs)}">\n${cases.join('\n')}\n  </testsuite>`;
+    return `  <testsuite name="${escapeXml(file.file)}" tests="${file.cases.length}" failures="${suiteFailures}" errors="0" skipped="0" time="${seconds(file.durationMs)}" timestamp="${timestamp}" hostname="localhost">\n${cases.join('\n')}\n  </testsuite>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="apiops test" tests="${total}" failures="${failed + unsupported}" errors="0" time="${seconds(run.durationMs)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
