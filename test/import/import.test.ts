@@ -119,6 +119,7 @@ describe.each([
     expect(live).toEqual(expect.arrayContaining([...COMMON, mappedPolicy]));
     const product = fs.readFileSync(path.join(repo, 'products/partners/product.yaml'), 'utf8');
     expect(product).toContain('terms: Fair use only.');
+    expect(fs.readFileSync(path.join(repo, 'backends/orders-backend.yaml'), 'utf8')).toContain('resourceId: https://management.azure.com/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-orders/providers/Microsoft.Web/sites/func-orders\n');
     expect(product).toContain('subscriptionsLimit: 5');
     const again = await run(['publish', '--env', 'local', '--repo', repo], SECRETS);
     expect(again.out).toMatch(/no changes/i);
