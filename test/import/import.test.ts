@@ -240,6 +240,17 @@ describe('apiops import refuses what it cannot convert, and writes nothing', () 
     expect(err).toContain("backends/orders-backend/backendInformation.json: cannot convert: 'circuitBreaker': not held by the repository format");
   });
 
+  it('names an API schema of the kind a specification import creates that was made by hand under a name of its own', async () => {
+    const source = path.join(temporary.create('types'), 'artifacts');
+    fs.cpSync(path.join(FIXTURES, 'apiops-cli', 'api-types'), source, { recursive: true });
+    const generated = path.join(source, 'apis/orders/schemas/64b7f0c2a1d3e5f7a9b1c3d5');
+    fs.cpSync(generated, path.join(source, 'apis/orders/schemas/order-item'), { recursive: true });
+    const err = await refused('apiops-cli', source);
+    // The one the import generated (APIM's 24-digit id) comes with the specification; the named copy cannot.
+    expect(err).toContain("apis/orders/schemas/order-item/schemaInformation.json: cannot convert: API schema 'order-item' (application/vnd.oai.openapi.components+json) is of the kind the specification's import creates");
+    expect(err).not.toContain('64b7f0c2a1d3e5f7a9b1c3d5');
+  });
+
   it('names a JSON syntax error and an invalid policy by file, line and column', async () => {
     const source = copyOf('apiops-cli');
     fs.writeFileSync(path.join(source, 'products/partners/apis.json'), '[\n  { "name": "orders" },\n  { "name": \n]\n');
