@@ -251,6 +251,15 @@ describe('apiops import refuses what it cannot convert, and writes nothing', () 
     expect(err).not.toContain('64b7f0c2a1d3e5f7a9b1c3d5');
   });
 
+  it('names a diagnostic that names no logger', async () => {
+    const source = copyOf('apiops-cli');
+    const file = path.join(source, 'apis/orders/diagnostics/applicationinsights/diagnosticInformation.json');
+    const definition = JSON.parse(fs.readFileSync(file, 'utf8'));
+    delete definition.properties.loggerId;
+    fs.writeFileSync(file, JSON.stringify(definition, null, 2));
+    expect(await refused('apiops-cli', source)).toContain('apis/orders/diagnostics/applicationinsights/diagnosticInformation.json: cannot convert: a diagnostic without loggerId');
+  });
+
   it('names a JSON syntax error and an invalid policy by file, line and column', async () => {
     const source = copyOf('apiops-cli');
     fs.writeFileSync(path.join(source, 'products/partners/apis.json'), '[\n  { "name": "orders" },\n  { "name": \n]\n');
