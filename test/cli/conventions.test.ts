@@ -37,6 +37,25 @@ describe('CLI conventions', () => {
     expect(wantsColor(io(true, { FORCE_COLOR: '0' }))).toBe(false);
   });
 
+  it.each(['diff', 'publish'])('%s stops on the lint errors validate reports (the policy names a backend the repository lacks), before reading the instance', async (command) => {
+    const root = makeRepo();
+    try {
+      const policy = `${root}/apis/orders/policy.xml`;
+      fs.writeFileSync(policy, fs.readFileSync(policy, 'utf8').replace('<base />', '<base />\n        <set-backend-service backend-id="billing" />'));
+      const validate = await runCli(['validate', '--env', 'local', '--format', 'json'], root);
+      expect(validate.code).toBe(1);
+      expect(JSON.parse(validate.io.out).findings).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'backend-missing', severity: 'error' })]));
+      const { code, io } = await runCli([command, '--env', 'local'], root);
+      expect(code).toBe(1);
+      expect(io.err).toMatch(/backend-missing/);
+      expect(io.err).toContain(`apiops ${command}: stopped, the repository has 1 error`);
+      expect(io.out).toBe('');
+      expect(fs.existsSync(`${root}/.apiops`)).toBe(false);
+    } finally {
+      removeRepo(root);
+    }
+  });
+
   describe('in CI (CI=true)', () => {
     let root: string;
     beforeEach(() => {

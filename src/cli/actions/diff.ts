@@ -7,6 +7,7 @@ import { planMarkdown } from '../../plan/markdown';
 import { resolveSelection, selectDesired, type SelectedState } from '../../plan/selection';
 import { savedPlan } from '../../plan/saved';
 import { packageInfo } from '../../package-root';
+import { lintRepository } from '../../lint';
 import { loadAndRender } from '../../render';
 import type { RenderedRepository } from '../../render/desired';
 import { repositoryRoot, requireEnvironmentInCi, wantsColor, writeOutputFile, type CommandIO, type CommandOutput, type GlobalArgs } from '../command';
@@ -89,7 +90,8 @@ export async function run(args: DiffArgs & GlobalArgs, io: CommandOutput): Promi
       const selected = selectionOf(rendered, args);
       return { plan: await planWithProgress(target, rendered, io, selected), desired: selected?.desired ?? rendered.desired, selection: selected?.selection, target: target.label };
     },
-    (rendered) => !reportBlockingFindings(rendered.findings, io, 'diff'),
+    // As publish does: a plan of what publish would refuse to apply is no plan to review.
+    (rendered) => !reportBlockingFindings(lintRepository(rendered), io, 'diff'),
   );
   if (!result) return 1;
   const { plan, target } = result;

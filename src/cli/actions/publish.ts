@@ -95,9 +95,6 @@ async function checkedSavedPlan(saved: SavedPlan, file: string, rendered: Render
 
 /** `apiops publish`: plans against the live instance and applies the plan (nothing with `--dry-run`). */
 export async function run(args: PublishArgs & GlobalArgs, io: CommandOutput): Promise<number> {
-  if (!Number.isInteger(args.concurrency) || args.concurrency < 1) {
-    throw new UserError(`--concurrency must be a positive whole number, got ${args.concurrency}`);
-  }
   const saved = args.plan ? readSavedPlan(args.plan, io.cwd) : undefined;
   // A saved plan names its environment.
   if (!saved) requireEnvironmentInCi(args.env, io, 'publish');

@@ -1,5 +1,5 @@
 import { DEFAULT_CONCURRENCY } from '../../azure/concurrency';
-import { ONE_VALUE, type ApiopsCommand } from '../command';
+import { numberOption, ONE_VALUE, POSITIVE_INTEGER, type ApiopsCommand } from '../command';
 
 export interface PublishArgs {
   env?: string;
@@ -22,7 +22,7 @@ export const publishCommand: ApiopsCommand<PublishArgs> = {
       .option('env', { type: 'string', ...ONE_VALUE, describe: 'Environment to publish (default: the first in apiops.config.yaml)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and write nothing' })
       .option('prune', { type: 'boolean', default: false, describe: 'Also delete what the repository no longer has' })
-      .option('concurrency', { type: 'number', ...ONE_VALUE, default: DEFAULT_CONCURRENCY, describe: 'Most requests in flight at once' })
+      .option('concurrency', { ...numberOption('concurrency', POSITIVE_INTEGER), default: DEFAULT_CONCURRENCY, describe: 'Most requests in flight at once' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the outcome as JSON (changes, summary, requests)' })
       .option('plan', { type: 'string', ...ONE_VALUE, describe: 'Apply exactly this saved plan (`apiops diff --out FILE`); refused when the repository or instance changed since' })
       .option('api', { type: 'string', array: true, describe: 'Only these APIs (ids), and what their policies use; nothing else is written or deleted' })
