@@ -70,6 +70,20 @@ export async function withTarget<T>(
   }
 }
 
+/**
+ * diff validates as publish does, and says so, but only a repository it cannot plan (a schema, template or XML error)
+ * stops it: with policy rule errors alone (an extracted instance without caller authentication) the plan is still what
+ * publish would apply once they are fixed, and worth reviewing.
+ */
+function reportLintErrors(rendered: RenderedRepository, io: CommandIO): true {
+  const errors = lintRepository(rendered).filter((finding) => finding.severity === 'error');
+  if (errors.length) {
+    io.stderr(formatFindings('stylish', errors, { color: wantsColor(io), failOn: 'error' }));
+    io.stderr(`apiops diff: publish would stop on ${errors.length === 1 ? 'this error' : `these ${errors.length} errors`} (see \`apiops validate\`); the plan is what it applies once they are fixed.\n`);
+  }
+  return true;
+}
+
 const DIFF_DELETE_NOTE = 'publish deletes it only with --prune';
 
 /** `--api` / `--product`: the selected part of the repository (see plan/selection.ts); undefined without either. */
@@ -90,8 +104,7 @@ export async function run(args: DiffArgs & GlobalArgs, io: CommandOutput): Promi
       const selected = selectionOf(rendered, args);
       return { plan: await planWithProgress(target, rendered, io, selected), desired: selected?.desired ?? rendered.desired, selection: selected?.selection, target: target.label };
     },
-    // As publish does: a plan of what publish would refuse to apply is no plan to review.
-    (rendered) => !reportBlockingFindings(lintRepository(rendered), io, 'diff'),
+    (rendered) => !reportBlockingFindings(rendered.findings, io, 'diff') && reportLintErrors(rendered, io),
   );
   if (!result) return 1;
   const { plan, target } = result;
