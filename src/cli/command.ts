@@ -72,6 +72,13 @@ export const ONE_VALUE = {
   coerce: (value: unknown) => (Array.isArray(value) ? value[value.length - 1] : value),
 } as const;
 
+/** `--changed-since REF` of validate, diff and publish (see plan/changed-since.ts). */
+export const CHANGED_SINCE = {
+  type: 'string',
+  ...ONE_VALUE,
+  describe: 'Only what changed since the commit REF (commits since it, and uncommitted edits) and what that uses',
+} as const;
+
 /** What a numeric option takes, said in its error: `--concurrency must be a positive integer, got 'abc'`. */
 export interface NumberRange {
   /** e.g. 'a positive integer', 'a port number (0..65535)'. */

@@ -5,6 +5,7 @@ import { diffJson, printPlan, styleFor } from '../../plan/print';
 import type { Plan } from '../../plan/plan';
 import { planMarkdown } from '../../plan/markdown';
 import { resolveSelection, selectDesired, type SelectedState } from '../../plan/selection';
+import { changedSinceOf, changeScope, describeScope, type ChangedSince } from '../../plan/changed-since';
 import { savedPlan } from '../../plan/saved';
 import { packageInfo } from '../../package-root';
 import { lintRepository } from '../../lint';
@@ -86,8 +87,16 @@ function reportLintErrors(rendered: RenderedRepository, io: CommandIO): true {
 
 const DIFF_DELETE_NOTE = 'publish deletes it only with --prune';
 
-/** `--api` / `--product`: the selected part of the repository (see plan/selection.ts); undefined without either. */
-export function selectionOf(rendered: RenderedRepository, args: { api?: string[]; product?: string[] }, prune = false): SelectedState | undefined {
+/**
+ * `--api` / `--product`, or `--changed-since` (plan/changed-since.ts, said on stderr): the selected part of the
+ * repository (see plan/selection.ts); undefined for all of it.
+ */
+export function selectionOf(rendered: RenderedRepository, args: { api?: string[]; product?: string[] }, io: CommandIO, changed?: ChangedSince, prune = false): SelectedState | undefined {
+  if (changed) {
+    const scope = changeScope(rendered, changed.files);
+    io.stderr(`${describeScope(changed.ref, scope)}\n`);
+    return scope.everything ? undefined : selectDesired(rendered, scope.selection, prune);
+  }
   if (!args.api?.length && !args.product?.length) return undefined;
   return selectDesired(rendered, resolveSelection(rendered, args.api, args.product), prune);
 }
@@ -96,12 +105,13 @@ export function selectionOf(rendered: RenderedRepository, args: { api?: string[]
 export async function run(args: DiffArgs & GlobalArgs, io: CommandOutput): Promise<number> {
   requireEnvironmentInCi(args.env, io, 'diff');
   const format = args.json ? 'json' : args.format;
+  const changed = changedSinceOf(repositoryRoot(args, io.cwd), args);
   const result = await withTarget(
     args,
     io,
     {},
     async (rendered, target) => {
-      const selected = selectionOf(rendered, args);
+      const selected = selectionOf(rendered, args, io, changed);
       return { plan: await planWithProgress(target, rendered, io, selected), desired: selected?.desired ?? rendered.desired, selection: selected?.selection, target: target.label };
     },
     (rendered) => !reportBlockingFindings(rendered.findings, io, 'diff') && reportLintErrors(rendered, io),
