@@ -5,6 +5,7 @@ import { changedSinceOf, changeScope, describeScope, type ChangedSince } from '.
 import { selectDesired } from '../../plan/selection';
 import type { RenderedRepository } from '../../render/desired';
 import { loadAndRender } from '../../render';
+import { sharingParses } from '../../repo/yaml';
 import { testFileFindings } from '../../testing/load';
 import { repositoryRoot, wantsColor, writeOutputFile, type CommandIO, type CommandOutput, type GlobalArgs } from '../command';
 import type { ValidateArgs } from '../commands/validate';
@@ -33,17 +34,19 @@ function withinChange(findings: Finding[], rendered: RenderedRepository, changed
 export async function run(args: ValidateArgs & GlobalArgs, io: CommandOutput): Promise<number> {
   const root = repositoryRoot(args, io.cwd);
   const changed = changedSinceOf(root, args);
-  const first = loadAndRender(root, args.env, io.env);
-  // Without --env, every environment: a template branch, a templated YAML value or a scoped file that only some
-  // environment renders is checked there too.
-  const others = args.env === undefined ? Object.keys(first.model.config.data.environments).filter((name) => name !== first.environment.name) : [];
-  const perEnvironment = [first, ...others.map((name) => loadAndRender(root, name, io.env))].map((rendered) => {
-    io.redact(rendered.secrets);
-    // Test files are part of the repository: a broken one fails validation as a broken policy does.
-    return { environment: rendered.environment.name, findings: [...lintRepository(rendered), ...testFileFindings(root, rendered)] };
+  const perEnvironment = sharingParses(() => {
+    const first = loadAndRender(root, args.env, io.env);
+    // Without --env, every environment: a template branch, a templated YAML value or a scoped file that only some
+    // environment renders is checked there too.
+    const others = args.env === undefined ? Object.keys(first.model.config.data.environments).filter((name) => name !== first.environment.name) : [];
+    return [first, ...others.map((name) => loadAndRender(root, name, io.env))].map((rendered) => {
+      io.redact(rendered.secrets);
+      // Test files are part of the repository: a broken one fails validation as a broken policy does.
+      return { rendered, environment: rendered.environment.name, findings: [...lintRepository(rendered), ...testFileFindings(root, rendered)] };
+    });
   });
   const all = perEnvironment.length > 1 ? mergeEnvironmentFindings(perEnvironment) : perEnvironment[0].findings;
-  const findings = changed ? withinChange(all, first, changed, io) : all;
+  const findings = changed ? withinChange(all, perEnvironment[0].rendered, changed, io) : all;
   const report = formatFindings(args.format, findings, {
     color: wantsColor(io) && !args.output,
     failOn: args.failOn,
