@@ -16,6 +16,11 @@ import Module = require('node:module');
  * is compiled afresh; V8 itself refuses data made by another V8 or with other flags. The folder must be a real folder
  * owned by the user and writable by nobody else: cached code runs as the user's own, so a folder another user can
  * write into is not used.
+ *
+ * The folder stays bounded: a run that compiled a module afresh removes that module's entries for its earlier
+ * contents, and when the folder (every Node version's entries) holds more than MAX_CACHE_BYTES, the oldest entries go
+ * until it holds three quarters of that (installs in folders since deleted, other Node versions). Only runs that wrote
+ * something look, so a run served from the cache does no extra work.
  */
 interface CompileCacheModule {
   enableCompileCache?: (dir?: string) => unknown;
@@ -32,6 +37,9 @@ interface LoadingModule {
 }
 
 const NodeModule = Module as unknown as CompileCacheModule;
+
+/** What the cache may hold: a few times what one install's commands compile to (about 8 MB). */
+export const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 
 export function defaultCacheDir(): string {
   const user = typeof process.getuid === 'function' ? String(process.getuid()) : os.userInfo().username;
@@ -60,12 +68,13 @@ export function enable(env: NodeJS.ProcessEnv = process.env): void {
     NodeModule.enableCompileCache(dir);
     return;
   }
-  installOnLoader(path.join(dir, `${process.version}-${process.arch}`));
+  installOnLoader(dir);
 }
 
 function installOnLoader(dir: string): void {
+  const versionDir = path.join(dir, `${process.version}-${process.arch}`);
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.mkdirSync(versionDir, { recursive: true, mode: 0o700 });
   } catch {
     return;
   }
@@ -74,7 +83,7 @@ function installOnLoader(dir: string): void {
   NodeModule.prototype._compile = function compileCached(this: LoadingModule, content: string, filename: string): unknown {
     // A dynamic import() needs Node's own compilation (a vm.Script cannot resolve it as the module would).
     if (content.includes('import(')) return compile.call(this, content, filename);
-    const file = path.join(dir, crypto.createHash('sha256').update(filename).update('\0').update(content).digest('hex'));
+    const file = path.join(versionDir, entryName(filename, content));
     let cachedData: Buffer | undefined;
     try {
       cachedData = fs.readFileSync(file);
@@ -89,8 +98,53 @@ function installOnLoader(dir: string): void {
   };
   // At exit the cache holds, besides each module's top level, every function this run compiled.
   process.once('exit', () => {
+    if (!toWrite.length) return;
     for (const { file, script } of toWrite) writeAtomically(file, script.createCachedData());
+    pruneCompileCache(dir, new Set(toWrite.map(({ file }) => path.basename(file))));
   });
+}
+
+const hash = (text: string) => crypto.createHash('sha256').update(text).digest('hex').slice(0, 32);
+
+/** `<hash of the module's path>-<hash of its content>`: the entries of one module share the part before the dash. */
+function entryName(filename: string, content: string): string {
+  return `${hash(filename)}-${hash(content)}`;
+}
+
+/**
+ * Removes from the cache folder `dir` the entries of the modules in `written` (entry names) for other contents than
+ * the written ones, then the oldest entries while the folder holds more than `maxBytes`, down to three quarters of it.
+ */
+export function pruneCompileCache(dir: string, written: ReadonlySet<string>, maxBytes = MAX_CACHE_BYTES): void {
+  const rewritten = new Set([...written].map((name) => name.split('-')[0]));
+  const entries: { file: string; size: number; mtimeMs: number }[] = [];
+  for (const version of readdirOrEmpty(dir)) {
+    const versionDir = path.join(dir, version);
+    for (const name of readdirOrEmpty(versionDir)) {
+      const file = path.join(versionDir, name);
+      if (rewritten.has(name.split('-')[0]) && !written.has(name)) {
+        fs.rmSync(file, { force: true });
+        continue;
+      }
+      const stat = fs.statSync(file, { throwIfNoEntry: false });
+      if (stat?.isFile()) entries.push({ file, size: stat.size, mtimeMs: stat.mtimeMs });
+    }
+  }
+  let total = entries.reduce((sum, entry) => sum + entry.size, 0);
+  if (total <= maxBytes) return;
+  for (const entry of entries.sort((a, b) => a.mtimeMs - b.mtimeMs)) {
+    if (total <= (maxBytes * 3) / 4) break;
+    fs.rmSync(entry.file, { force: true });
+    total -= entry.size;
+  }
+}
+
+function readdirOrEmpty(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 /** The `require` a module's code receives (what Node's loader gives it). */

@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
+import { pruneCompileCache } from '../../src/compile-cache';
+
 const ROOT = path.join(__dirname, '..', '..');
 const COMPILE_CACHE = path.join(ROOT, 'src', 'compile-cache.ts');
 
@@ -54,7 +56,31 @@ describe('the compile cache', () => {
 
     fs.writeFileSync(path.join(dir, 'dep.js'), "module.exports = (x) => `dep now says ${x}`;\n");
     expect(JSON.parse(runCached(dir, cacheDir)).said).toBe('dep now says 1');
-    expect(entries(cacheDir).size).toBe(3);
+    // The edited module's entry replaces the one for its earlier content.
+    const rewritten = entries(cacheDir);
+    expect(rewritten.size).toBe(2);
+    expect([...rewritten.keys()].filter((file) => written.has(file))).toHaveLength(1);
+  });
+
+  it('stays within its size: the oldest entries of every Node version go first, down to three quarters of it', () => {
+    const cacheDir = path.join(dir, 'cache');
+    const entry = (version: string, name: string, ageSeconds: number) => {
+      fs.mkdirSync(path.join(cacheDir, version), { recursive: true });
+      const file = path.join(cacheDir, version, name);
+      fs.writeFileSync(file, Buffer.alloc(1000));
+      const when = Date.now() / 1000 - ageSeconds;
+      fs.utimesSync(file, when, when);
+      return file;
+    };
+    const oldVersion = entry('v18.0.0-x64', 'a-1', 500);
+    const older = entry('v20.0.0-x64', 'b-1', 400);
+    const old = entry('v20.0.0-x64', 'c-1', 300);
+    const recent = entry('v20.0.0-x64', 'd-1', 200);
+    const newest = entry('v20.0.0-x64', 'e-1', 100);
+    pruneCompileCache(cacheDir, new Set(), 5000);
+    expect([...entries(cacheDir).keys()].sort()).toEqual([oldVersion, older, old, recent, newest].sort());
+    pruneCompileCache(cacheDir, new Set(), 4000);
+    expect([...entries(cacheDir).keys()].sort()).toEqual([old, recent, newest].sort());
   });
 
   it('is not used in a folder other users can write into, nor when NODE_DISABLE_COMPILE_CACHE is set', () => {

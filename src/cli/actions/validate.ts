@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { lintRepository } from '../../lint';
 import { loadAndRender } from '../../render';
+import { sharingParses } from '../../repo/yaml';
 import { testFileFindings } from '../../testing/load';
 import { repositoryRoot, wantsColor, writeOutputFile, type CommandOutput, type GlobalArgs } from '../command';
 import type { ValidateArgs } from '../commands/validate';
@@ -15,14 +16,16 @@ function pathInside(cwd: string, dir: string): string {
 /** `apiops validate`: the findings of every environment (or `--env`'s) in the chosen format; exit 1 at or above `--fail-on`. */
 export async function run(args: ValidateArgs & GlobalArgs, io: CommandOutput): Promise<number> {
   const root = repositoryRoot(args, io.cwd);
-  const first = loadAndRender(root, args.env, io.env);
-  // Without --env, every environment: a template branch, a templated YAML value or a scoped file that only some
-  // environment renders is checked there too.
-  const others = args.env === undefined ? Object.keys(first.model.config.data.environments).filter((name) => name !== first.environment.name) : [];
-  const perEnvironment = [first, ...others.map((name) => loadAndRender(root, name, io.env))].map((rendered) => {
-    io.redact(rendered.secrets);
-    // Test files are part of the repository: a broken one fails validation as a broken policy does.
-    return { environment: rendered.environment.name, findings: [...lintRepository(rendered), ...testFileFindings(root, rendered)] };
+  const perEnvironment = sharingParses(() => {
+    const first = loadAndRender(root, args.env, io.env);
+    // Without --env, every environment: a template branch, a templated YAML value or a scoped file that only some
+    // environment renders is checked there too.
+    const others = args.env === undefined ? Object.keys(first.model.config.data.environments).filter((name) => name !== first.environment.name) : [];
+    return [first, ...others.map((name) => loadAndRender(root, name, io.env))].map((rendered) => {
+      io.redact(rendered.secrets);
+      // Test files are part of the repository: a broken one fails validation as a broken policy does.
+      return { environment: rendered.environment.name, findings: [...lintRepository(rendered), ...testFileFindings(root, rendered)] };
+    });
   });
   const findings = perEnvironment.length > 1 ? mergeEnvironmentFindings(perEnvironment) : perEnvironment[0].findings;
   const report = formatFindings(args.format, findings, {
