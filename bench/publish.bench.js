@@ -70,7 +70,7 @@ async function timedPublish(url, desired, selected) {
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (!result.ok) throw new Error(`publish failed: ${result.outcomes.filter((o) => o.outcome !== 'applied').map((o) => `${o.change.id}: ${o.reason}`).join('; ')}`);
   const r = connection.requests;
-  return { ms, requests: r.total, writes: r.PUT + r.PATCH + r.DELETE, summary: summarize(plan), slotMs: slots.totalMs };
+  return { ms, requests: r.total, writes: r.PUT + r.PATCH + r.DELETE, summary: summarize(plan, false), slotMs: slots.totalMs };
 }
 
 async function main() {

@@ -10,6 +10,7 @@ import { extractCommand } from './commands/extract';
 import { emulatorCommand } from './commands/emulator';
 import { gatewayCommand } from './commands/gateway';
 import { testCommand } from './commands/test';
+import { traceCommand } from './commands/trace';
 import { importCommand } from './commands/import';
 import { initCommand } from './commands/init';
 
@@ -23,6 +24,7 @@ export const COMMANDS: ApiopsCommand<any>[] = [
   emulatorCommand,
   gatewayCommand,
   testCommand,
+  traceCommand,
   importCommand,
   initCommand,
 ];

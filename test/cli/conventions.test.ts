@@ -3,7 +3,7 @@ import { wantsColor } from '../../src/cli/command';
 import { main } from '../../src/cli/main';
 import { captureIO, makeRepo, removeRepo, runCli } from '../fixtures/repo';
 
-const COMMANDS = ['validate', 'render', 'diff', 'publish', 'extract', 'emulator', 'gateway', 'test', 'import', 'init'];
+const COMMANDS = ['validate', 'render', 'diff', 'publish', 'extract', 'emulator', 'gateway', 'test', 'trace', 'import', 'init'];
 
 describe('CLI conventions', () => {
   it('bare `apiops` prints the command list and exits 2', async () => {

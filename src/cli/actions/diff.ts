@@ -124,6 +124,6 @@ export async function run(args: DiffArgs & GlobalArgs, io: CommandOutput): Promi
   }
   if (format === 'json') io.stdout(`${JSON.stringify(diffJson(plan), null, 2)}\n`);
   else if (format === 'markdown') io.stdout(planMarkdown(plan, { target, deleteNote: DIFF_DELETE_NOTE }));
-  else io.stdout(printPlan(plan, { style: styleFor(wantsColor(io)), deleteNote: DIFF_DELETE_NOTE }));
+  else io.stdout(printPlan(plan, { style: styleFor(wantsColor(io)), prune: false, deleteNote: DIFF_DELETE_NOTE }));
   return args.exitCode && plan.changes.length ? 2 : 0;
 }

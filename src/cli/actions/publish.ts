@@ -116,7 +116,7 @@ export async function run(args: PublishArgs & GlobalArgs, io: CommandOutput): Pr
       const selected = saved?.selection ? selectDesired(rendered, saved.selection, false) : selectionOf(rendered, args, io, changed, args.prune);
       const plan = saved ? await checkedSavedPlan(saved, args.plan!, rendered, target, io, selected) : await planWithProgress(target, rendered, io, selected);
       const deleteNote = args.prune ? undefined : 'not deleted without --prune';
-      if (!args.json) io.stdout(printPlan(plan, { style, deleteNote }));
+      if (!args.json) io.stdout(printPlan(plan, { style, prune: args.prune, deleteNote }));
       let result: ApplyResult | undefined;
       if (args.dryRun) {
         if (!args.json) io.stdout('Dry run: nothing was written.\n');
@@ -131,7 +131,7 @@ export async function run(args: PublishArgs & GlobalArgs, io: CommandOutput): Pr
         if (!args.json) io.stdout(resultSummary(result, style));
       }
       if (args.json) {
-        const report = publishJson(plan, result, target.connection.requests, args.dryRun);
+        const report = publishJson(plan, result, target.connection.requests, { dryRun: args.dryRun, prune: args.prune });
         io.stdout(`${JSON.stringify(report, null, 2)}\n`);
       }
       return result && !result.ok ? 1 : 0;
