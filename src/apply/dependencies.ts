@@ -88,9 +88,10 @@ export function changeDependencies(changes: PlannedChange[], desired: DesiredSta
   const dependents = dependentKinds();
   const writeKeysByKind = new Map<ResourceKind, string[]>();
   const deletesByKind = new Map<ResourceKind, PlannedChange[]>();
+  const addTo = <T>(byKind: Map<ResourceKind, T[]>, kind: ResourceKind, item: T) => (byKind.get(kind) ?? byKind.set(kind, []).get(kind)!).push(item);
   for (const change of changes) {
-    if (change.action === 'delete') deletesByKind.set(change.kind, [...(deletesByKind.get(change.kind) ?? []), change]);
-    else writeKeysByKind.set(change.kind, [...(writeKeysByKind.get(change.kind) ?? []), refKey(change.ref)]);
+    if (change.action === 'delete') addTo(deletesByKind, change.kind, change);
+    else addTo(writeKeysByKind, change.kind, refKey(change.ref));
   }
   /**
    * The deletes of `kind` that a delete of `deleting` waits for. One carried out by its ancestor's delete settles
