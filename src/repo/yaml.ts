@@ -2,6 +2,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, typ
 import { lazyPos, type Finding, type SourcePos } from '../diagnostics';
 import type { YamlDocument, YamlPath } from './model';
 import { schemaFinding } from './files';
+import { shared } from './sharing';
 
 /** Aliases a document may expand; far above any hand-written file, far below a "billion laughs" bomb. */
 const MAX_ALIAS_COUNT = 100;
@@ -28,38 +29,11 @@ export function parseYaml<T>(file: string, text: string): YamlParseResult<T> {
     }
     return { document: { file, data: data as T, ...locators(file, text), text }, findings: [] };
   }
-  return sharedParse ? sharedParseOf<T>(sharedParse, file, text) : parseYamlText(file, text);
-}
-
-type SharedParses = Map<string, { text: string; result: YamlParseResult<unknown> }>;
-
-/** Set while `sharingParses` runs: the YAML parse of each file met so far, by file. */
-let sharedParse: SharedParses | undefined;
-
-/**
- * Runs `read` with each YAML file parsed once however often it is read: validate loads the repository once per
- * environment and the test-file checks read every specification again, while a file's parse does not depend on the
- * environment (templates are rendered on the parsed data). Each read gets its own copy of the data, as if it had parsed
- * the file itself. Only YAML: JSON.parse is quicker than the copy. The parses are dropped when `read` returns.
- */
-export function sharingParses<R>(read: () => R): R {
-  const outer = sharedParse;
-  sharedParse ??= new Map();
-  try {
-    return read();
-  } finally {
-    sharedParse = outer;
-  }
-}
-
-function sharedParseOf<T>(shared: SharedParses, file: string, text: string): YamlParseResult<T> {
-  let entry = shared.get(file);
-  if (entry?.text !== text) {
-    entry = { text, result: parseYamlText(file, text) };
-    shared.set(file, entry);
-  }
-  const { document, findings } = entry.result as YamlParseResult<T>;
-  return { document: document && { ...document, data: structuredClone(document.data) }, findings: [...findings] };
+  // Only YAML is shared (see ./sharing): JSON.parse is quicker than the copy.
+  return shared('yaml', file, text, () => parseYamlText<T>(file, text), ({ document, findings }) => ({
+    document: document && { ...document, data: structuredClone(document.data) },
+    findings: [...findings],
+  }));
 }
 
 // `merge`: YAML 1.1 merge keys (`<<: *defaults`), the usual way to share environment values, are honoured.

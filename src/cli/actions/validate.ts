@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { lintRepository } from '../../lint';
 import { loadAndRender } from '../../render';
-import { sharingParses } from '../../repo/yaml';
+import { sharingReads } from '../../repo/sharing';
 import { testFileFindings } from '../../testing/load';
 import { repositoryRoot, wantsColor, writeOutputFile, type CommandOutput, type GlobalArgs } from '../command';
 import type { ValidateArgs } from '../commands/validate';
@@ -16,7 +16,7 @@ function pathInside(cwd: string, dir: string): string {
 /** `apiops validate`: the findings of every environment (or `--env`'s) in the chosen format; exit 1 at or above `--fail-on`. */
 export async function run(args: ValidateArgs & GlobalArgs, io: CommandOutput): Promise<number> {
   const root = repositoryRoot(args, io.cwd);
-  const perEnvironment = sharingParses(() => {
+  const perEnvironment = sharingReads(() => {
     const first = loadAndRender(root, args.env, io.env);
     // Without --env, every environment: a template branch, a templated YAML value or a scoped file that only some
     // environment renders is checked there too.
