@@ -2,7 +2,7 @@ import { isWriteStopped, type ApimConnection } from '../azure/client';
 import { createResource, deleteResource, failureMessage, failureStatus, patchResource, putResource } from '../azure/write';
 import type { DesiredResource, DesiredState } from '../render/desired';
 import { displayId, resourceType, revisionOf } from '../resources/types';
-import { refKey, type Plan, type PlannedChange } from '../plan/plan';
+import { refKey, waitsForPrune, type Plan, type PlannedChange } from '../plan/plan';
 import { adoptTags } from '../plan/tag-adoption';
 import { withRevisionSwitches } from '../plan/revisions';
 import { changedFields } from '../plan/compare';
@@ -199,7 +199,7 @@ export async function applyPlan(c: ApimConnection, plan: Plan, repository: Desir
       if (carried.interrupted) return settle({ change, outcome: 'skipped', reason: INTERRUPTED_REASON, interrupted: true });
       return settle({ change, outcome: 'skipped', reason: `${carried.change.kind} ${carried.change.id} was not applied` });
     }
-    if (change.action === 'delete' && !change.droppedFromList && !options.prune) return settle({ change, outcome: 'not-pruned' });
+    if (!options.prune && waitsForPrune(change)) return settle({ change, outcome: 'not-pruned' });
     const { after, requires } = dependencies.get(change)!;
     const waited = await Promise.all([...after].flatMap((key) => (settled.has(key) ? [settled.get(key)!] : [])));
     if (options.signal?.aborted) return settle({ change, outcome: 'skipped', reason: INTERRUPTED_REASON, interrupted: true });

@@ -24,11 +24,11 @@ function withOutcome(outcomes: ChangeOutcome[], outcome: Outcome): ChangeOutcome
   return outcomes.filter((o) => o.outcome === outcome);
 }
 
-export function publishJson(plan: Plan, result: ApplyResult | undefined, requests: RequestCounts, dryRun: boolean): PublishJson {
+export function publishJson(plan: Plan, result: ApplyResult | undefined, requests: RequestCounts, options: { dryRun: boolean; prune: boolean }): PublishJson {
   const outcomes = result?.outcomes ?? [];
   return {
     formatVersion: 1,
-    dryRun,
+    dryRun: options.dryRun,
     changes: plan.changes.map(changeJson),
     applied: withOutcome(outcomes, 'applied').map((o) => changeJson(o.change)),
     failed: withOutcome(outcomes, 'failed').map((o) => ({
@@ -38,7 +38,7 @@ export function publishJson(plan: Plan, result: ApplyResult | undefined, request
     })),
     skipped: withOutcome(outcomes, 'skipped').map((o) => ({ ...changeJson(o.change), reason: o.reason ?? '' })),
     notPruned: withOutcome(outcomes, 'not-pruned').map((o) => changeJson(o.change)),
-    summary: summarize(plan),
+    summary: summarize(plan, options.prune),
     requests: { ...requests },
   };
 }

@@ -10,11 +10,12 @@ import { extractCommand } from './commands/extract';
 import { emulatorCommand } from './commands/emulator';
 import { gatewayCommand } from './commands/gateway';
 import { testCommand } from './commands/test';
+import { traceCommand } from './commands/trace';
 import { importCommand } from './commands/import';
 import { initCommand } from './commands/init';
 
 // Only the commands' names, help and options: what a command does is loaded when it runs (ApiopsCommand.load).
-const COMMANDS: ApiopsCommand<any>[] = [
+export const COMMANDS: ApiopsCommand<any>[] = [
   validateCommand,
   renderCommand,
   diffCommand,
@@ -23,6 +24,7 @@ const COMMANDS: ApiopsCommand<any>[] = [
   emulatorCommand,
   gatewayCommand,
   testCommand,
+  traceCommand,
   importCommand,
   initCommand,
 ];

@@ -380,8 +380,12 @@ const JWT = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
  * `<token>` (its validated claims stay readable in validate-jwt's details).
  */
 export function presentTrace(document: TraceDocument, secrets: readonly KnownSecret[]): TraceDocument {
-  const redact = secretRedactor(secrets);
-  return JSON.parse(redact(JSON.stringify(document)).replace(JWT, '<token>')) as TraceDocument;
+  return JSON.parse(maskText(JSON.stringify(document), secrets)) as TraceDocument;
+}
+
+/** A text as a trace may show it (what a call answered, beside its trace): secrets and keys named, JWTs `<token>`. */
+export function maskText(text: string, secrets: readonly KnownSecret[]): string {
+  return secretRedactor(secrets)(text).replace(JWT, '<token>');
 }
 
 /** The recent traces of a gateway, oldest dropped first; a document is made when one is asked for. */

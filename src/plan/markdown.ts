@@ -1,5 +1,5 @@
 import type { ChangeAction, Plan, PlannedChange } from './plan';
-import { summarize } from './plan';
+import { summarize, waitsForPrune } from './plan';
 import { changeNote, fieldLine, shownFields } from './print';
 
 /**
@@ -52,13 +52,14 @@ function changeLines(change: PlannedChange, options: MarkdownOptions): string[] 
 
 function countsTable(p: Plan): string[] {
   const kinds = [...new Set(p.changes.map((c) => c.kind))];
-  const count = (kind: string, action: ChangeAction) => p.changes.filter((c) => c.kind === kind && c.action === action).length;
-  const summary = summarize(p);
+  // Counted as a publish without --prune carries the plan out: deletions only --prune makes are kept.
+  const count = (kind: string, action: ChangeAction) => p.changes.filter((c) => c.kind === kind && c.action === action && !waitsForPrune(c)).length;
+  const summary = summarize(p, false);
   return [
     '| resource | create | update | delete |',
     '|---|---:|---:|---:|',
     ...kinds.map((kind) => `| ${kind} | ${ACTIONS.map((a) => count(kind, a) || '').join(' | ')} |`),
-    `| **total** (${summary.unchanged} unchanged) | ${summary.create} | ${summary.update} | ${summary.delete} |`,
+    `| **total** (${summary.kept ? `${summary.kept} kept without --prune, ` : ''}${summary.unchanged} unchanged) | ${summary.create} | ${summary.update} | ${summary.delete} |`,
   ];
 }
 

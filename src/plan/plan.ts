@@ -32,9 +32,10 @@ export interface PlannedChange {
   /** Removed by deleting this ancestor (no request of its own). */
   deletedWith?: ResourceRef;
   /**
-   * delete: a link dropped from a list the repository still defines (a product's `apis`/`groups`/`tags`, an API's `tags`/`operationTags`)
-   * while what it joins stays. Such a list is the repository's statement of the whole membership, so every publish
-   * removes the link; only what the repository dropped altogether waits for --prune.
+   * delete: a link dropped from a list the repository still defines (a product's `apis`/`groups`/`tags`, an API's
+   * `tags`/`operationTags`), even when what it joins was deleted from the repository too. Such a list is the
+   * repository's statement of the whole membership (who has access), so every publish removes the link; only what the
+   * repository dropped altogether waits for --prune.
    */
   droppedFromList?: boolean;
   /** Where the repository defines it (creates and updates). */
@@ -62,7 +63,10 @@ export interface Plan {
 export interface PlanSummary {
   create: number;
   update: number;
+  /** Deletions this run carries out. */
   delete: number;
+  /** Deletions listed that only publish --prune carries out (the resource stays). */
+  kept: number;
   unchanged: number;
 }
 
@@ -199,7 +203,7 @@ function planDeletes(desired: DesiredState, live: LiveState, desiredKeys: Set<st
       .reverse()
       .find((a) => deletedKeys.has(refKey(a)));
     const viaImport = !deletedWith && r.ref.kind === 'apiOperation';
-    const droppedFromList = !deletedWith && isDroppedFromList(r.ref, desiredKeys, deletedKeys);
+    const droppedFromList = !deletedWith && isDroppedFromList(r.ref, desiredKeys);
     return makeChange('delete', r.ref, {
       etag: r.etag,
       deletedWith,
@@ -228,19 +232,14 @@ function isSoapToRest(properties: Record<string, unknown>): boolean {
   return String(properties.format).startsWith('wsdl') && properties.apiType === 'http';
 }
 
-/** A kind the repository defines in files of its own (an API's folder), rather than by naming it in a list. */
-function hasFilesOfItsOwn(kind: ResourceKind): boolean {
-  const type = resourceType(kind);
-  return Boolean(type.managed && type.repoPath && [...type.repoPath.matchAll(/\{(\w+)\}/g)].every(([, key]) => type.keys.includes(key)));
-}
-
-/** A link whose parent the repository still defines, joining something the repository has not dropped altogether. */
-function isDroppedFromList(ref: ResourceRef, desiredKeys: Set<string>, deletedKeys: Set<string>): boolean {
-  const type = resourceType(ref.kind);
+/**
+ * A link whose parent the repository still defines: the parent's list is the whole membership, so a link it no longer
+ * names goes, whether or not what it joins stays (an API deleted from the repository and dropped from a product's
+ * `apis` loses that product's access at once; only the API itself waits for --prune).
+ */
+function isDroppedFromList(ref: ResourceRef, desiredKeys: Set<string>): boolean {
   const parent = parentRef(ref);
-  if (!type.link || !parent || !desiredKeys.has(refKey(parent))) return false;
-  const target: ResourceRef = { kind: type.references[0], ids: ref.ids.slice(-1) };
-  return !(hasFilesOfItsOwn(target.kind) && deletedKeys.has(refKey(target)));
+  return Boolean(resourceType(ref.kind).link && parent && desiredKeys.has(refKey(parent)));
 }
 
 /**
@@ -295,7 +294,17 @@ export function plan(repository: DesiredState, live: LiveState): Plan {
   };
 }
 
-export function summarize(p: Plan): PlanSummary {
+/**
+ * A delete that only publish --prune carries out: what the repository dropped altogether (and what goes with it), not
+ * a link dropped from its list nor an operation its API's specification import removes.
+ */
+export function waitsForPrune(change: PlannedChange): boolean {
+  return change.action === 'delete' && !change.droppedFromList && !change.viaImport;
+}
+
+/** The plan's counts for a run with or without --prune (diff counts as publish without it). */
+export function summarize(p: Plan, prune: boolean): PlanSummary {
   const count = (action: ChangeAction) => p.changes.filter((c) => c.action === action).length;
-  return { create: count('create'), update: count('update'), delete: count('delete'), unchanged: p.unchanged };
+  const kept = prune ? 0 : p.changes.filter(waitsForPrune).length;
+  return { create: count('create'), update: count('update'), delete: count('delete') - kept, kept, unchanged: p.unchanged };
 }

@@ -1,6 +1,6 @@
 import { displayId } from '../resources/types';
 import type { FieldChange } from './compare';
-import { summarize, SPECIFICATION_FIELD, type ChangeAction, type Plan, type PlannedChange, type PlanSummary } from './plan';
+import { summarize, SPECIFICATION_FIELD, waitsForPrune, type ChangeAction, type Plan, type PlannedChange, type PlanSummary } from './plan';
 
 /** Printers for a plan: terraform-like text for people, the contract's `diff --json` shape for machines. */
 
@@ -27,8 +27,9 @@ export function changeJson(change: PlannedChange): ChangeJson {
   };
 }
 
+/** diff's JSON: counted as a publish without --prune would carry it out. */
 export function diffJson(p: Plan): DiffJson {
-  return { formatVersion: 1, changes: p.changes.map(changeJson), summary: summarize(p) };
+  return { formatVersion: 1, changes: p.changes.map(changeJson), summary: summarize(p, false) };
 }
 
 type Paint = (text: string) => string;
@@ -83,15 +84,17 @@ function diffLines(diff: string, style: Style): string[] {
 
 export interface PrintOptions {
   style: Style;
-  /** Said after each delete that this run will not carry out (diff, or publish without --prune). */
+  /** Whether deletions of what the repository dropped altogether run (publish --prune); without it (diff too) they are kept. */
+  prune?: boolean;
+  /** Said after each delete that only --prune carries out, when this run does not (diff, or publish without --prune). */
   deleteNote?: string;
 }
 
-export function changeNote(change: PlannedChange, options: Pick<PrintOptions, 'deleteNote'>): string {
+export function changeNote(change: PlannedChange, options: Pick<PrintOptions, 'deleteNote' | 'prune'>): string {
   if (change.deletedWith) return `(removed with ${change.deletedWith.kind} ${displayId(change.deletedWith)})`;
   if (change.viaImport) return '(by the specification import)';
   if (change.droppedFromList) return '(dropped from its list in the repository)';
-  if (change.action === 'delete' && options.deleteNote) return `(${options.deleteNote})`;
+  if (waitsForPrune(change) && !options.prune && options.deleteNote) return `(${options.deleteNote})`;
   return '';
 }
 
@@ -112,7 +115,8 @@ function printChange(change: PlannedChange, options: PrintOptions): string[] {
 }
 
 export function summaryLine(summary: PlanSummary): string {
-  return `Plan: ${summary.create} to create, ${summary.update} to update, ${summary.delete} to delete, ${summary.unchanged} unchanged.`;
+  const kept = summary.kept ? `, ${summary.kept} kept (deleted only with --prune)` : '';
+  return `Plan: ${summary.create} to create, ${summary.update} to update, ${summary.delete} to delete${kept}, ${summary.unchanged} unchanged.`;
 }
 
 /** The plan as text: changes grouped by resource kind (in apply order), then the summary line. */
@@ -131,6 +135,6 @@ export function printPlan(p: Plan, options: PrintOptions): string {
     }
     lines.push(...printChange(change, options));
   }
-  lines.push('', style.bold(summaryLine(summarize(p))));
+  lines.push('', style.bold(summaryLine(summarize(p, options.prune ?? false))));
   return `${lines.join('\n')}\n`;
 }

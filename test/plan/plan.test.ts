@@ -208,7 +208,15 @@ describe('plan', () => {
       'delete api old',
     ]);
     expect(p.changes.find((c) => c.kind === 'api' && c.action === 'create')?.importSpecification).toBe(true);
-    expect(summarize(p)).toEqual({ create: 4, update: 0, delete: 5, unchanged: 1 });
+    // The product still defined lists the deleted API no more: its link goes on every publish, the API only with --prune.
+    expect(p.changes.filter((c) => c.action === 'delete' && c.droppedFromList).map((c) => `${c.kind} ${c.id}`)).toEqual(['productApi gold/old']);
+    expect(summarize(p, true)).toEqual({ create: 4, update: 0, delete: 5, kept: 0, unchanged: 1 });
+    expect(summarize(p, false)).toEqual({ create: 4, update: 0, delete: 1, kept: 4, unchanged: 1 });
+    const text = printPlan(p, { style: styleFor(false), deleteNote: 'publish deletes it only with --prune' });
+    expect(text).toContain('  - gold/old (dropped from its list in the repository)\n');
+    expect(text).toContain('  - old (publish deletes it only with --prune)\n');
+    expect(text).toContain('Plan: 4 to create, 0 to update, 1 to delete, 4 kept (deleted only with --prune), 1 unchanged.');
+    expect(printPlan(p, { style: styleFor(false), prune: true })).toContain('Plan: 4 to create, 0 to update, 5 to delete, 1 unchanged.');
   });
 
   it('treats the specification as write-only: operations decide whether the API re-imports it', () => {
@@ -241,7 +249,8 @@ describe('printers', () => {
         { action: 'update', kind: 'product', id: 'gold', fields: ['displayName'] },
         { action: 'delete', kind: 'api', id: 'gone' },
       ],
-      summary: { create: 1, update: 1, delete: 1, unchanged: 0 },
+      // The API the repository dropped is deleted only by publish --prune: kept, as diff counts.
+      summary: { create: 1, update: 1, delete: 0, kept: 1, unchanged: 0 },
     });
   });
 
@@ -250,7 +259,7 @@ describe('printers', () => {
     expect(text).toContain('  + fn\n      url: "https://fn"');
     expect(text).toContain('  ~ gold\n      displayName: "Gold" → "Gold+"');
     expect(text).toContain('  - gone (publish deletes it only with --prune)');
-    expect(text).toContain('Plan: 1 to create, 1 to update, 1 to delete, 0 unchanged.');
+    expect(text).toContain('Plan: 1 to create, 1 to update, 0 to delete, 1 kept (deleted only with --prune), 0 unchanged.');
     expect(text).not.toContain('\u001b[');
     expect(printPlan(p, { style: styleFor(true) })).toContain('\u001b[32m+ fn\u001b[0m');
   });

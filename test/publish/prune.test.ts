@@ -69,4 +69,39 @@ describe('publish --prune', () => {
     expect(await readResource(c, { kind: 'api', ids: ['api-0001'] })).toBeUndefined();
     expect((await runJson(root, ['diff', ...CI, '--exit-code'])).code).toBe(0);
   });
+
+  it('unlinks an API deleted from the repository from the products that dropped it without --prune, and counts the API as kept', async () => {
+    root = tempDir('prune-access');
+    generateRepository(root, { apis: 2, operationsPerApi: 1 });
+    addEndpointEnvironment(root, emulator.url);
+    expect((await runCli(root, ['publish', ...CI])).code).toBe(0);
+    fs.rmSync(path.join(root, 'apis/api-0001'), { recursive: true });
+    for (const product of ['partner-developer', 'partner-production']) {
+      const file = path.join(root, 'products', product, 'product.yaml');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^ {2}- api-0001\n/m, ''));
+    }
+    const c = connect(CI_SCOPE, { endpoint: emulator.url });
+    const link = (product: string) => readResource(c, { kind: 'productApi', ids: [product, 'api-0001'] });
+    expect(await link('partner-developer')).toBeDefined();
+
+    const diff = await runCli(root, ['diff', ...CI]);
+    expect(diff.out).toContain('  - partner-developer/api-0001 (dropped from its list in the repository)\n');
+    expect(diff.out).toContain('  - api-0001 (publish deletes it only with --prune)\n');
+    const published = await runJson(root, ['publish', ...CI]);
+    expect(published.code).toBe(0);
+    expect(published.json.applied.map((change: { action: string; kind: string; id: string }) => `${change.action} ${change.kind} ${change.id}`).sort()).toEqual([
+      'delete productApi partner-developer/api-0001',
+      'delete productApi partner-production/api-0001',
+    ]);
+    // The API, its operation and its policies stay until --prune, counted as kept rather than as deletions.
+    expect(published.json.summary).toMatchObject({ create: 0, update: 0, delete: 2 });
+    expect(published.json.summary.kept).toBeGreaterThanOrEqual(2);
+    expect(published.json.notPruned.length).toBe(published.json.summary.kept);
+    expect(await link('partner-developer')).toBeUndefined();
+    expect(await link('partner-production')).toBeUndefined();
+    expect(await readResource(c, { kind: 'api', ids: ['api-0001'] })).toBeDefined();
+
+    const pruned = await runJson(root, ['publish', ...CI, '--prune', '--dry-run']);
+    expect(pruned.json.summary).toMatchObject({ delete: published.json.summary.kept, kept: 0 });
+  });
 });

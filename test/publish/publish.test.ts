@@ -43,7 +43,7 @@ describe('publish and diff: the sample repository', () => {
     expect(again.code).toBe(0);
     expect(again.json.applied).toEqual([]);
     expect(writes(again.json.requests)).toBe(0);
-    expect(again.json.summary).toEqual({ create: 0, update: 0, delete: 0, unchanged: cold.json.applied.length });
+    expect(again.json.summary).toEqual({ create: 0, update: 0, delete: 0, kept: 0, unchanged: cold.json.applied.length });
   });
 
   it('an API or group dropped from a product\'s lists is unlinked without --prune; the API itself stays', async () => {
@@ -65,7 +65,7 @@ describe('publish and diff: the sample repository', () => {
     expect(after.code).toBe(0);
   });
 
-  it('--prune deletes a removed API and its product links; without it nothing is deleted', async () => {
+  it('without --prune a removed API is only unlinked from the products that dropped it; --prune deletes it', async () => {
     expect((await runCli(root, ['publish', ...LOCAL])).code).toBe(0);
     fs.rmSync(path.join(root, 'apis/media-catalog'), { recursive: true });
     for (const product of ['fabrikam-developer', 'fabrikam-production']) {
@@ -85,18 +85,22 @@ describe('publish and diff: the sample repository', () => {
     );
     expect(diff.json.changes.every((c: { action: string }) => c.action === 'delete')).toBe(true);
 
+    // Access follows the repository at once: the products that dropped the API unlink it; the API waits for --prune.
+    const links = ['delete productApi fabrikam-developer/media-catalog', 'delete productApi fabrikam-production/media-catalog'];
     const kept = await runJson(root, ['publish', ...LOCAL]);
     expect(kept.code).toBe(0);
-    expect(kept.json.requests.DELETE).toBe(0);
-    expect(kept.json.notPruned.length).toBe(diff.json.changes.length);
-    expect((await runJson(root, ['diff', ...LOCAL])).json.changes).toEqual(diff.json.changes);
+    expect(kept.json.requests.DELETE).toBe(2);
+    expect(kept.json.applied.map((c: { action: string; kind: string; id: string }) => `${c.action} ${c.kind} ${c.id}`).sort()).toEqual(links);
+    expect(kept.json.notPruned.length).toBe(diff.json.changes.length - 2);
+    expect(kept.json.summary).toMatchObject({ delete: 2, kept: diff.json.changes.length - 2 });
+    const rest = (await runJson(root, ['diff', ...LOCAL])).json.changes.map((c: { action: string; kind: string; id: string }) => `${c.action} ${c.kind} ${c.id}`);
+    expect(rest).toEqual(deleted.filter((change: string) => !links.includes(change)));
 
     const pruned = await runJson(root, ['publish', ...LOCAL, '--prune']);
     expect(pruned.code).toBe(0);
-    // The API (its policy, operations and their tag links go with it), its two product links, and the `cacheable` tag
-    // that only its operations named.
-    expect(pruned.json.requests.DELETE).toBe(4);
-    expect(pruned.json.applied.length).toBe(diff.json.changes.length);
+    // The API (its policy, operations and their tag links go with it) and the `cacheable` tag that only its operations named.
+    expect(pruned.json.requests.DELETE).toBe(2);
+    expect(pruned.json.applied.length).toBe(rest.length);
     const after = await runJson(root, ['diff', ...LOCAL, '--exit-code']);
     expect(after.json.changes).toEqual([]);
     expect(after.code).toBe(0);
@@ -365,7 +369,7 @@ describe('publish and diff: generated repositories', () => {
     expect(fs.existsSync(path.join(root, '.apiops'))).toBe(false);
     const badConcurrency = await runCli(root, ['publish', ...LOCAL, '--concurrency', '0']);
     expect(badConcurrency.code).toBe(1);
-    expect(badConcurrency.err).toContain('--concurrency must be a positive whole number');
+    expect(badConcurrency.err).toContain("--concurrency must be a positive integer, got '0'");
     expect(badConcurrency.err).not.toMatch(/\n\s+at /);
   });
 });

@@ -1,13 +1,13 @@
 /** `apiops test` reports: stylish for people, json for scripts (formatVersion 1), JUnit XML for CI test tabs. */
 import { formatPos } from '../../diagnostics';
 import type { CaseResult, RunResult } from '../../testing/run';
+import { ANSI, painter } from './ansi';
 import { plural } from './findings';
 import { escapeXml } from './junit';
+import { formatTrace } from './trace';
 
 export const TEST_REPORT_FORMATS = ['stylish', 'json', 'junit'] as const;
 export type TestReportFormat = (typeof TEST_REPORT_FORMATS)[number];
-
-const ANSI = { red: '\u001b[31m', green: '\u001b[32m', yellow: '\u001b[33m', dim: '\u001b[2m', bold: '\u001b[1m', underline: '\u001b[4m', reset: '\u001b[0m' };
 
 export function summarizeRun(run: RunResult): { passed: number; failed: number; unsupported: number; total: number; files: number } {
   const cases = run.files.flatMap((f) => f.cases);
@@ -28,8 +28,11 @@ export function formatTestResults(format: TestReportFormat, run: RunResult, opti
 
 const ms = (value: number) => Math.round(value);
 
+/** Above the trace of a failed case's request, in the reports for people. */
+const TRACE_HEADING = 'what the gateway did with the request:';
+
 function formatStylishResults(run: RunResult, options: { color: boolean }): string {
-  const paint = (code: string, text: string): string => (options.color ? `${code}${text}${ANSI.reset}` : text);
+  const paint = painter(options.color);
   const lines: string[] = [];
   for (const file of run.files) {
     lines.push(paint(ANSI.underline, file.file));
@@ -39,6 +42,7 @@ function formatStylishResults(run: RunResult, options: { color: boolean }): stri
       if (result.failure) {
         lines.push(`      ${result.failure.message}`);
         lines.push(`      ${paint(ANSI.dim, `at ${formatPos(result.failure.pos)}`)}`);
+        if (result.failure.trace) lines.push(`      ${TRACE_HEADING}`, formatTrace(result.failure.trace, { color: options.color, indent: '        ' }).trimEnd());
       }
     }
     lines.push('');
@@ -73,6 +77,7 @@ function formatJsonResults(run: RunResult): string {
                 line: result.failure.pos.line,
                 column: result.failure.pos.column,
                 ...(result.failure.request !== undefined ? { request: result.failure.request } : {}),
+                ...(result.failure.trace ? { trace: result.failure.trace } : {}),
               },
             }
           : {}),
@@ -98,7 +103,8 @@ function formatJunitResults(run: RunResult): string {
       const attributes = `classname="${escapeXml(file.file)}" name="${escapeXml(result.name)}" file="${escapeXml(result.pos.file)}" line="${result.pos.line}" time="${seconds(result.durationMs)}"`;
       if (!result.failure) return `    <testcase ${attributes}/>`;
       const type = result.outcome === 'unsupported' ? 'unsupported' : 'expectation';
-      const text = escapeXml(`${formatPos(result.failure.pos)}: ${result.failure.message}`);
+      const trace = result.failure.trace ? `\n\n${TRACE_HEADING}\n${formatTrace(result.failure.trace, { color: false, indent: '  ' })}` : '';
+      const text = escapeXml(`${formatPos(result.failure.pos)}: ${result.failure.message}${trace}`);
       return `    <testcase ${attributes}>\n      <failure type="${type}" message="${escapeXml(result.failure.message)}">${text}</failure>\n    </testcase>`;
     });
     const suiteFailures = file.cases.filter((c) => c.outcome !== 'passed').length;
