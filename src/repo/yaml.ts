@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import { lazyPos, type Finding, type SourcePos } from '../diagnostics';
 import type { YamlDocument, YamlPath } from './model';
 import { schemaFinding } from './files';
@@ -40,8 +40,15 @@ export function parseYaml<T>(file: string, text: string): YamlParseResult<T> {
 const PARSE_OPTIONS = { merge: true, prettyErrors: false, keepSourceTokens: false } as const;
 
 function parseYamlText<T>(file: string, text: string): YamlParseResult<T> {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter, uniqueKeys: true });
+  // The library's uniqueKeys compares each key with every earlier key of its map. A set of each map's keys finds the
+  // same repeats (and suspects a few more: NaN), so only a file with one, or with another error, is parsed again
+  // with the library's check, for its findings.
+  let lineCounter = new LineCounter();
+  let doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter, uniqueKeys: false });
+  if (doc.errors.length || hasRepeatedKey(doc.contents)) {
+    lineCounter = new LineCounter();
+    doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter, uniqueKeys: true });
+  }
   const at = (offset: number): SourcePos => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
@@ -65,6 +72,23 @@ function parseYamlText<T>(file: string, text: string): YamlParseResult<T> {
     return { findings: [schemaFinding(file, `YAML cannot be expanded: ${explained}`)] };
   }
   return { document: { file, data: data as T, ...locators(file, text), text }, findings: [] };
+}
+
+/** Whether a mapping at or below `node` has two keys of one value. */
+function hasRepeatedKey(node: unknown): boolean {
+  if (isMap(node)) {
+    const keys = new Set<unknown>();
+    for (const { key, value } of node.items) {
+      if (isScalar(key)) {
+        if (keys.has(key.value)) return true;
+        keys.add(key.value);
+      }
+      if (hasRepeatedKey(key) || hasRepeatedKey(value)) return true;
+    }
+    return false;
+  }
+  if (isSeq(node)) return node.items.some(hasRepeatedKey);
+  return isPair(node) && (hasRepeatedKey(node.key) || hasRepeatedKey(node.value));
 }
 
 /** locate and locateKey of a document that parsed: lazy positions, from one positioned parse made at the first ask. */

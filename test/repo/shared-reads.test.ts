@@ -31,7 +31,8 @@ describe('sharingReads', () => {
 
   it('shares a parse that failed, each read getting the findings', () => {
     const [broken, again] = sharingReads(() => [parseYaml('x.yaml', 'a: [\n'), parseYaml('x.yaml', 'a: [\n')]);
-    expect(parseDocument).toHaveBeenCalledTimes(1);
+    // The first read parses it twice (the second time for the library's own findings), the second not at all.
+    expect(parseDocument).toHaveBeenCalledTimes(2);
     expect(again.findings).toEqual(broken.findings);
     expect(again.findings[0]).toMatchObject({ rule: 'schema', file: 'x.yaml' });
   });
