@@ -1,4 +1,4 @@
-import { globalInbound, withGateway, type TestGateway } from './helpers';
+import { GATEWAY_REPO, globalInbound, withGateway, type TestGateway } from './helpers';
 
 
 const get = (gw: TestGateway, key: string, path = '/shop/items', headers: Record<string, string> = {}) =>
@@ -62,6 +62,19 @@ describe('gateway pipeline', () => {
       expect(noExample.status).toBe(200);
       expect(noExample.text).toBe('');
       expect(await gw.backendRequests()).toEqual([]);
+    });
+  });
+
+  it('names mock-response of a response with a schema but no example as unsupported (APIM generates an undocumented sample)', async () => {
+    const openapi = GATEWAY_REPO['apis/shop/openapi.yaml'].replace(
+      'example: { items: [{ id: 1, name: pen }] }',
+      'schema: { type: object, properties: { items: { type: array, items: { type: string } } } }',
+    );
+    await withGateway({ 'apis/shop/openapi.yaml': openapi, 'policies/global.xml': globalInbound('<mock-response status-code="200" content-type="application/json" />') }, async (gw, key) => {
+      const reply = await get(gw, key);
+      expect(reply.status).toBe(500);
+      expect(reply.headers['x-apiops-unsupported']).toBe('<mock-response> from the schema of the 200 response, which has no example at policies/global.xml:3:9');
+      expect((await get(gw, key, '/shop/items/1')).status).toBe(200);
     });
   });
 

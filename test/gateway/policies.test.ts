@@ -161,6 +161,27 @@ describe('gateway validate-jwt defaults and LastError', () => {
   });
 });
 
+describe('gateway validate-jwt require-scheme', () => {
+  it('requires the scheme on the Authorization header only; with another header-name it is ignored (fact sheet §4)', async () => {
+    const validate = (header: string) => `<validate-jwt header-name="${header}" require-scheme="Bearer">
+            <openid-config url="https://login.microsoftonline.com/${TENANT}/v2.0/.well-known/openid-configuration" />
+            <audiences><audience>api://shop</audience></audiences>
+        </validate-jwt>`;
+    await withGateway(
+      { 'policies/global.xml': globalInbound(validate('Authorization'), { onError: REPORT_LAST_ERROR }), 'apis/shop/operations/getItem.xml': `<policies><inbound>${validate('X-Token')}</inbound><backend><base /></backend><outbound /><on-error /></policies>` },
+      async (gw, key) => {
+        const token = await gw.token({ issuer: V2_ISSUER, audience: 'api://shop' });
+        expect((await get(gw, key, '/shop/items', { Authorization: `Bearer ${token}` })).status).toBe(200);
+        const otherScheme = await get(gw, key, '/shop/items', { Authorization: `Token ${token}` });
+        expect([otherScheme.status, otherScheme.headers['x-reason']]).toEqual([401, 'JwtInvalid']);
+        const noScheme = await get(gw, key, '/shop/items', { Authorization: token });
+        expect([noScheme.status, noScheme.headers['x-reason']]).toEqual([401, 'JwtInvalid']);
+        expect((await get(gw, key, '/shop/items/1', { 'X-Token': token })).status).toBe(200);
+      },
+    );
+  });
+});
+
 describe('gateway authentication-managed-identity', () => {
   it('stores the token in output-token-variable-name instead of the header; client-id picks the identity; the token is reused until it nears expiry', async () => {
     const policy = globalInbound(`<authentication-managed-identity resource="api://backend" client-id="user-assigned-1" output-token-variable-name="msi" />

@@ -4,7 +4,7 @@
  */
 import { messageOf } from '../call';
 import { runStatements, type PolicyModule } from '../compiler';
-import { EndPipeline, PolicyConfigurationError, PolicyFailure, reasonPhrase } from '../errors';
+import { EndPipeline, PolicyConfigurationError, PolicyFailure, reasonPhrase, UnsupportedError } from '../errors';
 import { NameValues, type ResponseState } from '../expressions';
 import { asBoolean, asInteger, asString } from '../values';
 
@@ -88,6 +88,11 @@ const mockResponse: PolicyModule = (element, compiler) => {
   const { repository } = compiler.services;
   return (call) => {
     const example = repository.example(call.target.api, call.target.operation, status, contentType);
+    const body = example?.body;
+    if (example && body === undefined) {
+      // APIM answers a sample it generates from the schema, in a form it does not document: not guessed here.
+      throw new UnsupportedError(`<mock-response> from the schema of the ${status} response, which has no example`, element.pos);
+    }
     const headers = new NameValues();
     if (example) headers.set('Content-Type', [example.contentType]);
     else if (contentType) headers.set('Content-Type', [contentType]);
@@ -95,7 +100,7 @@ const mockResponse: PolicyModule = (element, compiler) => {
       statusCode: status,
       statusReason: reasonPhrase(status),
       headers,
-      body: example ? { content: example.body, consumed: false } : undefined,
+      body: body === undefined ? undefined : { content: body, consumed: false },
     };
     throw new EndPipeline();
   };
