@@ -80,7 +80,8 @@ describe('gateway rate-limit and quota refuse what APIM would not save', () => {
     await withGateway(
       {
         'apis/shop/operations/listItems.xml': operationInbound('<rate-limit calls="@(5)" renewal-period="60" />'),
-        'apis/shop/operations/getItem.xml': operationInbound('<quota calls="10" renewal-period="@(3600)" />'),
+        // quota is a product-scope policy.
+        'products/starter/policy.xml': operationInbound('<choose><when condition="@(context.Operation.Id == &quot;getItem&quot;)"><quota calls="10" renewal-period="@(3600)" /></when></choose>'),
         'apis/shop/operations/getSpecial.xml': operationInbound('<quota-by-key calls="10" renewal-period="120" counter-key="k" />'),
       },
       async (gw, key) => {

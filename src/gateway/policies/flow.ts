@@ -50,7 +50,7 @@ const setMethod: PolicyModule = (element) => {
 /** Ends the pipeline with a new response built by its children (Learn:return-response-policy). */
 const returnResponse: PolicyModule = (element, compiler) => {
   const variable = element.literal('response-variable-name');
-  const statements = element.statements(compiler);
+  const statements = element.statements(compiler, { messageParts: true });
   return async (call) => {
     const base = variable === undefined ? undefined : responseStateOf(call.variables.get(variable));
     const response: ResponseState = base
