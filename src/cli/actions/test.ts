@@ -14,6 +14,7 @@ import { formatTestResults, summarizeRun } from '../output/test-results';
  * tests could not run (a bad test file, no test files, an unknown environment).
  */
 export async function run(args: TestArgs & GlobalArgs, io: CommandOutput): Promise<number> {
+  if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new UserError(`--concurrency must be a positive whole number, got ${args.concurrency}`);
   const root = repositoryRoot(args, io.cwd);
   // The gateway's token keys are made on the thread pool while this thread reads and renders the repository.
   const signingKeys = newSigningKeys();
@@ -35,7 +36,7 @@ export async function run(args: TestArgs & GlobalArgs, io: CommandOutput): Promi
     io.stderr(formatFindings('stylish', repositoryErrors, { color, failOn: 'error' }));
     io.stderr('apiops test: calls through the files above answer 500 until they are fixed\n');
   }
-  const result = await runTests(rendered, loaded.files, { env: io.env, signingKeys });
+  const result = await runTests(rendered, loaded.files, { env: io.env, signingKeys, concurrency: args.concurrency });
   const summary = summarizeRun(result);
   if (args.output) {
     writeOutputFile(io, args.output, formatTestResults(args.format, result, { color: false }));
