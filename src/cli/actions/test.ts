@@ -14,7 +14,6 @@ import { formatTestResults, summarizeRun } from '../output/test-results';
  * tests could not run (a bad test file, no test files, an unknown environment).
  */
 export async function run(args: TestArgs & GlobalArgs, io: CommandOutput): Promise<number> {
-  if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new UserError(`--concurrency must be a positive whole number, got ${args.concurrency}`);
   const root = repositoryRoot(args, io.cwd);
   // The gateway's token keys are made on the thread pool while this thread reads and renders the repository.
   const signingKeys = newSigningKeys();

@@ -1,4 +1,4 @@
-import { ONE_VALUE, type ApiopsCommand } from '../command';
+import { numberOption, ONE_VALUE, POSITIVE_INTEGER, type ApiopsCommand } from '../command';
 import { TEST_REPORT_FORMATS, type TestReportFormat } from '../output/test-results';
 
 /**
@@ -27,7 +27,7 @@ export const testCommand: ApiopsCommand<TestArgs> = {
       .option('env', { type: 'string', ...ONE_VALUE, describe: 'Environment whose template values are used (default: the first)' })
       .option('format', { choices: TEST_REPORT_FORMATS, ...ONE_VALUE, default: 'stylish' as TestReportFormat, describe: 'Report format' })
       .option('output', { type: 'string', ...ONE_VALUE, describe: 'Write the report to this file (a summary line still goes to stdout)' })
-      .option('concurrency', { type: 'number', ...ONE_VALUE, default: DEFAULT_TEST_CONCURRENCY, describe: 'Test files run at once (each against its own gateway state)' })
+      .option('concurrency', { ...numberOption('concurrency', POSITIVE_INTEGER), default: DEFAULT_TEST_CONCURRENCY, describe: 'Test files run at once (each against its own gateway state)' })
       .example('$0 test', 'Run every test of tests/ against the first environment')
       .example('$0 test --env prod --format junit --output test-results.xml', 'JUnit XML for Azure Pipelines or a GitHub test reporter'),
   load: () => import('../actions/test'),
