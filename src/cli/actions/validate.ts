@@ -5,7 +5,10 @@ import { changedSinceOf, changeScope, describeScope, type ChangedSince } from '.
 import { selectDesired } from '../../plan/selection';
 import type { RenderedRepository } from '../../render/desired';
 import { loadAndRender } from '../../render';
+import { readTextFile } from '../../repo/files';
+import { CONFIG_FILE } from '../../repo/loader';
 import { sharingReads } from '../../repo/sharing';
+import { parseYaml } from '../../repo/yaml';
 import { testFileFindings } from '../../testing/load';
 import { repositoryRoot, wantsColor, writeOutputFile, type CommandIO, type CommandOutput, type GlobalArgs } from '../command';
 import type { ValidateArgs } from '../commands/validate';
@@ -30,11 +33,19 @@ function withinChange(findings: Finding[], rendered: RenderedRepository, changed
   return findings.filter((finding) => finding.severity === 'error' || !finding.file || files.has(finding.file));
 }
 
+/** The environments the repository's configuration names (none when it cannot be read: loading reports why). */
+function environmentNames(root: string): string[] {
+  const read = readTextFile(root, CONFIG_FILE);
+  const data = read.finding ? undefined : (parseYaml<{ environments?: unknown }>(CONFIG_FILE, read.text).document?.data as { environments?: unknown } | undefined);
+  const environments = data?.environments;
+  return environments && typeof environments === 'object' && !Array.isArray(environments) ? Object.keys(environments) : [];
+}
+
 /** `apiops validate`: the findings of every environment (or `--env`'s) in the chosen format; exit 1 at or above `--fail-on`. */
 export async function run(args: ValidateArgs & GlobalArgs, io: CommandOutput): Promise<number> {
   const root = repositoryRoot(args, io.cwd);
   const changed = changedSinceOf(root, args);
-  const perEnvironment = sharingReads(() => {
+  const validateEach = () => {
     const first = loadAndRender(root, args.env, io.env);
     // Without --env, every environment: a template branch, a templated YAML value or a scoped file that only some
     // environment renders is checked there too.
@@ -44,7 +55,9 @@ export async function run(args: ValidateArgs & GlobalArgs, io: CommandOutput): P
       // Test files are part of the repository: a broken one fails validation as a broken policy does.
       return { rendered, environment: rendered.environment.name, findings: [...lintRepository(rendered), ...testFileFindings(root, rendered)] };
     });
-  });
+  };
+  // Sharing what the reads give costs each read a copy: it pays where the repository is read for several environments.
+  const perEnvironment = args.env === undefined && environmentNames(root).length > 1 ? sharingReads(validateEach) : validateEach();
   const all = perEnvironment.length > 1 ? mergeEnvironmentFindings(perEnvironment) : perEnvironment[0].findings;
   const findings = changed ? withinChange(all, perEnvironment[0].rendered, changed, io) : all;
   const report = formatFindings(args.format, findings, {
