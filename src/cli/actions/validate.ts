@@ -1,8 +1,7 @@
 import * as path from 'path';
 import type { Finding } from '../../diagnostics';
 import { lintRepository } from '../../lint';
-import { changedSinceOf, changeScope, describeScope, type ChangedSince } from '../../plan/changed-since';
-import { selectDesired } from '../../plan/selection';
+import type { ChangedSince } from '../../plan/changed-since';
 import type { RenderedRepository } from '../../render/desired';
 import { loadAndRender } from '../../render';
 import { readTextFile } from '../../repo/files';
@@ -13,6 +12,11 @@ import { testFileFindings } from '../../testing/load';
 import { repositoryRoot, wantsColor, writeOutputFile, type CommandIO, type CommandOutput, type GlobalArgs } from '../command';
 import type { ValidateArgs } from '../commands/validate';
 import { formatFindings, meetsLevel, mergeEnvironmentFindings } from '../output';
+
+/** The planning modules --changed-since needs, loaded only when it is given (a plain validate plans nothing). */
+function changedSince(): typeof import('../../plan/changed-since') {
+  return require('../../plan/changed-since') as typeof import('../../plan/changed-since');
+}
 
 /** `dir` relative to `cwd` with forward slashes when it lies inside it, else '' (also when they are the same). */
 function pathInside(cwd: string, dir: string): string {
@@ -26,6 +30,8 @@ function pathInside(cwd: string, dir: string): string {
  * uses), and publish stops on any error in the repository.
  */
 function withinChange(findings: Finding[], rendered: RenderedRepository, changed: ChangedSince, io: CommandIO): Finding[] {
+  const { changeScope, describeScope } = changedSince();
+  const { selectDesired } = require('../../plan/selection') as typeof import('../../plan/selection');
   const scope = changeScope(rendered, changed.files);
   io.stderr(`${describeScope(changed.ref, scope)}\n`);
   if (scope.everything) return findings;
@@ -44,7 +50,7 @@ function environmentNames(root: string): string[] {
 /** `apiops validate`: the findings of every environment (or `--env`'s) in the chosen format; exit 1 at or above `--fail-on`. */
 export async function run(args: ValidateArgs & GlobalArgs, io: CommandOutput): Promise<number> {
   const root = repositoryRoot(args, io.cwd);
-  const changed = changedSinceOf(root, args);
+  const changed = args.changedSince === undefined ? undefined : changedSince().changedSinceOf(root, args);
   const validateEach = () => {
     const first = loadAndRender(root, args.env, io.env);
     // Without --env, every environment: a template branch, a templated YAML value or a scoped file that only some
