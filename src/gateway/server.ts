@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Call } from './call';
 import { handleControl } from './control';
-import { PolicyConfigurationError, UnsupportedError } from './errors';
+import { PolicyConfigurationError, PolicyFailure, UnsupportedError } from './errors';
 import { NameValues, type RequestState } from './expressions';
 import { copyNames, headersFromRaw, joined, SEPARATE_LINE_HEADERS } from './headers';
 import { RequestMatcher } from './matching';
@@ -246,6 +246,8 @@ function emulatorFailure(error: unknown, call: Call): Answer {
   const placeholders: Array<[string, string]> = call.placeholders.size ? [['x-apiops-placeholder', [...call.placeholders].join(', ')]] : [];
   if (error instanceof UnsupportedError) return json(500, body, [['x-apiops-unsupported', headerSafe(error.header)], ...placeholders]);
   if (error instanceof PolicyConfigurationError) return json(500, body, [['x-apiops-error', headerSafe(error.header)], ...placeholders]);
+  // Only an expression evaluated once the response is final (an increment-condition) fails after on-error: APIM's 500.
+  if (error instanceof PolicyFailure) return json(500, body, [['x-apiops-error', headerSafe(`an increment-condition evaluated on the final response failed: ${error.message}`)], ...placeholders]);
   throw error;
 }
 
