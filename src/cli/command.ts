@@ -72,6 +72,43 @@ export const ONE_VALUE = {
   coerce: (value: unknown) => (Array.isArray(value) ? value[value.length - 1] : value),
 } as const;
 
+/** `--changed-since REF` of validate, diff and publish (see plan/changed-since.ts). */
+export const CHANGED_SINCE = {
+  type: 'string',
+  ...ONE_VALUE,
+  describe: 'Only what changed since the commit REF (commits since it, and uncommitted edits) and what that uses',
+} as const;
+
+/** What a numeric option takes, said in its error: `--concurrency must be a positive integer, got 'abc'`. */
+export interface NumberRange {
+  /** e.g. 'a positive integer', 'a port number (0..65535)'. */
+  what: string;
+  integer: boolean;
+  min?: number;
+  max?: number;
+}
+
+export const POSITIVE_INTEGER: NumberRange = { what: 'a positive integer', integer: true, min: 1 };
+export const PORT: NumberRange = { what: 'a port number, 0..65535 (0 = any free port)', integer: true, min: 0, max: 65535 };
+
+/**
+ * yargs settings for a numeric option, checked by name when the command line is parsed: `--concurrency abc` is a usage
+ * error naming the option and the value, where yargs' own `type: 'number'` would pass NaN on. Leaving the type unset,
+ * yargs still turns what looks like a number into one; anything else arrives here as the string it was.
+ */
+export function numberOption(name: string, range: NumberRange) {
+  return {
+    ...ONE_VALUE,
+    coerce: (given: unknown): number => {
+      const value = ONE_VALUE.coerce(given);
+      const number = typeof value === 'number' ? value : Number.NaN;
+      const fits = Number.isFinite(number) && (!range.integer || Number.isInteger(number)) && number >= (range.min ?? -Infinity) && number <= (range.max ?? Infinity);
+      if (!fits) throw new UserError(`--${name} must be ${range.what}, got '${String(value)}'`);
+      return number;
+    },
+  };
+}
+
 /**
  * Colour on a terminal unless NO_COLOR is set (https://no-color.org); FORCE_COLOR (any value but 0 or false) turns it
  * on where stdout is not a terminal (a CI log that shows colours), and FORCE_COLOR=0 turns it off, as in Node.

@@ -15,7 +15,7 @@ import { importCommand } from './commands/import';
 import { initCommand } from './commands/init';
 
 // Only the commands' names, help and options: what a command does is loaded when it runs (ApiopsCommand.load).
-const COMMANDS: ApiopsCommand<any>[] = [
+export const COMMANDS: ApiopsCommand<any>[] = [
   validateCommand,
   renderCommand,
   diffCommand,

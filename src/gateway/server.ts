@@ -79,7 +79,14 @@ export class GatewayServer {
   ) {
     this.matcher = new RequestMatcher(services.repository.apis);
     this.programs = new Programs(services);
-    this.server = http.createServer((req, res) => void this.serve(req, res));
+    this.server = http.createServer((req, res) => {
+      // Last resort: whatever escapes serve() ends this exchange, never the gateway process.
+      this.serve(req, res).catch((error: unknown) => {
+        this.log?.(`${req.method} ${req.url}: the gateway failed: ${(error as Error).message}`);
+        if (!res.headersSent) writeFailure(res, `the gateway failed: ${(error as Error).message}`);
+        else res.destroy();
+      });
+    });
     this.server.on('clientError', (_error, socket) => {
       // A request Node cannot parse: APIM answers 400 as its front end does.
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"statusCode":400,"message":"Bad Request"}');
@@ -294,11 +301,18 @@ function write(res: http.ServerResponse, answer: Answer): void {
   headers['Content-Length'] = String(body.length);
   try {
     res.writeHead(answer.status, answer.reason || undefined, headers);
-  } catch {
-    // A header value a policy set that HTTP cannot carry: still answer, without the policy's headers.
-    res.writeHead(500, { 'Content-Type': 'application/json', 'x-apiops-error': 'a policy set a header value HTTP cannot carry' });
-    res.end('{"statusCode":500,"message":"Internal server error"}');
+  } catch (error) {
+    // A status, reason phrase or header value a policy set that HTTP cannot carry: still answer, without them.
+    writeFailure(res, `a policy set a status, reason phrase or header HTTP cannot carry: ${(error as Error).message}`);
     return;
   }
   res.end(body);
+}
+
+/** APIM's generic 500, with what went wrong in x-apiops-error. */
+function writeFailure(res: http.ServerResponse, problem: string): void {
+  // writeHead keeps a refused reason phrase for the next attempt: put a valid one back first.
+  res.statusMessage = 'Internal Server Error';
+  res.writeHead(500, 'Internal Server Error', { 'Content-Type': 'application/json', 'x-apiops-error': headerSafe(problem) });
+  res.end('{"statusCode":500,"message":"Internal server error"}');
 }

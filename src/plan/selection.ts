@@ -3,6 +3,7 @@ import type { LiveResource, LiveState } from '../azure/live-state';
 import { attributeValue, elementsNamed, findNamedValueReferences, namedValueNamesIn } from '../policy/query';
 import type { DesiredResource, DesiredState, RenderedRepository } from '../render/desired';
 import { resourceType, revisionOf, type ResourceKind, type ResourceRef } from '../resources/types';
+import { refKey } from './plan';
 import { didYouMean } from '../suggest';
 
 /**
@@ -12,11 +13,22 @@ import { didYouMean } from '../suggest';
  * use: the named values, backends and fragments their policies reach (fragments followed), version sets, custom
  * groups, loggers, tags, and subscriptions scoped to them. A product's links to APIs outside the selection are left as
  * the instance has them, neither created nor removed: nothing outside the selection is ever written or deleted.
+ *
+ * `--changed-since REF` (./changed-since) selects the same way, with two additions: service-level resources selected
+ * by themselves (a changed named value, backend, fragment, global policy…), and products whose every link is theirs,
+ * so that an API added to or dropped from a changed product's list is linked or unlinked.
  */
 
 export interface Selection {
   apis: string[];
   products: string[];
+  /**
+   * Service-level resources selected by themselves, with what they use; one the repository no longer has is read from
+   * the instance by id, so that the plan shows its deletion.
+   */
+  resources?: ResourceRef[];
+  /** Every link of the selected products is in the selection, not only those to selected APIs. */
+  allProductLinks?: boolean;
 }
 
 /** The selected part of the desired state, and how to read and filter the live state to match it. */
@@ -57,27 +69,33 @@ export function selectDesired(rendered: RenderedRepository, selection: Selection
   const apis = new Set(selection.apis.map((id) => id.toLowerCase()));
   const products = new Set(selection.products.map((id) => id.toLowerCase()));
   const apiOf = (ref: ResourceRef) => (revisionOf(ref.ids[0])?.apiId ?? ref.ids[0]).toLowerCase();
+  const linksOwned = (ref: ResourceRef): boolean => selection.allProductLinks === true || apis.has(ref.ids[1].toLowerCase());
   const inFamilies = (ref: ResourceRef): boolean => {
-    if (ref.kind === 'productApi') return products.has(ref.ids[0].toLowerCase()) && apis.has(ref.ids[1].toLowerCase());
+    if (ref.kind === 'productApi') return products.has(ref.ids[0].toLowerCase()) && linksOwned(ref);
     if (ref.kind === 'product' || resourceType(ref.kind).parent === 'product') return products.has(ref.ids[0].toLowerCase());
     if (ref.kind === 'api' || isApiScoped(ref.kind)) return apis.has(apiOf(ref));
     return false;
   };
+  const named = new Set((selection.resources ?? []).map(refKey));
   const selected = resources.filter((resource) => inFamilies(resource.ref));
+  const namedResources = resources.filter((resource) => named.has(refKey(resource.ref)));
   const uses = new Uses(rendered);
-  for (const resource of selected) uses.collect(resource);
+  for (const resource of [...selected, ...namedResources]) uses.collect(resource);
   for (const subscription of resources.filter((r) => r.ref.kind === 'subscription')) {
     const scope = /^\/(apis|products)\/([^/]+)$/.exec(String(subscription.properties.scope ?? ''));
     if (scope && (scope[1] === 'apis' ? apis : products).has(scope[2].toLowerCase())) uses.add('subscription', subscription.ref.ids[0]);
   }
   const service = uses.resolve(resources);
   service.forEach((resource) => uses.collect(resource));
-  const serviceResources = uses.resolve(resources);
+  const used = uses.resolve(resources).filter((resource) => !named.has(refKey(resource.ref)));
+  const serviceResources = [...namedResources, ...used];
+  const defined = new Set(resources.map((resource) => refKey(resource.ref)));
+  const removed = (selection.resources ?? []).filter((ref) => !defined.has(refKey(ref)));
   return {
     desired: { environment: rendered.desired.environment, resources: [...serviceResources, ...selected] },
     selection,
-    serviceRefs: serviceResources.map((resource) => resource.ref),
-    includesLive: (resource) => resource.ref.kind !== 'productApi' || apis.has(resource.ref.ids[1].toLowerCase()),
+    serviceRefs: [...serviceResources.map((resource) => resource.ref), ...removed],
+    includesLive: ({ ref }) => ref.kind !== 'productApi' || apis.has(ref.ids[1].toLowerCase()) || (selection.allProductLinks === true && products.has(ref.ids[0].toLowerCase())),
     prune,
   };
 }

@@ -37,6 +37,30 @@ describe('CLI conventions', () => {
     expect(wantsColor(io(true, { FORCE_COLOR: '0' }))).toBe(false);
   });
 
+  it('diff validates as publish does: a policy rule error stops publish before the instance is read; diff says publish would stop, and still shows the plan', async () => {
+    const root = makeRepo();
+    try {
+      const policy = `${root}/apis/orders/policy.xml`;
+      fs.writeFileSync(policy, fs.readFileSync(policy, 'utf8').replace('<base />', '<base />\n        <set-backend-service backend-id="billing" />'));
+      const validate = await runCli(['validate', '--env', 'local', '--format', 'json'], root);
+      expect(validate.code).toBe(1);
+      expect(JSON.parse(validate.io.out).findings).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'backend-missing', severity: 'error' })]));
+      const publish = await runCli(['publish', '--env', 'local'], root);
+      expect(publish.code).toBe(1);
+      expect(publish.io.err).toMatch(/backend-missing/);
+      expect(publish.io.err).toContain('apiops publish: stopped, the repository has 1 error');
+      expect(publish.io.out).toBe('');
+      expect(fs.existsSync(`${root}/.apiops`)).toBe(false);
+      const diff = await runCli(['diff', '--env', 'local', '--json'], root);
+      expect(diff.code).toBe(0);
+      expect(diff.io.err).toMatch(/billing.*backend-missing/);
+      expect(diff.io.err).toContain('apiops diff: publish would stop on this error (see `apiops validate`); the plan is what it applies once they are fixed.');
+      expect(JSON.parse(diff.io.out).summary.create).toBeGreaterThan(0);
+    } finally {
+      removeRepo(root);
+    }
+  });
+
   describe('in CI (CI=true)', () => {
     let root: string;
     beforeEach(() => {

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { removeRepo, runCli } from '../fixtures/repo';
 
@@ -199,30 +200,64 @@ describe('apiops init', () => {
     });
   });
 
-  it('--ci azure-pipelines writes a pipeline with JUnit results, workload-identity Azure CLI steps and deployment jobs on environments', async () => {
-    expect((await runCli(['init', '--ci', 'azure-pipelines'], parent)).code).toBe(0);
-    expect(fs.existsSync(path.join(parent, '.github'))).toBe(false);
-    type Task = { task?: string; script?: string; inputs?: Record<string, string> };
-    type AzureJob = { job?: string; deployment?: string; environment?: string; steps?: Task[]; strategy?: { runOnce?: { deploy: { steps: Task[] } } } };
-    const pipeline = readYaml<{ trigger: unknown; pr: unknown; stages: Array<{ stage: string; dependsOn?: string; jobs: AzureJob[] }> }>(path.join(parent, 'azure-pipelines.yml'));
-    expect(pipeline.stages.map((stage) => stage.stage)).toEqual(['validate', 'diff', 'dev', 'prod']);
-    const stage = (name: string) => pipeline.stages.find((candidate) => candidate.stage === name)!;
-    const validateSteps = stage('validate').jobs[0].steps!;
-    const junit = validateSteps.filter((step) => step.task === 'PublishTestResults@2').map((step) => step.inputs!);
-    expect(junit.map((inputs) => inputs.testResultsFormat)).toEqual(['JUnit', 'JUnit']);
-    expect(validateSteps.map((step) => step.script).filter(Boolean)).toEqual([
-      'npm ci',
-      'npx apiops validate --format junit --output $(Common.TestResultsDirectory)/apiops-validate.xml',
-      'npx apiops test --format junit --output $(Common.TestResultsDirectory)/apiops-test.xml',
-    ]);
-    const diffCli = stage('diff').jobs[0].steps!.find((step) => step.task === 'AzureCLI@2')!.inputs!;
-    expect(diffCli.inlineScript).toMatch(/npx apiops diff --env "\$\(environment\)" --format markdown/);
-    expect(stage('prod').dependsOn).toBe('dev');
-    for (const environment of ['dev', 'prod']) {
-      const [deployment] = stage(environment).jobs;
-      expect(deployment).toMatchObject({ deployment: 'publish', environment: `apim-${environment}` });
-      const cli = deployment.strategy!.runOnce!.deploy.steps.find((step) => step.task === 'AzureCLI@2')!.inputs!;
-      expect(cli).toMatchObject({ azureSubscription: `apim-${environment}`, scriptType: 'bash', inlineScript: `npx apiops publish --env ${environment}` });
-    }
+  describe('--ci azure-pipelines', () => {
+    type Task = { task?: string; script?: string; publish?: string; download?: string; artifact?: string; inputs?: Record<string, string> };
+    type AzureJob = { job?: string; deployment?: string; dependsOn?: string; environment?: string; steps?: Task[]; strategy?: { runOnce?: { deploy: { steps: Task[] } } } };
+    type Pipeline = { trigger: unknown; pr: unknown; stages: Array<{ stage: string; dependsOn?: string; jobs: AzureJob[] }> };
+    let text: string;
+    let pipeline: Pipeline;
+    beforeEach(async () => {
+      expect((await runCli(['init', '--ci', 'azure-pipelines'], parent)).code).toBe(0);
+      expect(fs.existsSync(path.join(parent, '.github'))).toBe(false);
+      text = fs.readFileSync(path.join(parent, 'azure-pipelines.yml'), 'utf8');
+      pipeline = parse(text) as Pipeline;
+    });
+
+    it("passes Microsoft's Azure Pipelines YAML schema (the VS Code extension's), which refuses a misspelt task or input", () => {
+      const ajv = new Ajv({ strict: false, allErrors: true, logger: false, unicodeRegExp: false });
+      const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/azure-pipelines/azure-pipelines.schema.json'), 'utf8'));
+      const validate = ajv.compile(schema);
+      expect(validate(pipeline) ? [] : validate.errors).toEqual([]);
+      const misspelt = parse(text.replace('task: PublishTestResults@2', 'task: PublishTestResult@2'));
+      expect(validate(misspelt)).toBe(false);
+      const badInput = parse(text.replace('testResultsFormat: JUnit', 'testResultFormat: JUnit'));
+      expect(validate(badInput)).toBe(false);
+      const badJob = parse(text.replace('environment: apim-prod', 'enviroment: apim-prod'));
+      expect(validate(badJob)).toBe(false);
+    });
+
+    it('validates and tests as JUnit results, diffs pull requests through a reader connection, and applies on main the plan each environment reviewed', () => {
+      expect(pipeline.stages.map((stage) => stage.stage)).toEqual(['validate', 'diff', 'dev', 'prod']);
+      const stage = (name: string) => pipeline.stages.find((candidate) => candidate.stage === name)!;
+      const validateSteps = stage('validate').jobs[0].steps!;
+      const junit = validateSteps.filter((step) => step.task === 'PublishTestResults@2').map((step) => step.inputs!);
+      expect(junit.map((inputs) => [inputs.testResultsFormat, inputs.testResultsFiles])).toEqual([
+        ['JUnit', '$(Common.TestResultsDirectory)/apiops-validate.xml'],
+        ['JUnit', '$(Common.TestResultsDirectory)/apiops-test.xml'],
+      ]);
+      expect(validateSteps.map((step) => step.script).filter(Boolean)).toEqual([
+        'npm ci',
+        'npx apiops validate --format junit --output $(Common.TestResultsDirectory)/apiops-validate.xml',
+        'npx apiops test --format junit --output $(Common.TestResultsDirectory)/apiops-test.xml',
+      ]);
+      const diffCli = stage('diff').jobs[0].steps!.find((step) => step.task === 'AzureCLI@2')!.inputs!;
+      expect(diffCli).toMatchObject({ azureSubscription: 'apim-reader', scriptType: 'bash' });
+      expect(diffCli.inlineScript).toMatch(/npx apiops diff --env "\$\(environment\)" --format markdown/);
+      // Service connections are named, never credentials: workload identity federation keeps no secret in the pipeline.
+      expect(text).not.toMatch(/\$\(\w*(secret|password|key)\w*\)/i);
+      expect(stage('prod').dependsOn).toBe('dev');
+      for (const environment of ['dev', 'prod']) {
+        const [plan, deployment] = stage(environment).jobs;
+        const planCli = plan.steps!.find((step) => step.task === 'AzureCLI@2')!.inputs!;
+        expect(planCli.azureSubscription).toBe('apim-reader');
+        expect(planCli.inlineScript).toContain(`npx apiops diff --env ${environment} --format markdown --out "$(Build.ArtifactStagingDirectory)/plan/plan.json"`);
+        expect(plan.steps!.find((step) => step.publish)).toEqual({ publish: '$(Build.ArtifactStagingDirectory)/plan', artifact: `apiops-plan-${environment}` });
+        expect(deployment).toMatchObject({ deployment: 'publish', dependsOn: 'plan', environment: `apim-${environment}` });
+        const steps = deployment.strategy!.runOnce!.deploy.steps;
+        expect(steps.find((step) => step.download)).toEqual({ download: 'current', artifact: `apiops-plan-${environment}` });
+        const cli = steps.find((step) => step.task === 'AzureCLI@2')!.inputs!;
+        expect(cli).toMatchObject({ azureSubscription: `apim-${environment}`, scriptType: 'bash', inlineScript: `npx apiops publish --plan "$(Pipeline.Workspace)/apiops-plan-${environment}/plan.json"` });
+      }
+    });
   });
 });

@@ -65,12 +65,12 @@ describe('options that take one value', () => {
     [['extract', '--env'], 1],
     [['extract', '--out'], 1],
     [['extract', '--concurrency'], 1],
-    [['emulator', '--port'], 1],
-    [['emulator', '--data'], 1],
-    [['emulator', '--host'], 1],
-    [['emulator', '--latency'], 1],
-    [['emulator', '--fault-rate'], 1],
-    [['emulator', '--seed'], 1],
+    [['emulator', '--port'], 2],
+    [['emulator', '--data'], 2],
+    [['emulator', '--host'], 2],
+    [['emulator', '--latency'], 2],
+    [['emulator', '--fault-rate'], 2],
+    [['emulator', '--seed'], 2],
   ])('%j without its value is a usage error (exit %i, the command\'s "could not run"), not a default', async (argv, code) => {
     const io = captureIO();
     expect(await main(argv, io)).toBe(code);
@@ -79,8 +79,8 @@ describe('options that take one value', () => {
 
   it('emulator: a repeated option takes the last value', async () => {
     const io = captureIO();
-    expect(await main(['emulator', '--port', '8787', '--port', '70000'], io)).toBe(1);
-    expect(io.err).toBe('error: --port must be 0..65535, got 70000\n');
+    expect(await main(['emulator', '--port', '8787', '--port', '70000'], io)).toBe(2);
+    expect(io.err).toBe("error: --port must be a port number, 0..65535 (0 = any free port), got '70000'\n");
   });
 
   it('diff: a repeated --env takes the last value', async () => {

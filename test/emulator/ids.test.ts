@@ -99,7 +99,7 @@ describe('apiops emulator --host', () => {
   it('warns before binding to an address other machines can reach (here one this machine does not have)', async () => {
     const io = captureIO(process.cwd());
     // 203.0.113.0/24 is reserved for documentation (RFC 5737): binding fails and nothing is sent anywhere.
-    expect(await main(['emulator', '--host', '203.0.113.7', '--port', '0'], io)).toBe(1);
+    expect(await main(['emulator', '--host', '203.0.113.7', '--port', '0'], io)).toBe(2);
     expect(io.err).toMatch(/^warning: listening on 203\.0\.113\.7, which other machines can reach: .*Use --host 127\.0\.0\.1/);
     expect(io.err).toContain('error: 203.0.113.7 is not an address of this machine');
   });

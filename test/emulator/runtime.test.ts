@@ -283,8 +283,8 @@ describe('apiops emulator command', () => {
 
   it('refuses out-of-range options with a clear error', async () => {
     const io = captureIO();
-    expect(await main(['emulator', '--fault-rate', '2'], io)).toBe(1);
-    expect(io.err).toContain('--fault-rate must be between 0 and 1');
+    expect(await main(['emulator', '--fault-rate', '2'], io)).toBe(2);
+    expect(io.err).toContain("--fault-rate must be a share of requests between 0 and 1, got '2'");
     expect(io.err).not.toMatch(/\n\s+at /);
   });
 });

@@ -194,6 +194,48 @@ describe('gateway pipeline', () => {
     }, { SHOP_SECRET: 's3cret', SHOP_VAULTED: 'from-env' });
   });
 
+  it('answers 500 naming the file:line:column of a policy expression that does not compile, and of a member it does not know', async () => {
+    await withGateway(
+      {
+        'apis/shop/operations/listItems.xml': `<policies><inbound><base />\n<set-header name="X-A" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault("X-In", "") +)</value></set-header></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`,
+        'apis/shop/operations/getItem.xml': `<policies><inbound><base />\n<set-header name="X-A" exists-action="override"><value>@(context.Request.Foo)</value></set-header></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`,
+      },
+      async (gw, key) => {
+        const syntax = await get(gw, key);
+        expect(syntax.status).toBe(500);
+        expect(syntax.json()).toEqual({ statusCode: 500, message: 'Internal server error', activityId: expect.any(String) });
+        expect(syntax.headers['x-apiops-error']).toMatch(/^apis\/shop\/operations\/listItems\.xml:2:\d+: invalid policy expression: /);
+        const member = await get(gw, key, '/shop/items/1');
+        expect(member.status).toBe(500);
+        expect(member.headers['x-apiops-unsupported']).toMatch(/^member Foo at apis\/shop\/operations\/getItem\.xml:2:\d+$/);
+        expect(await gw.backendRequests()).toEqual([]);
+      },
+    );
+  });
+
+  it('answers 500 when a policy sets a status, reason phrase or header value HTTP cannot carry, and keeps serving', async () => {
+    const echo = (query: string) => `@(context.Request.Url.Query.GetValueOrDefault(&quot;${query}&quot;, &quot;&quot;))`;
+    await withGateway(
+      {
+        'apis/shop/operations/search.xml': `<policies><inbound><base /><return-response>
+            <set-status code="@(int.Parse(context.Request.Url.Query.GetValueOrDefault(&quot;q&quot;, &quot;200&quot;)))" reason="${echo('reason')}" />
+            <set-header name="X-Echo" exists-action="override"><value>${echo('header')}</value></set-header>
+          </return-response></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`,
+      },
+      async (gw, key) => {
+        expect((await get(gw, key, '/shop/search?q=201&reason=Made&header=x')).status).toBe(201);
+        for (const query of ['q=42', 'q=200&reason=a%0D%0Ab', 'q=200&header=a%0D%0AX-Injected:%201']) {
+          const reply = await get(gw, key, `/shop/search?${query}`);
+          expect([query, reply.status]).toEqual([query, 500]);
+          expect(reply.json()).toEqual({ statusCode: 500, message: 'Internal server error' });
+          expect(reply.headers['x-apiops-error']).toMatch(/^a policy set a status, reason phrase or header HTTP cannot carry: /);
+          expect(reply.headers['x-injected']).toBeUndefined();
+        }
+        expect((await get(gw, key, '/shop/search?q=200')).status).toBe(200);
+      },
+    );
+  });
+
   it('keeps serving after malformed requests', async () => {
     await withGateway({}, async (gw, key) => {
       const net = await import('node:net');

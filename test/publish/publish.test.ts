@@ -369,7 +369,7 @@ describe('publish and diff: generated repositories', () => {
     expect(fs.existsSync(path.join(root, '.apiops'))).toBe(false);
     const badConcurrency = await runCli(root, ['publish', ...LOCAL, '--concurrency', '0']);
     expect(badConcurrency.code).toBe(1);
-    expect(badConcurrency.err).toContain('--concurrency must be a positive whole number');
+    expect(badConcurrency.err).toContain("--concurrency must be a positive integer, got '0'");
     expect(badConcurrency.err).not.toMatch(/\n\s+at /);
   });
 });

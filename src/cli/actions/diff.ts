@@ -5,8 +5,10 @@ import { diffJson, printPlan, styleFor } from '../../plan/print';
 import type { Plan } from '../../plan/plan';
 import { planMarkdown } from '../../plan/markdown';
 import { resolveSelection, selectDesired, type SelectedState } from '../../plan/selection';
+import { changedSinceOf, changeScope, describeScope, type ChangedSince } from '../../plan/changed-since';
 import { savedPlan } from '../../plan/saved';
 import { packageInfo } from '../../package-root';
+import { lintRepository } from '../../lint';
 import { loadAndRender } from '../../render';
 import type { RenderedRepository } from '../../render/desired';
 import { repositoryRoot, requireEnvironmentInCi, wantsColor, writeOutputFile, type CommandIO, type CommandOutput, type GlobalArgs } from '../command';
@@ -69,10 +71,32 @@ export async function withTarget<T>(
   }
 }
 
+/**
+ * diff validates as publish does, and says so, but only a repository it cannot plan (a schema, template or XML error)
+ * stops it: with policy rule errors alone (an extracted instance without caller authentication) the plan is still what
+ * publish would apply once they are fixed, and worth reviewing.
+ */
+function reportLintErrors(rendered: RenderedRepository, io: CommandIO): true {
+  const errors = lintRepository(rendered).filter((finding) => finding.severity === 'error');
+  if (errors.length) {
+    io.stderr(formatFindings('stylish', errors, { color: wantsColor(io), failOn: 'error' }));
+    io.stderr(`apiops diff: publish would stop on ${errors.length === 1 ? 'this error' : `these ${errors.length} errors`} (see \`apiops validate\`); the plan is what it applies once they are fixed.\n`);
+  }
+  return true;
+}
+
 const DIFF_DELETE_NOTE = 'publish deletes it only with --prune';
 
-/** `--api` / `--product`: the selected part of the repository (see plan/selection.ts); undefined without either. */
-export function selectionOf(rendered: RenderedRepository, args: { api?: string[]; product?: string[] }, prune = false): SelectedState | undefined {
+/**
+ * `--api` / `--product`, or `--changed-since` (plan/changed-since.ts, said on stderr): the selected part of the
+ * repository (see plan/selection.ts); undefined for all of it.
+ */
+export function selectionOf(rendered: RenderedRepository, args: { api?: string[]; product?: string[] }, io: CommandIO, changed?: ChangedSince, prune = false): SelectedState | undefined {
+  if (changed) {
+    const scope = changeScope(rendered, changed.files);
+    io.stderr(`${describeScope(changed.ref, scope)}\n`);
+    return scope.everything ? undefined : selectDesired(rendered, scope.selection, prune);
+  }
   if (!args.api?.length && !args.product?.length) return undefined;
   return selectDesired(rendered, resolveSelection(rendered, args.api, args.product), prune);
 }
@@ -81,15 +105,16 @@ export function selectionOf(rendered: RenderedRepository, args: { api?: string[]
 export async function run(args: DiffArgs & GlobalArgs, io: CommandOutput): Promise<number> {
   requireEnvironmentInCi(args.env, io, 'diff');
   const format = args.json ? 'json' : args.format;
+  const changed = changedSinceOf(repositoryRoot(args, io.cwd), args);
   const result = await withTarget(
     args,
     io,
     {},
     async (rendered, target) => {
-      const selected = selectionOf(rendered, args);
+      const selected = selectionOf(rendered, args, io, changed);
       return { plan: await planWithProgress(target, rendered, io, selected), desired: selected?.desired ?? rendered.desired, selection: selected?.selection, target: target.label };
     },
-    (rendered) => !reportBlockingFindings(rendered.findings, io, 'diff'),
+    (rendered) => !reportBlockingFindings(rendered.findings, io, 'diff') && reportLintErrors(rendered, io),
   );
   if (!result) return 1;
   const { plan, target } = result;

@@ -23,10 +23,6 @@ function readLinks(file: string): Record<string, string> {
 
 /** `apiops emulator`: serves the local APIM management plane until SIGINT/SIGTERM. */
 export async function run(args: EmulatorArgs & GlobalArgs, io: CommandIO): Promise<number> {
-  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UserError(`--port must be 0..65535, got ${args.port}`);
-  if (!(args.latency >= 0)) throw new UserError(`--latency must be a non-negative number of ms, got ${args.latency}`);
-  if (!(args.faultRate >= 0 && args.faultRate <= 1)) throw new UserError(`--fault-rate must be between 0 and 1, got ${args.faultRate}`);
-  if (!Number.isInteger(args.seed)) throw new UserError(`--seed must be an integer, got ${args.seed}`);
   // Said before binding, so it is seen even when the address cannot be had.
   if (!isLoopbackHost(args.host)) {
     io.stderr(

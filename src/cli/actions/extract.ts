@@ -53,7 +53,6 @@ function summary(result: ExtractResult, outDir: string, requests: number): strin
 
 /** `apiops extract`: the environment's instance written into the repository format. */
 export async function run(args: ExtractArgs & GlobalArgs, io: CommandIO): Promise<number> {
-  if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new UserError('--concurrency must be a positive integer');
   const repoRoot = repositoryRoot(args, io.cwd);
   const { model, findings } = loadRepository(repoRoot);
   const configError = findings.find((finding) => finding.file === CONFIG_FILE && finding.severity === 'error');

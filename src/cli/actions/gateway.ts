@@ -9,7 +9,6 @@ import { waitForStopSignal } from '../stop-signal';
 
 /** `apiops gateway`: serves until SIGINT/SIGTERM. Errors in the repository are shown; calls through them answer 500. */
 export async function run(args: GatewayArgs & GlobalArgs, io: CommandIO): Promise<number> {
-  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UserError(`--port must be 0..65535, got ${args.port}`);
   const rendered = loadAndRender(repositoryRoot(args, io.cwd), args.env, io.env);
   const color = wantsColor(io);
   const errors = sortFindings(rendered.findings.filter((f) => f.severity === 'error'));

@@ -9,10 +9,11 @@ import type { Plan } from '../../plan/plan';
 import { instanceChangedSince, repositoryChangedSince, savedPlanProblem, type SavedPlan } from '../../plan/saved';
 import type { RenderedRepository } from '../../render/desired';
 import type { OpenTarget } from '../../azure/target';
-import { requireEnvironmentInCi, wantsColor, type CommandIO, type CommandOutput, type GlobalArgs } from '../command';
+import { repositoryRoot, requireEnvironmentInCi, wantsColor, type CommandIO, type CommandOutput, type GlobalArgs } from '../command';
 import type { PublishArgs } from '../commands/publish';
 import { planWithProgress, reportBlockingFindings, selectionOf, withTarget } from './diff';
-import type { SelectedState } from '../../plan/selection';
+import { selectDesired, type SelectedState } from '../../plan/selection';
+import { changedSinceOf } from '../../plan/changed-since';
 
 /**
  * Progress while applying: on a terminal one line rewritten in place; elsewhere (CI logs) one plain line per
@@ -95,18 +96,16 @@ async function checkedSavedPlan(saved: SavedPlan, file: string, rendered: Render
 
 /** `apiops publish`: plans against the live instance and applies the plan (nothing with `--dry-run`). */
 export async function run(args: PublishArgs & GlobalArgs, io: CommandOutput): Promise<number> {
-  if (!Number.isInteger(args.concurrency) || args.concurrency < 1) {
-    throw new UserError(`--concurrency must be a positive whole number, got ${args.concurrency}`);
-  }
   const saved = args.plan ? readSavedPlan(args.plan, io.cwd) : undefined;
   // A saved plan names its environment.
   if (!saved) requireEnvironmentInCi(args.env, io, 'publish');
   if (saved && args.env && args.env !== saved.environment) {
     throw new UserError(`${args.plan}: the plan is for environment "${saved.environment}", not "${args.env}"`);
   }
-  if (saved && (args.api?.length || args.product?.length)) {
-    throw new UserError(`--api and --product cannot be combined with --plan: the saved plan applies the selection it was made with`);
+  if (saved && (args.api?.length || args.product?.length || args.changedSince !== undefined)) {
+    throw new UserError(`--api, --product and --changed-since cannot be combined with --plan: the saved plan applies the selection it was made with`);
   }
+  const changed = changedSinceOf(repositoryRoot(args, io.cwd), args);
   const style = styleFor(wantsColor(io) && !args.json);
   const exitCode = await withTarget(
     { ...args, env: saved?.environment ?? args.env },
@@ -114,7 +113,7 @@ export async function run(args: PublishArgs & GlobalArgs, io: CommandOutput): Pr
     { concurrency: args.concurrency },
     async (rendered, target) => {
       // A saved plan is checked by planning again as diff planned it (diff does not prune).
-      const selected = saved?.selection ? selectionOf(rendered, { api: saved.selection.apis, product: saved.selection.products }) : selectionOf(rendered, args, args.prune);
+      const selected = saved?.selection ? selectDesired(rendered, saved.selection, false) : selectionOf(rendered, args, io, changed, args.prune);
       const plan = saved ? await checkedSavedPlan(saved, args.plan!, rendered, target, io, selected) : await planWithProgress(target, rendered, io, selected);
       const deleteNote = args.prune ? undefined : 'not deleted without --prune';
       if (!args.json) io.stdout(printPlan(plan, { style, prune: args.prune, deleteNote }));

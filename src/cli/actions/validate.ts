@@ -1,9 +1,13 @@
 import * as path from 'path';
+import type { Finding } from '../../diagnostics';
 import { lintRepository } from '../../lint';
+import { changedSinceOf, changeScope, describeScope, type ChangedSince } from '../../plan/changed-since';
+import { selectDesired } from '../../plan/selection';
+import type { RenderedRepository } from '../../render/desired';
 import { loadAndRender } from '../../render';
 import { sharingParses } from '../../repo/yaml';
 import { testFileFindings } from '../../testing/load';
-import { repositoryRoot, wantsColor, writeOutputFile, type CommandOutput, type GlobalArgs } from '../command';
+import { repositoryRoot, wantsColor, writeOutputFile, type CommandIO, type CommandOutput, type GlobalArgs } from '../command';
 import type { ValidateArgs } from '../commands/validate';
 import { formatFindings, meetsLevel, mergeEnvironmentFindings } from '../output';
 
@@ -13,9 +17,23 @@ function pathInside(cwd: string, dir: string): string {
   return relative.startsWith('..') || path.isAbsolute(relative) ? '' : relative.split(path.sep).join('/');
 }
 
+/**
+ * `--changed-since`: the warnings in the files that changed and in those of what the change selects (with what it uses);
+ * every error, wherever it is: a change can break a file it did not touch (a named value removed that a policy still
+ * uses), and publish stops on any error in the repository.
+ */
+function withinChange(findings: Finding[], rendered: RenderedRepository, changed: ChangedSince, io: CommandIO): Finding[] {
+  const scope = changeScope(rendered, changed.files);
+  io.stderr(`${describeScope(changed.ref, scope)}\n`);
+  if (scope.everything) return findings;
+  const files = new Set([...changed.files, ...selectDesired(rendered, scope.selection, false).desired.resources.map((resource) => resource.source.file)]);
+  return findings.filter((finding) => finding.severity === 'error' || !finding.file || files.has(finding.file));
+}
+
 /** `apiops validate`: the findings of every environment (or `--env`'s) in the chosen format; exit 1 at or above `--fail-on`. */
 export async function run(args: ValidateArgs & GlobalArgs, io: CommandOutput): Promise<number> {
   const root = repositoryRoot(args, io.cwd);
+  const changed = changedSinceOf(root, args);
   const perEnvironment = sharingParses(() => {
     const first = loadAndRender(root, args.env, io.env);
     // Without --env, every environment: a template branch, a templated YAML value or a scoped file that only some
@@ -24,10 +42,11 @@ export async function run(args: ValidateArgs & GlobalArgs, io: CommandOutput): P
     return [first, ...others.map((name) => loadAndRender(root, name, io.env))].map((rendered) => {
       io.redact(rendered.secrets);
       // Test files are part of the repository: a broken one fails validation as a broken policy does.
-      return { environment: rendered.environment.name, findings: [...lintRepository(rendered), ...testFileFindings(root, rendered)] };
+      return { rendered, environment: rendered.environment.name, findings: [...lintRepository(rendered), ...testFileFindings(root, rendered)] };
     });
   });
-  const findings = perEnvironment.length > 1 ? mergeEnvironmentFindings(perEnvironment) : perEnvironment[0].findings;
+  const all = perEnvironment.length > 1 ? mergeEnvironmentFindings(perEnvironment) : perEnvironment[0].findings;
+  const findings = changed ? withinChange(all, perEnvironment[0].rendered, changed, io) : all;
   const report = formatFindings(args.format, findings, {
     color: wantsColor(io) && !args.output,
     failOn: args.failOn,

@@ -1,4 +1,4 @@
-import { ONE_VALUE, type ApiopsCommand } from '../command';
+import { CHANGED_SINCE, ONE_VALUE, type ApiopsCommand } from '../command';
 
 export interface DiffArgs {
   env?: string;
@@ -8,6 +8,7 @@ export interface DiffArgs {
   exitCode: boolean;
   api?: string[];
   product?: string[];
+  changedSince?: string;
 }
 
 export const DIFF_FORMATS = ['text', 'json', 'markdown'] as const;
@@ -27,9 +28,11 @@ export const diffCommand: ApiopsCommand<DiffArgs> = {
       .option('exit-code', { type: 'boolean', default: false, describe: 'Exit 2 when there are changes (0 when none)' })
       .option('api', { type: 'string', array: true, describe: 'Only these APIs (ids), and what their policies use' })
       .option('product', { type: 'string', array: true, describe: 'Only these products (ids), and what their policies use' })
+      .option('changed-since', CHANGED_SINCE)
       .example('$0 diff --env dev', 'What publish would change on the dev instance')
       .example('$0 diff --env prod --json --exit-code', 'Machine-readable drift check for a pipeline')
       .example('$0 diff --env prod --api media-orders', 'One API (and the named values, backends and fragments it uses)')
+      .example('$0 diff --env prod --changed-since origin/main', 'What this branch changed (and what that uses), against prod')
       .example('$0 diff --env prod --format markdown --out plan.json', 'A pull-request comment, and the plan to publish after review'),
   load: () => import('../actions/diff'),
 };

@@ -1,5 +1,5 @@
 import { DEFAULT_CONCURRENCY } from '../../azure/concurrency';
-import { ONE_VALUE, type ApiopsCommand } from '../command';
+import { numberOption, ONE_VALUE, POSITIVE_INTEGER, type ApiopsCommand } from '../command';
 
 export interface ExtractArgs {
   env?: string;
@@ -20,7 +20,7 @@ export const extractCommand: ApiopsCommand<ExtractArgs> = {
       .option('out', { type: 'string', ...ONE_VALUE, describe: 'Repository to write (default: the repository itself)' })
       .option('api', { type: 'string', array: true, describe: 'Extract only these APIs (ids)' })
       .option('product', { type: 'string', array: true, describe: 'Extract only these products (ids), with the APIs they hold' })
-      .option('concurrency', { type: 'number', ...ONE_VALUE, default: DEFAULT_CONCURRENCY, describe: 'Requests in flight at once' })
+      .option('concurrency', { ...numberOption('concurrency', POSITIVE_INTEGER), default: DEFAULT_CONCURRENCY, describe: 'Requests in flight at once' })
       .example('$0 extract --env dev', 'Update the repository from the dev instance')
       .example('$0 extract --env dev --out ../adopted --api orders', 'One API (and what its policies use) into another folder'),
   load: () => import('../actions/extract'),

@@ -1,4 +1,4 @@
-import { ONE_VALUE, type ApiopsCommand } from '../command';
+import { numberOption, ONE_VALUE, PORT, type ApiopsCommand } from '../command';
 
 export interface GatewayArgs {
   env?: string;
@@ -16,7 +16,7 @@ export const gatewayCommand: ApiopsCommand<GatewayArgs> = {
   builder: (y) =>
     y
       .option('env', { type: 'string', ...ONE_VALUE, describe: 'Environment to render (default: the first)' })
-      .option('port', { type: 'number', ...ONE_VALUE, default: 8280, describe: 'Port on 127.0.0.1 (0 = any free port)' })
+      .option('port', { ...numberOption('port', PORT), default: 8280, describe: 'Port on 127.0.0.1 (0 = any free port)' })
       .option('verbose', { type: 'boolean', default: false, describe: 'Print one line per request' })
       .option('trace', { type: 'boolean', default: false, describe: 'Print each request\'s trace: every policy with its file:line:column and the values it used (masked)' })
       .example('$0 gateway --env local', 'Then: curl -H "Ocp-Apim-Subscription-Key: …" http://127.0.0.1:8280/catalog/titles')

@@ -1,5 +1,5 @@
 import type { Severity } from '../../diagnostics';
-import { ONE_VALUE, type ApiopsCommand } from '../command';
+import { CHANGED_SINCE, ONE_VALUE, type ApiopsCommand } from '../command';
 import { OUTPUT_FORMATS, type OutputFormat } from '../output/findings';
 
 export interface ValidateArgs {
@@ -7,6 +7,7 @@ export interface ValidateArgs {
   format: OutputFormat;
   output?: string;
   failOn: Severity;
+  changedSince?: string;
 }
 
 export const validateCommand: ApiopsCommand<ValidateArgs> = {
@@ -19,6 +20,7 @@ export const validateCommand: ApiopsCommand<ValidateArgs> = {
       .option('env', { type: 'string', ...ONE_VALUE, describe: 'Check only this environment (default: every environment of apiops.config.yaml)' })
       .option('format', { choices: OUTPUT_FORMATS, ...ONE_VALUE, default: 'stylish' as OutputFormat, describe: 'Report format' })
       .option('output', { type: 'string', ...ONE_VALUE, describe: 'Write the report to this file instead of stdout' })
+      .option('changed-since', { ...CHANGED_SINCE, describe: 'Warnings only for what changed since REF (commits since it, and uncommitted edits) and what that uses; errors from everywhere' })
       .option('fail-on', { choices: ['error', 'warn'] as const, ...ONE_VALUE, default: 'error' as Severity, describe: 'Lowest severity that fails the run (exit 1)' })
       .example('$0 validate', 'Validate the repository in the current directory')
       .example('$0 validate --env prod --format sarif --output apiops.sarif', 'SARIF for GitHub code scanning'),
