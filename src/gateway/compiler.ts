@@ -6,6 +6,7 @@
  */
 import { formatPos, type SourcePos } from '../diagnostics';
 import type { PolicyElement, PolicyNode } from '../policy/ast';
+import { policySpec } from '../policy/knowledge/policies';
 import type { Section } from '../policy/knowledge/types';
 import { attributeValue } from '../policy/query';
 import type { Call, Scope, StatementSite } from './call';
@@ -119,10 +120,14 @@ export class ElementReader {
     return { text: texts.map((c) => (c as { value: string }).value).join(''), pos: texts[0]?.pos ?? this.pos };
   }
 
-  /** The child elements that are policy statements (choose/when, retry, return-response…), compiled. */
-  statements(compiler: Compiler): Statement[] {
+  /**
+   * The child elements that are policy statements (choose/when, retry, limit-concurrency…), compiled. Those of
+   * send-request and return-response build the message (`messageParts`): they are the policy's own elements, allowed
+   * wherever it is (authentication-managed-identity in an outbound send-request).
+   */
+  statements(compiler: Compiler, options: { messageParts?: boolean } = {}): Statement[] {
     this.readChildren.add('*');
-    return compiler.statements(this.element.children, this.site.section, this.site.scope, `${this.site.path}/`);
+    return compiler.statements(this.element.children, this.site.section, this.site.scope, `${this.site.path}/`, !options.messageParts);
   }
 
   /** Throws for the first attribute or child element the module did not read. */
@@ -155,20 +160,21 @@ export class Compiler {
    * Compiles statement nodes. Top-level nodes from a fragment take the scope of the statement before them (the
    * document that included the fragment), else of the one after.
    */
-  statements(nodes: readonly PolicyNode[], section: Section, scope: Scope | undefined, pathPrefix = ''): Statement[] {
+  statements(nodes: readonly PolicyNode[], section: Section, scope: Scope | undefined, pathPrefix = '', checkPlacement = true): Statement[] {
     const elements = nodes.filter((n): n is PolicyElement => n.type === 'element');
     const scopes = elements.map((e) => this.scopeOfFile(e.pos.file));
     return elements.map((element, i) => {
       const own = scopes[i] ?? scope ?? scopes.slice(0, i).reverse().find(Boolean) ?? scopes.slice(i + 1).find(Boolean) ?? 'global';
-      return this.statement(element, section, own, `${pathPrefix}${element.name}[${i + 1}]`);
+      return this.statement(element, section, own, `${pathPrefix}${element.name}[${i + 1}]`, checkPlacement);
     });
   }
 
-  private statement(element: PolicyElement, section: Section, scope: Scope, path: string): Statement {
+  private statement(element: PolicyElement, section: Section, scope: Scope, path: string, checkPlacement: boolean): Statement {
     const site: StatementSite = { name: element.name, pos: element.pos, scope, section, path, policyId: attributeValue(element, 'id') ?? '' };
     const module = this.modules[element.name];
     let run: Run;
     try {
+      if (checkPlacement) refuseMisplaced(element, section, scope);
       if (!module) throw new UnsupportedError(`policy <${element.name}>`, element.pos);
       const reader = new ElementReader(element, site, this.values);
       run = markingPlaceholders(module(reader, this), [...reader.placeholders]);
@@ -179,6 +185,22 @@ export class Compiler {
       };
     }
     return { site, run };
+  }
+}
+
+/**
+ * APIM refuses to save a policy in a section or at a scope its reference does not allow (forward-request outside
+ * backend, validate-jwt outside inbound, quota outside product scope): the same policy knowledge lint's
+ * policy-placement rule checks.
+ */
+function refuseMisplaced(element: PolicyElement, section: Section, scope: Scope): void {
+  const spec = policySpec(element.name);
+  if (!spec) return;
+  if (!spec.sections.includes(section)) {
+    throw new PolicyConfigurationError(`<${element.name}> is not allowed in the ${section} section (allowed in: ${spec.sections.join(', ') || 'GraphQL resolvers only'})`, element.pos);
+  }
+  if (!spec.scopes.includes(scope)) {
+    throw new PolicyConfigurationError(`<${element.name}> is not allowed at ${scope} scope (allowed at: ${spec.scopes.join(', ')})`, element.pos);
   }
 }
 

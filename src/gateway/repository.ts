@@ -72,8 +72,16 @@ export interface GatewayRepository {
   subscriptions: RepositorySubscription[];
   /** The environment's template values (tenantId names the gateway identity's tenant). */
   values: Record<string, unknown>;
-  /** An example response from the specification, for mock-response. */
-  example(api: GatewayApi, operation: GatewayOperation, status: number, contentType?: string): { contentType: string; body: string } | undefined;
+  /**
+   * An example response from the specification, for mock-response; `body` undefined when the response has a schema
+   * but no example (APIM then answers a sample it generates from the schema).
+   */
+  example(api: GatewayApi, operation: GatewayOperation, status: number, contentType?: string): SpecificationExample | undefined;
+}
+
+export interface SpecificationExample {
+  contentType: string;
+  body?: string;
 }
 
 export interface RepositorySubscription {
@@ -225,7 +233,7 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
  * mock-response's body: the response's example for the status (and content type, else the first declared), else one
  * of its named examples, else the schema's example; OpenAPI 3 `content` and Swagger 2 `examples` alike.
  */
-function specificationExample(root: Json, operationId: string, status: number, contentType?: string): { contentType: string; body: string } | undefined {
+function specificationExample(root: Json, operationId: string, status: number, contentType?: string): SpecificationExample | undefined {
   const entry = specOperations(root).find((e) => e.operation.operationId === operationId);
   const responses = entry?.operation.responses;
   if (!isObject(responses)) return undefined;
@@ -243,7 +251,7 @@ function specificationExample(root: Json, operationId: string, status: number, c
       if (isObject(first) && first.value !== undefined) return { contentType: type, body: text(first.value) };
     }
     const schema = resolveRef(root, media.schema);
-    if (isObject(schema) && schema.example !== undefined) return { contentType: type, body: text(schema.example) };
+    if (isObject(schema)) return { contentType: type, body: schema.example === undefined ? undefined : text(schema.example) };
     return undefined;
   }
   if (isObject(response.examples)) {
@@ -252,6 +260,6 @@ function specificationExample(root: Json, operationId: string, status: number, c
     if (type !== undefined) return { contentType: type, body: text(response.examples[type]) };
   }
   const schema = resolveRef(root, response.schema);
-  if (isObject(schema) && schema.example !== undefined) return { contentType: contentType ?? 'application/json', body: text(schema.example) };
+  if (isObject(schema)) return { contentType: contentType ?? 'application/json', body: schema.example === undefined ? undefined : text(schema.example) };
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { globalInbound, withGateway, type TestGateway } from './helpers';
+import { GATEWAY_REPO, globalInbound, withGateway, type TestGateway } from './helpers';
 
 
 const get = (gw: TestGateway, key: string, path = '/shop/items', headers: Record<string, string> = {}) =>
@@ -65,6 +65,19 @@ describe('gateway pipeline', () => {
     });
   });
 
+  it('names mock-response of a response with a schema but no example as unsupported (APIM generates an undocumented sample)', async () => {
+    const openapi = GATEWAY_REPO['apis/shop/openapi.yaml'].replace(
+      'example: { items: [{ id: 1, name: pen }] }',
+      'schema: { type: object, properties: { items: { type: array, items: { type: string } } } }',
+    );
+    await withGateway({ 'apis/shop/openapi.yaml': openapi, 'policies/global.xml': globalInbound('<mock-response status-code="200" content-type="application/json" />') }, async (gw, key) => {
+      const reply = await get(gw, key);
+      expect(reply.status).toBe(500);
+      expect(reply.headers['x-apiops-unsupported']).toBe('<mock-response> from the schema of the 200 response, which has no example at policies/global.xml:3:9');
+      expect((await get(gw, key, '/shop/items/1')).status).toBe(200);
+    });
+  });
+
   it('sends the call to the backend set-backend-service names (backend-id from backends/, or base-url)', async () => {
     await withGateway(
       {
@@ -107,7 +120,7 @@ describe('gateway pipeline', () => {
     await withGateway(
       {
         'apis/shop/operations/listItems.xml': `<policies><inbound><base /><xml-to-json kind="direct" apply="always" consider-accept-header="false" /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`,
-        'apis/shop/operations/getItem.xml': `<policies>\n<inbound>\n<base />\n<forward-request http-version="2" />\n</inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`,
+        'apis/shop/operations/getItem.xml': `<policies>\n<inbound><base /></inbound>\n<backend>\n<forward-request http-version="2" />\n</backend><outbound><base /></outbound><on-error><base /></on-error></policies>`,
       },
       async (gw, key) => {
         const policy = await get(gw, key);
@@ -134,6 +147,39 @@ describe('gateway pipeline', () => {
         expect(action.headers['x-apiops-error']).toMatch(/^apis\/shop\/operations\/listItems\.xml:1:28: exists-action must be one of override, skip, append, delete/);
         const named = await get(gw, key, '/shop/items/1');
         expect(named.headers['x-apiops-error']).toMatch(/^apis\/shop\/operations\/getItem\.xml:1:\d+: named value 'no-such-value' is not defined/);
+      },
+    );
+  });
+
+  it('answers 500 naming a policy in a section or at a scope APIM does not allow, and a rewrite-uri adding a path parameter', async () => {
+    const operation = (inbound: string, outbound = '<base />') =>
+      `<policies><inbound><base />${inbound}</inbound><backend><base /></backend><outbound>${outbound}</outbound><on-error><base /></on-error></policies>`;
+    await withGateway(
+      {
+        'apis/shop/operations/listItems.xml': operation('', '<base /><choose><when condition="@(true)"><validate-jwt header-name="Authorization" /></when></choose>'),
+        'apis/shop/operations/createOrder.xml': operation('<forward-request />'),
+        'apis/shop/policy.xml': operation('<choose><when condition="@(context.Operation.Id == &quot;getSpecial&quot;)"><quota calls="5" renewal-period="60" /></when></choose>'),
+        'apis/shop/operations/getItem.xml': operation('<rewrite-uri template="/things/{itemId}/{colour}" />'),
+        'apis/shop/operations/search.xml': operation(
+          '<send-request mode="new" response-variable-name="r"><set-url>https://lookup.example/</set-url><authentication-managed-identity resource="api://lookup" /></send-request>',
+          '<base /><send-request mode="new" response-variable-name="r"><set-url>https://lookup.example/</set-url><authentication-managed-identity resource="api://lookup" /></send-request>',
+        ),
+      },
+      async (gw, key) => {
+        const refusal = async (method: string, path: string) => {
+          const reply = await gw.request(method, path, { headers: { 'Ocp-Apim-Subscription-Key': key } });
+          expect(reply.status).toBe(500);
+          return reply.headers['x-apiops-error'];
+        };
+        expect(await refusal('GET', '/shop/items')).toMatch(/^apis\/shop\/operations\/listItems\.xml:1:\d+: <validate-jwt> is not allowed in the outbound section \(allowed in: inbound\)$/);
+        expect(await refusal('POST', '/shop/orders')).toMatch(/^apis\/shop\/operations\/createOrder\.xml:1:28: <forward-request> is not allowed in the inbound section \(allowed in: backend\)$/);
+        expect(await refusal('GET', '/shop/items/special')).toMatch(/^apis\/shop\/policy\.xml:1:\d+: <quota> is not allowed at api scope \(allowed at: product\)$/);
+        expect(await refusal('GET', '/shop/items/7')).toMatch(
+          /^apis\/shop\/operations\/getItem\.xml:1:\d+: template of <rewrite-uri> names \{colour\}, which is not a parameter of the operation's URL template \/items\/\{itemId\}$/,
+        );
+        // A send-request's own elements go wherever it goes: authentication-managed-identity in an outbound one.
+        expect((await gw.request('GET', '/shop/search?q=1', { headers: { 'Ocp-Apim-Subscription-Key': key } })).status).toBe(200);
+        expect((await gw.backendRequests()).filter((r) => r.url === 'https://lookup.example/')).toHaveLength(2);
       },
     );
   });

@@ -80,7 +80,8 @@ describe('gateway rate-limit and quota refuse what APIM would not save', () => {
     await withGateway(
       {
         'apis/shop/operations/listItems.xml': operationInbound('<rate-limit calls="@(5)" renewal-period="60" />'),
-        'apis/shop/operations/getItem.xml': operationInbound('<quota calls="10" renewal-period="@(3600)" />'),
+        // quota is a product-scope policy.
+        'products/starter/policy.xml': operationInbound('<choose><when condition="@(context.Operation.Id == &quot;getItem&quot;)"><quota calls="10" renewal-period="@(3600)" /></when></choose>'),
         'apis/shop/operations/getSpecial.xml': operationInbound('<quota-by-key calls="10" renewal-period="120" counter-key="k" />'),
       },
       async (gw, key) => {
@@ -158,6 +159,27 @@ describe('gateway validate-jwt defaults and LastError', () => {
       expect(untrusted.headers['x-reason']).toMatch(/^TokenSignature(KeyNotFound|Invalid)$/);
       expect(await gw.backendRequests()).toHaveLength(1);
     });
+  });
+});
+
+describe('gateway validate-jwt require-scheme', () => {
+  it('requires the scheme on the Authorization header only; with another header-name it is ignored (fact sheet §4)', async () => {
+    const validate = (header: string) => `<validate-jwt header-name="${header}" require-scheme="Bearer">
+            <openid-config url="https://login.microsoftonline.com/${TENANT}/v2.0/.well-known/openid-configuration" />
+            <audiences><audience>api://shop</audience></audiences>
+        </validate-jwt>`;
+    await withGateway(
+      { 'policies/global.xml': globalInbound(validate('Authorization'), { onError: REPORT_LAST_ERROR }), 'apis/shop/operations/getItem.xml': `<policies><inbound>${validate('X-Token')}</inbound><backend><base /></backend><outbound /><on-error /></policies>` },
+      async (gw, key) => {
+        const token = await gw.token({ issuer: V2_ISSUER, audience: 'api://shop' });
+        expect((await get(gw, key, '/shop/items', { Authorization: `Bearer ${token}` })).status).toBe(200);
+        const otherScheme = await get(gw, key, '/shop/items', { Authorization: `Token ${token}` });
+        expect([otherScheme.status, otherScheme.headers['x-reason']]).toEqual([401, 'JwtInvalid']);
+        const noScheme = await get(gw, key, '/shop/items', { Authorization: token });
+        expect([noScheme.status, noScheme.headers['x-reason']]).toEqual([401, 'JwtInvalid']);
+        expect((await get(gw, key, '/shop/items/1', { 'X-Token': token })).status).toBe(200);
+      },
+    );
   });
 });
 

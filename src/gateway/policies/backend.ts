@@ -85,9 +85,11 @@ const rewriteUri: PolicyModule = (element) => {
   const template = element.required('template');
   const copyUnmatched = element.value('copy-unmatched-params');
   return (call) => {
-    const text = asString(template.evaluate(call)).replace(/\{([^}]+)\}/g, (all, name: string) => {
+    const text = asString(template.evaluate(call)).replace(/\{([^}]+)\}/g, (_all, name: string) => {
       const value = call.request.matchedParameters.get(name);
-      return value === undefined ? all : encodeURIComponent(value);
+      // "You can't add extra template path parameters in the rewrite URL" (Learn:rewrite-uri-policy): APIM refuses it.
+      if (value === undefined) throw new PolicyConfigurationError(`template of <rewrite-uri> names {${name}}, which is not a parameter of the operation's URL template ${call.operation.urlTemplate}`, template.pos);
+      return encodeURIComponent(value);
     });
     const [path, search = ''] = text.split('?', 2);
     const query = parseQuery(search);
@@ -143,7 +145,7 @@ const sendRequest: PolicyModule = (element, compiler) => {
   const variable = element.requiredLiteral('response-variable-name');
   const timeout = element.value('timeout');
   const ignoreError = element.value('ignore-error');
-  const statements = element.statements(compiler);
+  const statements = element.statements(compiler, { messageParts: true });
   const { backend } = compiler.services;
   return async (call: Call) => {
     const request: RequestState =

@@ -4,7 +4,7 @@
  */
 import { messageOf } from '../call';
 import { runStatements, type PolicyModule } from '../compiler';
-import { EndPipeline, PolicyConfigurationError, PolicyFailure, reasonPhrase } from '../errors';
+import { EndPipeline, PolicyConfigurationError, PolicyFailure, reasonPhrase, UnsupportedError } from '../errors';
 import { NameValues, type ResponseState } from '../expressions';
 import { asBoolean, asInteger, asString } from '../values';
 
@@ -50,7 +50,7 @@ const setMethod: PolicyModule = (element) => {
 /** Ends the pipeline with a new response built by its children (Learn:return-response-policy). */
 const returnResponse: PolicyModule = (element, compiler) => {
   const variable = element.literal('response-variable-name');
-  const statements = element.statements(compiler);
+  const statements = element.statements(compiler, { messageParts: true });
   return async (call) => {
     const base = variable === undefined ? undefined : responseStateOf(call.variables.get(variable));
     const response: ResponseState = base
@@ -88,6 +88,11 @@ const mockResponse: PolicyModule = (element, compiler) => {
   const { repository } = compiler.services;
   return (call) => {
     const example = repository.example(call.target.api, call.target.operation, status, contentType);
+    const body = example?.body;
+    if (example && body === undefined) {
+      // APIM answers a sample it generates from the schema, in a form it does not document: not guessed here.
+      throw new UnsupportedError(`<mock-response> from the schema of the ${status} response, which has no example`, element.pos);
+    }
     const headers = new NameValues();
     if (example) headers.set('Content-Type', [example.contentType]);
     else if (contentType) headers.set('Content-Type', [contentType]);
@@ -95,7 +100,7 @@ const mockResponse: PolicyModule = (element, compiler) => {
       statusCode: status,
       statusReason: reasonPhrase(status),
       headers,
-      body: example ? { content: example.body, consumed: false } : undefined,
+      body: body === undefined ? undefined : { content: body, consumed: false },
     };
     throw new EndPipeline();
   };

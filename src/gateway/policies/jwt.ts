@@ -150,7 +150,9 @@ const validateJwt: PolicyModule = (element, compiler) => {
   const requireExpiration = element.value('require-expiration-time');
   const requireSigned = element.value('require-signed-tokens');
   const clockSkew = element.value('clock-skew');
-  const scheme = element.literal('require-scheme');
+  // require-scheme applies to the Authorization header only; with another header-name APIM ignores it (fact sheet §4).
+  const givenScheme = element.literal('require-scheme');
+  const scheme = headerName?.toLowerCase() === 'authorization' ? givenScheme : undefined;
   const variable = element.literal('output-token-variable-name');
   const configUrls = element.children('openid-config').map((c) => ({ url: c.required('url'), pos: c.pos }));
   const inlineKeys = (element.child('issuer-signing-keys')?.children('key') ?? []).map((key) => signingKey(key));
