@@ -4,8 +4,9 @@
 // concurrency (what its requests cost if every slot were always busy; for the no-op run these are the reads it must
 // make). Targets: both <= 1.2x, and the no-op run writes nothing. The emulator runs in its own process (`apiops
 // emulator`), as Azure does, so that its work does not take the CPU from the publish being measured. Also printed: how
-// long requests held their slot on average and how busy the slots were, which tells a scheduler that leaves slots idle
-// from a machine too loaded to answer in 25 ms. Last, `publish --api` of one API edited after the re-publish: its
+// long requests held their slot on average, how long of that they spent in the emulator (from arrival to answer, its
+// latency included) and how busy the slots were, which tells a scheduler that leaves slots idle from a machine too
+// loaded to answer in 25 ms. Last, `publish --api` of one API edited after the re-publish: its
 // requests must stay a handful (target <= SELECTED_REQUESTS_TARGET, one write), however many APIs the instance has.
 const { spawn } = require('child_process');
 const fs = require('fs');
@@ -61,16 +62,25 @@ function slotTimer(connection) {
   return timer;
 }
 
+/** The emulator's log of the requests it answered (with the time each spent in it, latency included). */
+async function emulatorLog(url) {
+  const response = await fetch(`${url}/_emulator/stats`);
+  return (await response.json()).log;
+}
+
 async function timedPublish(url, desired, selected) {
   const connection = connect(SCOPE, { endpoint: url, concurrency: CONCURRENCY });
   const slots = slotTimer(connection);
+  const logged = (await emulatorLog(url)).length;
   const start = process.hrtime.bigint();
   const plan = await planAgainstLive(connection, desired, selected);
   const result = await applyPlan(connection, plan, desired, { prune: false });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (!result.ok) throw new Error(`publish failed: ${result.outcomes.filter((o) => o.outcome !== 'applied').map((o) => `${o.change.id}: ${o.reason}`).join('; ')}`);
   const r = connection.requests;
-  return { ms, requests: r.total, writes: r.PUT + r.PATCH + r.DELETE, summary: summarize(plan, false), slotMs: slots.totalMs };
+  const answered = (await emulatorLog(url)).slice(logged).filter((entry) => !entry.path.startsWith('/_emulator/'));
+  const emulatorMs = answered.reduce((sum, entry) => sum + entry.durationMs, 0);
+  return { ms, requests: r.total, writes: r.PUT + r.PATCH + r.DELETE, summary: summarize(plan, false), slotMs: slots.totalMs, emulatorMs, answered: answered.length };
 }
 
 async function main() {
@@ -89,7 +99,7 @@ async function main() {
     console.log(`publish: ${APIS} APIs x ${OPERATIONS} operations, ${LATENCY_MS} ms latency (±50% jitter), concurrency ${CONCURRENCY}, emulator in its own process`);
     console.log(
       table(
-        ['publish', 'changes', 'requests', 'requests/API', 'writes', 'wall ms', 'floor ms', 'ratio', 'ms per request', 'slots busy'],
+        ['publish', 'changes', 'requests', 'requests/API', 'writes', 'wall ms', 'floor ms', 'ratio', 'ms per request', 'in emulator', 'slots busy'],
         Object.entries(runs).map(([name, run]) => [
           name,
           run.summary.create + run.summary.update + run.summary.delete,
@@ -100,6 +110,7 @@ async function main() {
           floor(run).toFixed(0),
           (run.ms / floor(run)).toFixed(2),
           (run.slotMs / run.requests).toFixed(1),
+          (run.emulatorMs / run.answered).toFixed(1),
           `${((100 * run.slotMs) / (run.ms * CONCURRENCY)).toFixed(0)}%`,
         ]),
       ),

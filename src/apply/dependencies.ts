@@ -54,11 +54,23 @@ function policyReferences(resource: DesiredResource, namedValueIds: Map<string, 
   ];
 }
 
-/** The kinds of `kind`'s references that requiredRefs names one by one: a link's target; a policy's fragments, backends and named values. */
+/**
+ * The kinds of `kind`'s references that requiredRefs names one by one: a link's target; a policy's fragments, backends
+ * and named values; the named values anything else names as {{displayName}} (a backend's or a logger's credentials).
+ */
 function referencesNamed(kind: ResourceKind): Set<ResourceKind> {
   const type = resourceType(kind);
   if (type.link) return new Set([type.references[0]]);
-  return new Set(type.policy ? ['policyFragment', 'backend', 'namedValue'] : []);
+  return new Set(type.policy ? ['policyFragment', 'backend', 'namedValue'] : ['namedValue']);
+}
+
+/** The named values a resource that is not a policy names in its properties, as {{displayName}} (case-insensitive, as APIM). */
+function namedValuesNamed(resource: DesiredResource, namedValueIds: Map<string, string>): ResourceRef[] {
+  const byName = new Map([...namedValueIds].map(([name, id]) => [name.toLowerCase(), id]));
+  return [...JSON.stringify(resource.properties).matchAll(/\{\{([^{}]+)\}\}/g)].flatMap(([, name]) => {
+    const id = byName.get(name.trim().toLowerCase());
+    return id ? [{ kind: 'namedValue' as const, ids: [id] }] : [];
+  });
 }
 
 function requiredRefs(change: PlannedChange, desired: Map<string, DesiredResource>, namedValueIds: Map<string, string>): ResourceRef[] {
@@ -68,7 +80,9 @@ function requiredRefs(change: PlannedChange, desired: Map<string, DesiredResourc
   const type = resourceType(change.kind);
   if (type.link) refs.push({ kind: type.references[0], ids: [change.ref.ids[change.ref.ids.length - 1]] });
   const resource = desired.get(refKey(change.ref));
-  return resource ? [...refs, ...policyReferences(resource, namedValueIds)] : refs;
+  if (!resource) return refs;
+  if (type.policy) return [...refs, ...policyReferences(resource, namedValueIds)];
+  return type.references.includes('namedValue') ? [...refs, ...namedValuesNamed(resource, namedValueIds)] : refs;
 }
 
 /** The API (not revision) id an API-scoped resource belongs to, lower-cased. */
@@ -88,9 +102,10 @@ export function changeDependencies(changes: PlannedChange[], desired: DesiredSta
   const dependents = dependentKinds();
   const writeKeysByKind = new Map<ResourceKind, string[]>();
   const deletesByKind = new Map<ResourceKind, PlannedChange[]>();
+  const addTo = <T>(byKind: Map<ResourceKind, T[]>, kind: ResourceKind, item: T) => (byKind.get(kind) ?? byKind.set(kind, []).get(kind)!).push(item);
   for (const change of changes) {
-    if (change.action === 'delete') deletesByKind.set(change.kind, [...(deletesByKind.get(change.kind) ?? []), change]);
-    else writeKeysByKind.set(change.kind, [...(writeKeysByKind.get(change.kind) ?? []), refKey(change.ref)]);
+    if (change.action === 'delete') addTo(deletesByKind, change.kind, change);
+    else addTo(writeKeysByKind, change.kind, refKey(change.ref));
   }
   /**
    * The deletes of `kind` that a delete of `deleting` waits for. One carried out by its ancestor's delete settles

@@ -1,5 +1,5 @@
 import { ApiManagementClient, KnownExportApi, KnownExportFormat } from '@azure/arm-apimanagement';
-import { bearerTokenAuthenticationPolicyName, RestError, retryPolicy, type PipelinePolicy, type PipelineRequest } from '@azure/core-rest-pipeline';
+import { bearerTokenAuthenticationPolicyName, formDataPolicyName, RestError, retryPolicy, type PipelinePolicy, type PipelineRequest } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/core-auth';
 import { AggregateAuthenticationError, AuthenticationError, CredentialUnavailableError, DefaultAzureCredential } from '@azure/identity';
 import { createLimiter, DEFAULT_CONCURRENCY, type Limiter } from './concurrency';
@@ -148,6 +148,9 @@ export function connect(scope: ServiceScope, options: ClientOptions = {}): ApimC
     client.pipeline.removePolicy({ name: bearerTokenAuthenticationPolicyName });
     client.pipeline.addPolicy(staticBearerPolicy(EMULATOR_TOKEN), { phase: 'Sign' });
   }
+  // ARM takes JSON bodies only; the form-data policy's first look at a body loads Node's fetch (undici), which costs
+  // a publish tens of milliseconds before its first request, with every slot idle.
+  client.pipeline.removePolicy({ name: formDataPolicyName });
   client.pipeline.removePolicy({ phase: 'Retry' });
   const timing = {
     retryDelayInMs: options.retryDelayInMs ?? (loopback ? 50 : 800),

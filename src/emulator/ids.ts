@@ -25,12 +25,14 @@ export function relativeId(request: ArmRequest, id: string): string | undefined 
 /** Whether two ids name one entity: ARM ids are case-insensitive, and `a;rev=2` may arrive as `a%3Brev%3D2`. */
 export function sameId(request: ArmRequest, a: unknown, b: string): boolean {
   if (typeof a !== 'string') return false;
-  const canonical = (id: string) => {
-    const relative = relativeId(request, id);
-    return relative === undefined ? undefined : pathSegments(relative)?.join('/').toLowerCase();
-  };
-  const left = canonical(a);
-  return left !== undefined && left === canonical(b);
+  const left = canonicalId(request, a);
+  return left !== undefined && left === canonicalId(request, b);
+}
+
+/** The form of an id that sameId compares (service-relative, decoded, lower-cased); undefined for another service's. */
+export function canonicalId(request: ArmRequest, id: string): string | undefined {
+  const relative = relativeId(request, id);
+  return relative === undefined ? undefined : pathSegments(relative)?.join('/').toLowerCase();
 }
 
 export interface ResolvedId {

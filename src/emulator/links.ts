@@ -1,6 +1,6 @@
 import { armBody, idSegment, quoted, resourceId, listReply, type ArmRequest, type Behaviour, type BehaviourTable, type EmulatorEnv, type EntityInput, type Prepared, type Reply, type WriteInput } from './engine';
 import { notFound } from './errors';
-import { pathSegments, relativeId, resolveReference, sameId } from './ids';
+import { canonicalId, pathSegments, relativeId, resolveReference } from './ids';
 import { matchRoute, routeOf, type RouteMatch } from './routes';
 import type { ServiceState } from './store';
 
@@ -81,10 +81,11 @@ function findLinks(request: ArmRequest, r: Relation, holderName: string | undefi
   const service = request.service;
   const holders = holderName !== undefined ? [holderName] : service.list(holderCollection(r)).map((e) => e.name);
   const found: Array<{ holder: string; link: string; memberId: string }> = [];
+  const wanted = memberNames && canonicalId(request, memberId(request, r, memberNames));
   for (const holder of holders) {
     for (const link of service.list(linkCollection(r, holder))) {
       const id = String(link.properties[r.idProperty]);
-      if (memberNames && !sameId(request, id, memberId(request, r, memberNames))) continue;
+      if (memberNames && (wanted === undefined || canonicalId(request, id) !== wanted)) continue;
       found.push({ holder, link: link.name, memberId: id });
     }
   }

@@ -229,12 +229,16 @@ export class EmulatorServer {
     if (url.pathname.startsWith('/_emulator/')) return finish(this.serveInternal(url.pathname));
 
     // Latency is split between the request's way in and the answer's way out, as on a network: the way out runs
-    // while the change is made durable (the answer still waits for both).
+    // while the change is made durable (the answer still waits for both). A timer fires late while the event loop
+    // serves other requests; the way out is shortened by what the way in overran, so that a request is delayed by
+    // the latency drawn for it rather than by that and the emulator's own queueing on top.
     const latency = this.options.latencyMs > 0 ? this.options.latencyMs * (0.5 + this.jitterRandom()) : 0;
+    const inbound = performance.now();
     if (latency > 0) await sleep(latency / 2);
+    const wayOut = Math.max(0, latency - (performance.now() - inbound));
     const answer = async (reply: Reply, fault?: string) => {
       // Answered only once what it changed is on disk (and a read never shows what a crash could still lose).
-      await Promise.all([latency > 0 ? sleep(latency / 2) : undefined, this.store.durable()]);
+      await Promise.all([wayOut > 0 ? sleep(wayOut) : undefined, this.store.durable()]);
       finish(reply, fault);
     };
     const authorization = req.headers.authorization;

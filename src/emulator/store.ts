@@ -61,6 +61,8 @@ interface MutationLog {
 
 export class ServiceState {
   private readonly collections = new Map<string, Map<string, Entity>>();
+  /** list()'s answers, kept until their collection changes: a product's API links are listed for every link written. */
+  private readonly sortedLists = new Map<string, Entity[]>();
   private etagCounter = 0;
 
   constructor(
@@ -75,9 +77,15 @@ export class ServiceState {
 
   /** A collection's entities ordered by name, so pages are stable whatever the order of writes. */
   list(collection: string): Entity[] {
-    const entities = this.collections.get(lower(collection));
-    if (!entities) return [];
-    return [...entities.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entity]) => entity);
+    const key = lower(collection);
+    let sorted = this.sortedLists.get(key);
+    if (!sorted) {
+      const entities = this.collections.get(key);
+      if (!entities) return [];
+      sorted = [...entities.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entity]) => entity);
+      this.sortedLists.set(key, sorted);
+    }
+    return [...sorted];
   }
 
   /** Creates or replaces an entity; its name keeps the case of its first creation. */
@@ -102,6 +110,7 @@ export class ServiceState {
 
   private store(collection: string, entity: Entity): void {
     const key = lower(collection);
+    this.sortedLists.delete(key);
     let entities = this.collections.get(key);
     if (!entities) {
       entities = new Map();
@@ -112,8 +121,10 @@ export class ServiceState {
 
   private remove(collection: string, name: string): void {
     this.collections.get(lower(collection))?.delete(lower(name));
+    this.sortedLists.delete(lower(collection));
     const nested = `${lower(collection)}/${lower(name)}/`;
     for (const key of [...this.collections.keys()]) if (key.startsWith(nested)) this.collections.delete(key);
+    for (const key of [...this.sortedLists.keys()]) if (key.startsWith(nested)) this.sortedLists.delete(key);
   }
 
   /** Replays a journal line (see EmulatorStore): the entity as it was stored, or its deletion. */
@@ -160,6 +171,7 @@ export class ServiceState {
 
   restore(data: SerializedService, sealer: Sealer, file: string): void {
     this.etagCounter = data.etagCounter;
+    this.sortedLists.clear();
     for (const [key, entities] of Object.entries(data.collections)) {
       this.collections.set(key, new Map(entities.map((e) => [lower(e.name), restoreEntity(e, sealer, file)])));
     }

@@ -184,5 +184,6 @@ export function describeScope(ref: string, scope: ChangeScope): string {
     ...(products.length ? [`product${products.length === 1 ? '' : 's'} ${products.join(', ')}`] : []),
     ...resources.map((ref) => (ref.ids.length ? `${ref.kind} ${ref.ids.join('/')}` : ref.kind)),
   ];
-  return parts.length ? `${changed}, selecting ${parts.join('; ')} (and what they use).` : `${changed}, none of them a resource file: nothing is selected.`;
+  if (!parts.length) return `${changed}, none of them a resource file: nothing is selected.`;
+  return `${changed}, selecting ${parts.join('; ')} (and what ${apis.length + products.length + resources.length === 1 ? 'it uses' : 'they use'}).`;
 }

@@ -18,11 +18,15 @@ import { revisionOf } from '../resources/types';
  */
 const REVISION_CONTENT = new Set(['api', 'apiOperation', 'apiPolicy', 'operationPolicy', 'apiSchema', 'graphQLResolver', 'resolverPolicy']);
 
-/** The revision a desired API's release makes current ('1' without a release). */
-function releasedRevision(desired: DesiredState, apiId: string): string {
-  const release = desired.resources.find((r) => r.ref.kind === 'apiRelease' && r.ref.ids[0] === apiId);
-  const target = String(release?.properties.apiId ?? '').split('/').pop() ?? '';
-  return revisionOf(target)?.revision ?? '1';
+/** The revision each desired API's release makes current, by API id (an API without a release: '1'). */
+function releasedRevisions(desired: DesiredState): (apiId: string) => string {
+  const released = new Map<string, string>();
+  for (const release of desired.resources) {
+    if (release.ref.kind !== 'apiRelease' || released.has(release.ref.ids[0])) continue;
+    const target = String(release.properties.apiId ?? '').split('/').pop() ?? '';
+    released.set(release.ref.ids[0], revisionOf(target)?.revision ?? '1');
+  }
+  return (apiId) => released.get(apiId) ?? '1';
 }
 
 /** For each API whose current revision changes: the instance's current one, and what to keep of the API (see below). */
@@ -32,11 +36,12 @@ export type RevisionSwitches = Record<string, { liveCurrent: string; kept?: Reco
 export function revisionSwitches(desired: DesiredState, live: LiveState): RevisionSwitches {
   const liveApis = new Map(live.resources.filter((r) => r.ref.kind === 'api').map((r) => [r.ref.ids[0].toLowerCase(), r]));
   const switches: RevisionSwitches = {};
+  const releasedRevision = releasedRevisions(desired);
   for (const api of desired.resources.filter((r) => r.ref.kind === 'api' && !revisionOf(r.ref.ids[0]))) {
     const [apiId] = api.ref.ids;
     const liveApi = liveApis.get(apiId.toLowerCase());
     const liveCurrent = String(liveApi?.properties.apiRevision ?? '1');
-    if (releasedRevision(desired, apiId) === liveCurrent) continue;
+    if (releasedRevision(apiId) === liveCurrent) continue;
     const hasFolder = desired.resources.some((r) => r.ref.kind === 'api' && r.ref.ids[0].toLowerCase() === `${apiId};rev=${liveCurrent}`.toLowerCase());
     // Without a folder for revision L, the API (revision L until the release) stays as the instance has it.
     const kept = !hasFolder && liveApi ? Object.fromEntries(Object.keys(api.properties).filter((key) => key in liveApi.properties).map((key) => [key, liveApi.properties[key]])) : undefined;
@@ -49,10 +54,11 @@ export function revisionSwitches(desired: DesiredState, live: LiveState): Revisi
 export function withRevisionSwitches(desired: DesiredState, switches: RevisionSwitches | undefined): DesiredState {
   if (!switches || !Object.keys(switches).length) return desired;
   let resources = desired.resources;
+  const releasedRevision = releasedRevisions(desired);
   for (const [apiId, { liveCurrent, kept }] of Object.entries(switches)) {
     const api = resources.find((r) => r.ref.kind === 'api' && r.ref.ids[0] === apiId)!;
     const names = new Map([
-      [apiId.toLowerCase(), `${apiId};rev=${releasedRevision(desired, apiId)}`],
+      [apiId.toLowerCase(), `${apiId};rev=${releasedRevision(apiId)}`],
       [`${apiId};rev=${liveCurrent}`.toLowerCase(), apiId],
     ]);
     const rekeyed = resources.map((resource): DesiredResource => {

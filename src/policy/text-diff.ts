@@ -45,6 +45,20 @@ function range(start: number, count: number): string {
 }
 
 export function diffLines(a: readonly string[], b: readonly string[]): Edit[] {
+  // The lines both sides start and end with are unchanged, and when one side has nothing left the rest is all
+  // insertions or all deletions: a created or deleted policy needs no search (Myers' trace grows with the square of
+  // the edits).
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  let end = 0;
+  while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
+  const unchanged = (line: string): Edit => ({ op: ' ', line });
+  const [restA, restB] = [a.slice(start, a.length - end), b.slice(start, b.length - end)];
+  const middle = !restA.length || !restB.length ? [...restA.map((line): Edit => ({ op: '-', line })), ...restB.map((line): Edit => ({ op: '+', line }))] : myersDiff(restA, restB);
+  return [...a.slice(0, start).map(unchanged), ...middle, ...a.slice(a.length - end).map(unchanged)];
+}
+
+function myersDiff(a: readonly string[], b: readonly string[]): Edit[] {
   const n = a.length;
   const m = b.length;
   const max = n + m;

@@ -5,6 +5,7 @@ import type { SpecificationKind } from '../emulator/specs/types';
 import { schemaFinding } from './files';
 import type { ApiSpecification, ApiType, OperationDefinition, OperationParameter, SpecificationFormat } from './model';
 import { loadSpecification } from './openapi';
+import { shared } from './sharing';
 
 /**
  * Specification files of every API type. OpenAPI and Swagger are read by ./openapi; WSDL, WADL and GraphQL SDL are
@@ -57,6 +58,18 @@ export function typesOfFormat(format: SpecificationFormat): ApiType[] {
 
 /** Reads an API's specification file; every problem is a finding naming the file, line and column. */
 export function loadSpecificationFile(file: string, text: string, options: SpecificationOptions = {}): { specification?: ApiSpecification; findings: Finding[] } {
+  return shared('specification', `${file}\0${JSON.stringify(options)}`, text, () => readSpecification(file, text, options), ({ specification, findings }) => ({
+    ...(specification ? { specification: copyOf(specification) } : {}),
+    findings: [...findings],
+  }));
+}
+
+/** A copy whose operations' positions stay lazy (copying reads them, which parses the file again). */
+function copyOf(specification: ApiSpecification): ApiSpecification {
+  return { ...specification, operations: specification.operations.map(({ pos, ...operation }) => ({ ...structuredClone(operation), pos })) };
+}
+
+function readSpecification(file: string, text: string, options: SpecificationOptions): { specification?: ApiSpecification; findings: Finding[] } {
   const extension = extensionOf(file);
   if (extension === 'graphql' || extension === 'gql') return loadGraphql(file, text);
   const xml = XML_FORMATS[extension];

@@ -1,7 +1,8 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import { lazyPos, type Finding, type SourcePos } from '../diagnostics';
 import type { YamlDocument, YamlPath } from './model';
 import { schemaFinding } from './files';
+import { shared } from './sharing';
 
 /** Aliases a document may expand; far above any hand-written file, far below a "billion laughs" bomb. */
 const MAX_ALIAS_COUNT = 100;
@@ -28,46 +29,26 @@ export function parseYaml<T>(file: string, text: string): YamlParseResult<T> {
     }
     return { document: { file, data: data as T, ...locators(file, text), text }, findings: [] };
   }
-  return sharedParse ? sharedParseOf<T>(sharedParse, file, text) : parseYamlText(file, text);
-}
-
-type SharedParses = Map<string, { text: string; result: YamlParseResult<unknown> }>;
-
-/** Set while `sharingParses` runs: the YAML parse of each file met so far, by file. */
-let sharedParse: SharedParses | undefined;
-
-/**
- * Runs `read` with each YAML file parsed once however often it is read: validate loads the repository once per
- * environment and the test-file checks read every specification again, while a file's parse does not depend on the
- * environment (templates are rendered on the parsed data). Each read gets its own copy of the data, as if it had parsed
- * the file itself. Only YAML: JSON.parse is quicker than the copy. The parses are dropped when `read` returns.
- */
-export function sharingParses<R>(read: () => R): R {
-  const outer = sharedParse;
-  sharedParse ??= new Map();
-  try {
-    return read();
-  } finally {
-    sharedParse = outer;
-  }
-}
-
-function sharedParseOf<T>(shared: SharedParses, file: string, text: string): YamlParseResult<T> {
-  let entry = shared.get(file);
-  if (entry?.text !== text) {
-    entry = { text, result: parseYamlText(file, text) };
-    shared.set(file, entry);
-  }
-  const { document, findings } = entry.result as YamlParseResult<T>;
-  return { document: document && { ...document, data: structuredClone(document.data) }, findings: [...findings] };
+  // Only YAML is shared (see ./sharing): JSON.parse is quicker than the copy.
+  return shared('yaml', file, text, () => parseYamlText<T>(file, text), ({ document, findings }) => ({
+    document: document && { ...document, data: structuredClone(document.data) },
+    findings: [...findings],
+  }));
 }
 
 // `merge`: YAML 1.1 merge keys (`<<: *defaults`), the usual way to share environment values, are honoured.
 const PARSE_OPTIONS = { merge: true, prettyErrors: false, keepSourceTokens: false } as const;
 
 function parseYamlText<T>(file: string, text: string): YamlParseResult<T> {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter, uniqueKeys: true });
+  // The library's uniqueKeys compares each key with every earlier key of its map. A set of each map's keys finds the
+  // same repeats (and suspects a few more: NaN), so only a file with one, or with another error, is parsed again
+  // with the library's check, for its findings.
+  let lineCounter = new LineCounter();
+  let doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter, uniqueKeys: false });
+  if (doc.errors.length || hasRepeatedKey(doc.contents)) {
+    lineCounter = new LineCounter();
+    doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter, uniqueKeys: true });
+  }
   const at = (offset: number): SourcePos => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
@@ -91,6 +72,23 @@ function parseYamlText<T>(file: string, text: string): YamlParseResult<T> {
     return { findings: [schemaFinding(file, `YAML cannot be expanded: ${explained}`)] };
   }
   return { document: { file, data: data as T, ...locators(file, text), text }, findings: [] };
+}
+
+/** Whether a mapping at or below `node` has two keys of one value. */
+function hasRepeatedKey(node: unknown): boolean {
+  if (isMap(node)) {
+    const keys = new Set<unknown>();
+    for (const { key, value } of node.items) {
+      if (isScalar(key)) {
+        if (keys.has(key.value)) return true;
+        keys.add(key.value);
+      }
+      if (hasRepeatedKey(key) || hasRepeatedKey(value)) return true;
+    }
+    return false;
+  }
+  if (isSeq(node)) return node.items.some(hasRepeatedKey);
+  return isPair(node) && (hasRepeatedKey(node.key) || hasRepeatedKey(node.value));
 }
 
 /** locate and locateKey of a document that parsed: lazy positions, from one positioned parse made at the first ask. */

@@ -195,7 +195,12 @@ describe('apiops init', () => {
         expect(publish.steps!.map((step) => step.run).filter(Boolean)).toEqual(['npm ci', 'npx apiops publish --plan plan.json']);
       }
       expect(release.jobs['plan-prod'].needs).toBe('publish-dev');
+      // The reusable plan workflow reads through OIDC too: its caller's id-token permission, and azure/login.
+      expect(plan.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+      expect(plan.on).toHaveProperty('workflow_call');
       const planSteps = plan.jobs.plan.steps!;
+      expect(planSteps.some((step) => step.uses?.startsWith('azure/login@'))).toBe(true);
+      expect(planSteps.find((step) => step.uses?.startsWith('actions/upload-artifact@'))!.with).toEqual({ name: 'apiops-plan-${{ inputs.environment }}', path: 'plan.json' });
       expect(planSteps.map((step) => step.run ?? '').join('\n')).toMatch(/npx apiops diff --env "\$\{\{ inputs\.environment \}\}" --format markdown --out plan\.json >> "\$GITHUB_STEP_SUMMARY"/);
     });
   });

@@ -22,6 +22,9 @@ describe('line diff', () => {
     expect(unifiedDiff(['a', 'b', 'c'], ['a', 'x', 'c'])).toBe('@@ -1,3 +1,3 @@\n a\n-b\n+x\n c\n');
     expect(unifiedDiff(['a'], ['a', 'b'])).toBe('@@ -1 +1,2 @@\n a\n+b\n');
     expect(unifiedDiff(['same'], ['same'])).toBe('');
+    expect(unifiedDiff([], ['a', 'b'])).toBe('@@ -0,0 +1,2 @@\n+a\n+b\n');
+    expect(unifiedDiff(['a', 'b'], [])).toBe('@@ -1,2 +0,0 @@\n-a\n-b\n');
+    expect(unifiedDiff(['a', 'b', 'c', 'd'], ['a', 'd'])).toBe('@@ -1,4 +1,2 @@\n a\n-b\n-c\n d\n');
   });
 });
 

@@ -71,7 +71,7 @@ describe('--changed-since on 40 APIs', () => {
     for (const apiId of ['api-0003', 'api-0010']) await client.api.update(CI_SCOPE.resourceGroup, 'changed-api', apiId, '*', { displayName: 'Renamed by hand' });
 
     const selected = await diff(root, '--changed-since', 'published');
-    expect(selected.err).toContain('1 file changed since published, selecting API api-0003 (and what they use).');
+    expect(selected.err).toContain('1 file changed since published, selecting API api-0003 (and what it uses).');
     expect(selected.changes).toEqual(['update api api-0003', 'update apiPolicy api-0003']);
     expect(selected.requests).toBeLessThanOrEqual(20);
     expect(selected.requests * 5).toBeLessThan(whole.requests);

@@ -26,6 +26,8 @@ describe('change dependencies', () => {
       desired('api', ['one'], { displayName: 'One', path: 'one' }),
       desired('api', ['two'], { displayName: 'Two', path: 'two' }),
       desired('apiPolicy', ['one'], { format: 'rawxml', value: '<policies><inbound><include-fragment fragment-id="auth" /><set-header name="x"><value>{{b}}</value></set-header></inbound></policies>' }),
+      desired('backend', ['functions'], { url: 'https://functions.example', credentials: { header: { 'x-functions-key': ['{{A}}'] } } }),
+      desired('backend', ['plain'], { url: 'https://plain.example' }),
       desired('product', ['gold'], { displayName: 'Gold' }),
       desired('productApi', ['gold', 'one']),
     ],
@@ -44,6 +46,12 @@ describe('change dependencies', () => {
     const named = [key('api', 'one'), key('namedValue', 'b'), key('policyFragment', 'auth')].sort();
     expect([...apiPolicy.after].sort()).toEqual(named);
     expect([...apiPolicy.requires].sort()).toEqual(named);
+  });
+
+  it('lets a backend wait for the named values its properties name ({{displayName}}, in any case), not for every one', () => {
+    expect([...of(key('backend', 'functions')).after]).toEqual([key('namedValue', 'a')]);
+    expect([...of(key('backend', 'functions')).requires]).toEqual([key('namedValue', 'a')]);
+    expect([...of(key('backend', 'plain')).after]).toEqual([]);
   });
 
   it('lets a link wait for the two resources it joins only, not for every API', () => {

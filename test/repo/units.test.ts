@@ -29,6 +29,14 @@ describe('parseYaml', () => {
     expect(document!.data.prod.values).toEqual({ tenantId: 't', calls: 600 });
   });
 
+  it('reports a key repeated at any depth (block, flow, inside a list) where it is repeated, and only a repeated one', () => {
+    const repeated = (text: string) => parseYaml('x.yaml', text).findings.map((f) => `${f.line} ${f.message}`);
+    expect(repeated('a: 1\nb:\n  c: 1\n  d: 2\n  c: 3\n')).toEqual(["5 duplicate key 'c' (first on line 3)"]);
+    expect(repeated('list:\n  - { x: 1, y: 2, x: 3 }\n')).toEqual(["2 duplicate key 'x' (first on line 2)"]);
+    expect(repeated('a: 1\n"1": one\n1: number\n.nan: x\n.nan: y\n')).toEqual([]);
+    expect(parseYaml<Record<string, unknown>>('x.yaml', 'a: 1\n"1": one\n1: number\n').document!.data).toEqual({ a: 1, 1: 'number' });
+  });
+
   it('reports every syntax error with its position, and a second document', () => {
     expect(parseYaml('x.yaml', 'a: 1\nb: [\n').findings[0]).toMatchObject({ rule: 'schema', file: 'x.yaml', line: 3 });
     expect(parseYaml('x.yaml', 'a: 1\n---\nb: 2\n').findings[0]).toMatchObject({ rule: 'schema', line: 2, message: expect.stringMatching(/^more than one YAML document/) });

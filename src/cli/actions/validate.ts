@@ -5,7 +5,7 @@ import { changedSinceOf, changeScope, describeScope, type ChangedSince } from '.
 import { selectDesired } from '../../plan/selection';
 import type { RenderedRepository } from '../../render/desired';
 import { loadAndRender } from '../../render';
-import { sharingParses } from '../../repo/yaml';
+import { sharingReads } from '../../repo/sharing';
 import { testFileFindings } from '../../testing/load';
 import { repositoryRoot, wantsColor, writeOutputFile, type CommandIO, type CommandOutput, type GlobalArgs } from '../command';
 import type { ValidateArgs } from '../commands/validate';
@@ -34,7 +34,7 @@ function withinChange(findings: Finding[], rendered: RenderedRepository, changed
 export async function run(args: ValidateArgs & GlobalArgs, io: CommandOutput): Promise<number> {
   const root = repositoryRoot(args, io.cwd);
   const changed = changedSinceOf(root, args);
-  const perEnvironment = sharingParses(() => {
+  const perEnvironment = sharingReads(() => {
     const first = loadAndRender(root, args.env, io.env);
     // Without --env, every environment: a template branch, a templated YAML value or a scoped file that only some
     // environment renders is checked there too.
