@@ -169,11 +169,17 @@ function apiopsCliSample(repo, workDir) {
     fs.writeFileSync(path.join(dir, file), text);
   };
   // A property the spot checks only require to exist gets a value of its kind: a reference names the structure's own
-  // resource of that kind, a Key Vault reference a vault URL, a list one entry.
+  // resource of that kind, a Key Vault reference a vault URL, a list one entry. A logger's instrumentation key is what
+  // APIM gives back for one: a reference to the secret named value it generated (24 hex digits), which extract writes.
   const first = (folder) => structure.directories[folder]?.expected?.[0]?.name ?? 'placeholder';
+  const generatedNamedValue = '69f15c3c10a45d29d855583a';
   const placeholder = (key) =>
-    ({ loggerId: `/loggers/${first('loggers')}`, apiVersionSetId: `/apiVersionSets/${first('versionSets')}`, secretIdentifier: 'https://kv-sample.vault.azure.net/secrets/sample' })[key] ??
-    (/s$/.test(key) ? [{ name: 'placeholder' }] : `placeholder-${key}`);
+    ({
+      loggerId: `/loggers/${first('loggers')}`,
+      apiVersionSetId: `/apiVersionSets/${first('versionSets')}`,
+      secretIdentifier: 'https://kv-sample.vault.azure.net/secrets/sample',
+      instrumentationKey: `{{Logger-Credentials--${generatedNamedValue}}}`,
+    })[key] ?? (/s$/.test(key) ? [{ name: 'placeholder' }] : `placeholder-${key}`);
   const propertiesOf = (checks) => {
     const properties = {};
     for (const [dotted, value] of Object.entries(checks ?? {})) {
@@ -187,19 +193,30 @@ function apiopsCliSample(repo, workDir) {
   };
   const documentFor = (file, checks) => {
     const words = (checks?.contentIncludes ?? []).join(' ');
+    if (file.endsWith('.xml') && words.includes('http-data-source')) return `<http-data-source>\n  <http-request>\n    <set-method>GET</set-method>\n    <set-url>https://example.com/graphql</set-url>\n  </http-request>\n</http-data-source>\n`;
     if (file.endsWith('.xml')) return `<policies>\n  <inbound>\n    <base />\n    <!-- ${words} -->\n  </inbound>\n  <backend>\n    <base />\n  </backend>\n  <outbound>\n    <base />\n  </outbound>\n  <on-error>\n    <base />\n  </on-error>\n</policies>\n`;
-    if (file.endsWith('.yaml')) return `openapi: 3.0.1\ninfo:\n  title: ${JSON.stringify(words)}\n  version: '1'\npaths: {}\n`;
+    if (file.endsWith('.yaml')) return `openapi: 3.0.1\ninfo:\n  title: ${JSON.stringify(words)}\n  version: '1'\npaths:\n  /health:\n    get:\n      operationId: healthCheck\n      responses:\n        '200':\n          description: OK\n`;
     if (file.endsWith('.json')) return `${JSON.stringify({ swagger: '2.0', info: { title: words, version: '1' }, paths: {} }, null, 2)}\n`;
     if (file.endsWith('.wsdl')) return minimalWsdl(words);
     return `${words}\n`;
   };
-  const writeEntries = (prefix, directories) => {
+  const writeEntries = (prefix, directories, parent) => {
     for (const [folder, { expected = [] }] of Object.entries(directories)) {
       for (const entry of expected) {
+        // An entry's children (an API's tags, diagnostics, schemas, releases, resolvers) sit in folders under it; a
+        // release names the revision it made current (the API's first, as the structure's notes say).
+        const children = { ...(entry.children ?? {}), ...(entry.directories ?? {}) };
+        if (folder === 'releases' && parent) entry.spotChecks = { ...entry.spotChecks, 'releaseInformation.json': { 'properties.apiId': `/apis/${parent};rev=1`, ...entry.spotChecks?.['releaseInformation.json'] } };
+        writeEntries(`${prefix}${folder}/${entry.name}/`, Object.fromEntries(Object.entries(children).filter(([, child]) => child.expected)), entry.name);
+        // "Only operations with policies get directories": the operation the notes name.
+        const withPolicy = /(\w+) operation has policy/.exec(entry.notes ?? '')?.[1];
+        if (withPolicy) write(`${prefix}${folder}/${entry.name}/operations/${withPolicy}/policy.xml`, documentFor('policy.xml', { contentIncludes: [withPolicy] }));
         for (const file of entry.files ?? []) {
           const relative = `${prefix}${folder}/${entry.name}/${file}`;
           const checks = entry.spotChecks?.[file];
-          const properties = propertiesOf(checks);
+          // What the structure names without spot checks is written as the Bicep deploys it: an API diagnostic sends to
+          // the logger, an API schema holds OpenAPI components.
+          const properties = { ...INFORMATION_DEFAULTS[file]?.(first), ...propertiesOf(checks) };
           // apiops-cli keeps a fragment's XML in its information file.
           if (file === 'policyFragmentInformation.json') Object.assign(properties, { format: 'rawxml', value: `<fragment>\n  <!-- ${entry.name} -->\n</fragment>` });
           if (/Information\.json$/.test(file)) write(relative, `${JSON.stringify({ properties }, null, 2)}\n`);
@@ -211,9 +228,15 @@ function apiopsCliSample(repo, workDir) {
   };
   write('policy.xml', documentFor('policy.xml', structure.serviceLevelArtifacts?.['policy.xml']?.spotChecks));
   writeEntries('', structure.directories);
+  write(`namedValues/${generatedNamedValue}/namedValueInformation.json`, `${JSON.stringify({ properties: { displayName: `Logger-Credentials--${generatedNamedValue}`, secret: true } }, null, 2)}\n`);
   for (const workspace of structure.workspaces?.expected ?? []) writeEntries(`${workspace.path}/`, workspace.directories ?? {});
   return dir;
 }
+
+const INFORMATION_DEFAULTS = {
+  'diagnosticInformation.json': (first) => ({ loggerId: `/loggers/${first('loggers')}` }),
+  'schemaInformation.json': () => ({ contentType: 'application/vnd.oai.openapi.components+json', document: { components: { schemas: { Item: { type: 'object' } } } } }),
+};
 
 function minimalWsdl(words) {
   return `<?xml version="1.0"?>

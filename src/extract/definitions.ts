@@ -66,7 +66,7 @@ export const NAMED_VALUE_SHAPE: DefinitionShape = {
 
 export const BACKEND_SHAPE: DefinitionShape = {
   schema: 'backend.schema.json',
-  fields: ['id', 'url', 'protocol', 'title', 'description', 'tls', 'credentials'],
+  fields: ['id', 'url', 'protocol', 'title', 'description', 'resourceId', 'tls', 'credentials'],
   defaults: {},
   repositoryOnly: [],
 };
@@ -429,6 +429,7 @@ export function backendDefinition(properties: Properties): BackendExtraction {
     protocol: properties.protocol === 'soap' ? 'soap' : 'http',
     title: text(properties.title),
     description: text(properties.description),
+    resourceId: text(properties.resourceId),
     tls: tls && Object.keys(tls).length ? tls : undefined,
     credentials,
   }) as BackendDefinition;

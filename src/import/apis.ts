@@ -70,6 +70,8 @@ const IMPORTED_SCHEMAS: Record<string, RegExp> = {
   'application/vnd.ms-azure-apim.swagger.definitions+json': /^openapi\.(yaml|json)$/,
   'application/vnd.ms-azure-apim.xsd+xml': /^api\.wsdl$/,
 };
+/** The id APIM gives what it generates (the schema a specification's import creates): 24 hexadecimal digits. */
+const GENERATED_ID = /^[0-9a-f]{24}$/;
 /** What a revision's apiInformation.json says that is the API's own (the same in every revision). */
 const REVISION_FIELDS = ['serviceUrl', 'subscriptionRequired', 'protocols'];
 
@@ -288,8 +290,14 @@ function readSchemas(folder: SourceFolder, tool: SourceTool, dir: string, specif
     const properties = folder.properties(source);
     if (!properties) continue;
     const contentType = text(properties.contentType) ?? text(properties.schemaType) ?? '';
-    const createdByImport = IMPORTED_SCHEMAS[contentType]?.test(specification?.fileName ?? '') || (contentType === GRAPHQL_SCHEMA && specification?.fileName === FILE_NAMES.graphql);
-    if (createdByImport) continue;
+    const graphqlSdl = contentType === GRAPHQL_SCHEMA && specification?.fileName === FILE_NAMES.graphql;
+    const createdByImport = IMPORTED_SCHEMAS[contentType]?.test(specification?.fileName ?? '');
+    if (graphqlSdl || (createdByImport && GENERATED_ID.test(schemaId))) continue;
+    if (createdByImport) {
+      // Made by hand under a name of its own: the instance's reads take a schema of this kind for the import's.
+      folder.problem(source, `API schema '${schemaId}' (${contentType}) is of the kind the specification's import creates: the repository holds those definitions only in the specification (move them into it)`);
+      continue;
+    }
     const document = isObject(properties.document) ? properties.document : {};
     const definition: Properties = { contentType };
     if (typeof document.value === 'string') definition.value = document.value;

@@ -200,6 +200,8 @@ function checkLinksResolve(folder: SourceFolder, service: ImportedService): void
     const known = ids(kind);
     for (const resource of service.resources.filter((candidate) => kinds.includes(candidate.ref.kind))) {
       const id = referencedId(resource.properties[field], collection);
+      // A diagnostic sends to its logger: without one APIM refuses it, and the repository format requires it.
+      if (id === undefined && field === 'loggerId') folder.problem(service.sourceOfResource.get(resource) ?? '', 'a diagnostic without loggerId: it names no logger to send to');
       if (id !== undefined && !known.has(id.toLowerCase())) {
         folder.problem(service.sourceOfResource.get(resource) ?? '', `${field} names ${kind} '${id}', which the folder does not have (or does not convert)`);
       }

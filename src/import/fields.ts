@@ -22,7 +22,7 @@ const LINK: FieldRules = { held: [], derived: ['apiId', 'groupId', 'productId', 
 
 const RULES: Partial<Record<ResourceKind, FieldRules>> = {
   namedValue: { held: ['displayName', 'value', 'secret', 'keyVault', 'tags'] },
-  backend: { held: ['url', 'protocol', 'title', 'description', 'tls', 'credentials'], derived: ['type'] },
+  backend: { held: ['url', 'protocol', 'title', 'description', 'resourceId', 'tls', 'credentials'], derived: ['type'] },
   apiVersionSet: { held: ['displayName', 'description', 'versioningScheme', 'versionHeaderName', 'versionQueryName'] },
   group: { held: ['displayName', 'description', 'externalId'], derived: ['type', 'builtIn'] },
   subscription: {

@@ -29,7 +29,7 @@ export interface FieldChange {
  */
 const CLEARED_WHEN_ABSENT: Partial<Record<ResourceKind, string[]>> = {
   namedValue: ['tags'],
-  backend: ['description', 'title', 'tls', 'credentials'],
+  backend: ['description', 'title', 'resourceId', 'tls', 'credentials'],
   api: ['apiVersion', 'apiVersionSetId'],
   apiOperation: ['description'],
   product: ['description', 'subscriptionsLimit', 'terms'],

@@ -263,8 +263,8 @@ class Renderer {
   }
 
   private addBackend({ id, definition }: BackendModel): void {
-    const { url, protocol, description, title, tls, credentials } = definition.data;
-    this.add({ kind: 'backend', ids: [id] }, { url, protocol, description, title, tls, credentials }, startOf(definition.file));
+    const { url, protocol, description, title, resourceId, tls, credentials } = definition.data;
+    this.add({ kind: 'backend', ids: [id] }, { url, protocol, description, title, resourceId, tls, credentials }, startOf(definition.file));
   }
 
   private backendUrl(id: string | undefined): string | undefined {

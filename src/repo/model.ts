@@ -219,6 +219,8 @@ export interface BackendDefinition {
   protocol: 'http' | 'soap';
   description?: string;
   title?: string;
+  /** ARM id of the Azure resource behind it (a Function App, a Logic App), as the portal links it. */
+  resourceId?: string;
   tls?: { validateCertificateChain?: boolean; validateCertificateName?: boolean };
   credentials?: {
     header?: Record<string, string[]>;

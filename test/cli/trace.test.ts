@@ -102,7 +102,7 @@ describe('apiops trace on the sample', () => {
   it('tells what it cannot do, with exit 2', async () => {
     const unknown = await runCli(['trace', 'GET', '/orders/v1/orders', '--subscription', 'nobody'], ROOT);
     expect(unknown.code).toBe(2);
-    expect(unknown.io.err).toMatch(/--subscription nobody: no subscription or product of that id \(there are: fabrikam-developer, fabrikam-production\)/);
+    expect(unknown.io.err).toMatch(/--subscription nobody: no subscription or product of that id \(there are: contoso-smoke-tests, fabrikam-developer, fabrikam-production\)/);
     const header = await runCli(['trace', 'GET', '/orders/v1/orders', '-H', 'no-colon'], ROOT);
     expect(header.code).toBe(2);
     expect(header.io.err).toContain('write it as "Name: value"');

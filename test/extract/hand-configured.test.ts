@@ -58,6 +58,7 @@ async function configureByHand(c: ApimConnection): Promise<void> {
     url: 'https://orders-fn.azurewebsites.net/api',
     protocol: 'http',
     title: 'Orders functions',
+    resourceId: 'https://management.azure.com/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-orders/providers/Microsoft.Web/sites/orders-fn',
     credentials: { header: { 'x-functions-key': ['{{partner-key}}'] } },
   });
   await putResource(c, { kind: 'policyFragment', ids: ['Strip-Key'] }, {
@@ -139,6 +140,8 @@ describe('extracting a hand-configured instance', () => {
     // The renamed key names are held by api.yaml (diffing clean means publish would send them as they are).
     expect(fs.readFileSync(path.join(out, `apis/${API}/api.yaml`), 'utf8')).toMatch(/subscriptionKeyParameterNames:\n {2}header: X-Orders-Key\n {2}query: orders-key\n/);
     expect(extracted.out).not.toContain('subscription key names');
+    // The Function App behind the backend, as the portal links it.
+    expect(fs.readFileSync(path.join(out, 'backends/orders-functions.yaml'), 'utf8')).toContain('resourceId: https://management.azure.com/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-orders/providers/Microsoft.Web/sites/orders-fn\n');
   });
 
   it('describes operations without responses as the instance has them, and says which the export misdescribed', () => {

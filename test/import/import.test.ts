@@ -119,6 +119,7 @@ describe.each([
     expect(live).toEqual(expect.arrayContaining([...COMMON, mappedPolicy]));
     const product = fs.readFileSync(path.join(repo, 'products/partners/product.yaml'), 'utf8');
     expect(product).toContain('terms: Fair use only.');
+    expect(fs.readFileSync(path.join(repo, 'backends/orders-backend.yaml'), 'utf8')).toContain('resourceId: https://management.azure.com/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-orders/providers/Microsoft.Web/sites/func-orders\n');
     expect(product).toContain('subscriptionsLimit: 5');
     const again = await run(['publish', '--env', 'local', '--repo', repo], SECRETS);
     expect(again.out).toMatch(/no changes/i);
@@ -237,6 +238,26 @@ describe('apiops import refuses what it cannot convert, and writes nothing', () 
     const err = await refused('azure-apiops', source);
     expect(err).toContain("apis/orders/operations/delete-order/: cannot convert: operation 'delete-order' is not an operation of apis/orders/specification.yaml (its operationIds: list-orders, create-order, get-order)");
     expect(err).toContain("backends/orders-backend/backendInformation.json: cannot convert: 'circuitBreaker': not held by the repository format");
+  });
+
+  it('names an API schema of the kind a specification import creates that was made by hand under a name of its own', async () => {
+    const source = path.join(temporary.create('types'), 'artifacts');
+    fs.cpSync(path.join(FIXTURES, 'apiops-cli', 'api-types'), source, { recursive: true });
+    const generated = path.join(source, 'apis/orders/schemas/64b7f0c2a1d3e5f7a9b1c3d5');
+    fs.cpSync(generated, path.join(source, 'apis/orders/schemas/order-item'), { recursive: true });
+    const err = await refused('apiops-cli', source);
+    // The one the import generated (APIM's 24-digit id) comes with the specification; the named copy cannot.
+    expect(err).toContain("apis/orders/schemas/order-item/schemaInformation.json: cannot convert: API schema 'order-item' (application/vnd.oai.openapi.components+json) is of the kind the specification's import creates");
+    expect(err).not.toContain('64b7f0c2a1d3e5f7a9b1c3d5');
+  });
+
+  it('names a diagnostic that names no logger', async () => {
+    const source = copyOf('apiops-cli');
+    const file = path.join(source, 'apis/orders/diagnostics/applicationinsights/diagnosticInformation.json');
+    const definition = JSON.parse(fs.readFileSync(file, 'utf8'));
+    delete definition.properties.loggerId;
+    fs.writeFileSync(file, JSON.stringify(definition, null, 2));
+    expect(await refused('apiops-cli', source)).toContain('apis/orders/diagnostics/applicationinsights/diagnosticInformation.json: cannot convert: a diagnostic without loggerId');
   });
 
   it('names a JSON syntax error and an invalid policy by file, line and column', async () => {

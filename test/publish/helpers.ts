@@ -74,7 +74,7 @@ export function addEndpointEnvironment(root: string, endpoint: string): void {
   editFile(root, 'apiops.config.yaml', (text) =>
     text.replace(
       /^environments:\n/m,
-      `environments:\n  ci:\n    target: { subscriptionId: ${CI_SCOPE.subscriptionId}, resourceGroup: ${CI_SCOPE.resourceGroup}, serviceName: ${CI_SCOPE.serviceName}, endpoint: "${endpoint}" }\n    values: { tenantId: 4c1b6e2a-9d3f-4e7a-b5c8-2f0a6d9e1b37, apiAudience: api://ci, functionsAppId: api://func-ci, functionsBackendId: functions, functionsUrl: https://func-ci.azurewebsites.net/api, developerSubscriptionsLimit: 3, devCallsPerMinute: 60, devCallsPerWeek: 20000 }\n`,
+      `environments:\n  ci:\n    target: { subscriptionId: ${CI_SCOPE.subscriptionId}, resourceGroup: ${CI_SCOPE.resourceGroup}, serviceName: ${CI_SCOPE.serviceName}, endpoint: "${endpoint}" }\n    values: { tenantId: 4c1b6e2a-9d3f-4e7a-b5c8-2f0a6d9e1b37, apiAudience: api://ci, functionsAppId: api://func-ci, functionsBackendId: functions, functionsUrl: https://func-ci.azurewebsites.net/api, developerSubscriptionsLimit: 3, telemetrySamplingPercentage: 50, devCallsPerMinute: 60, devCallsPerWeek: 20000 }\n`,
     ),
   );
 }

@@ -72,6 +72,25 @@ describe('publish --product', () => {
     expect(rest.json.changes.map((c) => `${c.action} ${c.kind} ${c.id}`).sort()).toEqual(['update apiPolicy api-0001', 'update product partner-production']);
   });
 
+  it('never unlinks an API deleted from the repository when it is outside the selection; the whole publish does', async () => {
+    const root = setup.repository('selection-deleted-api', { apis: 3, operationsPerApi: 1 });
+    expect((await runCli(root, ['publish', ...CI])).code).toBe(0);
+    fs.rmSync(path.join(root, 'apis/api-0002'), { recursive: true });
+    for (const product of ['partner-developer', 'partner-production']) editFile(root, `products/${product}/product.yaml`, (text) => text.replace('  - api-0002\n', ''));
+    const connection = connect(CI_SCOPE, { endpoint: setup.emulator().url });
+    const link = () => readResource(connection, { kind: 'productApi', ids: ['partner-developer', 'api-0002'] });
+
+    // The API is outside the selection (the repository has it no more): its link stays, even with --prune.
+    const selected = await runJson<{ changes: Change[] }>(root, ['publish', ...CI, '--product', 'partner-developer', '--api', 'api-0001', '--prune']);
+    expect(selected.json.changes).toEqual([]);
+    expect(await link()).toBeDefined();
+    // The whole repository: the products that dropped it unlink it at once, the API waits for --prune.
+    const whole = await runJson<{ changes: Change[] }>(root, ['publish', ...CI]);
+    expect(whole.code).toBe(0);
+    expect(await link()).toBeUndefined();
+    expect(await readResource(connection, { kind: 'api', ids: ['api-0002'] })).toBeDefined();
+  });
+
   it('plans what the selection uses, and nothing it does not use', async () => {
     const root = setup.repository('selection-uses', { apis: 2, operationsPerApi: 2 });
     expect((await runCli(root, ['publish', ...CI, '--api', 'api-0000', 'api-0001'])).code).toBe(0);

@@ -27,7 +27,7 @@ describe('the sample repository at the project root', () => {
       ...yamlDocs('subscription', model.subscriptions),
       ...yamlDocs('group', model.groups),
     ]);
-    expect(docs.size).toBe(1 + 4 + 2 + 4 + 1 + 1 + 1 + 1 + 1);
+    expect(docs.size).toBe(1 + 4 + 2 + 4 + 1 + 1 + 1 + 1 + 2);
     for (const [file, schema] of docs) {
       const firstLine = fs.readFileSync(path.join(ROOT, file), 'utf8').split('\n')[0];
       const match = /^# yaml-language-server: \$schema=(\S+)$/.exec(firstLine);
