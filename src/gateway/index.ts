@@ -76,5 +76,5 @@ export { resetState } from './services';
 export { newSigningKeys } from './tokens';
 export { traceSecrets } from './services';
 export type { GatewayServices, Identity } from './services';
-export { maskText, presentTrace, TRACE_FORMAT_VERSION, type TraceDocument, type TraceStep } from './trace';
+export { maskText, TRACE_FORMAT_VERSION, type TraceDocument, type TraceStep } from './trace';
 export { REQUEST_ID_HEADER } from './server';
