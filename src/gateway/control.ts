@@ -4,7 +4,6 @@
  */
 import { SUBSCRIPTION_STATES, type Subscription, type SubscriptionScope, type SubscriptionState } from './subscriptions';
 import { defaultStubResponse, traceSecrets, type GatewayServices } from './services';
-import { presentTrace } from './trace';
 
 export interface ControlReply {
   status: number;
@@ -144,7 +143,7 @@ function setBackendResponse(services: GatewayServices, body: Json): ControlReply
 function traceReply(services: GatewayServices, requestId: string): ControlReply {
   const { traces } = services;
   if (!traces) return { status: 404, body: { error: 'this gateway does not record traces' } };
-  const trace = traces.get(decodeURIComponent(requestId));
+  const trace = traces.present(decodeURIComponent(requestId), traceSecrets(services));
   if (!trace) return { status: 404, body: { error: `no trace of request ${requestId} (the gateway keeps the last ${traces.capacity})` } };
-  return { status: 200, body: presentTrace(trace, traceSecrets(services)) };
+  return { status: 200, body: trace };
 }

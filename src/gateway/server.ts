@@ -8,16 +8,16 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Call } from './call';
 import { handleControl } from './control';
-import { PolicyConfigurationError, UnsupportedError } from './errors';
+import { PolicyConfigurationError, PolicyFailure, UnsupportedError } from './errors';
 import { NameValues, type RequestState } from './expressions';
-import { copyNames, headersFromRaw, joined, SEPARATE_LINE_HEADERS } from './headers';
+import { headersFromRaw, joined, SEPARATE_LINE_HEADERS } from './headers';
 import { RequestMatcher } from './matching';
 import type { GatewayApi } from './repository';
 import type { SourcePos } from '../diagnostics';
 import { execute, Programs } from './pipeline';
 import { DEFAULT_KEY_HEADER, DEFAULT_KEY_QUERY } from './repository';
 import { traceSecrets, type GatewayServices } from './services';
-import { presentTrace, TraceRecorder, type StopReason, type TraceDocument, type TraceInput } from './trace';
+import { summarizeCall, TraceRecorder, type StopReason, type TraceDocument, type TraceInput } from './trace';
 import { copyUrl, parseQuery } from './url';
 import { bodyBytes } from './call';
 
@@ -63,7 +63,6 @@ interface Handling {
   keyNames: { header: string; query: string };
   /** A control endpoint: no request id, no trace. */
   control?: boolean;
-  headers?: NameValues;
   call?: Call;
   stoppedBy?: StopReason;
 }
@@ -142,15 +141,15 @@ export class GatewayServer {
       requestId: handling.requestId,
       timestamp: handling.timestamp,
       durationMs: performance.now() - handling.started,
-      request: { method: (req.method ?? 'GET').toUpperCase(), url: req.url ?? '/', headers: handling.headers ?? headersFromRaw(req.rawHeaders) },
+      request: { method: (req.method ?? 'GET').toUpperCase(), url: req.url ?? '/', rawHeaders: req.rawHeaders },
       keyNames: handling.keyNames,
-      call: handling.call,
-      recorder: handling.call?.recorder,
-      stoppedBy: handling.stoppedBy,
+      call: handling.call && summarizeCall(handling.call),
+      sections: handling.call?.recorder?.sections,
+      stoppedBy: handling.stoppedBy ?? handling.call?.recorder?.stoppedBy,
       response: { status: answer.status, headers: answer.headers },
     };
     traces.add(trace);
-    if (this.onTrace) this.onTrace(presentTrace(traces.get(handling.requestId)!, traceSecrets(this.services)));
+    if (this.onTrace) this.onTrace(traces.present(trace.requestId, traceSecrets(this.services))!);
   }
 
   private async answer(req: http.IncomingMessage, body: Buffer, handling: Handling): Promise<Answer> {
@@ -169,7 +168,6 @@ export class GatewayServer {
     }
     const method = (req.method ?? 'GET').toUpperCase();
     const headers = headersFromRaw(req.rawHeaders);
-    handling.headers = headers;
     let match = this.matcher.match(method, path, query, headers);
     const preflight = method === 'OPTIONS' && headers.has('Origin') && headers.has('Access-Control-Request-Method') && !match;
     if (preflight) {
@@ -194,8 +192,6 @@ export class GatewayServer {
     if (!api.current) return refuseUnsupported(new UnsupportedError(`a call to non-current revision ${api.revision} of API ${api.id} (it is matched, its policies are not run)`, revisionPosition(api)), handling);
     const names = api.subscriptionKeyParameterNames;
     handling.keyNames = names;
-    // A copy: policies change the request's headers, the trace shows them as the caller sent them.
-    if (this.services.traces) handling.headers = copyNames(headers);
     const key = headers.get(names.header)?.[0] ?? query.get(names.query)?.[0];
     const check = this.services.subscriptions.check(api, key, this.services.repository.products);
     const host = headers.get('Host')?.[0] ?? '127.0.0.1';
@@ -246,6 +242,8 @@ function emulatorFailure(error: unknown, call: Call): Answer {
   const placeholders: Array<[string, string]> = call.placeholders.size ? [['x-apiops-placeholder', [...call.placeholders].join(', ')]] : [];
   if (error instanceof UnsupportedError) return json(500, body, [['x-apiops-unsupported', headerSafe(error.header)], ...placeholders]);
   if (error instanceof PolicyConfigurationError) return json(500, body, [['x-apiops-error', headerSafe(error.header)], ...placeholders]);
+  // Only an expression evaluated once the response is final (an increment-condition) fails after on-error: APIM's 500.
+  if (error instanceof PolicyFailure) return json(500, body, [['x-apiops-error', headerSafe(`an increment-condition evaluated on the final response failed: ${error.message}`)], ...placeholders]);
   throw error;
 }
 

@@ -149,7 +149,7 @@ export function traceSecrets(services: GatewayServices): KnownSecret[] {
 }
 
 /**
- * Back to a just-started gateway's state, without starting another (`apiops test` isolates test files so): the clock,
+ * Back to a just-started gateway's state, without starting another (an `apiops test` case with `fresh: true`): the clock,
  * rate-limit and quota counters, the response cache, concurrency counts, cached identity tokens and the backend stub.
  * Subscriptions and signing keys stay.
  */
@@ -167,10 +167,15 @@ export function resetState(services: GatewayServices): void {
 
 const ZERO_UUID_TENANT = '00000000-0000-0000-0000-000000000000';
 
-export function createServices(repository: GatewayRepository, keys: SigningKeys, identity?: Partial<Identity>, tracing = true): GatewayServices {
-  const clock = new Clock();
+/** The managed identity's ids: those given, else tenantId from the environment's values and random principal and client ids. */
+export function resolveIdentity(repository: GatewayRepository, identity?: Partial<Identity>): Identity {
   const tenantId = identity?.tenantId ?? (typeof repository.values.tenantId === 'string' ? repository.values.tenantId : ZERO_UUID_TENANT);
-  const tokens = new TokenAuthority({ tenantId, principalId: identity?.principalId ?? randomUUID(), clientId: identity?.clientId ?? randomUUID() }, clock, keys);
+  return { tenantId, principalId: identity?.principalId ?? randomUUID(), clientId: identity?.clientId ?? randomUUID() };
+}
+
+export function createServices(repository: GatewayRepository, keys: SigningKeys, identity: Identity, tracing = true): GatewayServices {
+  const clock = new Clock();
+  const tokens = new TokenAuthority(identity, clock, keys);
   const subscriptions = new SubscriptionStore();
   for (const { scope, ...subscription } of repository.subscriptions) subscriptions.add(scope, { ...subscription, now: clock.now() });
   return {

@@ -12,6 +12,7 @@ import type { Call, Scope, StatementSite } from './call';
 import { CacheHit, EndPipeline, PolicyConfigurationError, PolicyFailure, UnsupportedError } from './errors';
 import { CsDouble, NameValues, toPolicyString, type UrlState } from './expressions';
 import { Jwt } from './expressions/runtime/jwt';
+import { headersFromRaw } from './headers';
 import { formatUrl } from './url';
 
 export const TRACE_FORMAT_VERSION = 1;
@@ -105,9 +106,12 @@ const FRAGMENT_FILE = /^policies\/fragments\/(.+)\.xml$/;
 /** Header and query names whose values are credentials whatever their value. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
 
+/** Headers at one moment, by lower-case name (header names are case-insensitive), each with its name as written. */
+type FlatHeaders = Map<string, { name: string; value: string }>;
+
 interface Snapshot {
-  request: Map<string, string>;
-  response?: Map<string, string>;
+  request: FlatHeaders;
+  response?: FlatHeaders;
   responseObject?: object;
   status?: number;
   url: UrlMark;
@@ -141,8 +145,13 @@ export class TraceRecorder {
   readonly sections: Record<Section, TraceStep[]> = { inbound: [], backend: [], outbound: [], 'on-error': [] };
   stoppedBy?: StopReason;
   private readonly open: TraceStep[] = [];
-  /** Header collections flattened at a version: most statements change none, so a snapshot is mostly a lookup. */
-  private readonly flattened = new WeakMap<NameValues, { version: number; flat: Map<string, string> }>();
+  /**
+   * The few header collections of the call (request, response, a send-request's) flattened at a version: most
+   * statements change none, so a snapshot is mostly a lookup.
+   */
+  private readonly flattened: Array<{ names: NameValues; version: number; flat: FlatHeaders }> = [];
+  /** The variables as the last snapshot copied them: most statements set none, so a snapshot mostly reuses the copy. */
+  private variables = new Map<string, unknown>();
 
   /** A statement starts: its step goes under the one running it, else into its section. */
   begin(site: StatementSite): TraceStep {
@@ -163,17 +172,35 @@ export class TraceRecorder {
       responseObject: response,
       status: response && 'statusCode' in response ? response.statusCode : undefined,
       url: urlMark(call.request.url),
-      variables: new Map(call.variables),
+      variables: this.variablesOf(call),
     };
   }
 
-  private flatten(names: NameValues): Map<string, string> {
-    const cached = this.flattened.get(names);
+  private flatten(names: NameValues): FlatHeaders {
+    let cached = this.flattened.find((entry) => entry.names === names);
     if (cached && cached.version === names.version) return cached.flat;
-    const flat = new Map<string, string>();
-    for (const [name, values] of names) flat.set(name, values.join(','));
-    this.flattened.set(names, { version: names.version, flat });
+    const flat: FlatHeaders = new Map();
+    for (const [name, values] of names) flat.set(name.toLowerCase(), { name, value: values.length === 1 ? values[0] : values.join(',') });
+    if (!cached) this.flattened.push((cached = { names, version: names.version, flat }));
+    cached.version = names.version;
+    cached.flat = flat;
     return flat;
+  }
+
+  private variablesOf(call: Call): Map<string, unknown> {
+    const live = call.variables;
+    const copied = this.variables;
+    let same = live.size === copied.size;
+    if (same) {
+      for (const [name, value] of live) {
+        if (copied.get(name) !== value || !copied.has(name)) {
+          same = false;
+          break;
+        }
+      }
+    }
+    if (!same) this.variables = new Map(live);
+    return this.variables;
   }
 
   /** The statement ended (normally, or with `error`): what it changed goes on a step without inner steps (they have it). */
@@ -211,7 +238,7 @@ export class TraceRecorder {
   /** Something the running policy knows that no diff shows. */
   note(name: string, value: unknown): void {
     const step = this.open[this.open.length - 1];
-    if (step) (step.details ??= {})[name] = describe(value);
+    if (step) (step.details ??= {})[name] = name === 'claims' ? describeClaims(value as object) : describe(value);
   }
 
   /** Statements the pipeline passed by. */
@@ -231,30 +258,25 @@ export class TraceRecorder {
   }
 }
 
-/** One shape for every step (absent fields undefined, which JSON leaves out): steps are made on every call. */
+/** The fragment of each policy file (undefined: not a fragment's), worked out once per file. */
+const fragmentOfFile = new Map<string, string | undefined>();
+
+function fragmentOf(file: string): string | undefined {
+  if (!fragmentOfFile.has(file)) fragmentOfFile.set(file, file.startsWith(FRAGMENTS) ? FRAGMENT_FILE.exec(file)?.[1] : undefined);
+  return fragmentOfFile.get(file);
+}
+
+/**
+ * A step with the fields every step has: the others are added when there is something to say. Steps are made on every
+ * call and the gateway keeps recent traces, so a step carries no empty fields.
+ */
 function stepOf(site: StatementSite, outcome: StepOutcome): TraceStep {
   const { file, line, column } = site.pos;
-  return {
-    policy: site.name,
-    section: site.section,
-    scope: site.scope,
-    fragment: file.startsWith(FRAGMENTS) ? FRAGMENT_FILE.exec(file)?.[1] : undefined,
-    path: site.path,
-    policyId: site.policyId || undefined,
-    file,
-    line,
-    column,
-    outcome,
-    skippedBecause: undefined,
-    expressions: undefined,
-    variables: undefined,
-    headers: undefined,
-    url: undefined,
-    status: undefined,
-    details: undefined,
-    error: undefined,
-    steps: undefined,
-  };
+  const fragment = fragmentOf(file);
+  const step: TraceStep = { policy: site.name, section: site.section, scope: site.scope, path: site.path, file, line, column, outcome };
+  if (fragment !== undefined) step.fragment = fragment;
+  if (site.policyId) step.policyId = site.policyId;
+  return step;
 }
 
 /** Why the pipeline stopped, from what a statement threw. */
@@ -280,11 +302,9 @@ function outcomeOf(error: unknown): StepOutcome {
   return 'failed';
 }
 
-function diffHeaders(message: 'request' | 'response', before: Map<string, string>, after: Map<string, string>, changes: HeaderChange[]): void {
-  const lower = new Set([...after.keys()].map((name) => name.toLowerCase()));
-  for (const name of before.keys()) if (!lower.has(name.toLowerCase())) changes.push({ message, name, action: 'removed' });
-  const previous = new Map([...before].map(([name, value]) => [name.toLowerCase(), value]));
-  for (const [name, value] of after) if (previous.get(name.toLowerCase()) !== value) changes.push({ message, name, action: 'set', value: headerShown(name, value) });
+function diffHeaders(message: 'request' | 'response', before: FlatHeaders, after: FlatHeaders, changes: HeaderChange[]): void {
+  for (const [lower, { name }] of before) if (!after.has(lower)) changes.push({ message, name, action: 'removed' });
+  for (const [lower, { name, value }] of after) if (before.get(lower)?.value !== value) changes.push({ message, name, action: 'set', value: headerShown(name, value) });
 }
 
 /** A credential header's value keeps only its scheme (`Bearer <masked>`). */
@@ -305,13 +325,36 @@ export function describe(value: unknown, depth = 0): TraceValue {
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   if (value instanceof CsDouble) return Number(toPolicyString(value));
   if (depth > 3) return clip(toPolicyString(value));
-  if (value instanceof Jwt) return { type: 'Jwt', claims: describe(value.payload, depth + 1) };
-  if (Array.isArray(value)) return value.slice(0, 20).map((item) => describe(item, depth + 1));
-  if (value instanceof Map) return Object.fromEntries([...value].slice(0, 20).map(([k, v]) => [String(k), describe(v, depth + 1)]));
-  if (Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).slice(0, 40).map(([k, v]) => [k, describe(v, depth + 1)]));
+  if (value instanceof Jwt) return { type: 'Jwt', claims: describeClaims(value.payload) };
+  if (Array.isArray(value)) {
+    const items: TraceValue[] = [];
+    for (let i = 0; i < value.length && i < 20; i++) items.push(describe(value[i], depth + 1));
+    return items;
   }
+  if (value instanceof Map) return describeEntries(value, 20, depth);
+  if (Object.getPrototypeOf(value) === Object.prototype) return describeEntries(Object.entries(value as Record<string, unknown>), 40, depth);
   return clip(toPolicyString(value));
+}
+
+/**
+ * A token's claims, described once: validate-jwt notes the claims it validated and sets a variable holding the token,
+ * and both show the same (a token's claims never change).
+ */
+let lastClaims: { payload: object; described: TraceValue } | undefined;
+
+function describeClaims(payload: object): TraceValue {
+  if (lastClaims?.payload !== payload) lastClaims = { payload, described: describe(payload, 1) };
+  return lastClaims.described;
+}
+
+function describeEntries(entries: Iterable<[unknown, unknown]>, max: number, depth: number): TraceValue {
+  const described: Record<string, TraceValue> = {};
+  let count = 0;
+  for (const [key, item] of entries) {
+    if (count++ === max) break;
+    described[String(key)] = describe(item, depth + 1);
+  }
+  return described;
 }
 
 /** What a finished call's trace is built from. */
@@ -319,43 +362,56 @@ export interface TraceInput {
   requestId: string;
   timestamp: Date;
   durationMs: number;
-  request: { method: string; url: string; headers: NameValues };
-  /** The names of the headers and query parameters carrying the subscription key (masked whatever their value). */
+  /** The request as sent: Node's raw header list (name, value, …), which policies do not change. */
+  request: { method: string; url: string; rawHeaders: readonly string[] };
+  /** The names of the header and query parameter carrying the subscription key (masked whatever their value). */
   keyNames: { header: string; query: string };
-  call?: Call;
-  recorder?: TraceRecorder;
+  call?: CallSummary;
+  sections?: Record<Section, TraceStep[]>;
   stoppedBy?: StopReason;
   response: { status: number; headers: NameValues };
 }
 
+/** Headers as a trace shows them: the subscription key header `<masked>`, credential headers with their scheme only. */
+export function shownHeaders(headers: NameValues, keyHeader = ''): Record<string, string> {
+  const lowerKey = keyHeader.toLowerCase();
+  const shown: Record<string, string> = {};
+  for (const [name, values] of headers) shown[name] = name.toLowerCase() === lowerKey ? '<masked>' : headerShown(name, values.join(','));
+  return shown;
+}
+
+/** What the trace of a finished call needs of it: kept instead of the call, whose request, response and values it would keep alive. */
+export type CallSummary = Pick<TraceDocument, 'api' | 'operation' | 'product' | 'subscription' | 'lastError' | 'placeholders' | 'messages'>;
+
+export function summarizeCall(call: Call): CallSummary {
+  const { lastError } = call;
+  return {
+    api: { id: call.api.id, path: call.api.path },
+    operation: { id: call.operation.id, method: call.operation.method, urlTemplate: call.operation.urlTemplate },
+    ...(call.product ? { product: { id: call.product.id } } : {}),
+    ...(call.subscription ? { subscription: { id: call.subscription.id } } : {}),
+    ...(lastError ? { lastError: { ...lastError } } : {}),
+    ...(call.placeholders.size ? { placeholders: [...call.placeholders] } : {}),
+    ...(call.traces.length ? { messages: [...call.traces] } : {}),
+  };
+}
+
 export function traceDocument(input: TraceInput): TraceDocument {
-  const { call, recorder } = input;
-  const keyHeader = input.keyNames.header.toLowerCase();
-  const headers: Record<string, string> = {};
-  for (const [name, values] of input.request.headers) headers[name] = name.toLowerCase() === keyHeader ? '<masked>' : headerShown(name, values.join(','));
-  const responseHeaders: Record<string, string> = {};
-  for (const [name, values] of input.response.headers) responseHeaders[name] = headerShown(name, values.join(','));
-  const lastError = call?.lastError;
+  const { call } = input;
+  const { lastError, placeholders, messages, ...matched } = call ?? {};
   return {
     formatVersion: TRACE_FORMAT_VERSION,
     requestId: input.requestId,
     timestamp: input.timestamp.toISOString(),
     durationMs: Math.round(input.durationMs * 1000) / 1000,
-    request: { method: input.request.method, url: maskQuery(input.request.url, input.keyNames.query), headers },
-    ...(call
-      ? {
-          api: { id: call.api.id, path: call.api.path },
-          operation: { id: call.operation.id, method: call.operation.method, urlTemplate: call.operation.urlTemplate },
-          ...(call.product ? { product: { id: call.product.id } } : {}),
-          ...(call.subscription ? { subscription: { id: call.subscription.id } } : {}),
-        }
-      : {}),
-    sections: recorder?.sections ?? { inbound: [], backend: [], outbound: [], 'on-error': [] },
-    ...((input.stoppedBy ?? recorder?.stoppedBy) ? { stoppedBy: input.stoppedBy ?? recorder?.stoppedBy } : {}),
-    ...(lastError ? { lastError: { ...lastError } } : {}),
-    ...(call?.placeholders.size ? { placeholders: [...call.placeholders] } : {}),
-    ...(call?.traces.length ? { messages: [...call.traces] } : {}),
-    response: { status: input.response.status, headers: responseHeaders },
+    request: { method: input.request.method, url: maskQuery(input.request.url, input.keyNames.query), headers: shownHeaders(headersFromRaw(input.request.rawHeaders), input.keyNames.header) },
+    ...matched,
+    sections: input.sections ?? { inbound: [], backend: [], outbound: [], 'on-error': [] },
+    ...(input.stoppedBy ? { stoppedBy: input.stoppedBy } : {}),
+    ...(lastError ? { lastError } : {}),
+    ...(placeholders ? { placeholders } : {}),
+    ...(messages ? { messages } : {}),
+    response: { status: input.response.status, headers: shownHeaders(input.response.headers) },
   };
 }
 
@@ -388,23 +444,29 @@ export function maskText(text: string, secrets: readonly KnownSecret[]): string 
   return secretRedactor(secrets)(text).replace(JWT, '<token>');
 }
 
-/** The recent traces of a gateway, oldest dropped first; a document is made when one is asked for. */
+/**
+ * The recent traces of a gateway, oldest dropped first; a document is made when one is asked for. What a kept trace
+ * holds on to outlives the young generation, and garbage collection pays for it: never the call, only what the
+ * document needs.
+ */
 export class TraceStore {
   private readonly traces = new Map<string, TraceInput | TraceDocument>();
 
-  constructor(readonly capacity = 200) {}
+  /** 50: enough for a person or a test runner asking right after a call; each kept trace costs garbage collection. */
+  constructor(readonly capacity = 50) {}
 
   add(trace: TraceInput): void {
     this.traces.set(trace.requestId, trace);
     if (this.traces.size > this.capacity) this.traces.delete(this.traces.keys().next().value!);
   }
 
-  get(requestId: string): TraceDocument | undefined {
+  /** A kept trace as it may be shown (presentTrace). */
+  present(requestId: string, secrets: readonly KnownSecret[]): TraceDocument | undefined {
     const stored = this.traces.get(requestId);
-    if (!stored || 'formatVersion' in stored) return stored;
-    const document = traceDocument(stored);
+    if (!stored) return undefined;
+    const document = 'formatVersion' in stored ? stored : traceDocument(stored);
     this.traces.set(requestId, document);
-    return document;
+    return presentTrace(document, secrets);
   }
 
   clear(): void {

@@ -1,12 +1,13 @@
 /**
- * Runs test files through one in-process gateway per run, over HTTP and its control endpoints (/.apiops/), as a
- * pipeline would call APIM. Each file starts from a just-started gateway's state (clock, counters, cache, backend
- * stub) and its own subscriptions; its cases run in order and share that state, so a throttling case can be followed
- * by one `after: 61s`. Files run one after another: they would share the one backend stub's recording, and in one
- * process interleaving them would not make the run faster.
+ * Runs test files through in-process gateways, over HTTP and their control endpoints (/.apiops/), as a pipeline would
+ * call APIM. The repository is read, its policies resolved and the token keys made once per run; each file then gets a
+ * gateway of its own on its own loopback port, so its clock, counters, cache, backend stub and subscriptions are its
+ * own and up to `concurrency` files run at the same time without seeing each other. A file's cases run in order
+ * and share its state, so a throttling case can be followed by one `after: 61s`.
  */
 import type { SourcePos } from '../diagnostics';
-import { resetState, startGateway, type RunningGateway, type TraceDocument } from '../gateway';
+import { createLimiter } from '../azure/concurrency';
+import { loadGateway, resetState, serveGateway, type LoadedGateway, type RunningGateway, type TraceDocument } from '../gateway';
 import type { SigningKeys } from '../gateway/tokens';
 import type { RenderedRepository } from '../render/desired';
 import { CallerError, GatewayCaller } from './client';
@@ -54,23 +55,34 @@ export interface RunResult {
 export async function runTests(
   rendered: RenderedRepository,
   files: readonly TestFile[],
-  options: { env: NodeJS.ProcessEnv; signingKeys?: Promise<SigningKeys> },
+  options: { env: NodeJS.ProcessEnv; signingKeys?: Promise<SigningKeys>; concurrency: number },
 ): Promise<RunResult> {
   const startedAt = new Date();
   const started = performance.now();
-  const gateway = await startGateway({ rendered, env: options.env, signingKeys: options.signingKeys });
+  const loaded = await loadGateway({ rendered, env: options.env, signingKeys: options.signingKeys });
+  const limiter = createLimiter(options.concurrency);
+  // Results in the files' order, whichever finishes first.
+  const results = await Promise.all(files.map((file) => limiter.run(() => runFile(loaded, rendered, file))));
+  return { environment: rendered.environment.name, startedAt, files: results, durationMs: performance.now() - started };
+}
+
+async function runFile(loaded: LoadedGateway, rendered: RenderedRepository, file: TestFile): Promise<FileResult> {
+  const started = performance.now();
+  const gateway = await serveGateway(loaded);
   try {
-    const runner = new Runner(gateway, rendered);
-    const results: FileResult[] = [];
-    for (const file of files) results.push(await runner.runFile(file));
-    return { environment: rendered.environment.name, startedAt, files: results, durationMs: performance.now() - started };
+    const runner = new FileRunner(gateway, rendered);
+    const cases: CaseResult[] = [];
+    for (const testCase of file.cases) cases.push(await runner.runCase(testCase));
+    return { file: file.file, cases, durationMs: performance.now() - started };
   } finally {
     await gateway.close();
   }
 }
 
-class Runner {
+/** One file's cases against its own gateway; the subscriptions made for its callers are kept for its later cases. */
+class FileRunner {
   private readonly caller: GatewayCaller;
+  private readonly keys = new Map<string, string>();
 
   constructor(
     private readonly gateway: RunningGateway,
@@ -79,16 +91,7 @@ class Runner {
     this.caller = new GatewayCaller(gateway, rendered);
   }
 
-  async runFile(file: TestFile): Promise<FileResult> {
-    const started = performance.now();
-    resetState(this.gateway.services);
-    const keys = new Map<string, string>();
-    const cases: CaseResult[] = [];
-    for (const testCase of file.cases) cases.push(await this.runCase(testCase, keys));
-    return { file: file.file, cases, durationMs: performance.now() - started };
-  }
-
-  private async runCase(testCase: TestCase, keys: Map<string, string>): Promise<CaseResult> {
+  async runCase(testCase: TestCase): Promise<CaseResult> {
     const started = performance.now();
     const result = (outcome: Outcome, failure?: CaseFailure): CaseResult => ({ name: testCase.name, pos: testCase.pos, outcome, durationMs: performance.now() - started, failure });
     const caller = this.caller;
@@ -100,7 +103,7 @@ class Runner {
       await caller.control('DELETE', 'backend-requests');
       if (testCase.backendResponse) await caller.control('PUT', 'backend-response', testCase.backendResponse);
       else await caller.control('DELETE', 'backend-response');
-      const request = await caller.prepare(testCase.request, testCase.caller, testCase.token, keys);
+      const request = await caller.prepare(testCase.request, testCase.caller, testCase.token, this.keys);
       let last: Observed | undefined;
       for (let i = 1; i <= testCase.repeat; i++) {
         const observed = await caller.send(request);

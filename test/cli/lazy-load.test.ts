@@ -37,6 +37,8 @@ describe('commands load what they need when they run', () => {
     // The sample's GraphQL API is read by the emulator's GraphQL reader (shared so that both read an SDL alike), alone.
     const shared = ['src/emulator/specs/graphql.ts', 'src/emulator/errors.ts'];
     expect(modules.filter((m) => AZURE_SDK.test(m) || (m.startsWith('src/emulator/') && !shared.includes(m)) || (m.startsWith('src/cli/actions/') && m !== 'src/cli/actions/validate.ts'))).toEqual([]);
+    // Planning is for --changed-since only.
+    expect(modules.filter((m) => m.startsWith('src/plan/'))).toEqual([]);
   });
 
   it('a command\'s help lists its options without loading what it does', async () => {

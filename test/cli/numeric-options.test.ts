@@ -7,6 +7,7 @@ describe('numeric options', () => {
     [['publish', '--concurrency', '0'], "--concurrency must be a positive integer, got '0'", 1],
     [['publish', '--concurrency', '2.5'], "--concurrency must be a positive integer, got '2.5'", 1],
     [['extract', '--concurrency', 'many'], "--concurrency must be a positive integer, got 'many'", 1],
+    [['test', '--concurrency', '0'], "--concurrency must be a positive integer, got '0'", 2],
     [['emulator', '--port', 'http'], "--port must be a port number, 0..65535 (0 = any free port), got 'http'", 2],
     [['emulator', '--port', '70000'], "--port must be a port number, 0..65535 (0 = any free port), got '70000'", 2],
     [['emulator', '--latency', 'slow'], "--latency must be a number of milliseconds, 0 or more, got 'slow'", 2],

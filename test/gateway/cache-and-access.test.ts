@@ -39,6 +39,37 @@ describe('gateway cache-lookup / cache-store', () => {
   });
 });
 
+describe('gateway cache-lookup allow-private-response-caching', () => {
+  it('neither serves nor stores a request with an Authorization header unless allow-private-response-caching is true', async () => {
+    const lookup = (allow: string) =>
+      `<cache-lookup vary-by-developer="false" vary-by-developer-groups="false"${allow}><vary-by-query-parameter>page</vary-by-query-parameter></cache-lookup>`;
+    await withGateway(
+      {
+        'policies/global.xml': globalInbound(lookup(''), { outbound: '<cache-store duration="60" />' }),
+        'apis/shop/operations/getSpecial.xml': `<policies><inbound>${lookup(' allow-private-response-caching="@(true)"')}</inbound><backend><base /></backend><outbound><cache-store duration="60" /></outbound><on-error /></policies>`,
+      },
+      async (gw, key) => {
+        const get = async (path: string, headers: Record<string, string> = {}) => (await gw.request('GET', path, { headers: { 'Ocp-Apim-Subscription-Key': key, ...headers } })).json();
+        const bearer = { Authorization: 'Bearer caller-token' };
+        await gw.control('PUT', 'backend-response', { status: 200, body: { n: 1 } });
+        expect(await get('/shop/items?page=1', bearer)).toEqual({ n: 1 });
+        expect(await get('/shop/items/special?page=1', bearer)).toEqual({ n: 1 });
+        await gw.control('PUT', 'backend-response', { status: 200, body: { n: 2 } });
+        // The default (false): the call with a token was not stored, nor is the next one served from the cache.
+        expect(await get('/shop/items?page=1', bearer)).toEqual({ n: 2 });
+        // A call without one is stored and served; a call with one is still not served from the cache.
+        expect(await get('/shop/items?page=1')).toEqual({ n: 2 });
+        await gw.control('PUT', 'backend-response', { status: 200, body: { n: 3 } });
+        expect(await get('/shop/items?page=1')).toEqual({ n: 2 });
+        expect(await get('/shop/items?page=1', bearer)).toEqual({ n: 3 });
+        // allow-private-response-caching="true": stored and served with the token.
+        expect(await get('/shop/items/special?page=1', bearer)).toEqual({ n: 1 });
+        expect(await gw.backendRequests()).toHaveLength(5);
+      },
+    );
+  });
+});
+
 describe('gateway check-header and ip-filter', () => {
   it('refuses a missing or disallowed header with the policy status and message', async () => {
     await withGateway(

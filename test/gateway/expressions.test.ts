@@ -63,6 +63,24 @@ describe('gateway policies with expressions', () => {
     );
   });
 
+  it("runs APIM's Liquid: JSONArrayFor puts commas between items, Date takes .NET formats and the gateway clock", async () => {
+    await withGateway(
+      {
+        'apis/shop/operations/createOrder.xml': sections(
+          `<set-body template="liquid">{"skus": [{% JSONArrayFor item in body.items %}"{{item.sku}}"{% endJSONArrayFor %}], "none": [{% JSONArrayFor item in body.empty %}{{item}}{% endJSONArrayFor %}], "placed": "{{body.placed | Date: "dd/MM/yyyy HH:mm"}}", "today": "{{"now" | Date: "yyyy-MM-dd"}}", "odd": "{{body.sku | Date: "yyyy"}}"}</set-body>`,
+        ),
+      },
+      async (gw, key) => {
+        await gw.control('POST', 'clock', { advanceSeconds: 400 * 86400 });
+        const today = new Date((await gw.control('GET', 'clock')).json().now).toISOString().slice(0, 10);
+        const order = { items: [{ sku: 'a' }, { sku: 'b' }, { sku: 'c' }], empty: [], placed: '2024-03-05T10:20:00Z', sku: 'not a date' };
+        await gw.request('POST', '/shop/orders', { headers: { 'Ocp-Apim-Subscription-Key': key }, body: JSON.stringify(order) });
+        const [backend] = await gw.backendRequests();
+        expect(JSON.parse(backend.body)).toEqual({ skus: ['a', 'b', 'c'], none: [], placed: '05/03/2024 10:20', today, odd: 'not a date' });
+      },
+    );
+  });
+
   it('sends send-request to the stub and returns its response with return-response response-variable-name', async () => {
     await withGateway(
       {

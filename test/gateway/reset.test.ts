@@ -1,4 +1,4 @@
-/** resetState: a running gateway back to a just-started one's state (what `apiops test` does per test file). */
+/** resetState: a running gateway back to a just-started one's state (what an `apiops test` case with `fresh: true` starts from). */
 import { resetState } from '../../src/gateway';
 import { globalInbound, withGateway } from './helpers';
 

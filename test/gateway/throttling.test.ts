@@ -67,6 +67,28 @@ describe('gateway rate-limit-by-key', () => {
   });
 });
 
+describe('gateway increment-condition that throws', () => {
+  it("answers APIM's 500 naming the failed expression, and keeps serving", async () => {
+    const gw = await gatewayWith({
+      'policies/global.xml': globalInbound(
+        '<rate-limit-by-key calls="5" renewal-period="60" counter-key="k" increment-condition="@(int.Parse(context.Response.Headers.GetValueOrDefault(&quot;X-N&quot;, &quot;x&quot;)) &gt; 0)" />',
+      ),
+    });
+    try {
+      const key = await gw.key({ product: 'starter' });
+      const send = () => gw.request('GET', '/shop/items', { headers: { 'Ocp-Apim-Subscription-Key': key } });
+      const failed = await send();
+      expect(failed.status).toBe(500);
+      expect(failed.json()).toEqual({ statusCode: 500, message: 'Internal server error', activityId: expect.any(String) });
+      expect(failed.headers['x-apiops-error']).toMatch(/^an increment-condition evaluated on the final response failed: Expression evaluation failed\. /);
+      await gw.control('PUT', 'backend-response', { status: 200, headers: { 'X-N': '1' }, body: {} });
+      expect((await send()).status).toBe(200);
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
 describe('gateway quota (fixed window per subscription)', () => {
   it('answers 403 with Retry-After once the calls are used, until the period renews', async () => {
     const gw = await gatewayWith({ 'products/starter/policy.xml': PRODUCT_POLICY('<quota calls="2" renewal-period="3600" />') });

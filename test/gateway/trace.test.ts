@@ -89,6 +89,13 @@ describe('the trace of the sample zero-trust call', () => {
     const unknown = await gw.request('GET', '/nowhere');
     expect((await traceOf(gw, unknown.headers['x-apiops-request-id'])).stoppedBy).toMatchObject({ kind: 'no-match' });
     expect((await gw.control('GET', 'traces/00000000-0000-0000-0000-000000000000')).status).toBe(404);
+    // The gateway keeps the last 50: the refused call's trace is dropped after 50 more calls (the first was /nowhere).
+    for (let i = 0; i < 48; i++) await gw.request('GET', '/nowhere');
+    expect((await gw.control('GET', `traces/${missing.headers['x-apiops-request-id']}`)).status).toBe(200);
+    await gw.request('GET', '/nowhere');
+    const dropped = await gw.control('GET', `traces/${missing.headers['x-apiops-request-id']}`);
+    expect(dropped.status).toBe(404);
+    expect(dropped.json().error).toContain('the gateway keeps the last 50');
   });
 
   it('explains a refused token: the failure, context.LastError, on-error and what was skipped', async () => {

@@ -35,7 +35,7 @@ export async function run(args: TestArgs & GlobalArgs, io: CommandOutput): Promi
     io.stderr(formatFindings('stylish', repositoryErrors, { color, failOn: 'error' }));
     io.stderr('apiops test: calls through the files above answer 500 until they are fixed\n');
   }
-  const result = await runTests(rendered, loaded.files, { env: io.env, signingKeys });
+  const result = await runTests(rendered, loaded.files, { env: io.env, signingKeys, concurrency: args.concurrency });
   const summary = summarizeRun(result);
   if (args.output) {
     writeOutputFile(io, args.output, formatTestResults(args.format, result, { color: false }));

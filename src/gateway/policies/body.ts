@@ -10,11 +10,49 @@ import type { PolicyModule } from '../compiler';
 import { PolicyConfigurationError, UnsupportedError } from '../errors';
 import { toPolicyString, type NameValues } from '../expressions';
 import { formatUrl } from '../url';
+import { CsDateTime, formatDateTime, parseDateTime } from '../expressions/runtime/datetime';
 
 const liquid = new Liquid({ ownPropertyOnly: true });
 for (const name of Object.keys(liquid.filters)) {
   const pascal = name.replace(/(^|_)([a-z])/g, (_all, _sep: string, letter: string) => letter.toUpperCase());
   if (pascal !== name) liquid.registerFilter(pascal, liquid.filters[name]);
+}
+
+/** Where the render scope keeps the gateway clock's time, under a name no template can spell. */
+const NOW = 'apiops:now';
+
+/**
+ * DotLiquid's Date: a .NET format string (`yyyy-MM-dd`, not strftime's `%Y`), "now" / "today" the gateway clock, a
+ * string parsed as DateTime.Parse does (one that does not parse is left as it is).
+ */
+function dotLiquidDate(this: { context: { environments: unknown } }, input: unknown, format?: string): unknown {
+  if (input === null || input === undefined) return input;
+  const now = (this.context.environments as Record<string, Date>)[NOW];
+  let date: CsDateTime;
+  if (input instanceof Date) date = CsDateTime.fromDate(input);
+  else if (typeof input === 'string' && /^\s*(now|today)\s*$/i.test(input)) {
+    const ms = now.getTime();
+    date = CsDateTime.fromDate(new Date(/today/i.test(input) ? ms - (ms % 86_400_000) : ms));
+  } else if (typeof input === 'string') {
+    try {
+      date = parseDateTime(input);
+    } catch {
+      return input;
+    }
+  } else return input;
+  return format === undefined || !format.trim() ? formatDateTime(date) : formatDateTime(date, format);
+}
+liquid.registerFilter('Date', dotLiquidDate);
+liquid.registerFilter('date', dotLiquidDate);
+
+/**
+ * APIM's `{% JSONArrayFor item in list %}…{% endJSONArrayFor %}`: a for loop that puts a comma between the items it
+ * writes, as a liquidjs for loop.
+ */
+function withJsonArrayFor(template: string): string {
+  return template
+    .replace(/\{%-?\s*JSONArrayFor\s+([\s\S]*?)-?%\}/g, '{% for $1 %}{% unless forloop.first %},{% endunless %}')
+    .replace(/\{%-?\s*endJSONArrayFor\s*-?%\}/g, '{% endfor %}');
 }
 
 const setBody: PolicyModule = (element) => {
@@ -28,13 +66,13 @@ const setBody: PolicyModule = (element) => {
     const { text, pos } = element.rawText();
     let parsed: Template[];
     try {
-      parsed = liquid.parse(text);
+      parsed = liquid.parse(withJsonArrayFor(text));
     } catch (error) {
       throw new PolicyConfigurationError(`invalid Liquid template: ${(error as Error).message}`, pos);
     }
     return (call) => {
       const { message } = messageOf(call, section);
-      const scope = { body: jsonBody(bodyText(message.body)), context: liquidContext(call) };
+      const scope = { body: jsonBody(bodyText(message.body)), context: liquidContext(call), [NOW]: call.now() };
       let rendered: string;
       try {
         rendered = String(liquid.renderSync(parsed, scope));

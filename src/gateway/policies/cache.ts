@@ -1,7 +1,8 @@
 /**
  * cache-lookup / cache-store (Learn:cache-lookup-policy, cache-store-policy): GET responses kept in the gateway's
  * internal cache for `duration` seconds of its clock, keyed by API, operation, path, the listed query parameters and
- * headers (and the subscription with vary-by-developer). A hit skips the rest of inbound and the backend; outbound
+ * headers (and the subscription with vary-by-developer). A request with an Authorization header is neither looked up
+ * nor stored unless allow-private-response-caching is true. A hit skips the rest of inbound and the backend; outbound
  * continues after the cache-store (what APIM's trace says: "processing will continue from the step in the response
  * pipeline that is after the corresponding cache-store").
  */
@@ -20,12 +21,18 @@ const cacheLookup: PolicyModule = (element, compiler) => {
   if (downstream !== 'none') throw new UnsupportedError(`downstream-caching-type="${downstream}" of <cache-lookup>`, element.pos);
   if (cachingType === 'external') throw new UnsupportedError('caching-type="external" of <cache-lookup> (only the internal cache is emulated)', element.pos);
   element.value('must-revalidate');
-  element.value('allow-private-response-caching');
+  const privateCaching = element.value('allow-private-response-caching');
   const headers = element.children('vary-by-header').map((h) => (h.text().literal ?? '').trim());
   const parameters = element.children('vary-by-query-parameter').map((q) => (q.text().literal ?? '').trim());
   const { cache } = compiler.services;
   return (call) => {
     if (call.request.method !== 'GET') return;
+    // allow-private-response-caching (default false): a request carrying an Authorization header is not cached.
+    const allowPrivate = privateCaching ? asBoolean(privateCaching.evaluate(call), 'allow-private-response-caching', privateCaching.pos) : false;
+    if (!allowPrivate && call.request.headers.has('Authorization')) {
+      call.recorder?.note('cache', { skipped: 'the request has an Authorization header and allow-private-response-caching is false' });
+      return;
+    }
     const query = parameters.map((name) => `${name}=${call.request.originalUrl.query.get(name)?.join(',') ?? ''}`);
     const varied = headers.map((name) => `${name.toLowerCase()}=${joined(call.request.headers, name) ?? ''}`);
     const developer = asBoolean(byDeveloper.evaluate(call), 'vary-by-developer', byDeveloper.pos) ? (call.subscription?.id ?? '') : '';
