@@ -10,7 +10,7 @@ import { secretRedactor, type KnownSecret } from '../known-secrets';
 import type { Section } from '../policy/knowledge/types';
 import type { Call, Scope, StatementSite } from './call';
 import { CacheHit, EndPipeline, PolicyConfigurationError, PolicyFailure, UnsupportedError } from './errors';
-import { CsDouble, NameValues, toPolicyString, type UrlState } from './expressions';
+import { CsDouble, NameValues, toPolicyString, type LastErrorInfo, type UrlState } from './expressions';
 import { Jwt } from './expressions/runtime/jwt';
 import { headersFromRaw } from './headers';
 import { formatUrl } from './url';
@@ -69,15 +69,8 @@ export interface StopReason {
   column?: number;
 }
 
-export interface LastErrorTrace {
-  source: string;
-  reason: string;
-  message: string;
-  scope: string;
-  section: string;
-  path: string;
-  policyId: string;
-}
+/** context.LastError exactly as the policy expressions see it. */
+export type LastErrorTrace = LastErrorInfo;
 
 export interface TraceDocument {
   formatVersion: typeof TRACE_FORMAT_VERSION;

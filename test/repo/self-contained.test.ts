@@ -3,8 +3,8 @@ import * as path from 'path';
 
 /**
  * `npm test` runs in a clone with nothing beside it: no test may read a file outside the repository (the contract
- * folder ../shared, say). Every path a test builds from its own folder (`path.join(__dirname, '..', …)`) must stay
- * inside the repository, and no test names ../shared or an absolute path of this machine.
+ * folder beside it, say). Every path a test builds from its own folder (`path.join(__dirname, '..', …)`) must stay
+ * inside the repository, and no test names that contract folder or an absolute path of this machine.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -33,7 +33,7 @@ describe('the test suite is self-contained', () => {
     expect(escaping).toEqual([]);
   });
 
-  it('names neither ../shared nor a folder of this machine', () => {
+  it('names neither the contract folder beside the repository nor a folder of this machine', () => {
     const named = files.filter((file) => /\.\.\/shared\b|['"]shared['"],\s*['"]arm-examples|['"]\/work\//.test(fs.readFileSync(file, 'utf8')));
     expect(named.map((file) => path.relative(ROOT, file))).toEqual([]);
   });
