@@ -13,4 +13,4 @@ try {
   }
   throw error;
 }
-cli.runFromProcess();
+cli.runAsProcess();

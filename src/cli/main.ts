@@ -42,8 +42,19 @@ function reportError(error: unknown, debug: boolean, io: CommandIO): void {
 
 /** Runs the CLI in-process and resolves to the exit code. */
 export async function main(argv: string[], processIO: CommandIO): Promise<number> {
+  return (await runCommandLine(argv, processIO)).exitCode;
+}
+
+interface CommandLineRun {
+  exitCode: number;
+  /** The command that ran, when it ran to its end (not for a usage error, --help or --version). */
+  ran?: ApiopsCommand<any>;
+}
+
+async function runCommandLine(argv: string[], processIO: CommandIO): Promise<CommandLineRun> {
   const io = redactingOutput(processIO);
   let exitCode = 0;
+  let ran: ApiopsCommand<any> | undefined;
   let parser = yargs(argv)
     .scriptName('apiops')
     .usage('$0 <command> [options]\n\nPolicy-as-code for Azure API Management.')
@@ -71,12 +82,13 @@ export async function main(argv: string[], processIO: CommandIO): Promise<number
         reportError(error, Boolean(args.debug), io);
         exitCode = command.errorExitCode;
       }
+      ran = command;
     });
   }
   // Bare `apiops` (or only global options): the command list, and exit 2 since nothing ran.
   if (!argv.some((arg) => !arg.startsWith('-')) && !argv.some((arg) => ['-h', '--help', '--version'].includes(arg))) {
     io.stderr(`${await parser.getHelp()}\n`);
-    return 2;
+    return { exitCode: 2 };
   }
   try {
     let helpText = '';
@@ -87,9 +99,9 @@ export async function main(argv: string[], processIO: CommandIO): Promise<number
   } catch (error) {
     reportError(error, argv.includes('--debug'), io);
     // A usage error means the command could not run: its own code for that (publish and diff promise 1, not 2).
-    return COMMANDS.find((command) => command.name.split(' ')[0] === argv[0])?.errorExitCode ?? 2;
+    return { exitCode: COMMANDS.find((command) => command.name.split(' ')[0] === argv[0])?.errorExitCode ?? 2 };
   }
-  return exitCode;
+  return { exitCode, ran };
 }
 
 /** Whether the output could not be written (other than to a reader that went away): the run then exits 2, whatever the command returned. */
@@ -111,8 +123,11 @@ export function tolerateClosedReader(stream: NodeJS.EventEmitter, name: 'stdout'
   });
 }
 
-/** Runs the CLI on this process's arguments and streams; resolves once the exit code is set. */
-export function runFromProcess(argv: string[] = process.argv.slice(2)): Promise<void> {
+/**
+ * Runs the CLI on this process's arguments and streams; resolves once the exit code is set, to whether the process
+ * may exit now (the command that ran leaves nothing running: see exitOnceWritten).
+ */
+export function runFromProcess(argv: string[] = process.argv.slice(2)): Promise<boolean> {
   const output: OutputState = { failed: false };
   tolerateClosedReader(process.stdout, 'stdout', output);
   tolerateClosedReader(process.stderr, 'stderr', output);
@@ -123,14 +138,37 @@ export function runFromProcess(argv: string[] = process.argv.slice(2)): Promise<
     cwd: process.cwd(),
     env: process.env,
   };
-  return main(argv, io).then(
-    (code) => {
+  return runCommandLine(argv, io).then(
+    ({ exitCode, ran }) => {
       // A write error usually fires while the command still runs: its exit code must not hide it.
-      process.exitCode = output.failed ? 2 : code;
+      process.exitCode = output.failed ? 2 : exitCode;
+      return ran?.leavesNothingRunning === true;
     },
     (error) => {
       reportError(error, argv.includes('--debug'), io);
       process.exitCode = 2;
+      return false;
     },
   );
+}
+
+/** What bin/apiops.js runs: the CLI on this process, ended as soon as the command's output is written when it may. */
+export function runAsProcess(argv: string[] = process.argv.slice(2)): void {
+  void runFromProcess(argv).then((mayExit) => {
+    if (mayExit) exitOnceWritten();
+  });
+}
+
+/**
+ * Ends the process (with process.exitCode) once everything given to stdout and stderr is written; for a command that
+ * leaves nothing running (ApiopsCommand.leavesNothingRunning), so that the process does not wait for V8's background
+ * work as a natural exit does. A stream that cannot be written any more (a reader gone) counts as written.
+ */
+function exitOnceWritten(): void {
+  let pending = 2;
+  const written = () => {
+    if (--pending === 0) process.exit();
+  };
+  process.stdout.write('', written);
+  process.stderr.write('', written);
 }

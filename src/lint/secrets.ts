@@ -120,10 +120,21 @@ const SECRET_NAME =
 
 const GUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
 
+/**
+ * Shapes already worked out, by text: validate lints every environment, mostly over the same texts, and the shapes'
+ * patterns were most of inline-secret's time. A shape depends on the text alone (what each environment reports
+ * about it, and where, does not come from here). Emptied when full, so a long run does not keep every text it saw.
+ */
+const knownShapes = new Map<string, string | undefined>();
+const MAX_KNOWN_SHAPES = 10_000;
+
 /** The kind of secret the text contains, by shape alone. */
 export function secretShape(text: string): string | undefined {
-  for (const [kind, test] of SHAPES) if (typeof test === 'function' ? test(text) : test.test(text)) return kind;
-  return undefined;
+  if (knownShapes.has(text)) return knownShapes.get(text);
+  if (knownShapes.size >= MAX_KNOWN_SHAPES) knownShapes.clear();
+  const shape = SHAPES.find(([, test]) => (typeof test === 'function' ? test(text) : test.test(text)))?.[0];
+  knownShapes.set(text, shape);
+  return shape;
 }
 
 export function isSecretName(name: string): boolean {

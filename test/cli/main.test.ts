@@ -179,6 +179,25 @@ describe('the CLI run on the process streams', () => {
 });
 
 describe('bin/apiops.js', () => {
+  it('validate ends the process once its report is written: all of it through a pipe, with its exit code', () => {
+    // A report far larger than a pipe holds, so that the process has to wait for its reader before it may end.
+    const products = Object.fromEntries(
+      Array.from({ length: 400 }, (_, i) => [`products/p${i}/product.yaml`, `displayName: Product ${i}\nstate: live\napis: [orders]\n`]),
+    );
+    const root = makeRepo(products);
+    try {
+      const script = `require(${JSON.stringify(path.join(__dirname, '..', '..', 'src', 'cli', 'main.ts'))}).runAsProcess(${JSON.stringify(['validate', '--format', 'sarif', '--repo', root])})`;
+      const run = spawnSync(process.execPath, ['-r', path.join(__dirname, '..', '..', 'bench', 'lib', 'register-ts.js'), '-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(1);
+      expect(run.stdout.length).toBeGreaterThan(256 * 1024);
+      const results = (JSON.parse(run.stdout) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> }).runs[0].results;
+      expect(new Set(results.map((r) => r.locations[0].physicalLocation.artifactLocation.uri)).size).toBe(400);
+    } finally {
+      removeRepo(root);
+    }
+  });
+
   it('in a checkout installed without its build step: exit 2 with the command to run, no stack trace', () => {
     const checkout = fs.mkdtempSync(path.join(os.tmpdir(), 'apiops-unbuilt-'));
     try {

@@ -39,4 +39,30 @@ describe('apiops validate across environments', () => {
     const { io } = await runCli(['validate'], root);
     expect(io.out).toMatch(/error {2}.* \(in prod\) {2}xml-syntax/);
   });
+
+  it('inline-secret: a secret one environment renders is reported for it alone, one every environment holds once for all', async () => {
+    const secretRoot = makeRepo({
+      // Only prod's value puts credentials in the URL (the rule works out a text's shape once for every environment).
+      'apiops.config.yaml': MINIMAL_REPO['apiops.config.yaml']
+        .replace('backendApp: api://func-orders\n', 'backendApp: api://func-orders\n      ordersUrl: https://func-orders.azurewebsites.net/api\n')
+        .replace('backendApp: api://func-orders-prod\n', 'backendApp: api://func-orders-prod\n      ordersUrl: https://orders:Pr0d-s3cret@func-orders-prod.azurewebsites.net/api\n'),
+      'backends/orders-functions.yaml': 'url: "{{values.ordersUrl}}"\nprotocol: http\ndescription: "AccountKey=c2VjcmV0LXN0b3JhZ2Uta2V5LXZhbHVl"\n',
+    });
+    try {
+      const { report } = await validateJson(secretRoot);
+      expect(report.findings.filter((f) => f.rule === 'inline-secret' && f.file === 'backends/orders-functions.yaml')).toEqual([
+        expect.objectContaining({ file: 'backends/orders-functions.yaml', line: 1, column: 6, message: expect.stringContaining('literal credentials in a URL in backends/orders-functions.yaml (url)'), environments: ['prod'] }),
+        {
+          rule: 'inline-secret',
+          severity: 'error',
+          file: 'backends/orders-functions.yaml',
+          line: 3,
+          column: 14,
+          message: expect.stringContaining('literal storage account key (AccountKey=) in backends/orders-functions.yaml (description)'),
+        },
+      ]);
+    } finally {
+      removeRepo(secretRoot);
+    }
+  });
 });

@@ -25,4 +25,5 @@ export const validateCommand: ApiopsCommand<ValidateArgs> = {
       .example('$0 validate', 'Validate the repository in the current directory')
       .example('$0 validate --env prod --format sarif --output apiops.sarif', 'SARIF for GitHub code scanning'),
   load: () => import('../actions/validate'),
+  leavesNothingRunning: true,
 };
