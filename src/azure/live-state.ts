@@ -13,6 +13,11 @@ export interface LiveResource {
 
 export interface LiveState {
   resources: LiveResource[];
+  /**
+   * The API schemas read that a specification import created (see IMPORTED_SCHEMA_SOURCES): not resources of their
+   * own, but they tell which kind of document the API was imported from.
+   */
+  importedSchemas?: LiveResource[];
 }
 
 /** Which part of the instance to read: only these kinds, and (when given) only these APIs / products. */

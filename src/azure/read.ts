@@ -12,21 +12,31 @@ import { resourceType, revisionOf, type ResourceKind, type ResourceRef } from '.
 
 const API_SCOPED: ResourceKind[] = ['api', 'apiOperation', 'apiPolicy', 'operationPolicy', 'apiTag', 'operationTag', 'apiDiagnostic', 'apiRelease', 'apiSchema', 'graphQLResolver', 'resolverPolicy'];
 
+/** The kind of document a specification import reads. */
+export type ImportSource = 'openapi' | 'wsdl' | 'wadl' | 'graphql';
+
 /**
- * The media types of the API schemas a specification import creates: they come with the specification, so they are
- * not read as resources of their own — except a GraphQL API's SDL (its schema `graphql`), which is how a repository
- * gives a GraphQL API its specification.
+ * The media types of the API schemas a specification import creates, with the kind of document each comes from (ARM's
+ * SchemaContractProperties.contentType: Swagger definitions, OpenAPI components, WSDL's XSD, WADL grammars, GraphQL
+ * SDL). They come with the specification, so they are not read as resources of their own — except a GraphQL API's
+ * SDL (its schema `graphql`), which is how a repository gives a GraphQL API its specification.
  */
-export const IMPORTED_SCHEMA_TYPES = [
-  'application/vnd.oai.openapi.components+json',
-  'application/vnd.ms-azure-apim.swagger.definitions+json',
-  'application/vnd.ms-azure-apim.xsd+xml',
-  'application/vnd.ms-azure-apim.graphql.schema',
-];
+export const IMPORTED_SCHEMA_SOURCES: Readonly<Record<string, ImportSource>> = {
+  'application/vnd.oai.openapi.components+json': 'openapi',
+  'application/vnd.ms-azure-apim.swagger.definitions+json': 'openapi',
+  'application/vnd.ms-azure-apim.xsd+xml': 'wsdl',
+  'application/vnd.ms-azure-apim.wadl.grammars+xml': 'wadl',
+  'application/vnd.ms-azure-apim.graphql.schema': 'graphql',
+};
+
+/** The kind of document an API schema's import came from; undefined for a schema of the repository's own. */
+export function importSourceOf(schema: LiveResource): ImportSource | undefined {
+  return Object.hasOwn(IMPORTED_SCHEMA_SOURCES, String(schema.properties.contentType)) ? IMPORTED_SCHEMA_SOURCES[String(schema.properties.contentType)] : undefined;
+}
 
 function isRepositorySchema(schema: LiveResource, api: LiveResource): boolean {
   if (api.properties.type === 'graphql' && schema.ref.ids[1].toLowerCase() === 'graphql') return true;
-  return !IMPORTED_SCHEMA_TYPES.includes(String(schema.properties.contentType ?? ''));
+  return importSourceOf(schema) === undefined;
 }
 const PRODUCT_SCOPED: ResourceKind[] = ['product', 'productApi', 'productGroup', 'productPolicy', 'productTag'];
 const SERVICE_WIDE: ResourceKind[] = ['namedValue', 'backend', 'policyFragment', 'tag', 'apiVersionSet', 'group', 'subscription', 'logger', 'diagnostic'];
@@ -106,9 +116,9 @@ async function readRevisions(c: ApimConnection, apis: LiveResource[], selected: 
   });
 }
 
-async function readApiFamily(c: ApimConnection, kinds: Set<ResourceKind>, selection: ReadSelection): Promise<LiveResource[]> {
+async function readApiFamily(c: ApimConnection, kinds: Set<ResourceKind>, selection: ReadSelection): Promise<LiveState> {
   const { apis, releasesAndSchemasOf, operationPoliciesOf } = selection;
-  if (!API_SCOPED.some((k) => kinds.has(k))) return [];
+  if (!API_SCOPED.some((k) => kinds.has(k))) return { resources: [] };
   const policiesWanted = operationPoliciesOf && new Set(operationPoliciesOf.map((ids) => ids.join('/').toLowerCase()));
   const policyWanted = (operation: LiveResource) => !policiesWanted || policiesWanted.has(operation.ref.ids.join('/').toLowerCase());
   const currentApis = await readParents(c, 'api', apis);
@@ -143,15 +153,17 @@ async function readApiFamily(c: ApimConnection, kinds: Set<ResourceKind>, select
         kinds.has('apiTag') && ofApi ? listKind(c, 'apiTag', ids) : [],
         kinds.has('apiDiagnostic') && ofApi ? listKind(c, 'apiDiagnostic', ids) : [],
         kinds.has('apiRelease') && withExtras ? listKind(c, 'apiRelease', ids) : [],
-        kinds.has('apiSchema') && withExtras ? listKind(c, 'apiSchema', ids).then((found) => found.filter((schema) => isRepositorySchema(schema, api))) : [],
+        kinds.has('apiSchema') && withExtras ? listKind(c, 'apiSchema', ids) : [],
         (kinds.has('graphQLResolver') || kinds.has('resolverPolicy')) && ofApi && api.properties.type === 'graphql' ? resolversAndPolicies() : [],
         kinds.has('operationTag') && ofApi && apis ? readOperationTagsOfApi(c, ids[0]) : [],
       ]);
-      return { operations, apiPolicies, operationPolicies, tagLinks, operationTags: [...operationTags, ...operationTagsOfSelected], diagnostics, releases, schemas, resolvers };
+      const repositorySchemas = schemas.filter((schema) => isRepositorySchema(schema, api));
+      const importedSchemas = schemas.filter((schema) => !repositorySchemas.includes(schema));
+      return { operations, apiPolicies, operationPolicies, tagLinks, operationTags: [...operationTags, ...operationTagsOfSelected], diagnostics, releases, schemas: repositorySchemas, importedSchemas, resolvers };
     }),
   );
   const all = (part: keyof (typeof perApi)[number]) => perApi.flatMap((api) => api[part]);
-  return [
+  const resources = [
     ...(kinds.has('api') ? [...currentApis, ...revisions] : []),
     ...all('operations'),
     ...all('apiPolicies'),
@@ -163,6 +175,7 @@ async function readApiFamily(c: ApimConnection, kinds: Set<ResourceKind>, select
     ...all('schemas'),
     ...all('resolvers'),
   ];
+  return { resources, importedSchemas: all('importedSchemas') };
 }
 
 async function readProductFamily(c: ApimConnection, kinds: Set<ResourceKind>, products?: string[]): Promise<LiveResource[]> {
@@ -192,15 +205,16 @@ export async function readLiveState(c: ApimConnection, selection: ReadSelection)
   // Operation tag links of a whole read come from the tags' side; a selection's from its own operations.
   const operationTagsByTag = kinds.has('operationTag') && !selection.apis;
   const tags = kinds.has('tag') || operationTagsByTag ? listKind(c, 'tag') : Promise.resolve([]);
+  const apiFamily = readApiFamily(c, operationTagsByTag ? new Set([...kinds].filter((k) => k !== 'operationTag')) : kinds, selection);
   const parts = await Promise.all([
     ...SERVICE_WIDE.filter((k) => kinds.has(k) && k !== 'tag').map((k) => listKind(c, k)),
     kinds.has('tag') ? tags : [],
     operationTagsByTag ? tags.then((listed) => readOperationTagLinks(c, listed)) : [],
     kinds.has('globalPolicy') ? readPolicies(c, 'globalPolicy', [[]]) : [],
-    readApiFamily(c, operationTagsByTag ? new Set([...kinds].filter((k) => k !== 'operationTag')) : kinds, selection),
+    apiFamily.then((family) => family.resources),
     readProductFamily(c, kinds, selection.products),
   ]);
-  return { resources: parts.flat() };
+  return { resources: parts.flat(), importedSchemas: (await apiFamily).importedSchemas };
 }
 
 /** `/subscriptions/…/apis/orders/operations/get` or `/apis/orders/operations/get` → the ids after `collection`. */

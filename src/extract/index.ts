@@ -1,7 +1,7 @@
 import type { ApimConnection } from '../azure/client';
 import { exportOpenApi, exportXmlSpecification } from '../azure/export';
 import type { LiveResource } from '../azure/live-state';
-import { readLiveState } from '../azure/read';
+import { importSourceOf, readLiveState, type ImportSource } from '../azure/read';
 import { readUnmanaged } from '../azure/unmanaged';
 import { UserError } from '../diagnostics';
 import { idProblemOf } from '../repo/ids';
@@ -96,16 +96,22 @@ interface Selection {
  * (named values, backends, fragments). Returns the selection as read (the products' APIs added to `apis`), whose
  * stale files are removed.
  */
-async function readSelection(connection: ApimConnection, selection: Selection): Promise<{ resources: LiveResource[]; read: Selection }> {
+async function readSelection(connection: ApimConnection, selection: Selection): Promise<Required<InstanceRead>> {
   const kinds = [...(selection.apis ? API_KINDS : []), ...(selection.products ? PRODUCT_KINDS : [])];
-  const selected = (await fromInstance(readLiveState(connection, { kinds, apis: selection.apis, products: selection.products }))).resources;
+  const first = await fromInstance(readLiveState(connection, { kinds, apis: selection.apis, products: selection.products }));
+  const selected = first.resources;
+  const importedSchemas = [...(first.importedSchemas ?? [])];
   const { ids: apis, absent: absentApis } = resolveIds('api', selection.apis, selected);
   const { ids: products, absent: absentProducts } = resolveIds('product', selection.products, selected);
   const absent = [...absentApis.map((id) => `API '${id}'`), ...absentProducts.map((id) => `product '${id}'`)];
   if (absent.length) throw new UserError(`not found on the instance: ${absent.join(', ')}`);
   const productApis = [...new Set(selected.filter((resource) => resource.ref.kind === 'productApi').map((link) => link.ref.ids[1]))];
   const more = productApis.filter((id) => !apis?.includes(id)).sort();
-  if (more.length) selected.push(...(await fromInstance(readLiveState(connection, { kinds: API_KINDS, apis: more }))).resources);
+  if (more.length) {
+    const ofProducts = await fromInstance(readLiveState(connection, { kinds: API_KINDS, apis: more }));
+    selected.push(...ofProducts.resources);
+    importedSchemas.push(...(ofProducts.importedSchemas ?? []));
+  }
   const definitions = await readReferencedDefinitions(connection, selected);
   const references = policyReferences(selected.filter((resource) => resourceType(resource.ref.kind).policy));
   for (const logger of definitions.filter((resource) => resource.ref.kind === 'logger')) {
@@ -114,7 +120,7 @@ async function readSelection(connection: ApimConnection, selection: Selection): 
   const serviceKinds = referencedKinds(references);
   const service = serviceKinds.length ? (await fromInstance(readLiveState(connection, { kinds: serviceKinds }))).resources : [];
   const read = { apis: apis || more.length ? [...(apis ?? []), ...more] : undefined, products };
-  return { resources: [...selected, ...definitions, ...selectReferenced(references, service)], read };
+  return { resources: [...selected, ...definitions, ...selectReferenced(references, service)], importedSchemas, read };
 }
 
 /** `{{name}}` references in a resource's properties (a logger's credentials), lowercased as policy references are. */
@@ -143,13 +149,15 @@ async function readReferencedDefinitions(connection: ApimConnection, selected: L
 /** The live resources, and what was read when a selection was given (undefined: the whole instance). */
 interface InstanceRead {
   resources: LiveResource[];
+  /** The schemas the APIs' imports created (see LiveState.importedSchemas). */
+  importedSchemas?: LiveResource[];
   read?: Selection;
 }
 
 async function readInstance(connection: ApimConnection, selection: Selection | undefined): Promise<InstanceRead> {
   if (!selection) {
     const kinds = RESOURCE_TYPES.filter((type) => type.managed).map((type) => type.kind);
-    return { resources: (await fromInstance(readLiveState(connection, { kinds }))).resources };
+    return fromInstance(readLiveState(connection, { kinds }));
   }
   return readSelection(connection, selection);
 }
@@ -183,14 +191,40 @@ function spelledInstance(instance: InstanceRead, spelling: RepositorySpelling): 
   };
 }
 
+/** The kinds of document each API's import came from, by lowercased API id, as its imported schemas name them. */
+type ImportSources = Map<string, Set<ImportSource>>;
+
+function importSourcesOf(importedSchemas: LiveResource[]): ImportSources {
+  const sources: ImportSources = new Map();
+  for (const schema of importedSchemas) {
+    const source = importSourceOf(schema);
+    const apiId = schema.ref.ids[0].toLowerCase();
+    if (source) sources.set(apiId, (sources.get(apiId) ?? new Set()).add(source));
+  }
+  return sources;
+}
+
+/**
+ * The XML documents an http API without a specification file is asked for, each of which only an API imported from
+ * one can give. Its imported schemas name the document it was imported from (a WSDL's XSD, WADL grammars, OpenAPI
+ * components, Swagger definitions): one from OpenAPI or Swagger is asked for neither, one with XSD only for a WSDL, one
+ * with WADL grammars only for a WADL. Without any (a WSDL without types and a WADL without grammars create none, and a
+ * revision's schemas are not read) nothing tells, so both are asked for.
+ */
+function xmlExportsWorthTrying(sources: Set<ImportSource> | undefined): Array<'wsdl' | 'wadl'> {
+  if (!sources?.size) return ['wsdl', 'wadl'];
+  return (['wsdl', 'wadl'] as const).filter((kind) => sources.has(kind));
+}
+
 /**
  * The export of one specification: the document the API was imported from. A WSDL or WADL file is the document as
- * exported; an API whose repository has no file yet is asked for a WSDL, then a WADL, each of which only an API
- * imported from one can give, and else for OpenAPI.
+ * exported; an API whose repository has no file yet is asked for the XML documents it may have been imported from
+ * (see xmlExportsWorthTrying), and else for OpenAPI.
  */
-async function exportSpecification(options: ExtractOptions, specification: PendingSpecification, warnings: string[]): Promise<[string, string] | undefined> {
+async function exportSpecification(options: ExtractOptions, specification: PendingSpecification, sources: ImportSources, warnings: string[]): Promise<[string, string] | undefined> {
   const tried: string[] = [];
-  for (const kind of specification.kind === 'any' ? (['wsdl', 'wadl'] as const) : specification.kind === 'openapi' ? [] : [specification.kind]) {
+  const xmlKinds = specification.kind === 'any' ? xmlExportsWorthTrying(sources.get(specification.apiId.toLowerCase())) : specification.kind === 'openapi' ? [] : [specification.kind];
+  for (const kind of xmlKinds) {
     const exported = await fromInstance(exportXmlSpecification(options.connection, specification.apiId, kind));
     if (exported.ok) return [specification.file ?? `${specification.folder}/api.${kind}`, exported.text];
     tried.push(`${kind.toUpperCase()}: ${exported.reason}`);
@@ -206,13 +240,13 @@ async function exportSpecification(options: ExtractOptions, specification: Pendi
   return [file, text];
 }
 
-async function exportSpecifications(options: ExtractOptions, pending: PendingSpecification[], warnings: string[]): Promise<Map<string, string>> {
+async function exportSpecifications(options: ExtractOptions, pending: PendingSpecification[], sources: ImportSources, warnings: string[]): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   let done = 0;
   options.onProgress?.({ phase: 'export', done, total: pending.length });
   await Promise.all(
     pending.map(async (specification) => {
-      const file = await exportSpecification(options, specification, warnings);
+      const file = await exportSpecification(options, specification, sources, warnings);
       if (file) files.set(...file);
       options.onProgress?.({ phase: 'export', done: ++done, total: pending.length });
     }),
@@ -283,7 +317,7 @@ export async function extractInstance(options: ExtractOptions): Promise<ExtractR
   const layout = layoutRepository(live, existing, options.template, selection !== undefined);
   warnings.push(...layout.warnings);
   if (!selection) warnings.push(...(await unmanagedWarnings(options.connection)));
-  const specifications = await exportSpecifications(options, layout.pendingSpecifications, warnings);
+  const specifications = await exportSpecifications(options, layout.pendingSpecifications, importSourcesOf(instance.importedSchemas ?? []), warnings);
   const files = new Map([...layout.files, ...specifications, ...(options.scaffold ? scaffoldFiles(existing, options.scaffold) : [])]);
 
   options.onProgress?.({ phase: 'write', done: 0, total: files.size });

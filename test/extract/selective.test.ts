@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { connect, type ApimConnection } from '../../src/azure/client';
+import { putResource } from '../../src/azure/write';
 import { readLiveState } from '../../src/azure/read';
 import { UserError } from '../../src/diagnostics';
 import { loadRepository } from '../../src/repo';
@@ -79,6 +80,32 @@ describe('selective extraction', () => {
     // like any other http API) and the OpenAPI export with its download.
     expect(fromLarge.requests).toBeLessThanOrEqual(21);
     expect(fromLarge.files).toEqual(fromSmall.files);
+    // Into the repository just extracted, whose specification still describes the operations: no export, 17.
+    const again = large.connect();
+    await extractInstance({ connection: again, outDir: fromLarge.outDir, template: TEMPLATE, ...selection });
+    expect(again.requests.total).toBeLessThanOrEqual(17);
+  });
+
+  it('asks an API whose import created OpenAPI components for no WSDL or WADL: only an API imported from one can give it', async () => {
+    const emulator = await startEmulator({ port: 0 });
+    running.push(emulator);
+    const instance = { emulator, connect: () => connect(SCOPE, { endpoint: emulator.url, concurrency: 8 }) };
+    const item = { type: 'object', properties: { id: { type: 'string' } } };
+    const specification = (components: boolean) =>
+      JSON.stringify({
+        openapi: '3.0.1',
+        info: { title: 'Items', version: '1.0' },
+        paths: { '/items': { get: { operationId: 'list-items', responses: { '200': { description: 'The items.', content: { 'application/json': { schema: components ? { $ref: '#/components/schemas/item' } : item } } } } } } },
+        ...(components ? { components: { schemas: { item } } } : {}),
+      });
+    for (const [id, components] of [['typed', true], ['untyped', false]] as const) {
+      await putResource(instance.connect(), { kind: 'api', ids: [id] }, { displayName: id, path: id, protocols: ['https'], format: 'openapi+json', value: specification(components) });
+    }
+    const [typed, untyped] = [await extractOne(instance, { apis: ['typed'] }), await extractOne(instance, { apis: ['untyped'] })];
+    // Nothing tells that an API without imported schemas was not imported from a WSDL or a WADL: it costs both probes.
+    expect(typed.requests).toBe(untyped.requests - 2);
+    expect(typed.files).toEqual(['apis/typed/api.yaml', 'apis/typed/openapi.yaml']);
+    expect(typed.texts.get('apis/typed/openapi.yaml')).toContain('$ref: "#/components/schemas/item"');
   });
 
   it('writes the selected API and only the fragments, backends and named values its policies reach', async () => {
