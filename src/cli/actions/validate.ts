@@ -62,8 +62,9 @@ export async function run(args: ValidateArgs & GlobalArgs, io: CommandOutput): P
       return { rendered, environment: rendered.environment.name, findings: [...lintRepository(rendered), ...testFileFindings(root, rendered)] };
     });
   };
-  // Sharing what the reads give costs each read a copy: it pays where the repository is read for several environments.
-  const perEnvironment = args.env === undefined && environmentNames(root).length > 1 ? sharingReads(validateEach) : validateEach();
+  // Sharing what the reads give costs each read a copy: it pays where the repository is read for several environments
+  // (the configuration read to find them out among them).
+  const perEnvironment = (args.env === undefined && sharingReads(() => (environmentNames(root).length > 1 ? validateEach() : undefined))) || validateEach();
   const all = perEnvironment.length > 1 ? mergeEnvironmentFindings(perEnvironment) : perEnvironment[0].findings;
   const findings = changed ? withinChange(all, perEnvironment[0].rendered, changed, io) : all;
   const report = formatFindings(args.format, findings, {
